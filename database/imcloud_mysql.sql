@@ -1,0 +1,74 @@
+# imcloud schema, version 1, for mysql. Openfire runs it once when the plugin is installed.
+
+INSERT INTO ofVersion (name, version) VALUES ('imcloud', 1);
+
+# ofImApp: apps (tenants): one row per app key org#app; the client secret only as a salted hash
+CREATE TABLE ofImApp (
+  org              VARCHAR(32) NOT NULL,
+  app              VARCHAR(32) NOT NULL,
+  appUuid          VARCHAR(36) NOT NULL,
+  clientId         VARCHAR(64) NOT NULL,
+  secretHash       VARCHAR(255) NOT NULL,
+  secretVersion    INT NOT NULL,
+  openRegistration INT NOT NULL,
+  maxUsers         INT NOT NULL,
+  retentionDays    INT NOT NULL,
+  created          BIGINT NOT NULL,
+  modified         BIGINT NOT NULL,
+  CONSTRAINT ofImApp_pk PRIMARY KEY (org, app)
+);
+CREATE UNIQUE INDEX ofImApp_clientId_idx ON ofImApp (clientId);
+
+# ofImKey: server-wide secrets shared by every cluster node (token signing key)
+CREATE TABLE ofImKey (
+  keyName          VARCHAR(32) NOT NULL,
+  keyValue         VARCHAR(255) NOT NULL,
+  created          BIGINT NOT NULL,
+  CONSTRAINT ofImKey_pk PRIMARY KEY (keyName)
+);
+
+# ofImUser: app users; Openfire's ofUser keeps the password (node org#app_username)
+CREATE TABLE ofImUser (
+  appKey           VARCHAR(65) NOT NULL,
+  username         VARCHAR(64) NOT NULL,
+  userUuid         VARCHAR(36) NOT NULL,
+  nickname         VARCHAR(100),
+  created          BIGINT NOT NULL,
+  modified         BIGINT NOT NULL,
+  activated        INT NOT NULL,
+  CONSTRAINT ofImUser_pk PRIMARY KEY (appKey, username)
+);
+
+# ofImMessage: archive of 1:1 messages; userA/userB is the conversation (the two usernames, sorted)
+CREATE TABLE ofImMessage (
+  msgId            BIGINT NOT NULL,
+  appKey           VARCHAR(65) NOT NULL,
+  sender           VARCHAR(64) NOT NULL,
+  receiver         VARCHAR(64) NOT NULL,
+  userA            VARCHAR(64) NOT NULL,
+  userB            VARCHAR(64) NOT NULL,
+  sentAt           BIGINT NOT NULL,
+  msgType          VARCHAR(16) NOT NULL,
+  body             MEDIUMTEXT NOT NULL,
+  ext              MEDIUMTEXT,
+  stanza           MEDIUMTEXT,
+  clientMsgId      VARCHAR(128),
+  state            INT NOT NULL,
+  CONSTRAINT ofImMessage_pk PRIMARY KEY (msgId)
+);
+CREATE INDEX ofImMessage_conv_idx ON ofImMessage (appKey, userA, userB, msgId);
+CREATE INDEX ofImMessage_rcv_idx ON ofImMessage (appKey, receiver, state, msgId);
+CREATE INDEX ofImMessage_snd_idx ON ofImMessage (appKey, sender, msgId);
+CREATE INDEX ofImMessage_cid_idx ON ofImMessage (appKey, clientMsgId);
+
+# ofImConversation: per (app, owner, peer): unread counter and the last message, the conversation list
+CREATE TABLE ofImConversation (
+  appKey           VARCHAR(65) NOT NULL,
+  owner            VARCHAR(64) NOT NULL,
+  peer             VARCHAR(64) NOT NULL,
+  unreadNum        INT NOT NULL,
+  lastMsgId        BIGINT NOT NULL,
+  lastTs           BIGINT NOT NULL,
+  CONSTRAINT ofImConversation_pk PRIMARY KEY (appKey, owner, peer)
+);
+CREATE INDEX ofImConversation_last_idx ON ofImConversation (appKey, owner, lastMsgId);

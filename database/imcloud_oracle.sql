@@ -1,0 +1,74 @@
+REM imcloud schema, version 1, for oracle. Openfire runs it once when the plugin is installed.
+
+INSERT INTO ofVersion (name, version) VALUES ('imcloud', 1);
+
+REM ofImApp: apps (tenants): one row per app key org#app; the client secret only as a salted hash
+CREATE TABLE ofImApp (
+  org              VARCHAR2(32) NOT NULL,
+  app              VARCHAR2(32) NOT NULL,
+  appUuid          VARCHAR2(36) NOT NULL,
+  clientId         VARCHAR2(64) NOT NULL,
+  secretHash       VARCHAR2(255) NOT NULL,
+  secretVersion    NUMBER(10) NOT NULL,
+  openRegistration NUMBER(10) NOT NULL,
+  maxUsers         NUMBER(10) NOT NULL,
+  retentionDays    NUMBER(10) NOT NULL,
+  created          NUMBER(19) NOT NULL,
+  modified         NUMBER(19) NOT NULL,
+  CONSTRAINT ofImApp_pk PRIMARY KEY (org, app)
+);
+CREATE UNIQUE INDEX ofImApp_clientId_idx ON ofImApp (clientId);
+
+REM ofImKey: server-wide secrets shared by every cluster node (token signing key)
+CREATE TABLE ofImKey (
+  keyName          VARCHAR2(32) NOT NULL,
+  keyValue         VARCHAR2(255) NOT NULL,
+  created          NUMBER(19) NOT NULL,
+  CONSTRAINT ofImKey_pk PRIMARY KEY (keyName)
+);
+
+REM ofImUser: app users; Openfire's ofUser keeps the password (node org#app_username)
+CREATE TABLE ofImUser (
+  appKey           VARCHAR2(65) NOT NULL,
+  username         VARCHAR2(64) NOT NULL,
+  userUuid         VARCHAR2(36) NOT NULL,
+  nickname         VARCHAR2(100),
+  created          NUMBER(19) NOT NULL,
+  modified         NUMBER(19) NOT NULL,
+  activated        NUMBER(10) NOT NULL,
+  CONSTRAINT ofImUser_pk PRIMARY KEY (appKey, username)
+);
+
+REM ofImMessage: archive of 1:1 messages; userA/userB is the conversation (the two usernames, sorted)
+CREATE TABLE ofImMessage (
+  msgId            NUMBER(19) NOT NULL,
+  appKey           VARCHAR2(65) NOT NULL,
+  sender           VARCHAR2(64) NOT NULL,
+  receiver         VARCHAR2(64) NOT NULL,
+  userA            VARCHAR2(64) NOT NULL,
+  userB            VARCHAR2(64) NOT NULL,
+  sentAt           NUMBER(19) NOT NULL,
+  msgType          VARCHAR2(16) NOT NULL,
+  body             CLOB NOT NULL,
+  ext              CLOB,
+  stanza           CLOB,
+  clientMsgId      VARCHAR2(128),
+  state            NUMBER(10) NOT NULL,
+  CONSTRAINT ofImMessage_pk PRIMARY KEY (msgId)
+);
+CREATE INDEX ofImMessage_conv_idx ON ofImMessage (appKey, userA, userB, msgId);
+CREATE INDEX ofImMessage_rcv_idx ON ofImMessage (appKey, receiver, state, msgId);
+CREATE INDEX ofImMessage_snd_idx ON ofImMessage (appKey, sender, msgId);
+CREATE INDEX ofImMessage_cid_idx ON ofImMessage (appKey, clientMsgId);
+
+REM ofImConversation: per (app, owner, peer): unread counter and the last message, the conversation list
+CREATE TABLE ofImConversation (
+  appKey           VARCHAR2(65) NOT NULL,
+  owner            VARCHAR2(64) NOT NULL,
+  peer             VARCHAR2(64) NOT NULL,
+  unreadNum        NUMBER(10) NOT NULL,
+  lastMsgId        NUMBER(19) NOT NULL,
+  lastTs           NUMBER(19) NOT NULL,
+  CONSTRAINT ofImConversation_pk PRIMARY KEY (appKey, owner, peer)
+);
+CREATE INDEX ofImConversation_last_idx ON ofImConversation (appKey, owner, lastMsgId);

@@ -1,0 +1,50 @@
+package io.imcloud.archive;
+
+import io.imcloud.tenancy.AppKey;
+import io.imcloud.tenancy.AppUser;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The message archive as the XMPP and REST adapters see it. Writes go through one group-commit
+ * queue (in order), reads go straight to the database.
+ */
+public interface Archive {
+
+    /** A fresh archive id, to stamp on the stanza before it is routed. */
+    long nextId();
+
+    /**
+     * Queues a message for the next group commit; never blocks. False when the queue is full
+     * (database down for too long): the caller must refuse the message rather than lose it.
+     */
+    boolean append(ArchivedMessage message);
+
+    /** Queues a delivery-state change, applied after any earlier append of that message. */
+    void markState(AppKey appKey, long msgId, DeliveryState state);
+
+    /**
+     * Marks the conversation of {@code owner} with {@code peer} read: everything when {@code upTo}
+     * is null, else every message from the peer up to and including the one {@code upTo} names
+     * (an archive id, or the sender's client message id). Completes with the unread count left, or
+     * with -1 when {@code upTo} names no message of that conversation (nothing changes then).
+     */
+    CompletableFuture<Integer> markRead(AppUser owner, String peer, String upTo);
+
+    /** Commits everything queued so far; returns when it is in the database. */
+    void flush();
+
+    /** One message of the app by archive id. */
+    Optional<ArchivedMessage> find(AppKey appKey, long msgId);
+
+    /**
+     * The conversation of {@code owner} with {@code peer}, newest first: up to {@code limit} messages
+     * with an archive id below {@code beforeId} (Long.MAX_VALUE for the newest page).
+     */
+    List<ArchivedMessage> history(AppUser owner, String peer, long beforeId, int limit);
+
+    /** How many messages to {@code user} wait in offline storage. */
+    long offlineCount(AppUser user);
+}

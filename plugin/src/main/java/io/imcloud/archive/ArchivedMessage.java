@@ -1,0 +1,27 @@
+package io.imcloud.archive;
+
+import io.imcloud.tenancy.AppKey;
+
+/**
+ * One archived 1:1 message between two users of one app.
+ *
+ * @param msgId       archive id from {@link MessageIds}: unique, time-ordered; the XEP-0359 stanza-id and REST {@code msg_id}
+ * @param appKey      the app both users belong to
+ * @param sender      sender's username (not the node)
+ * @param receiver    receiver's username
+ * @param sentAt      server time in epoch milliseconds
+ * @param type        {@code chat} or {@code normal}
+ * @param body        the message body
+ * @param extJson     Easemob {@code ext} as a JSON object text, or null
+ * @param stanzaXml   the original stanza as XML (so ext/payload survive), or null
+ * @param clientMsgId the {@code id} attribute the sender gave the stanza, or null
+ * @param state       delivery state
+ */
+public record ArchivedMessage(long msgId, AppKey appKey, String sender, String receiver, long sentAt, String type,
+                              String body, String extJson, String stanzaXml, String clientMsgId, DeliveryState state) {
+
+    /** The same message with another delivery state. */
+    public ArchivedMessage withState(DeliveryState newState) {
+        return new ArchivedMessage(msgId, appKey, sender, receiver, sentAt, type, body, extJson, stanzaXml, clientMsgId, newState);
+    }
+}

@@ -1,0 +1,63 @@
+package io.imcloud.tenancy;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A user of one app, and its XMPP node {@code {org}#{app}_{username}} (Easemob's JID scheme).
+ * Usernames are 1-64 characters of {@code [a-z0-9_.-]}, case-insensitive, kept lower case.
+ * A node without {@code #} belongs to a plain Openfire user and is never an {@code AppUser}.
+ */
+public record AppUser(AppKey appKey, String username) {
+
+    private static final Pattern USERNAME = Pattern.compile("[a-z0-9_.-]{1,64}");
+
+    public AppUser {
+        if (appKey == null || !isValidUsername(username)) {
+            throw new IllegalArgumentException("Illegal username: 1-64 chars of [a-z0-9_.-]");
+        }
+    }
+
+    /** The user {@code username} of {@code appKey}; the username is lower-cased first. */
+    public static AppUser of(AppKey appKey, String username) {
+        return new AppUser(appKey, normalize(username));
+    }
+
+    /** Lower-cases a username the way it is stored (null stays null). */
+    public static String normalize(String username) {
+        return username == null ? null : username.toLowerCase(Locale.ROOT);
+    }
+
+    /** True when {@code username} (already lower case) follows the username rules. */
+    public static boolean isValidUsername(String username) {
+        return username != null && USERNAME.matcher(username).matches();
+    }
+
+    /**
+     * The app user behind an XMPP node, or empty for a plain Openfire user or a node that breaks the rules.
+     * The app key ends at the first {@code _} after the {@code #}: app names cannot contain {@code _}.
+     */
+    public static Optional<AppUser> fromNode(String node) {
+        if (node == null) {
+            return Optional.empty();
+        }
+        int hash = node.indexOf('#');
+        int underscore = hash < 0 ? -1 : node.indexOf('_', hash);
+        if (underscore < 0) {
+            return Optional.empty();
+        }
+        String org = node.substring(0, hash);
+        String app = node.substring(hash + 1, underscore);
+        String username = node.substring(underscore + 1);
+        if (!AppKey.isValidPart(org) || !AppKey.isValidPart(app) || !isValidUsername(username)) {
+            return Optional.empty();
+        }
+        return Optional.of(new AppUser(AppKey.of(org, app), username));
+    }
+
+    /** The XMPP node (the part before {@code @}) of this user. */
+    public String node() {
+        return appKey + "_" + username;
+    }
+}

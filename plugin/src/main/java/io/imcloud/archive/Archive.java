@@ -45,6 +45,9 @@ public interface Archive {
      */
     List<ArchivedMessage> history(AppUser owner, String peer, long beforeId, int limit);
 
+    /** One page of a user's own archive (XEP-0313). */
+    ArchivePage query(ArchiveQuery query);
+
     /** How many messages to {@code user} wait in offline storage. */
     long offlineCount(AppUser user);
 }

@@ -1,0 +1,105 @@
+package io.imcloud.xmpp;
+
+import io.imcloud.archive.Archive;
+import org.jivesoftware.openfire.interceptor.PacketInterceptor;
+import org.jivesoftware.openfire.interceptor.PacketRejectedException;
+import org.jivesoftware.openfire.session.ClientSession;
+import org.jivesoftware.openfire.session.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xmpp.packet.IQ;
+import org.xmpp.packet.Message;
+import org.xmpp.packet.Packet;
+import org.xmpp.packet.Presence;
+
+/**
+ * imcloud's one global packet interceptor (register with {@code InterceptorManager.addInterceptor}).
+ * <ul>
+ * <li>Read, before processing: tenant isolation ({@link TenantFirewall}) for every stanza; then, for
+ * messages read from a user's own client session, the archive hook ({@link MessageArchiver}): forged
+ * stanza-ids stripped, archivable messages stamped and queued, XEP-0333 displayed markers applied.
+ * A rejection becomes a stanza error that Openfire 4.8+ sends to the sender's session. Stanzas from
+ * another server have no session there, so the error reply is sent here, through the sender port.</li>
+ * <li>Sent, after delivery to a client session that is still open: DELIVERED for a stamped message.
+ * On a closed connection Openfire re-routes the stanza to offline storage instead, which
+ * {@link OfflineStateListener} records.</li>
+ * </ul>
+ * Server-generated packets (no session, or a bare-JID sender such as REST server-side sends) are
+ * never archived here: whoever creates them archives and stamps them.
+ */
+public final class ImcloudPacketInterceptor implements PacketInterceptor {
+
+    private static final Logger Log = LoggerFactory.getLogger(ImcloudPacketInterceptor.class);
+
+    private final TenantFirewall firewall;
+    private final MessageArchiver archiver;
+    private final PacketSender errorSender;
+
+    /**
+     * @param archive     the message archive
+     * @param xmppDomain  Openfire's XMPP domain ({@code XMPPServer.getInstance().getServerInfo().getXMPPDomain()})
+     * @param errorSender routes error replies to remote senders ({@code getPacketRouter()::route})
+     */
+    public ImcloudPacketInterceptor(Archive archive, String xmppDomain, PacketSender errorSender) {
+        this.firewall = new TenantFirewall(xmppDomain);
+        this.archiver = new MessageArchiver(archive, firewall);
+        this.errorSender = errorSender;
+    }
+
+    /** The archiver this interceptor feeds; the offline listener shares it. */
+    public MessageArchiver archiver() {
+        return archiver;
+    }
+
+    @Override
+    public void interceptPacket(Packet packet, Session session, boolean incoming, boolean processed)
+            throws PacketRejectedException {
+        if (incoming) {
+            if (!processed) {
+                beforeRouting(packet, session);
+            }
+        } else if (processed && packet instanceof Message message && session instanceof ClientSession
+                && !session.isClosed()) {
+            archiver.onDelivered(message, session.getAddress());
+        }
+    }
+
+    private void beforeRouting(Packet packet, Session session) throws StanzaRejection {
+        boolean fromClient = session instanceof ClientSession;
+        try {
+            firewall.check(packet);
+            if (fromClient && packet instanceof Message message) {
+                archiver.onMessageFromClient(message);
+            }
+        } catch (StanzaRejection rejection) {
+            Log.debug("Rejected {} from {} to {}: {}", packet.getClass().getSimpleName(), packet.getFrom(),
+                    packet.getTo(), rejection.getMessage());
+            if (!fromClient && firewall.isRemote(packet.getFrom())) {
+                answerRemote(packet, rejection);
+            }
+            throw rejection;
+        }
+    }
+
+    /** Openfire answers a rejection only to a local session; a remote sender gets its error from here. */
+    private void answerRemote(Packet packet, StanzaRejection rejection) {
+        if (isError(packet)) {
+            return; // never answer an error with an error
+        }
+        Packet reply = packet instanceof IQ iq ? IQ.createResultIQ(iq) : packet.createCopy();
+        reply.setTo(packet.getFrom());
+        reply.setFrom(packet.getTo());
+        reply.setError(rejection.getRejectionError());
+        errorSender.send(reply);
+    }
+
+    private static boolean isError(Packet packet) {
+        if (packet instanceof Message message) {
+            return message.getType() == Message.Type.error;
+        }
+        if (packet instanceof Presence presence) {
+            return presence.getType() == Presence.Type.error;
+        }
+        return packet instanceof IQ iq && (iq.getType() == IQ.Type.error || iq.getType() == IQ.Type.result);
+    }
+}

@@ -1,0 +1,164 @@
+package io.imcloud.xmpp;
+
+import io.imcloud.archive.Archive;
+import io.imcloud.archive.ArchivePage;
+import io.imcloud.archive.ArchivedMessage;
+import io.imcloud.tenancy.AppUser;
+import org.dom4j.Element;
+import org.jivesoftware.openfire.IQHandlerInfo;
+import org.jivesoftware.openfire.handler.IQHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xmpp.packet.IQ;
+import org.xmpp.packet.JID;
+import org.xmpp.packet.PacketError;
+
+import java.io.File;
+import java.util.List;
+import java.util.function.IntSupplier;
+
+/**
+ * XEP-0313 Message Archive Management ({@code urn:xmpp:mam:2}) over the imcloud archive: an app user
+ * queries their own archive (IQ without {@code to}, or to their own bare JID); every match goes back
+ * as a {@code <result/>} message through the {@link PacketSender}, oldest first, then the IQ result
+ * carries {@code <fin/>} with the XEP-0059 page bounds. {@code get} answers the query form.
+ * <p>
+ * Errors: {@code forbidden} for a query addressed to another user's archive, {@code feature-not-implemented}
+ * for a requester who is no app user (imcloud archives only app users' messages), {@code bad-request}
+ * and {@code item-not-found} for bad input (see {@link MamRequest}).
+ * <p>
+ * Register with {@code XMPPServer.getInstance().getIQRouter().addHandler(handler)}, unless
+ * {@link #monitoringPluginInstalled(File)}: Openfire's Monitoring plugin answers the same namespace.
+ */
+public final class MamIqHandler extends IQHandler {
+
+    private static final Logger Log = LoggerFactory.getLogger(MamIqHandler.class);
+
+    /** The namespace handled and advertised. */
+    public static final String NAMESPACE = MamRequest.NAMESPACE;
+    /** Openfire system property: largest page a client may ask for. */
+    public static final String MAX_PAGE_SIZE_PROPERTY = "plugin.imcloud.mam.maxPageSize";
+    /** Default of {@link #MAX_PAGE_SIZE_PROPERTY}. */
+    public static final int DEFAULT_MAX_PAGE_SIZE = 100;
+    /** Upper bound of {@link #MAX_PAGE_SIZE_PROPERTY}, whatever it is set to. */
+    public static final int MAX_PAGE_SIZE_LIMIT = 1000;
+
+    private final IQHandlerInfo info = new IQHandlerInfo("query", NAMESPACE);
+    private final Archive archive;
+    private final TenantFirewall firewall;
+    private final PacketSender sender;
+    private final IntSupplier maxPageSize;
+
+    /**
+     * @param archive     the message archive
+     * @param xmppDomain  Openfire's XMPP domain
+     * @param sender      routes the result messages ({@code XMPPServer.getInstance().getPacketRouter()::route})
+     * @param maxPageSize the current {@link #MAX_PAGE_SIZE_PROPERTY} (read live; out-of-range values fall back or are capped)
+     */
+    public MamIqHandler(Archive archive, String xmppDomain, PacketSender sender, IntSupplier maxPageSize) {
+        super("imcloud XEP-0313 message archive");
+        this.archive = archive;
+        this.firewall = new TenantFirewall(xmppDomain);
+        this.sender = sender;
+        this.maxPageSize = maxPageSize;
+    }
+
+    /**
+     * True, with a log line saying why imcloud stays out of XEP-0313, when Openfire's Monitoring plugin
+     * is installed beside imcloud (a {@code monitoring} directory next to imcloud's plugin directory).
+     */
+    public static boolean monitoringPluginInstalled(File imcloudPluginDirectory) {
+        File monitoring = new File(imcloudPluginDirectory.getAbsoluteFile().getParentFile(), "monitoring");
+        if (monitoring.isDirectory()) {
+            Log.info("Openfire's Monitoring plugin is installed ({}) and answers XEP-0313 itself: imcloud does not "
+                    + "register its {} handler; clients page imcloud history through the REST API", monitoring, NAMESPACE);
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public IQHandlerInfo getInfo() {
+        return info;
+    }
+
+    @Override
+    public IQ handleIQ(IQ iq) {
+        if (iq.getType() != IQ.Type.get && iq.getType() != IQ.Type.set) {
+            return null;
+        }
+        JID from = iq.getFrom();
+        JID to = iq.getTo();
+        if (from == null) {
+            return error(iq, PacketError.Condition.bad_request, "No sender");
+        }
+        if (to != null && to.getNode() != null && !to.toBareJID().equals(from.toBareJID())) {
+            return error(iq, PacketError.Condition.forbidden, "Only your own archive can be queried");
+        }
+        AppUser owner = firewall.localAppUser(from);
+        if (owner == null) {
+            return error(iq, PacketError.Condition.feature_not_implemented, "Only app users have an imcloud archive");
+        }
+        if (iq.getType() == IQ.Type.get) {
+            return form(iq);
+        }
+        try {
+            MamRequest request = MamRequest.parse(iq.getChildElement(), owner, firewall, currentMaxPageSize());
+            return answer(iq, request);
+        } catch (MamRequest.Invalid invalid) {
+            return error(iq, invalid.condition, invalid.getMessage());
+        }
+    }
+
+    private IQ answer(IQ iq, MamRequest request) {
+        ArchivePage page = request.emptyByDefinition()
+                ? new ArchivePage(List.of(), true)
+                : archive.query(request.query());
+        JID archiveJid = iq.getFrom().asBareJID();
+        for (ArchivedMessage message : page.messages()) {
+            sender.send(MamResults.resultMessage(iq.getFrom(), archiveJid, request.queryId(), message, firewall.domain()));
+        }
+        IQ reply = IQ.createResultIQ(iq);
+        Element fin = reply.setChildElement("fin", NAMESPACE);
+        fin.addAttribute("complete", Boolean.toString(page.complete()));
+        Element set = fin.addElement("set", MamRequest.RSM_NAMESPACE);
+        List<ArchivedMessage> messages = page.messages();
+        if (!messages.isEmpty()) {
+            Element first = set.addElement("first").addText(Long.toString(messages.get(0).msgId()));
+            boolean fromNewest = request.query().fromNewest();
+            if ((!fromNewest && request.query().afterId() == null) || (fromNewest && page.complete())) {
+                first.addAttribute("index", "0"); // the page starts the result set: its index is known
+            }
+            set.addElement("last").addText(Long.toString(messages.get(messages.size() - 1).msgId()));
+        } else if (request.emptyByDefinition()) {
+            set.addElement("count").addText("0");
+        }
+        return reply;
+    }
+
+    private IQ form(IQ iq) {
+        IQ reply = IQ.createResultIQ(iq);
+        Element x = reply.setChildElement("query", NAMESPACE).addElement("x", MamRequest.DATA_FORM_NAMESPACE);
+        x.addAttribute("type", "form");
+        x.addElement("field").addAttribute("type", "hidden").addAttribute("var", "FORM_TYPE")
+                .addElement("value").addText(NAMESPACE);
+        x.addElement("field").addAttribute("type", "jid-single").addAttribute("var", "with");
+        x.addElement("field").addAttribute("type", "text-single").addAttribute("var", "start");
+        x.addElement("field").addAttribute("type", "text-single").addAttribute("var", "end");
+        return reply;
+    }
+
+    private int currentMaxPageSize() {
+        int configured = maxPageSize.getAsInt();
+        return configured < 1 ? DEFAULT_MAX_PAGE_SIZE : Math.min(configured, MAX_PAGE_SIZE_LIMIT);
+    }
+
+    private static IQ error(IQ iq, PacketError.Condition condition, String text) {
+        IQ reply = IQ.createResultIQ(iq);
+        if (iq.getChildElement() != null) {
+            reply.setChildElement(iq.getChildElement().createCopy());
+        }
+        reply.setError(new PacketError(condition, condition.getDefaultType(), text));
+        return reply;
+    }
+}

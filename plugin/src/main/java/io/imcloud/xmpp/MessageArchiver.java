@@ -1,0 +1,150 @@
+package io.imcloud.xmpp;
+
+import io.imcloud.archive.Archive;
+import io.imcloud.archive.ArchivedMessage;
+import io.imcloud.archive.DeliveryState;
+import io.imcloud.archive.MessageIds;
+import io.imcloud.tenancy.AppUser;
+import org.dom4j.Element;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xmpp.packet.JID;
+import org.xmpp.packet.Message;
+import org.xmpp.packet.PacketError;
+
+/**
+ * The archive side of the message path (DESIGN.md section 7): stamps and archives 1:1 messages
+ * between users of one app as they are read from the sender's session, records when a stamped
+ * message reaches one of the receiver's sessions or the offline store, and turns XEP-0333
+ * {@code <displayed/>} markers into read marks.
+ * <p>
+ * Everything here runs on Openfire's packet threads: no I/O, only the archive's queue.
+ * <p>
+ * Easemob {@code ext} travels in the stanza as {@code <ext xmlns='urn:imcloud:ext'>{JSON object}</ext>};
+ * it must be one JSON object of at most {@link #MAX_EXT_CHARS} characters, else the message is
+ * refused with {@code bad-request}.
+ */
+public final class MessageArchiver {
+
+    private static final Logger Log = LoggerFactory.getLogger(MessageArchiver.class);
+
+    /** Namespace of the Easemob {@code ext} child element. */
+    public static final String EXT_NAMESPACE = "urn:imcloud:ext";
+    /** Name of the Easemob {@code ext} child element. */
+    public static final String EXT_ELEMENT = "ext";
+    /** Largest accepted {@code ext} JSON text. */
+    public static final int MAX_EXT_CHARS = 16_384;
+    /** Client message ids longer than the archive column are not kept (the message still is). */
+    static final int MAX_CLIENT_ID_CHARS = 128;
+    static final String MARKERS_NAMESPACE = "urn:xmpp:chat-markers:0";
+
+    private final Archive archive;
+    private final TenantFirewall firewall;
+
+    /** An archiver writing to {@code archive}, for the users of {@code firewall}'s domain. */
+    public MessageArchiver(Archive archive, TenantFirewall firewall) {
+        this.archive = archive;
+        this.firewall = firewall;
+    }
+
+    /**
+     * A message read from a user's own session, before Openfire routes it (tenant checks passed).
+     * Strips forged stanza-ids, archives and stamps an archivable message, applies a read marker.
+     *
+     * @throws StanzaRejection {@code resource-constraint} (wait) when the archive queue is full,
+     *                         {@code bad-request} when the {@code ext} is not a JSON object
+     */
+    public void onMessageFromClient(Message message) throws StanzaRejection {
+        AppUser receiver = firewall.localAppUser(message.getTo());
+        if (receiver == null) {
+            return;
+        }
+        Element element = message.getElement();
+        StanzaIds.stripLocal(element, firewall.domain());
+        AppUser sender = firewall.localAppUser(message.getFrom());
+        if (sender == null || !sender.appKey().equals(receiver.appKey()) || sender.equals(receiver)) {
+            return;
+        }
+        Element displayed = element.element(QNames.DISPLAYED);
+        if (displayed != null) {
+            markRead(sender, receiver, displayed.attributeValue("id"));
+        }
+        String body = message.getBody();
+        if (body == null || !isArchivedType(message.getType())) {
+            return;
+        }
+        String extJson = extOf(element);
+        long id = archive.nextId();
+        StanzaIds.stamp(element, message.getTo().toBareJID(), id);
+        String clientId = message.getID();
+        ArchivedMessage archived = new ArchivedMessage(id, receiver.appKey(), sender.username(), receiver.username(),
+                MessageIds.timestampOf(id), message.getType().name(), body, extJson, message.toXML(),
+                clientId != null && clientId.length() <= MAX_CLIENT_ID_CHARS ? clientId : null, DeliveryState.PENDING);
+        if (!archive.append(archived)) {
+            Log.warn("Archive queue full: refusing message {} from {} to {} of app {} (resource-constraint)",
+                    id, sender.username(), receiver.username(), receiver.appKey());
+            throw new StanzaRejection(PacketError.Condition.resource_constraint, PacketError.Type.wait,
+                    "The message archive is busy; please retry later");
+        }
+    }
+
+    /** A message handed to one of {@code receiverAddress}'s sessions: DELIVERED when it is one we stamped. */
+    public void onDelivered(Message message, JID receiverAddress) {
+        markStamped(message, receiverAddress, DeliveryState.DELIVERED);
+    }
+
+    /** A message put into Openfire's offline store: OFFLINE when it is one we stamped. */
+    public void onStoredOffline(Message message) {
+        markStamped(message, message.getTo(), DeliveryState.OFFLINE);
+    }
+
+    private void markStamped(Message message, JID receiverAddress, DeliveryState state) {
+        if (message.getBody() == null || !isArchivedType(message.getType()) || receiverAddress == null) {
+            return;
+        }
+        String receiverBareJid = receiverAddress.toBareJID();
+        long id = StanzaIds.find(message.getElement(), receiverBareJid);
+        if (id < 0) {
+            return;
+        }
+        AppUser receiver = firewall.localAppUser(receiverAddress);
+        AppUser sender = firewall.localAppUser(message.getFrom());
+        if (receiver != null && sender != null && sender.appKey().equals(receiver.appKey())) {
+            archive.markState(receiver.appKey(), id, state);
+        }
+    }
+
+    private void markRead(AppUser owner, AppUser peer, String upTo) {
+        if (upTo == null || upTo.isEmpty() || upTo.length() > MAX_CLIENT_ID_CHARS) {
+            return; // names no archived message: nothing changes
+        }
+        archive.markRead(owner, peer.username(), upTo).whenComplete((left, error) -> {
+            if (error != null) {
+                Log.warn("Could not apply displayed marker of {} for {} up to {}", owner, peer.username(), upTo, error);
+            }
+        });
+    }
+
+    private static String extOf(Element message) throws StanzaRejection {
+        Element ext = message.element(QNames.EXT);
+        if (ext == null) {
+            return null;
+        }
+        String json = ext.getText();
+        if (json.length() > MAX_EXT_CHARS || !JsonSyntax.isObject(json)) {
+            throw new StanzaRejection(PacketError.Condition.bad_request, PacketError.Type.modify,
+                    "ext must be one JSON object of at most " + MAX_EXT_CHARS + " characters");
+        }
+        return json.strip();
+    }
+
+    private static boolean isArchivedType(Message.Type type) {
+        return type == Message.Type.chat || type == Message.Type.normal;
+    }
+
+    /** Qualified names looked up per message, built once. */
+    private static final class QNames {
+        static final org.dom4j.QName DISPLAYED = org.dom4j.QName.get("displayed", MARKERS_NAMESPACE);
+        static final org.dom4j.QName EXT = org.dom4j.QName.get(EXT_ELEMENT, EXT_NAMESPACE);
+    }
+}

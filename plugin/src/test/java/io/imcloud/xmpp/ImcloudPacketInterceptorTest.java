@@ -1,0 +1,288 @@
+package io.imcloud.xmpp;
+
+import io.imcloud.archive.Archive;
+import io.imcloud.archive.ArchivePage;
+import io.imcloud.archive.ArchiveQuery;
+import io.imcloud.archive.ArchivedMessage;
+import io.imcloud.archive.DeliveryState;
+import io.imcloud.tenancy.AppKey;
+import io.imcloud.tenancy.AppUser;
+import io.imcloud.xmpp.testsupport.InMemoryArchive;
+import io.imcloud.xmpp.testsupport.TestArchives;
+import org.dom4j.Element;
+import org.jivesoftware.openfire.OfflineMessage;
+import org.jivesoftware.openfire.interceptor.PacketRejectedException;
+import org.jivesoftware.openfire.session.ClientSession;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.xmpp.packet.JID;
+import org.xmpp.packet.Message;
+import org.xmpp.packet.Packet;
+import org.xmpp.packet.PacketError;
+
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+
+import static io.imcloud.xmpp.testsupport.XmppFixture.DOMAIN;
+import static io.imcloud.xmpp.testsupport.XmppFixture.bare;
+import static io.imcloud.xmpp.testsupport.XmppFixture.chat;
+import static io.imcloud.xmpp.testsupport.XmppFixture.clientSession;
+import static io.imcloud.xmpp.testsupport.XmppFixture.full;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.Mockito.when;
+
+/** The archive hook of the interceptor and the offline listener, with real Tinder packets. */
+class ImcloudPacketInterceptorTest {
+
+    static final AppKey APP = AppKey.of("acme", "chat");
+    static final String ALICE = "acme#chat_alice";
+    static final String BOB = "acme#chat_bob";
+
+    Archive archive;
+    List<Packet> sent;
+    ImcloudPacketInterceptor interceptor;
+    OfflineStateListener offline;
+
+    @BeforeEach
+    void setUp() {
+        archive = TestArchives.newArchive();
+        sent = new ArrayList<>();
+        interceptor = new ImcloudPacketInterceptor(archive, DOMAIN, sent::add);
+        offline = new OfflineStateListener(interceptor.archiver());
+    }
+
+    /** What a MessageRouter does with a stanza read from the sender's session: both interceptor calls. */
+    static void readFromClient(ImcloudPacketInterceptor interceptor, Packet packet) throws PacketRejectedException {
+        ClientSession session = clientSession(packet.getFrom());
+        interceptor.interceptPacket(packet, session, true, false);
+        interceptor.interceptPacket(packet, session, true, true);
+    }
+
+    /** What LocalSession.process does when it hands a stanza to a session. */
+    void deliver(Packet packet, ClientSession session) throws PacketRejectedException {
+        interceptor.interceptPacket(packet, session, false, false);
+        interceptor.interceptPacket(packet, session, false, true);
+    }
+
+    static Element stanzaId(Packet packet, String by) {
+        for (Element e : packet.getElement().elements("stanza-id")) {
+            if (StanzaIds.NAMESPACE.equals(e.getNamespaceURI()) && by.equals(e.attributeValue("by"))) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    ArchivePage aliceArchive() {
+        archive.flush();
+        return archive.query(new ArchiveQuery(AppUser.of(APP, "alice"), null, null, null, null, null, false, 100));
+    }
+
+    @Test
+    void onlineMessageIsStampedArchivedThenDelivered() throws Exception {
+        Message message = chat(full(ALICE), bare(BOB), "hello bob", "c-1");
+        readFromClient(interceptor, message);
+
+        Element sid = stanzaId(message, BOB + "@" + DOMAIN);
+        assertNotNull(sid, "stanza-id by the receiver's bare JID");
+        long id = Long.parseLong(sid.attributeValue("id"));
+        archive.flush();
+        ArchivedMessage archived = archive.find(APP, id).orElseThrow();
+        assertEquals("alice", archived.sender());
+        assertEquals("bob", archived.receiver());
+        assertEquals("hello bob", archived.body());
+        assertEquals("chat", archived.type());
+        assertEquals("c-1", archived.clientMsgId());
+        assertNull(archived.extJson());
+        assertTrue(archived.stanzaXml().contains("hello bob") && archived.stanzaXml().contains(Long.toString(id)));
+        assertEquals(DeliveryState.PENDING, archived.state());
+        assertTrue(Math.abs(System.currentTimeMillis() - archived.sentAt()) < 60_000, "server time");
+
+        deliver(message, clientSession(full(BOB)));
+        archive.flush();
+        assertEquals(DeliveryState.DELIVERED, archive.find(APP, id).orElseThrow().state());
+    }
+
+    @Test
+    void normalTypeIsArchivedToo() throws Exception {
+        Message message = chat(full(ALICE), bare(BOB), "a normal one", null);
+        message.setType(Message.Type.normal);
+        readFromClient(interceptor, message);
+        List<ArchivedMessage> page = aliceArchive().messages();
+        assertEquals(1, page.size());
+        assertEquals("normal", page.get(0).type());
+        assertNull(page.get(0).clientMsgId());
+    }
+
+    @Test
+    void offlineStorageMarksOfflineAndTheLaterFlushMarksDelivered() throws Exception {
+        Message message = chat(full(ALICE), bare(BOB), "while you were out", "c-2");
+        readFromClient(interceptor, message);
+        long id = Long.parseLong(stanzaId(message, BOB + "@" + DOMAIN).attributeValue("id"));
+
+        OfflineMessage stored = new OfflineMessage(new Date(), message.getElement().createCopy());
+        offline.messageStored(stored);
+        archive.flush();
+        assertEquals(DeliveryState.OFFLINE, archive.find(APP, id).orElseThrow().state());
+
+        // Bob logs in: Openfire's offline flush hands the stored copy to his session.
+        deliver(stored, clientSession(full(BOB)));
+        archive.flush();
+        assertEquals(DeliveryState.DELIVERED, archive.find(APP, id).orElseThrow().state());
+    }
+
+    @Test
+    void theListenerSignatureOfOpenfireBefore47RecordsOfflineToo() throws Exception {
+        Message message = chat(full(ALICE), bare(BOB), "old openfire", null);
+        readFromClient(interceptor, message);
+        long id = Long.parseLong(stanzaId(message, BOB + "@" + DOMAIN).attributeValue("id"));
+        offline.messageStored((Message) message.createCopy());
+        offline.messageBounced(message);
+        archive.flush();
+        assertEquals(DeliveryState.OFFLINE, archive.find(APP, id).orElseThrow().state());
+    }
+
+    @Test
+    void aSessionClosedDuringDeliveryDoesNotCountAsDelivered() throws Exception {
+        Message message = chat(full(ALICE), bare(BOB), "into the void", null);
+        readFromClient(interceptor, message);
+        long id = Long.parseLong(stanzaId(message, BOB + "@" + DOMAIN).attributeValue("id"));
+        ClientSession closed = clientSession(full(BOB));
+        when(closed.isClosed()).thenReturn(true);
+        deliver(message, closed);
+        archive.flush();
+        assertEquals(DeliveryState.PENDING, archive.find(APP, id).orElseThrow().state());
+    }
+
+    @Test
+    void headlineErrorGroupchatBodilessAndSelfMessagesAreNotArchived() throws Exception {
+        for (Message.Type type : new Message.Type[] {Message.Type.headline, Message.Type.error, Message.Type.groupchat}) {
+            Message message = chat(full(ALICE), bare(BOB), "not archived " + type, null);
+            message.setType(type);
+            readFromClient(interceptor, message);
+            assertNull(stanzaId(message, BOB + "@" + DOMAIN), type + " gets no stanza-id");
+        }
+        Message bodiless = chat(full(ALICE), bare(BOB), null, null);
+        bodiless.addChildElement("composing", "http://jabber.org/protocol/chatstates");
+        readFromClient(interceptor, bodiless);
+        Message toSelf = chat(full(ALICE), bare(ALICE), "note to self", null);
+        readFromClient(interceptor, toSelf);
+        assertTrue(aliceArchive().messages().isEmpty());
+        assertNull(stanzaId(bodiless, BOB + "@" + DOMAIN));
+    }
+
+    @Test
+    void forgedStanzaIdsAreStrippedAndForeignOnesKept() throws Exception {
+        Message message = chat(full(ALICE), bare(BOB), "forged", null);
+        message.addChildElement("stanza-id", StanzaIds.NAMESPACE).addAttribute("by", BOB + "@" + DOMAIN).addAttribute("id", "1");
+        message.addChildElement("stanza-id", StanzaIds.NAMESPACE).addAttribute("by", DOMAIN).addAttribute("id", "2");
+        message.addChildElement("stanza-id", StanzaIds.NAMESPACE).addAttribute("by", "room@conference.remote.org").addAttribute("id", "x");
+        readFromClient(interceptor, message);
+
+        List<Element> ids = message.getElement().elements("stanza-id");
+        assertEquals(2, ids.size(), message.toXML());
+        Element ours = stanzaId(message, BOB + "@" + DOMAIN);
+        assertTrue(Long.parseLong(ours.attributeValue("id")) > 2, "our own id, not the forged one");
+        assertNotNull(stanzaId(message, "room@conference.remote.org"));
+        assertNull(stanzaId(message, DOMAIN));
+    }
+
+    @Test
+    void aForgedStanzaIdOnAnUnarchivedMessageCannotMarkAnotherMessage() throws Exception {
+        Message real = chat(full(ALICE), bare(BOB), "real", null);
+        readFromClient(interceptor, real);
+        String realId = stanzaId(real, BOB + "@" + DOMAIN).attributeValue("id");
+
+        Message headline = chat(full(ALICE), bare(BOB), "headline", null);
+        headline.setType(Message.Type.headline);
+        headline.addChildElement("stanza-id", StanzaIds.NAMESPACE).addAttribute("by", BOB + "@" + DOMAIN).addAttribute("id", realId);
+        readFromClient(interceptor, headline);
+        assertNull(stanzaId(headline, BOB + "@" + DOMAIN));
+        deliver(headline, clientSession(full(BOB)));
+        archive.flush();
+        assertEquals(DeliveryState.PENDING, archive.find(APP, Long.parseLong(realId)).orElseThrow().state());
+    }
+
+    @Test
+    void aFullArchiveQueueRejectsTheMessageWithResourceConstraint() throws Exception {
+        // Queue-full is a property of the writer, not of storage: an in-memory archive with room for one.
+        InMemoryArchive tiny = new InMemoryArchive(1);
+        ImcloudPacketInterceptor full = new ImcloudPacketInterceptor(tiny, DOMAIN, sent::add);
+        readFromClient(full, chat(full(ALICE), bare(BOB), "first", null));
+        StanzaRejection rejection = assertThrows(StanzaRejection.class,
+                () -> readFromClient(full, chat(full(ALICE), bare(BOB), "second", null)));
+        PacketError error = rejection.getRejectionError();
+        assertEquals(PacketError.Condition.resource_constraint, error.getCondition());
+        assertEquals(PacketError.Type.wait, error.getType());
+        tiny.flush();
+        ArchivePage page = tiny.query(new ArchiveQuery(AppUser.of(APP, "bob"), null, null, null, null, null, false, 10));
+        assertEquals(List.of("first"), page.messages().stream().map(ArchivedMessage::body).toList());
+        assertTrue(sent.isEmpty(), "a local sender gets its error from Openfire, not from us");
+    }
+
+    @Test
+    void extIsStoredAsJsonAndMalformedExtIsRefused() throws Exception {
+        Message message = chat(full(ALICE), bare(BOB), "with ext", null);
+        message.addChildElement(MessageArchiver.EXT_ELEMENT, MessageArchiver.EXT_NAMESPACE)
+                .setText(" {\"type\":\"voice\",\"len\":[1,2.5e3,{\"ok\":true,\"n\":null}],\"s\":\"\\u4f60\\\"\"} ");
+        readFromClient(interceptor, message);
+        assertEquals("{\"type\":\"voice\",\"len\":[1,2.5e3,{\"ok\":true,\"n\":null}],\"s\":\"\\u4f60\\\"\"}",
+                aliceArchive().messages().get(0).extJson());
+
+        for (String bad : new String[] {"[1]", "{\"a\":}", "{\"a\":1,}", "{'a':1}", "{\"a\":01}", "{} {}", ""}) {
+            Message refused = chat(full(ALICE), bare(BOB), "bad ext", null);
+            refused.addChildElement(MessageArchiver.EXT_ELEMENT, MessageArchiver.EXT_NAMESPACE).setText(bad);
+            StanzaRejection rejection = assertThrows(StanzaRejection.class, () -> readFromClient(interceptor, refused), bad);
+            assertEquals(PacketError.Condition.bad_request, rejection.condition());
+        }
+        assertEquals(1, aliceArchive().messages().size());
+    }
+
+    @Test
+    void displayedMarkerMarksReadByStanzaIdAndByClientId() throws Exception {
+        List<String> stanzaIds = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            Message m = chat(full(BOB), bare(ALICE), "m" + i, "bob-" + i);
+            readFromClient(interceptor, m);
+            stanzaIds.add(stanzaId(m, ALICE + "@" + DOMAIN).attributeValue("id"));
+        }
+        AppUser alice = AppUser.of(APP, "alice");
+        assertEquals(2, unreadOfAliceWithBob(stanzaIds.get(0)), "the probe itself reads m1; m2 and m3 stay unread");
+
+        readFromClient(interceptor, displayed(full(ALICE), bare(BOB), "no-such-message"));
+        assertEquals(2, unreadOfAliceWithBob(stanzaIds.get(0)), "unknown id changes nothing");
+
+        Message marker = displayed(full(ALICE), bare(BOB), stanzaIds.get(1));
+        readFromClient(interceptor, marker);
+        assertEquals(1, unreadOfAliceWithBob(stanzaIds.get(0)), "read up to m2 by our stanza-id");
+
+        readFromClient(interceptor, displayed(full(ALICE), bare(BOB), "bob-3"));
+        assertEquals(0, unreadOfAliceWithBob(stanzaIds.get(0)), "read up to m3 by the sender's message id");
+
+        assertEquals(3, archive.query(new ArchiveQuery(alice, null, null, null, null, null, false, 100)).messages().size(),
+                "markers are not archived");
+        assertNull(stanzaId(marker, BOB + "@" + DOMAIN));
+    }
+
+    /** Alice's unread count with Bob, probed by marking read up to a message already read (which changes nothing). */
+    private int unreadOfAliceWithBob(String alreadyReadId) {
+        archive.flush();
+        var left = archive.markRead(AppUser.of(APP, "alice"), "bob", alreadyReadId);
+        archive.flush();
+        return left.join();
+    }
+
+    static Message displayed(JID from, JID to, String id) {
+        Message marker = new Message();
+        marker.setType(Message.Type.chat);
+        marker.setFrom(from);
+        marker.setTo(to);
+        marker.addChildElement("displayed", MessageArchiver.MARKERS_NAMESPACE).addAttribute("id", id);
+        return marker;
+    }
+}

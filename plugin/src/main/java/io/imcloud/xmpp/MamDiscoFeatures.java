@@ -26,19 +26,26 @@ public final class MamDiscoFeatures {
     static final String USER_FEATURES_PROVIDER = "org.jivesoftware.openfire.disco.UserFeaturesProvider";
 
     private final IQDiscoInfoHandler disco;
+    private final String providerTypeName;
     private Class<?> providerType;
     private Object provider;
 
     /** Features for {@code disco} ({@code XMPPServer.getInstance().getIQDiscoInfoHandler()}). */
     public MamDiscoFeatures(IQDiscoInfoHandler disco) {
+        this(disco, USER_FEATURES_PROVIDER);
+    }
+
+    /** Features for {@code disco}, whose user-feature provider interface is named {@code providerTypeName} (tests). */
+    MamDiscoFeatures(IQDiscoInfoHandler disco, String providerTypeName) {
         this.disco = disco;
+        this.providerTypeName = providerTypeName;
     }
 
     /** Adds the server feature and, where Openfire supports it, the user feature. */
     public void register() {
         disco.addServerFeature(MamIqHandler.NAMESPACE);
         try {
-            Class<?> type = Class.forName(USER_FEATURES_PROVIDER, false, disco.getClass().getClassLoader());
+            Class<?> type = Class.forName(providerTypeName, false, disco.getClass().getClassLoader());
             Object proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, new Features());
             disco.getClass().getMethod("addUserFeaturesProvider", type).invoke(disco, proxy);
             providerType = type;

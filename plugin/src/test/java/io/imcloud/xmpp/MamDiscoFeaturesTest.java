@@ -1,7 +1,7 @@
 package io.imcloud.xmpp;
 
 import org.jivesoftware.openfire.disco.IQDiscoInfoHandler;
-import org.jivesoftware.openfire.disco.UserFeaturesProvider;
+import java.util.Iterator;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -30,15 +30,20 @@ class MamDiscoFeaturesTest {
         }
     }
 
-    /** As 5.1.1 has it: plus user feature providers. */
-    public static class UserFeaturesDisco extends ServerOnlyDisco {
-        final List<UserFeaturesProvider> userProviders = new ArrayList<>();
+    /** The shape of a user-feature provider interface (5.1.1 has one; 4.2.0, our compile target, does not). */
+    public interface FeatureSource {
+        Iterator<String> getFeatures();
+    }
 
-        public void addUserFeaturesProvider(UserFeaturesProvider provider) {
+    /** As 5.1.1 has it: plus user feature providers, here of our own {@link FeatureSource} type. */
+    public static class UserFeaturesDisco extends ServerOnlyDisco {
+        final List<FeatureSource> userProviders = new ArrayList<>();
+
+        public void addUserFeaturesProvider(FeatureSource provider) {
             userProviders.add(provider);
         }
 
-        public void removeUserFeaturesProvider(UserFeaturesProvider provider) {
+        public void removeUserFeaturesProvider(FeatureSource provider) {
             userProviders.remove(provider);
         }
     }
@@ -46,7 +51,7 @@ class MamDiscoFeaturesTest {
     @Test
     void advertisesOnServerAndUsersAndWithdrawsBoth() {
         UserFeaturesDisco disco = new UserFeaturesDisco();
-        MamDiscoFeatures features = new MamDiscoFeatures(disco);
+        MamDiscoFeatures features = new MamDiscoFeatures(disco, FeatureSource.class.getName());
         features.register();
         assertEquals(Set.of(MamIqHandler.NAMESPACE), disco.serverFeatures);
         assertEquals(1, disco.userProviders.size());

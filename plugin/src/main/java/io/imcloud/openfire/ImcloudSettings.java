@@ -92,10 +92,18 @@ public final class ImcloudSettings implements AutoCloseable {
         PropertyEventDispatcher.removeListener(listener);
     }
 
-    /** The current value of {@code setting}. */
+    /**
+     * The current value of {@code setting}.
+     *
+     * @throws IllegalArgumentException for a setting missing from {@link #ALL}
+     */
     @SuppressWarnings("unchecked") // values only ever holds what setting.parse returned
     public <T> T get(Setting<T> setting) {
-        return (T) values.get(Objects.requireNonNull(setting, "setting"));
+        Object value = values.get(Objects.requireNonNull(setting, "setting"));
+        if (value == null) {
+            throw new IllegalArgumentException(setting.name() + " is not in ImcloudSettings.ALL");
+        }
+        return (T) value;
     }
 
     /**

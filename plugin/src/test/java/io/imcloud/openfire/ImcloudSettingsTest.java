@@ -73,6 +73,16 @@ class ImcloudSettingsTest {
     }
 
     @Test
+    void aSettingMissingFromAllIsRefusedClearly() {
+        Setting<Integer> forgotten = Setting.integer("plugin.imcloud.forgotten", 1, 0, 2);
+        ImcloudSettings settings = new ImcloudSettings(properties::get);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> settings.get(forgotten));
+
+        assertEquals("plugin.imcloud.forgotten is not in ImcloudSettings.ALL", e.getMessage());
+    }
+
+    @Test
     void invalidValueErrorNamesThePropertyAndTheRule() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImcloudSettings.NODE_ID.parse("-1"));
 

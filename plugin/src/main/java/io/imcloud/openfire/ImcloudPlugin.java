@@ -27,7 +27,8 @@ public final class ImcloudPlugin implements Plugin {
         Log.info("imcloud: starting from {}", pluginDirectory);
         ImcloudSettings settings = steps.start("settings", ImcloudSettings::fromOpenfire, ImcloudSettings::close);
         ConnectionProvider database = steps.start("database", OpenfireConnectionProvider::new, db -> { });
-        Log.info("imcloud: started on {} (node {})", database.databaseType().scriptName(), settings.get(ImcloudSettings.NODE_ID));
+        Log.info("imcloud: started on {} (node {})",
+                database.databaseType().scriptName(), settings.get(ImcloudSettings.NODE_ID));
     }
 
     /** Openfire's exit point: stops what {@link #initializePlugin} started, in reverse order. */

@@ -39,7 +39,8 @@ public final class ImcloudSettings implements AutoCloseable {
             "a path such as /imcloud: '/'-separated segments of letters, digits, '.', '_', '~' or '-'");
 
     /** Whether the management API answers requests from other hosts than the loopback. */
-    public static final Setting<Boolean> MANAGEMENT_ALLOW_REMOTE = Setting.flag(PREFIX + "management.allow_remote", false);
+    public static final Setting<Boolean> MANAGEMENT_ALLOW_REMOTE =
+            Setting.flag(PREFIX + "management.allow_remote", false);
 
     /** This cluster node's number in archive ids; distinct per node ({@code io.imcloud.archive.MessageIds}). */
     public static final Setting<Integer> NODE_ID = Setting.integer(PREFIX + "node.id", 0, 0, 1023);
@@ -49,7 +50,8 @@ public final class ImcloudSettings implements AutoCloseable {
             Setting.integer(PREFIX + "archive.queue.capacity", 100_000, 100, 10_000_000);
 
     /** Messages the archive writer commits in one transaction at most. */
-    public static final Setting<Integer> ARCHIVE_BATCH_SIZE = Setting.integer(PREFIX + "archive.batch.size", 500, 1, 10_000);
+    public static final Setting<Integer> ARCHIVE_BATCH_SIZE =
+            Setting.integer(PREFIX + "archive.batch.size", 500, 1, 10_000);
 
     /** Most messages in one XEP-0313 result page, whatever the client asks for. */
     public static final Setting<Integer> MAM_MAX = Setting.integer(PREFIX + "mam.max", 100, 1, 1_000);

@@ -32,7 +32,8 @@ public final class JettyBridge {
     private static final Logger Log = LoggerFactory.getLogger(JettyBridge.class);
 
     /** Where the servlet context classes live: Jetty 12 ee8 (Openfire 5.x) first, then Jetty 9 (Openfire 4.x). */
-    private static final List<String> SERVLET_PACKAGES = List.of("org.eclipse.jetty.ee8.servlet.", "org.eclipse.jetty.servlet.");
+    private static final List<String> SERVLET_PACKAGES =
+            List.of("org.eclipse.jetty.ee8.servlet.", "org.eclipse.jetty.servlet.");
 
     private final Object handlerRegistry;
     private final ClassLoader jettyLoader;
@@ -81,7 +82,8 @@ public final class JettyBridge {
         } catch (InvocationTargetException e) {
             throw new IllegalStateException("Jetty refused the servlet context " + contextPath, e.getCause());
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("Jetty's servlet context API in " + servletPackage + " is not as expected", e);
+            throw new IllegalStateException("Jetty's servlet context API in " + servletPackage
+                    + " is not as expected", e);
         }
     }
 
@@ -94,7 +96,8 @@ public final class JettyBridge {
                 Log.debug("No Jetty servlet context in {}", candidate);
             }
         }
-        throw new IllegalStateException("Openfire's class loader has no Jetty ServletContextHandler in any of " + SERVLET_PACKAGES);
+        throw new IllegalStateException("Openfire's class loader has no Jetty ServletContextHandler in any of "
+                + SERVLET_PACKAGES);
     }
 
     private void invoke(String methodName, Object context) {
@@ -108,7 +111,10 @@ public final class JettyBridge {
         }
     }
 
-    /** The public one-argument method {@code name} of the registry that accepts {@code argument}, the narrowest if several do. */
+    /**
+     * The public one-argument method {@code name} of the registry that accepts {@code argument};
+     * the one with the narrowest parameter type if several do.
+     */
     private Method mostSpecificMethod(String name, Object argument) {
         Method best = null;
         for (Method m : handlerRegistry.getClass().getMethods()) {

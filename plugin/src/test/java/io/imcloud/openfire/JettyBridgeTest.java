@@ -77,9 +77,11 @@ class JettyBridgeTest {
     void registryWithoutAFittingOverloadIsAClearError() {
         JettyBridge bridge = new JettyBridge(new CoreHandlersOnly(), Server.class.getClassLoader());
 
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> bridge.mount("/imcloud", new EchoServlet()));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> bridge.mount("/imcloud", new EchoServlet()));
 
-        assertTrue(e.getMessage().contains("has no method addJettyHandler that accepts a org.eclipse.jetty.ee8.servlet.ServletContextHandler"),
+        assertTrue(e.getMessage().contains(
+                        "has no method addJettyHandler that accepts a org.eclipse.jetty.ee8.servlet.ServletContextHandler"),
                 e.getMessage());
     }
 
@@ -88,7 +90,8 @@ class JettyBridgeTest {
         try (URLClassLoader noJetty = new URLClassLoader(new URL[0], ClassLoader.getPlatformClassLoader())) {
             JettyBridge bridge = new JettyBridge(registry, noJetty);
 
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> bridge.mount("/imcloud", new EchoServlet()));
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> bridge.mount("/imcloud", new EchoServlet()));
 
             assertTrue(e.getMessage().contains("org.eclipse.jetty.ee8.servlet., org.eclipse.jetty.servlet."), e.getMessage());
             assertEquals(0, registry.contextAdds);
@@ -105,7 +108,8 @@ class JettyBridgeTest {
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             resp.setContentType("text/plain;charset=utf-8");
-            resp.getWriter().print(req.getMethod() + " " + req.getContextPath() + " " + req.getPathInfo() + " " + req.getQueryString());
+            resp.getWriter().print(
+                    req.getMethod() + " " + req.getContextPath() + " " + req.getPathInfo() + " " + req.getQueryString());
         }
     }
 

@@ -24,8 +24,10 @@ class OpenfireConnectionProviderTest {
     @Test
     void refusesTheOthersOpenfireKnowsNamingWhatIsSupported() {
         for (String other : new String[] {"db2", "interbase", "cockroachdb", "firebird", "unknown"}) {
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> OpenfireConnectionProvider.typeOf(other));
-            assertTrue(e.getMessage().contains("'" + other + "'") && e.getMessage().contains("hsqldb, postgresql, mysql, mariadb, oracle, sqlserver"),
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> OpenfireConnectionProvider.typeOf(other));
+            assertTrue(e.getMessage().contains("'" + other + "'")
+                            && e.getMessage().contains("hsqldb, postgresql, mysql, mariadb, oracle, sqlserver"),
                     e.getMessage());
         }
     }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -39,7 +40,8 @@ class PluginPackagingTest {
 
         assertTrue(Plugin.class.isAssignableFrom(pluginClass));
         assertTrue(Modifier.isPublic(pluginClass.getModifiers()));
-        assertTrue(Modifier.isPublic(pluginClass.getConstructor().getModifiers()), "Openfire needs a public no-argument constructor");
+        assertTrue(Modifier.isPublic(pluginClass.getConstructor().getModifiers()),
+                "Openfire needs a public no-argument constructor");
     }
 
     @Test
@@ -87,7 +89,7 @@ class PluginPackagingTest {
         Set<String> describedSettings = i18n("imcloud_i18n").stringPropertyNames().stream()
                 .filter(k -> k.startsWith("imcloud.setting."))
                 .map(k -> k.substring("imcloud.setting.".length()))
-                .collect(Collectors.toCollection(java.util.TreeSet::new));
+                .collect(Collectors.toCollection(TreeSet::new));
         assertEquals(settings.keySet(), describedSettings);
     }
 
@@ -109,7 +111,8 @@ class PluginPackagingTest {
     private static Properties i18n(String bundle) throws IOException {
         Properties properties = new Properties();
         // Openfire reads plugin bundles through ResourceBundle, which reads .properties as UTF-8.
-        try (Reader in = Files.newBufferedReader(PROJECT.resolve("i18n").resolve(bundle + ".properties"), StandardCharsets.UTF_8)) {
+        Path file = PROJECT.resolve("i18n").resolve(bundle + ".properties");
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             properties.load(in);
         }
         return properties;

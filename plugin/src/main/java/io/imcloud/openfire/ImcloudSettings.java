@@ -1,0 +1,192 @@
+package io.imcloud.openfire;
+
+import org.jivesoftware.util.JiveGlobals;
+import org.jivesoftware.util.PropertyEventDispatcher;
+import org.jivesoftware.util.PropertyEventListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The plugin's settings: Openfire system properties {@code plugin.imcloud.*}, each with a safe
+ * default, applied live. A change made in the admin console (Server Manager > System Properties)
+ * reaches Openfire's {@link PropertyEventDispatcher}, which calls this class; components that must
+ * react register with {@link #onChange}. Others simply call {@link #get} whenever they need a value.
+ *
+ * <p>To add a setting: declare a constant here, add it to {@link #ALL}, and document it once in
+ * README.md's settings table and in {@code i18n/imcloud_i18n*.properties}
+ * ({@code imcloud.setting.<name>}); a test checks that all three agree.
+ */
+public final class ImcloudSettings implements AutoCloseable {
+
+    private static final Logger Log = LoggerFactory.getLogger(ImcloudSettings.class);
+
+    /** The prefix every setting's property name starts with. */
+    public static final String PREFIX = "plugin.imcloud.";
+
+    /** Context path of the REST API on Openfire's HTTP-bind ports; not "/" (that would hide BOSH and websockets). */
+    public static final Setting<String> HTTP_CONTEXT = Setting.text(PREFIX + "http.context", "/imcloud",
+            Pattern.compile("(/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+").asMatchPredicate(),
+            "a path such as /imcloud: '/'-separated segments of letters, digits, '.', '_', '~' or '-'");
+
+    /** Whether the management API answers requests from other hosts than the loopback. */
+    public static final Setting<Boolean> MANAGEMENT_ALLOW_REMOTE =
+            Setting.flag(PREFIX + "management.allow_remote", false);
+
+    /** This cluster node's number in archive ids; distinct per node ({@code io.imcloud.archive.MessageIds}). */
+    public static final Setting<Integer> NODE_ID = Setting.integer(PREFIX + "node.id", 0, 0, 1023);
+
+    /** Messages the archive writer may hold in memory before refusing new ones. */
+    public static final Setting<Integer> ARCHIVE_QUEUE_CAPACITY =
+            Setting.integer(PREFIX + "archive.queue.capacity", 100_000, 100, 10_000_000);
+
+    /** Messages the archive writer commits in one transaction at most. */
+    public static final Setting<Integer> ARCHIVE_BATCH_SIZE =
+            Setting.integer(PREFIX + "archive.batch.size", 500, 1, 10_000);
+
+    /** Most messages in one XEP-0313 result page, whatever the client asks for. */
+    public static final Setting<Integer> MAM_MAX = Setting.integer(PREFIX + "mam.max", 100, 1, 1_000);
+
+    /** Every setting the plugin reads. */
+    public static final List<Setting<?>> ALL = List.of(
+            HTTP_CONTEXT, MANAGEMENT_ALLOW_REMOTE, NODE_ID, ARCHIVE_QUEUE_CAPACITY, ARCHIVE_BATCH_SIZE, MAM_MAX);
+
+    private static final Map<String, Setting<?>> BY_NAME =
+            ALL.stream().collect(Collectors.toUnmodifiableMap(Setting::name, Function.identity()));
+
+    private final Function<String, String> properties;
+    private final Map<Setting<?>, Object> values = new ConcurrentHashMap<>();
+    private final List<Subscription<?>> subscriptions = new CopyOnWriteArrayList<>();
+    private final PropertyEventListener listener = new Listener();
+
+    /**
+     * Settings read from {@code properties} (a property name to its text, or null when unset).
+     * They follow changes only once {@link #listen()} has been called.
+     */
+    public ImcloudSettings(Function<String, String> properties) {
+        this.properties = properties;
+        ALL.forEach(this::read);
+    }
+
+    /** Settings read from Openfire's system properties and following their changes until {@link #close()}. */
+    public static ImcloudSettings fromOpenfire() {
+        return new ImcloudSettings(JiveGlobals::getProperty).listen();
+    }
+
+    /** Registers with Openfire's {@link PropertyEventDispatcher} so that changes apply at once. */
+    public ImcloudSettings listen() {
+        PropertyEventDispatcher.addListener(listener);
+        return this;
+    }
+
+    /** Stops following changes; the values stay as they are. */
+    @Override
+    public void close() {
+        PropertyEventDispatcher.removeListener(listener);
+    }
+
+    /**
+     * The current value of {@code setting}.
+     *
+     * @throws IllegalArgumentException for a setting missing from {@link #ALL}
+     */
+    @SuppressWarnings("unchecked") // values only ever holds what setting.parse returned
+    public <T> T get(Setting<T> setting) {
+        Object value = values.get(Objects.requireNonNull(setting, "setting"));
+        if (value == null) {
+            throw new IllegalArgumentException(setting.name() + " is not in ImcloudSettings.ALL");
+        }
+        return (T) value;
+    }
+
+    /**
+     * Calls {@code action} with the new value whenever {@code setting} changes, on the thread that
+     * changed the property. An action that throws is logged; the others still run.
+     */
+    public <T> void onChange(Setting<T> setting, Consumer<? super T> action) {
+        subscriptions.add(new Subscription<>(setting, action));
+    }
+
+    /**
+     * Re-reads one property (after Openfire reported a change); notifies subscribers if its value changed.
+     * Synchronized so that subscribers see two quick changes in the order they were made.
+     */
+    synchronized void reread(String propertyName) {
+        Setting<?> setting = BY_NAME.get(propertyName);
+        if (setting == null) {
+            return;
+        }
+        Object before = values.get(setting);
+        Object after = read(setting);
+        if (!after.equals(before)) {
+            Log.info("imcloud setting {} is now {}", setting.name(), after);
+            subscriptions.forEach(s -> s.notifyIfFor(setting));
+        }
+    }
+
+    private <T> T read(Setting<T> setting) {
+        String raw = properties.apply(setting.name());
+        T value;
+        try {
+            value = setting.parse(raw);
+        } catch (IllegalArgumentException e) {
+            Log.warn("Ignoring system property {}; using the default {}", e.getMessage(), setting.defaultValue());
+            value = setting.defaultValue();
+        }
+        values.put(setting, value);
+        return value;
+    }
+
+    private final class Subscription<T> {
+        private final Setting<T> setting;
+        private final Consumer<? super T> action;
+
+        Subscription(Setting<T> setting, Consumer<? super T> action) {
+            this.setting = setting;
+            this.action = action;
+        }
+
+        void notifyIfFor(Setting<?> changed) {
+            if (changed != setting) {
+                return;
+            }
+            try {
+                action.accept(get(setting));
+            } catch (RuntimeException e) {
+                Log.warn("imcloud: applying the new value of {} failed", setting.name(), e);
+            }
+        }
+    }
+
+    /** Openfire's callback; system properties (database) only, openfire.xml entries are not settings. */
+    private final class Listener implements PropertyEventListener {
+        @Override
+        public void propertySet(String property, Map<String, Object> params) {
+            reread(property);
+        }
+
+        @Override
+        public void propertyDeleted(String property, Map<String, Object> params) {
+            reread(property);
+        }
+
+        @Override
+        public void xmlPropertySet(String property, Map<String, Object> params) {
+            // Not a plugin setting.
+        }
+
+        @Override
+        public void xmlPropertyDeleted(String property, Map<String, Object> params) {
+            // Not a plugin setting.
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.imcloud.openfire;
+
+import io.imcloud.users.UserDirectory;
+import org.jivesoftware.openfire.auth.AuthFactory;
+import org.jivesoftware.openfire.auth.ConnectionException;
+import org.jivesoftware.openfire.auth.InternalUnauthenticatedException;
+import org.jivesoftware.openfire.auth.UnauthorizedException;
+import org.jivesoftware.openfire.user.User;
+import org.jivesoftware.openfire.user.UserAlreadyExistsException;
+import org.jivesoftware.openfire.user.UserManager;
+import org.jivesoftware.openfire.user.UserNotFoundException;
+
+/**
+ * App users as ordinary Openfire accounts: Openfire stores the password its own way (SCRAM by
+ * default), fires its user events, and XMPP login works without anything from imcloud.
+ * Only calls that exist unchanged in Openfire 4.2.0 and 5.1.x are used
+ * ({@code UserManager.isRegisteredUser(String)} is gone in 5.x, hence {@code getUser}).
+ */
+public final class OpenfireUserDirectory implements UserDirectory {
+
+    @Override
+    public boolean create(String node, String password, String displayName) {
+        try {
+            // No e-mail: app users are identified by their app, not by an address.
+            UserManager.getInstance().createUser(node, password, displayName, null);
+            return true;
+        } catch (UserAlreadyExistsException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean exists(String node) {
+        return find(node) != null;
+    }
+
+    @Override
+    public void delete(String node) {
+        User user = find(node);
+        if (user != null) {
+            UserManager.getInstance().deleteUser(user);
+        }
+    }
+
+    @Override
+    public boolean setPassword(String node, String password) {
+        User user = find(node);
+        if (user == null) {
+            return false;
+        }
+        user.setPassword(password);
+        return true;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException when Openfire cannot reach its user store: that is an outage,
+     *                               not a wrong password, and must not be answered as one
+     */
+    @Override
+    public boolean authenticate(String node, String password) {
+        return passwordMatches(node, password);
+    }
+
+    /** {@link #authenticate} for any Openfire account; also what admin credentials are checked with. */
+    static boolean passwordMatches(String node, String password) {
+        try {
+            AuthFactory.authenticate(node, password);
+            return true;
+        } catch (UnauthorizedException e) {
+            return false;
+        } catch (ConnectionException | InternalUnauthenticatedException e) {
+            throw new IllegalStateException("Openfire cannot check passwords right now", e);
+        }
+    }
+
+    private static User find(String node) {
+        try {
+            return UserManager.getInstance().getUser(node);
+        } catch (UserNotFoundException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.imcloud.openfire;
+
+import org.jivesoftware.util.PropertyEventDispatcher;
+import org.jivesoftware.util.PropertyEventDispatcher.EventType;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * Settings over a map standing in for Openfire's system properties; live changes arrive through
+ * Openfire's real {@link PropertyEventDispatcher}, as {@code JiveProperties} sends them.
+ */
+class ImcloudSettingsTest {
+
+    private final Map<String, String> properties = new ConcurrentHashMap<>();
+
+    @Test
+    void unsetPropertiesGiveTheDocumentedDefaults() {
+        ImcloudSettings settings = new ImcloudSettings(properties::get);
+
+        assertEquals("/imcloud", settings.get(ImcloudSettings.HTTP_CONTEXT));
+        assertEquals(false, settings.get(ImcloudSettings.MANAGEMENT_ALLOW_REMOTE));
+        assertEquals(0, settings.get(ImcloudSettings.NODE_ID));
+        assertEquals(100_000, settings.get(ImcloudSettings.ARCHIVE_QUEUE_CAPACITY));
+        assertEquals(500, settings.get(ImcloudSettings.ARCHIVE_BATCH_SIZE));
+        assertEquals(100, settings.get(ImcloudSettings.MAM_MAX));
+    }
+
+    @Test
+    void setPropertiesAreParsed() {
+        properties.put("plugin.imcloud.http.context", "/im/v1");
+        properties.put("plugin.imcloud.management.allow_remote", " TRUE ");
+        properties.put("plugin.imcloud.node.id", "1023");
+        properties.put("plugin.imcloud.mam.max", "50");
+
+        ImcloudSettings settings = new ImcloudSettings(properties::get);
+
+        assertEquals("/im/v1", settings.get(ImcloudSettings.HTTP_CONTEXT));
+        assertEquals(true, settings.get(ImcloudSettings.MANAGEMENT_ALLOW_REMOTE));
+        assertEquals(1023, settings.get(ImcloudSettings.NODE_ID));
+        assertEquals(50, settings.get(ImcloudSettings.MAM_MAX));
+    }
+
+    @Test
+    void invalidValuesFallBackToTheDefault() {
+        properties.put("plugin.imcloud.http.context", "/");
+        properties.put("plugin.imcloud.management.allow_remote", "yes");
+        properties.put("plugin.imcloud.node.id", "1024");
+        properties.put("plugin.imcloud.archive.batch.size", "lots");
+        properties.put("plugin.imcloud.mam.max", "0");
+
+        ImcloudSettings settings = new ImcloudSettings(properties::get);
+
+        assertEquals("/imcloud", settings.get(ImcloudSettings.HTTP_CONTEXT));
+        assertEquals(false, settings.get(ImcloudSettings.MANAGEMENT_ALLOW_REMOTE));
+        assertEquals(0, settings.get(ImcloudSettings.NODE_ID));
+        assertEquals(500, settings.get(ImcloudSettings.ARCHIVE_BATCH_SIZE));
+        assertEquals(100, settings.get(ImcloudSettings.MAM_MAX));
+    }
+
+    @Test
+    void contextPathRuleRefusesWhatWouldEscapeOrShadowOpenfire() {
+        for (String bad : List.of("/", "imcloud", "/imcloud/", "/../admin", "/im cloud", "/./x", "//x")) {
+            assertThrows(IllegalArgumentException.class, () -> ImcloudSettings.HTTP_CONTEXT.parse(bad), bad);
+        }
+        assertEquals("/a.b/c_d-1", ImcloudSettings.HTTP_CONTEXT.parse("/a.b/c_d-1"));
+    }
+
+    @Test
+    void aSettingMissingFromAllIsRefusedClearly() {
+        Setting<Integer> forgotten = Setting.integer("plugin.imcloud.forgotten", 1, 0, 2);
+        ImcloudSettings settings = new ImcloudSettings(properties::get);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> settings.get(forgotten));
+
+        assertEquals("plugin.imcloud.forgotten is not in ImcloudSettings.ALL", e.getMessage());
+    }
+
+    @Test
+    void invalidValueErrorNamesThePropertyAndTheRule() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImcloudSettings.NODE_ID.parse("-1"));
+
+        assertEquals("plugin.imcloud.node.id must be a whole number from 0 to 1023, not '-1'", e.getMessage());
+    }
+
+    @Test
+    void changesApplyLiveThroughOpenfiresDispatcherUntilClosed() {
+        List<Integer> seen = new ArrayList<>();
+        ImcloudSettings settings = new ImcloudSettings(properties::get).listen();
+        settings.onChange(ImcloudSettings.MAM_MAX, seen::add);
+        try {
+            set("plugin.imcloud.mam.max", "20");
+            assertEquals(20, settings.get(ImcloudSettings.MAM_MAX));
+
+            set("plugin.imcloud.mam.max", "20");
+            set("plugin.imcloud.node.id", "7");
+            assertEquals(7, settings.get(ImcloudSettings.NODE_ID));
+
+            properties.remove("plugin.imcloud.mam.max");
+            PropertyEventDispatcher.dispatchEvent("plugin.imcloud.mam.max", EventType.property_deleted, Map.of());
+            assertEquals(100, settings.get(ImcloudSettings.MAM_MAX));
+
+            assertEquals(List.of(20, 100), seen, "one call per real change of that setting only");
+        } finally {
+            settings.close();
+        }
+
+        set("plugin.imcloud.mam.max", "30");
+        assertEquals(100, settings.get(ImcloudSettings.MAM_MAX), "no longer listening");
+        assertEquals(List.of(20, 100), seen);
+    }
+
+    @Test
+    void aFailingSubscriberDoesNotStopTheOthers() {
+        List<String> seen = new ArrayList<>();
+        ImcloudSettings settings = new ImcloudSettings(properties::get);
+        settings.onChange(ImcloudSettings.HTTP_CONTEXT, path -> {
+            throw new IllegalStateException("cannot move");
+        });
+        settings.onChange(ImcloudSettings.HTTP_CONTEXT, seen::add);
+
+        properties.put("plugin.imcloud.http.context", "/chat");
+        settings.reread("plugin.imcloud.http.context");
+
+        assertEquals(List.of("/chat"), seen);
+        assertEquals("/chat", settings.get(ImcloudSettings.HTTP_CONTEXT));
+    }
+
+    private void set(String name, String value) {
+        properties.put(name, value);
+        PropertyEventDispatcher.dispatchEvent(name, EventType.property_set, Map.of("value", value));
+    }
+}

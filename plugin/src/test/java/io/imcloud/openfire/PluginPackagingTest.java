@@ -1,0 +1,120 @@
+package io.imcloud.openfire;
+
+import io.imcloud.testsupport.SchemaScript;
+import org.jivesoftware.openfire.container.Plugin;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.IOException;
+import java.io.Reader;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What Openfire reads from the plugin besides the classes: plugin.xml, the i18n bundles, and the
+ * settings documentation, which must agree with {@link ImcloudSettings}.
+ */
+class PluginPackagingTest {
+
+    private static final Path PROJECT = SchemaScript.projectDir();
+
+    @Test
+    void descriptorNamesALoadablePluginClass() throws Exception {
+        Class<?> pluginClass = Class.forName(descriptorValue("class"));
+
+        assertTrue(Plugin.class.isAssignableFrom(pluginClass));
+        assertTrue(Modifier.isPublic(pluginClass.getModifiers()));
+        assertTrue(Modifier.isPublic(pluginClass.getConstructor().getModifiers()),
+                "Openfire needs a public no-argument constructor");
+    }
+
+    @Test
+    void descriptorVersionsMatchTheBuildAndTheSchemaScripts() throws Exception {
+        assertEquals(System.getProperty("imcloud.version"), descriptorValue("version"));
+        assertEquals("imcloud", descriptorValue("databaseKey"));
+        String databaseVersion = descriptorValue("databaseVersion");
+        try (Stream<Path> scripts = Files.list(PROJECT.resolve("database"))) {
+            Set<Path> installScripts = scripts.filter(p -> p.getFileName().toString().matches("imcloud_\\w+\\.sql"))
+                    .collect(Collectors.toSet());
+            assertFalse(installScripts.isEmpty());
+            for (Path script : installScripts) {
+                assertTrue(Files.readString(script).contains(
+                                "INSERT INTO ofVersion (name, version) VALUES ('imcloud', " + databaseVersion + ");"),
+                        script + " installs schema version " + databaseVersion);
+            }
+        }
+    }
+
+    @Test
+    void everyI18nKeyOfTheDescriptorExistsInEveryLanguage() throws Exception {
+        Matcher keys = Pattern.compile("\\$\\{([^}]+)}").matcher(Files.readString(PROJECT.resolve("plugin.xml")));
+        int count = 0;
+        while (keys.find()) {
+            count++;
+            assertTrue(i18n("imcloud_i18n").containsKey(keys.group(1)), keys.group(1));
+            assertTrue(i18n("imcloud_i18n_zh_CN").containsKey(keys.group(1)), keys.group(1));
+        }
+        assertTrue(count > 0);
+    }
+
+    @Test
+    void languagesHaveTheSameKeys() throws IOException {
+        assertEquals(new TreeMap<>(i18n("imcloud_i18n")).keySet(), new TreeMap<>(i18n("imcloud_i18n_zh_CN")).keySet());
+    }
+
+    @Test
+    void everySettingIsDocumentedWithItsDefault() throws IOException {
+        Map<String, String> settings = ImcloudSettings.ALL.stream()
+                .collect(Collectors.toMap(Setting::name, s -> String.valueOf(s.defaultValue()), (a, b) -> a, TreeMap::new));
+
+        assertEquals(settings, documented("README.md", "\\|\\s*`(plugin\\.imcloud\\.[^`]+)`\\s*\\|\\s*`([^`]*)`"));
+        assertEquals(settings, documented("readme.html",
+                "<td><code>(plugin\\.imcloud\\.[^<]+)</code></td>\\s*<td><code>([^<]*)</code></td>"));
+        Set<String> describedSettings = i18n("imcloud_i18n").stringPropertyNames().stream()
+                .filter(k -> k.startsWith("imcloud.setting."))
+                .map(k -> k.substring("imcloud.setting.".length()))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(settings.keySet(), describedSettings);
+    }
+
+    private static Map<String, String> documented(String file, String row) throws IOException {
+        Matcher m = Pattern.compile(row).matcher(Files.readString(PROJECT.resolve(file)));
+        Map<String, String> found = new TreeMap<>();
+        while (m.find()) {
+            found.put(m.group(1), m.group(2));
+        }
+        return found;
+    }
+
+    private static String descriptorValue(String element) throws Exception {
+        Document descriptor = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(PROJECT.resolve("plugin.xml").toFile());
+        return descriptor.getDocumentElement().getElementsByTagName(element).item(0).getTextContent().trim();
+    }
+
+    private static Properties i18n(String bundle) throws IOException {
+        Properties properties = new Properties();
+        // Openfire reads plugin bundles through ResourceBundle, which reads .properties as UTF-8.
+        Path file = PROJECT.resolve("i18n").resolve(bundle + ".properties");
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(in);
+        }
+        return properties;
+    }
+}

@@ -100,8 +100,14 @@ final class ConversationSql {
         }
     }
 
-    /** Counts the messages from the peer to the owner above {@code readUpTo} (one range of the conversation index). */
+    /**
+     * Counts the messages from the peer to the owner above {@code readUpTo} (one range of the conversation
+     * index); a note to self never counts.
+     */
     int countUnread(Connection con, Key key, long readUpTo) throws SQLException {
+        if (key.owner().equals(key.peer())) {
+            return 0;
+        }
         try (PreparedStatement ps = con.prepareStatement("SELECT COUNT(*) FROM ofImMessage WHERE appKey = ? AND userA = ? "
                 + "AND userB = ? AND msgId > ? AND sender = ?")) {
             ps.setString(1, key.appKey());

@@ -75,7 +75,7 @@ public final class ArchiveFixtures {
         try (Connection con = db.getConnection(); Statement st = con.createStatement();
              ResultSet rs = st.executeQuery("SELECT c.appKey, c.owner, c.peer, c.unreadNum, c.readUpTo, c.lastMsgId,"
                      + " (SELECT COUNT(*) FROM ofImMessage m WHERE m.appKey = c.appKey AND m.sender = c.peer"
-                     + "   AND m.receiver = c.owner AND m.msgId > c.readUpTo),"
+                     + "   AND m.receiver = c.owner AND m.sender <> m.receiver AND m.msgId > c.readUpTo),"
                      + " (SELECT MAX(msgId) FROM ofImMessage m WHERE m.appKey = c.appKey AND ((m.sender = c.owner AND"
                      + "   m.receiver = c.peer) OR (m.sender = c.peer AND m.receiver = c.owner)))"
                      + " FROM ofImConversation c")) {

@@ -49,7 +49,7 @@ final class ArchiveWriter implements AutoCloseable {
     ArchiveWriter(ConnectionProvider db, WriterSettings settings) {
         this.db = db;
         this.settings = settings;
-        this.committer = new BatchCommitter(db.databaseType());
+        this.committer = new BatchCommitter(db.databaseType(), settings.conversations());
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.thread = new Thread(this::run, "imcloud-archive-writer");
         thread.setDaemon(true);
@@ -182,7 +182,8 @@ final class ArchiveWriter implements AutoCloseable {
     private SQLException attempt(List<WriteCommand> commands) {
         List<Integer> readResults;
         try (Connection con = db.getConnection()) {
-            readResults = Transactions.readCommitted(con, c -> committer.apply(c, commands));
+            boolean marksRead = commands.stream().anyMatch(c -> c instanceof WriteCommand.MarkRead);
+            readResults = Transactions.run(con, marksRead, c -> committer.apply(c, commands));
         } catch (SQLException | RuntimeException e) {
             return e instanceof SQLException sql ? sql : new SQLException("Archive batch failed: " + e, e);
         }

@@ -29,9 +29,12 @@ final class BatchCommitter {
     private static final int MAX_CLIENT_ID = 128;
 
     private final ConversationSql conversations;
+    private final boolean maintainConversations;
 
-    BatchCommitter(DatabaseType type) {
+    /** With {@code maintainConversations} false, messages are archived without touching {@code ofImConversation}. */
+    BatchCommitter(DatabaseType type, boolean maintainConversations) {
         this.conversations = new ConversationSql(type);
+        this.maintainConversations = maintainConversations;
     }
 
     /** Applies {@code batch} on {@code con} (not committed); returns the results of its mark-reads in order. */
@@ -66,6 +69,9 @@ final class BatchCommitter {
             for (ArchivedMessage m : messages) {
                 bindInsert(ps, m);
                 ps.addBatch();
+                if (!maintainConversations) {
+                    continue;
+                }
                 String app = m.appKey().toString();
                 deltas.computeIfAbsent(new ConversationSql.Key(app, m.sender(), m.receiver()), k -> new ConversationSql.Delta())
                         .add(false, m.msgId(), m.sentAt());
@@ -79,7 +85,7 @@ final class BatchCommitter {
             throw new SQLException("Cannot archive " + messages.size() + " messages (ids " + messages.get(0).msgId() + "-"
                     + messages.get(messages.size() - 1).msgId() + "): " + e.getMessage(), e.getSQLState(), e);
         }
-        conversations.upsert(con, deltas);
+        conversations.upsert(con, deltas); // empty when conversations are not maintained
     }
 
     private static void bindInsert(PreparedStatement ps, ArchivedMessage m) throws SQLException {

@@ -9,8 +9,11 @@ import java.time.Duration;
  * @param batchSize     most commands committed in one transaction (1-10,000)
  * @param maxBackoff    longest pause between retries while the database is down
  * @param closeWait     how long {@code close()} waits for the queue to drain
+ * @param conversations true to maintain {@code ofImConversation} (unread counters, conversation list) in the
+ *                      same transactions; false for an archive-only deployment that uses neither
  */
-public record WriterSettings(int queueCapacity, int batchSize, Duration maxBackoff, Duration closeWait) {
+public record WriterSettings(int queueCapacity, int batchSize, Duration maxBackoff, Duration closeWait,
+                             boolean conversations) {
 
     public WriterSettings {
         if (queueCapacity < 1 || queueCapacity > 1_000_000) {
@@ -24,8 +27,13 @@ public record WriterSettings(int queueCapacity, int batchSize, Duration maxBacko
         }
     }
 
-    /** The given sizes with a 5 s retry cap and a 10 s close wait. */
+    /** The given sizes with a 5 s retry cap, a 10 s close wait, conversations maintained. */
     public static WriterSettings of(int queueCapacity, int batchSize) {
-        return new WriterSettings(queueCapacity, batchSize, Duration.ofSeconds(5), Duration.ofSeconds(10));
+        return new WriterSettings(queueCapacity, batchSize, Duration.ofSeconds(5), Duration.ofSeconds(10), true);
+    }
+
+    /** The same settings without conversation maintenance. */
+    public WriterSettings withoutConversations() {
+        return new WriterSettings(queueCapacity, batchSize, maxBackoff, closeWait, false);
     }
 }

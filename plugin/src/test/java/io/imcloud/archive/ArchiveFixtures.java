@@ -27,7 +27,7 @@ public final class ArchiveFixtures {
 
     /** Writer settings for tests: a short retry pause and a generous close wait. */
     public static WriterSettings settings(int queueCapacity, int batchSize) {
-        return new WriterSettings(queueCapacity, batchSize, Duration.ofMillis(200), Duration.ofSeconds(30));
+        return new WriterSettings(queueCapacity, batchSize, Duration.ofMillis(200), Duration.ofSeconds(30), true);
     }
 
     /** A chat message with a fresh id of {@code archive}, its time taken from the id. */

@@ -149,6 +149,24 @@ class UnreadCountersTest {
     }
 
     @AllDatabases
+    void aBatchTouchingMoreRowsThanOneUpsertStatementHoldsCountsThemAll(TestDatabase db) throws Exception {
+        ArchiveFixtures.FlakyDatabase flaky = new ArchiveFixtures.FlakyDatabase(db);
+        UnreadCounters counters = new UnreadCounters(db);
+        try (SqlArchive archive = new SqlArchive(flaky, new MessageIds(1), settings(2000, 1000))) {
+            flaky.setDown(true); // hold the writer so that everything lands in one batch
+            for (int i = 0; i < 400; i++) {
+                send(archive, APP, "peer" + i, "owner", null);
+                send(archive, APP, "peer" + (i % 7), "owner", null);
+            }
+            flaky.setDown(false);
+            archive.flush();
+            assertEquals(800, counters.unread(OWNER).total());
+            assertEquals(1 + 57, counters.unread(OWNER, "peer6"));
+            assertEquals(800, assertCountersConsistent(db), "400 conversations x 2 rows");
+        }
+    }
+
+    @AllDatabases
     void isolatesAppsWithTheSameUsernames(TestDatabase db) throws Exception {
         UnreadCounters counters = new UnreadCounters(db);
         try (SqlArchive archive = new SqlArchive(db, new MessageIds(1), settings(1000, 7))) {

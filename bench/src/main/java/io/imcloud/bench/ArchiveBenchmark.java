@@ -29,8 +29,9 @@ import static io.imcloud.bench.ArchiveBenchSupport.ratio;
  * (b) history page latency (50 messages, one conversation) in a 1,000,000-message archive (p99 < 10 ms).
  *
  * <p>Run: {@code mvn -B -Pbench test-compile exec:java -Dexec.mainClass=io.imcloud.bench.ArchiveBenchmark}
- * with {@code IMCLOUD_TEST_POSTGRES_URL} set for PostgreSQL. Sizes: {@code -Dbench.messages=100000
- * -Dbench.batch=500 -Dbench.archive=1000000 -Dbench.pages=2000 -Dbench.dbs=hsqldb,postgresql}.
+ * with {@code IMCLOUD_TEST_POSTGRES_URL} set for PostgreSQL. Sizes: {@code -Dbench.messages=50000
+ * -Dbench.batch=500 -Dbench.rounds=3 -Dbench.archive=1000000 -Dbench.pages=2000 -Dbench.dbs=hsqldb,postgresql};
+ * throughput figures are the best of {@code bench.rounds} alternating rounds.
  */
 public final class ArchiveBenchmark {
 
@@ -38,26 +39,33 @@ public final class ArchiveBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int messages = intProperty("bench.messages", 100_000);
+        int messages = intProperty("bench.messages", 50_000);
         int batch = intProperty("bench.batch", 500);
         int archive = intProperty("bench.archive", 1_000_000);
         int pages = intProperty("bench.pages", 2000);
+        int rounds = intProperty("bench.rounds", 3);
         for (DatabaseType type : ArchiveBenchSupport.databases()) {
             System.out.println("== " + type.scriptName());
-            writerThroughput(type, messages, batch);
+            writerThroughput(type, messages, batch, rounds);
             historyLatency(type, archive, pages);
         }
     }
 
-    private static void writerThroughput(DatabaseType type, int messages, int batch) throws Exception {
+    private static void writerThroughput(DatabaseType type, int messages, int batch, int rounds) throws Exception {
         List<ArchivedMessage> load = ArchiveBenchSupport.generate(messages, messages / 10, 500);
         List<ArchivedMessage> warmUp = ArchiveBenchSupport.generate(Math.min(messages, 20_000), 2000, 50);
         WriterSettings counters = WriterSettings.of(batch * 20, batch);
         rawInsert(type, warmUp, batch);
         writer(type, warmUp, counters, false);
-        double raw = rawInsert(type, load, batch);
-        double withCounters = writer(type, load, counters, true);
-        double withoutCounters = writer(type, load, counters.withoutConversations(), false);
+        // best of alternating rounds: other processes on a shared machine only ever slow a round down
+        double raw = 0;
+        double withCounters = 0;
+        double withoutCounters = 0;
+        for (int round = 0; round < rounds; round++) {
+            raw = Math.max(raw, rawInsert(type, load, batch));
+            withCounters = Math.max(withCounters, writer(type, load, counters, round == rounds - 1));
+            withoutCounters = Math.max(withoutCounters, writer(type, load, counters.withoutConversations(), false));
+        }
         System.out.printf(Locale.ROOT, "  raw JDBC batch insert          %,10.0f msg/s%n", raw);
         System.out.printf(Locale.ROOT, "  writer, counters on            %,10.0f msg/s%n", withCounters);
         System.out.printf(Locale.ROOT, "  writer, counters off           %,10.0f msg/s%n", withoutCounters);
@@ -67,8 +75,12 @@ public final class ArchiveBenchmark {
         lossWindowAtHalfCapacity(type, load, counters, withCounters / 2);
         // the same, when a batch holds few distinct conversations (each row then gets one upsert per batch)
         List<ArchivedMessage> chatty = ArchiveBenchSupport.generate(messages, messages, 0);
-        double chattyOn = writer(type, chatty, counters, false);
-        double chattyOff = writer(type, chatty, counters.withoutConversations(), false);
+        double chattyOn = 0;
+        double chattyOff = 0;
+        for (int round = 0; round < rounds; round++) {
+            chattyOn = Math.max(chattyOn, writer(type, chatty, counters, false));
+            chattyOff = Math.max(chattyOff, writer(type, chatty, counters.withoutConversations(), false));
+        }
         System.out.println(ratio("(d) same, one busy conversation: on / off", chattyOn / chattyOff, 0.9, true));
     }
 

@@ -34,6 +34,8 @@ public final class ArchiveReader {
 
     /** Largest page any read returns. */
     public static final int MAX_PAGE = 1000;
+    /** The millisecond of the largest id: later times lie beyond every id. */
+    private static final long LAST_MILLIS = MessageIds.timestampOf(Long.MAX_VALUE);
 
     private final ConnectionProvider db;
     private final DatabaseType type;
@@ -61,7 +63,7 @@ public final class ArchiveReader {
     public List<ArchivedMessage> history(AppUser owner, String peer, long beforeId, int limit) {
         requirePositive(limit);
         String sql = "SELECT " + MessageRows.COLUMNS + " FROM ofImMessage WHERE appKey = ? AND userA = ? AND userB = ?"
-                + " AND msgId < ? ORDER BY msgId DESC" + type.limit(Math.min(limit, MAX_PAGE));
+                + " AND msgId < ? ORDER BY appKey DESC, userA DESC, userB DESC, msgId DESC" + type.limit(Math.min(limit, MAX_PAGE));
         try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
             ps.setString(1, owner.appKey().toString());
             ps.setString(2, MessageRows.userA(owner.username(), peer));
@@ -81,19 +83,19 @@ public final class ArchiveReader {
     public ArchivePage query(ArchiveQuery q) {
         requirePositive(q.max());
         int max = Math.min(q.max(), MAX_PAGE);
-        long lower = Math.max(q.afterId() == null ? Long.MIN_VALUE : q.afterId() + 1,
-                q.startMillis() == null ? Long.MIN_VALUE : MessageIds.firstIdAt(q.startMillis()));
+        long lower = Math.max(q.afterId() == null ? Long.MIN_VALUE : saturatedIncrement(q.afterId()),
+                q.startMillis() == null ? Long.MIN_VALUE : firstIdAt(q.startMillis()));
         long upper = Math.min(q.beforeId() == null ? Long.MAX_VALUE : q.beforeId(),
-                q.endMillis() == null ? Long.MAX_VALUE : MessageIds.firstIdAt(q.endMillis() + 1));
+                q.endMillis() == null ? Long.MAX_VALUE : firstIdAt(saturatedIncrement(q.endMillis())));
         List<ArchivedMessage> rows;
         try (Connection con = db.getConnection()) {
             if (q.with() != null) {
-                rows = range(con, "userA = ? AND userB = ?", MessageRows.userA(q.owner().username(), q.with()),
-                        MessageRows.userB(q.owner().username(), q.with()), q, lower, upper, max + 1);
+                rows = range(con, List.of("userA", "userB"), List.of(MessageRows.userA(q.owner().username(), q.with()),
+                        MessageRows.userB(q.owner().username(), q.with())), q, lower, upper, max + 1);
             } else {
                 TreeMap<Long, ArchivedMessage> merged = new TreeMap<>();
-                for (String side : new String[] {"sender = ?", "receiver = ?"}) {
-                    for (ArchivedMessage m : range(con, side, q.owner().username(), null, q, lower, upper, max + 1)) {
+                for (String side : new String[] {"sender", "receiver"}) {
+                    for (ArchivedMessage m : range(con, List.of(side), List.of(q.owner().username()), q, lower, upper, max + 1)) {
                         merged.put(m.msgId(), m);
                     }
                 }
@@ -126,22 +128,41 @@ public final class ArchiveReader {
         }
     }
 
-    /** Rows of the owner's archive matching {@code filter} with lower <= id < upper, from the end the query pages from. */
-    private List<ArchivedMessage> range(Connection con, String filter, String first, String second, ArchiveQuery q,
+    /**
+     * Rows of the owner's archive whose {@code columns} equal {@code values}, with lower <= id < upper, from
+     * the end the query pages from. The ORDER BY names every column of the index (appKey, columns, msgId):
+     * the equal ones change nothing, but HSQLDB only walks an index backwards when it is named in full.
+     */
+    private List<ArchivedMessage> range(Connection con, List<String> columns, List<String> values, ArchiveQuery q,
                                         long lower, long upper, int rows) throws SQLException {
-        String sql = "SELECT " + MessageRows.COLUMNS + " FROM ofImMessage WHERE appKey = ? AND " + filter
-                + " AND msgId >= ? AND msgId < ? ORDER BY msgId " + (q.fromNewest() ? "DESC" : "ASC") + type.limit(rows);
+        String direction = q.fromNewest() ? " DESC" : " ASC";
+        StringBuilder where = new StringBuilder();
+        StringBuilder order = new StringBuilder("appKey" + direction);
+        for (String column : columns) {
+            where.append(" AND ").append(column).append(" = ?");
+            order.append(", ").append(column).append(direction);
+        }
+        String sql = "SELECT " + MessageRows.COLUMNS + " FROM ofImMessage WHERE appKey = ?" + where
+                + " AND msgId >= ? AND msgId < ? ORDER BY " + order + ", msgId" + direction + type.limit(rows);
         try (PreparedStatement ps = con.prepareStatement(sql)) {
             int i = 1;
             ps.setString(i++, q.owner().appKey().toString());
-            ps.setString(i++, first);
-            if (second != null) {
-                ps.setString(i++, second);
+            for (String value : values) {
+                ps.setString(i++, value);
             }
             ps.setLong(i++, lower);
             ps.setLong(i, upper);
             return readAll(ps);
         }
+    }
+
+    private static long saturatedIncrement(long value) {
+        return value == Long.MAX_VALUE ? value : value + 1;
+    }
+
+    /** {@link MessageIds#firstIdAt}, clamped so that a time beyond the id range bounds nothing. */
+    private static long firstIdAt(long epochMillis) {
+        return epochMillis >= LAST_MILLIS ? Long.MAX_VALUE : MessageIds.firstIdAt(epochMillis);
     }
 
     private static List<ArchivedMessage> readAll(PreparedStatement ps) throws SQLException {

@@ -15,9 +15,10 @@ import java.util.List;
 
 /**
  * A user's conversation list, newest first: one range of the {@code (appKey, owner, lastMsgId)} index
- * joined to the last message by primary key. The cursor is the last message id of the page's last entry
- * (unique per owner: a message belongs to one conversation); a conversation that gets a new message
- * while someone pages moves to the top and is not listed twice.
+ * (named in full in the ORDER BY, so that HSQLDB walks it backwards) joined to the last message by primary
+ * key. The cursor is the last message id of the page's last entry (unique per owner: a message belongs to
+ * one conversation). A conversation that gets a new message while someone pages moves to the top: it is
+ * never listed twice, and a pass already below it meets it again on its next first page.
  */
 public final class ConversationList {
 
@@ -45,7 +46,8 @@ public final class ConversationList {
         long before = parseCursor(cursor);
         String sql = "SELECT c.peer, c.unreadNum, c.lastTs, " + MessageRows.columns("m.")
                 + " FROM ofImConversation c JOIN ofImMessage m ON m.msgId = c.lastMsgId"
-                + " WHERE c.appKey = ? AND c.owner = ? AND c.lastMsgId < ? ORDER BY c.lastMsgId DESC" + type.limit(limit + 1);
+                + " WHERE c.appKey = ? AND c.owner = ? AND c.lastMsgId < ?"
+                + " ORDER BY c.appKey DESC, c.owner DESC, c.lastMsgId DESC" + type.limit(limit + 1);
         List<Conversation> page = new ArrayList<>();
         boolean more = false;
         try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {

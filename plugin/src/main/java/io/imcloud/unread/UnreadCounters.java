@@ -30,7 +30,7 @@ public final class UnreadCounters {
     /** The owner's unread total and per-conversation counts, most recently active conversation first. */
     public UnreadSummary unread(AppUser owner) {
         String sql = "SELECT peer, unreadNum FROM ofImConversation WHERE appKey = ? AND owner = ? AND unreadNum > 0"
-                + " ORDER BY lastMsgId DESC";
+                + " ORDER BY appKey DESC, owner DESC, lastMsgId DESC";
         long total = 0;
         List<UnreadSummary.PeerUnread> list = new ArrayList<>();
         try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {

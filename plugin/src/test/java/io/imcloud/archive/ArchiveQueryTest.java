@@ -123,6 +123,8 @@ class ArchiveQueryTest {
             ArchivePage newest = archive.query(q("bob", start, end, null, null, true, 4));
             assertEquals(f.withBob().subList(11, 15), newest.messages());
             assertFalse(newest.complete());
+            assertEquals(30, archive.query(q("bob", 0L, Long.MAX_VALUE, null, null, false, 100)).messages().size(), "extreme bounds");
+            assertTrue(archive.query(q("bob", null, null, Long.MAX_VALUE, null, false, 100)).messages().isEmpty());
             ArchivePage afterAndEnd = archive.query(q("bob", null, end, f.withBob().get(12).msgId(), null, false, 100));
             assertEquals(f.withBob().subList(13, 15), afterAndEnd.messages());
         }

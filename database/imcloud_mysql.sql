@@ -39,7 +39,7 @@ CREATE TABLE ofImUser (
   CONSTRAINT ofImUser_pk PRIMARY KEY (appKey, username)
 );
 
-# ofImMessage: archive of 1:1 messages; userA/userB is the conversation (the two usernames, sorted)
+# ofImMessage: archive of 1:1 messages; userA/userB is the conversation (the two usernames, sorted); msgId is time-ordered (MessageIds)
 CREATE TABLE ofImMessage (
   msgId            BIGINT NOT NULL,
   appKey           VARCHAR(65) NOT NULL,
@@ -57,11 +57,12 @@ CREATE TABLE ofImMessage (
   CONSTRAINT ofImMessage_pk PRIMARY KEY (msgId)
 );
 CREATE INDEX ofImMessage_conv_idx ON ofImMessage (appKey, userA, userB, msgId);
-CREATE INDEX ofImMessage_rcv_idx ON ofImMessage (appKey, receiver, state, msgId);
+CREATE INDEX ofImMessage_rcv_idx ON ofImMessage (appKey, receiver, msgId);
 CREATE INDEX ofImMessage_snd_idx ON ofImMessage (appKey, sender, msgId);
+CREATE INDEX ofImMessage_off_idx ON ofImMessage (appKey, receiver, state);
 CREATE INDEX ofImMessage_cid_idx ON ofImMessage (appKey, clientMsgId);
 
-# ofImConversation: per (app, owner, peer): unread counter and the last message, the conversation list
+# ofImConversation: per (app, owner, peer): unread counter, read mark (readUpTo: highest archive id read) and the last message, the conversation list
 CREATE TABLE ofImConversation (
   appKey           VARCHAR(65) NOT NULL,
   owner            VARCHAR(64) NOT NULL,
@@ -69,6 +70,7 @@ CREATE TABLE ofImConversation (
   unreadNum        INT NOT NULL,
   lastMsgId        BIGINT NOT NULL,
   lastTs           BIGINT NOT NULL,
+  readUpTo         BIGINT NOT NULL,
   CONSTRAINT ofImConversation_pk PRIMARY KEY (appKey, owner, peer)
 );
 CREATE INDEX ofImConversation_last_idx ON ofImConversation (appKey, owner, lastMsgId);

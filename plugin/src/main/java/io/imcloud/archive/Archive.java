@@ -50,4 +50,14 @@ public interface Archive {
 
     /** How many messages to {@code user} wait in offline storage. */
     long offlineCount(AppUser user);
+
+    /**
+     * The delivery state of message {@code msgId} if it is addressed to {@code receiver} (REST
+     * {@code offline_msg_status}); empty for an unknown id or a message to anyone else.
+     */
+    default Optional<DeliveryState> deliveryState(AppUser receiver, long msgId) {
+        return find(receiver.appKey(), msgId)
+                .filter(m -> m.receiver().equals(receiver.username()))
+                .map(ArchivedMessage::state);
+    }
 }

@@ -1,0 +1,254 @@
+package io.imcloud.archive;
+
+import io.imcloud.sql.ConnectionProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The write-behind half of the archive: a bounded queue of {@link WriteCommand}s drained by one thread
+ * with group commit (up to {@code batchSize} commands, or what is queued, per transaction, in queue
+ * order).
+ *
+ * <p>When the database fails, the writer keeps the failed batch and retries it with a doubling pause
+ * capped at {@code maxBackoff}; it logs once when the outage starts and once on recovery. Meanwhile
+ * the queue fills and {@link #offer} refuses, so the caller can refuse the message loudly. A batch that
+ * fails while the database answers (a bad command) is retried one command at a time so that only the
+ * culprit is rejected, with an error log, after {@value #MAX_FAULTS} attempts.
+ */
+final class ArchiveWriter implements AutoCloseable {
+
+    private static final Logger Log = LoggerFactory.getLogger(ArchiveWriter.class);
+    private static final long POLL_MILLIS = 100;
+    private static final long MIN_BACKOFF_MILLIS = 50;
+    private static final int MAX_FAULTS = 3;
+
+    private final ConnectionProvider db;
+    private final BatchCommitter committer;
+    private final WriterSettings settings;
+    private final BlockingQueue<WriteCommand> queue;
+    private final LossWindow lossWindow = new LossWindow();
+    private final AtomicLong rejected = new AtomicLong();
+    private final Thread thread;
+    /** Guards {@code queued}, {@code done}, {@code closing}, {@code stopped}; flush waits on it. */
+    private final Object progress = new Object();
+    private long queued;
+    private long done;
+    private boolean closing;
+    private boolean stopped;
+
+    ArchiveWriter(ConnectionProvider db, WriterSettings settings) {
+        this.db = db;
+        this.settings = settings;
+        this.committer = new BatchCommitter(db.databaseType(), settings.conversations());
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.thread = new Thread(this::run, "imcloud-archive-writer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Queues {@code command} unless the queue is full or the writer is closing; never blocks. */
+    boolean offer(WriteCommand command) {
+        synchronized (progress) {
+            if (closing || !queue.offer(command)) {
+                return false;
+            }
+            queued++;
+            return true;
+        }
+    }
+
+    /**
+     * Waits until every command queued before this call is committed (or rejected); false when that did
+     * not happen within {@code timeoutMillis} or the writer stopped first.
+     */
+    boolean flush(long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        synchronized (progress) {
+            long target = queued;
+            while (done < target) {
+                long left = deadline - System.nanoTime();
+                if (stopped || left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(progress, left);
+            }
+            return true;
+        }
+    }
+
+    /** Commands waiting in the queue. */
+    int queueSize() {
+        return queue.size();
+    }
+
+    /** Commands rejected after repeated failures while the database was up. */
+    long rejectedCount() {
+        return rejected.get();
+    }
+
+    LossWindow lossWindow() {
+        return lossWindow;
+    }
+
+    /** Commits what is queued (waiting at most {@code closeWait}), then stops the thread. */
+    @Override
+    public void close() {
+        synchronized (progress) {
+            closing = true;
+        }
+        try {
+            thread.join(settings.closeWait().toMillis() + 1);
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(settings.closeWait().toMillis() + 1);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        List<WriteCommand> batch = new ArrayList<>(settings.batchSize());
+        try {
+            while (true) {
+                WriteCommand first = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    synchronized (progress) {
+                        if (closing && queue.isEmpty()) {
+                            return;
+                        }
+                    }
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, settings.batchSize() - 1);
+                write(batch);
+                batch.clear();
+            }
+        } catch (InterruptedException e) {
+            List<WriteCommand> lost = new ArrayList<>(batch);
+            queue.drainTo(lost);
+            lost.forEach(c -> fail(c, new CancellationException("archive writer stopped")));
+            Log.error("Archive writer stopped before the database took {} queued commands: they are lost", lost.size());
+        } finally {
+            synchronized (progress) {
+                stopped = true;
+                progress.notifyAll();
+            }
+        }
+    }
+
+    /** Commits {@code batch}, surviving outages; isolates a bad command when the database is up. */
+    private void write(List<WriteCommand> batch) throws InterruptedException {
+        while (true) {
+            SQLException failure = attempt(batch);
+            if (failure == null) {
+                return;
+            }
+            if (!awaitDatabase(failure)) {
+                break;
+            }
+        }
+        Log.debug("Archive batch of {} failed with the database up; committing its commands one by one", batch.size());
+        for (WriteCommand command : batch) {
+            int faults = 0;
+            while (true) {
+                SQLException failure = attempt(List.of(command));
+                if (failure == null) {
+                    break;
+                }
+                if (!awaitDatabase(failure) && ++faults >= MAX_FAULTS) {
+                    rejected.incrementAndGet();
+                    Log.error("Archive rejected {} after {} attempts", describe(command), faults, failure);
+                    fail(command, failure);
+                    finished(1);
+                    break;
+                }
+            }
+        }
+    }
+
+    /** One transaction; null on success (futures completed, progress advanced), else the failure. */
+    private SQLException attempt(List<WriteCommand> commands) {
+        List<Integer> readResults;
+        try (Connection con = db.getConnection()) {
+            boolean marksRead = commands.stream().anyMatch(c -> c instanceof WriteCommand.MarkRead);
+            readResults = Transactions.run(con, marksRead, c -> committer.apply(c, commands));
+        } catch (SQLException | RuntimeException e) {
+            return e instanceof SQLException sql ? sql : new SQLException("Archive batch failed: " + e, e);
+        }
+        long now = System.nanoTime();
+        int read = 0;
+        for (WriteCommand c : commands) {
+            if (c instanceof WriteCommand.Append a) {
+                lossWindow.record(now - a.queuedNanos());
+            } else if (c instanceof WriteCommand.MarkRead r) {
+                r.result().complete(readResults.get(read++));
+            }
+        }
+        finished(commands.size());
+        return null;
+    }
+
+    /**
+     * After a failure: false at once when the database answers (the batch is at fault); otherwise
+     * waits with capped backoff until it answers again and returns true (retry the same batch).
+     */
+    private boolean awaitDatabase(SQLException failure) throws InterruptedException {
+        if (reachable()) {
+            return false;
+        }
+        long started = System.currentTimeMillis();
+        Log.warn("Archive database unavailable; keeping queued messages ({} waiting) and retrying: {}", queue.size(), failure.toString());
+        long backoff = MIN_BACKOFF_MILLIS;
+        do {
+            Thread.sleep(backoff);
+            backoff = Math.min(backoff * 2, settings.maxBackoff().toMillis());
+        } while (!reachable());
+        Log.info("Archive database available again after {} ms; committing {} queued commands",
+                System.currentTimeMillis() - started, queue.size());
+        return true;
+    }
+
+    private boolean reachable() {
+        try (Connection con = db.getConnection()) {
+            return con.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private void finished(int commands) {
+        synchronized (progress) {
+            done += commands;
+            progress.notifyAll();
+        }
+    }
+
+    private static void fail(WriteCommand command, Throwable cause) {
+        if (command instanceof WriteCommand.MarkRead r) {
+            r.result().completeExceptionally(cause);
+        }
+    }
+
+    private static String describe(WriteCommand command) {
+        if (command instanceof WriteCommand.Append a) {
+            return "message " + a.message().msgId() + " of " + a.message().appKey();
+        }
+        if (command instanceof WriteCommand.StateChange s) {
+            return "state change of message " + s.msgId() + " of " + s.appKey();
+        }
+        WriteCommand.MarkRead r = (WriteCommand.MarkRead) command;
+        return "mark-read of " + r.owner() + " with " + r.peer();
+    }
+}

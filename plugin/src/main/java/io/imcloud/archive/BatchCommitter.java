@@ -1,0 +1,187 @@
+package io.imcloud.archive;
+
+import io.imcloud.sql.DatabaseType;
+import io.imcloud.tenancy.AppUser;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Applies one batch of {@link WriteCommand}s inside the caller's transaction, in queue order where order
+ * matters: the messages queued before a mark-read are inserted (and counted) before it, those queued
+ * after it are not. Within such a segment the messages are inserted as one JDBC batch in id order and
+ * each conversation row gets at most one upsert. Delivery-state changes never touch counters, so they
+ * run last, as one batch, in queue order (each after the insert of its message).
+ */
+final class BatchCommitter {
+
+    private static final String INSERT = "INSERT INTO ofImMessage (msgId, appKey, sender, receiver, userA, userB, sentAt,"
+            + " msgType, body, ext, stanza, clientMsgId, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String SET_STATE = "UPDATE ofImMessage SET state = ? WHERE msgId = ? AND appKey = ?";
+    private static final int MAX_CLIENT_ID = 128;
+
+    private final ConversationSql conversations;
+    private final boolean maintainConversations;
+
+    /** With {@code maintainConversations} false, messages are archived without touching {@code ofImConversation}. */
+    BatchCommitter(DatabaseType type, boolean maintainConversations) {
+        this.conversations = new ConversationSql(type);
+        this.maintainConversations = maintainConversations;
+    }
+
+    /** Applies {@code batch} on {@code con} (not committed); returns the results of its mark-reads in order. */
+    List<Integer> apply(Connection con, List<WriteCommand> batch) throws SQLException {
+        List<Integer> readResults = new ArrayList<>();
+        List<ArchivedMessage> segment = new ArrayList<>();
+        List<WriteCommand.StateChange> states = new ArrayList<>();
+        for (WriteCommand command : batch) {
+            if (command instanceof WriteCommand.Append a) {
+                segment.add(a.message());
+            } else if (command instanceof WriteCommand.StateChange s) {
+                states.add(s);
+            } else if (command instanceof WriteCommand.MarkRead r) {
+                insert(con, segment);
+                segment.clear();
+                readResults.add(markRead(con, r.owner(), r.peer(), r.upTo()));
+            }
+        }
+        insert(con, segment);
+        updateStates(con, states);
+        return readResults;
+    }
+
+    private void insert(Connection con, List<ArchivedMessage> messages) throws SQLException {
+        if (messages.isEmpty()) {
+            return;
+        }
+        // id order: a reader paging below an id must never find a later-committed message under it
+        messages.sort(Comparator.comparingLong(ArchivedMessage::msgId));
+        Map<ConversationSql.Key, ConversationSql.Delta> deltas = new TreeMap<>();
+        try (PreparedStatement ps = con.prepareStatement(INSERT)) {
+            for (ArchivedMessage m : messages) {
+                bindInsert(ps, m);
+                ps.addBatch();
+                if (!maintainConversations) {
+                    continue;
+                }
+                String app = m.appKey().toString();
+                deltas.computeIfAbsent(new ConversationSql.Key(app, m.sender(), m.receiver()), k -> new ConversationSql.Delta())
+                        .add(false, m.msgId(), m.sentAt());
+                if (!m.sender().equals(m.receiver())) {
+                    deltas.computeIfAbsent(new ConversationSql.Key(app, m.receiver(), m.sender()), k -> new ConversationSql.Delta())
+                            .add(true, m.msgId(), m.sentAt());
+                }
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw new SQLException("Cannot archive " + messages.size() + " messages (ids " + messages.get(0).msgId() + "-"
+                    + messages.get(messages.size() - 1).msgId() + "): " + e.getMessage(), e.getSQLState(), e);
+        }
+        conversations.upsert(con, deltas); // empty when conversations are not maintained
+    }
+
+    private static void bindInsert(PreparedStatement ps, ArchivedMessage m) throws SQLException {
+        ps.setLong(1, m.msgId());
+        ps.setString(2, m.appKey().toString());
+        ps.setString(3, m.sender());
+        ps.setString(4, m.receiver());
+        ps.setString(5, MessageRows.userA(m.sender(), m.receiver()));
+        ps.setString(6, MessageRows.userB(m.sender(), m.receiver()));
+        ps.setLong(7, m.sentAt());
+        ps.setString(8, m.type());
+        ps.setString(9, m.body());
+        setNullable(ps, 10, m.extJson());
+        setNullable(ps, 11, m.stanzaXml());
+        setNullable(ps, 12, m.clientMsgId());
+        ps.setInt(13, m.state().code());
+    }
+
+    private static void setNullable(PreparedStatement ps, int index, String value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.VARCHAR);
+        } else {
+            ps.setString(index, value);
+        }
+    }
+
+    private static void updateStates(Connection con, List<WriteCommand.StateChange> states) throws SQLException {
+        if (states.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = con.prepareStatement(SET_STATE)) {
+            for (WriteCommand.StateChange s : states) {
+                ps.setInt(1, s.state().code());
+                ps.setLong(2, s.msgId());
+                ps.setString(3, s.appKey().toString());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw new SQLException("Cannot change the delivery state of " + states.size() + " messages: " + e.getMessage(), e.getSQLState(), e);
+        }
+    }
+
+    /**
+     * Moves the read mark of the owner's conversation with {@code peer} forward (never back) to
+     * {@code upTo} (null: the last message) and recounts the unread messages above it.
+     */
+    private int markRead(Connection con, AppUser owner, String peer, String upTo) throws SQLException {
+        ConversationSql.Key key = new ConversationSql.Key(owner.appKey().toString(), owner.username(), peer);
+        long markId = 0;
+        if (upTo != null) {
+            markId = resolveMark(con, key, upTo);
+            if (markId < 0) {
+                return -1;
+            }
+        }
+        long[] row = conversations.lock(con, key);
+        if (row == null) {
+            return 0;
+        }
+        long readUpTo = Math.max(row[0], upTo == null ? row[1] : markId);
+        int unread = conversations.countUnread(con, key, readUpTo);
+        conversations.setUnread(con, key, unread, readUpTo);
+        return unread;
+    }
+
+    /** The archive id {@code upTo} names in the conversation: an archive id of it, else a client id of the peer's; -1 if none. */
+    private static long resolveMark(Connection con, ConversationSql.Key key, String upTo) throws SQLException {
+        if (upTo.length() > MAX_CLIENT_ID) {
+            return -1;
+        }
+        if (upTo.matches("[0-9]{1,18}")) {
+            try (PreparedStatement ps = con.prepareStatement("SELECT msgId FROM ofImMessage WHERE msgId = ? AND appKey = ?"
+                    + " AND userA = ? AND userB = ?")) {
+                ps.setLong(1, Long.parseLong(upTo));
+                ps.setString(2, key.appKey());
+                ps.setString(3, MessageRows.userA(key.owner(), key.peer()));
+                ps.setString(4, MessageRows.userB(key.owner(), key.peer()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return rs.getLong(1);
+                    }
+                }
+            }
+        }
+        try (PreparedStatement ps = con.prepareStatement("SELECT MAX(msgId) FROM ofImMessage WHERE appKey = ? AND clientMsgId = ?"
+                + " AND sender = ? AND receiver = ?")) {
+            ps.setString(1, key.appKey());
+            ps.setString(2, upTo);
+            ps.setString(3, key.peer());
+            ps.setString(4, key.owner());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long id = rs.getLong(1);
+                return rs.wasNull() ? -1 : id;
+            }
+        }
+    }
+}

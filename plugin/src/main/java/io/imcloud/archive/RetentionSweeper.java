@@ -1,0 +1,139 @@
+package io.imcloud.archive;
+
+import io.imcloud.sql.ConnectionProvider;
+import io.imcloud.sql.DatabaseType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.LongSupplier;
+
+/**
+ * Deletes archived messages older than their app's retention ({@code ofImApp.retentionDays}, 0 = keep
+ * forever), in bounded batches of one transaction each, and keeps {@code ofImConversation} consistent in
+ * the same transaction: a conversation whose last message is gone is dropped from the list, every other
+ * touched conversation gets its unread count recounted above its read mark (under the row lock, like a
+ * mark-read, so concurrent archive writes on any node stay counted). Safe to run on every cluster node.
+ * The caller schedules {@link #sweepOnce()}.
+ */
+public final class RetentionSweeper {
+
+    private static final Logger Log = LoggerFactory.getLogger(RetentionSweeper.class);
+    private static final long DAY_MILLIS = 86_400_000L;
+
+    private final ConnectionProvider db;
+    private final DatabaseType type;
+    private final ConversationSql conversations;
+    private final int batchSize;
+    private final int maxBatches;
+    private final LongSupplier clock;
+
+    /**
+     * @param batchSize  messages deleted per transaction (1-10,000)
+     * @param maxBatches transactions per app and sweep, so that one sweep stays bounded (the next sweep goes on)
+     * @param clock      epoch milliseconds
+     */
+    public RetentionSweeper(ConnectionProvider db, int batchSize, int maxBatches, LongSupplier clock) {
+        if (batchSize < 1 || batchSize > 10_000 || maxBatches < 1) {
+            throw new IllegalArgumentException("batchSize must be 1-10000 and maxBatches positive");
+        }
+        this.db = db;
+        this.type = db.databaseType();
+        this.conversations = new ConversationSql(type);
+        this.batchSize = batchSize;
+        this.maxBatches = maxBatches;
+        this.clock = clock;
+    }
+
+    /** 1,000 messages per transaction, at most 100 transactions per app and sweep, system clock. */
+    public RetentionSweeper(ConnectionProvider db) {
+        this(db, 1000, 100, System::currentTimeMillis);
+    }
+
+    /** One pass over every app with a retention; returns how many messages it deleted. */
+    public int sweepOnce() {
+        int deleted = 0;
+        for (Map.Entry<String, Integer> app : appsWithRetention().entrySet()) {
+            long cutoffId = MessageIds.firstIdAt(clock.getAsLong() - app.getValue() * DAY_MILLIS);
+            for (int batch = 0; batch < maxBatches; batch++) {
+                int n = deleteBatch(app.getKey(), cutoffId);
+                deleted += n;
+                if (n < batchSize) {
+                    break;
+                }
+            }
+        }
+        if (deleted > 0) {
+            Log.info("Retention sweep deleted {} archived messages", deleted);
+        }
+        return deleted;
+    }
+
+    private Map<String, Integer> appsWithRetention() {
+        Map<String, Integer> apps = new LinkedHashMap<>();
+        try (Connection con = db.getConnection();
+             PreparedStatement ps = con.prepareStatement("SELECT org, app, retentionDays FROM ofImApp WHERE retentionDays > 0");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                apps.put(rs.getString(1) + '#' + rs.getString(2), rs.getInt(3));
+            }
+        } catch (SQLException e) {
+            throw new ArchiveException("Cannot read the apps' retention", e);
+        }
+        return apps;
+    }
+
+    /** Deletes the app's oldest messages below {@code cutoffId} (at most one batch); returns how many. */
+    private int deleteBatch(String appKey, long cutoffId) {
+        try (Connection con = db.getConnection()) {
+            return Transactions.readCommitted(con, c -> deleteBatch(c, appKey, cutoffId));
+        } catch (SQLException e) {
+            throw new ArchiveException("Retention sweep of " + appKey + " failed", e);
+        }
+    }
+
+    private int deleteBatch(Connection con, String appKey, long cutoffId) throws SQLException {
+        TreeSet<ConversationSql.Key> touched = new TreeSet<>();
+        long lastId = Long.MIN_VALUE;
+        int rows = 0;
+        try (PreparedStatement ps = con.prepareStatement("SELECT msgId, userA, userB FROM ofImMessage WHERE appKey = ?"
+                + " AND msgId < ? ORDER BY msgId" + type.limit(batchSize))) {
+            ps.setString(1, appKey);
+            ps.setLong(2, cutoffId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows++;
+                    lastId = rs.getLong(1);
+                    touched.add(new ConversationSql.Key(appKey, rs.getString(2), rs.getString(3)));
+                    touched.add(new ConversationSql.Key(appKey, rs.getString(3), rs.getString(2)));
+                }
+            }
+        }
+        if (rows == 0) {
+            return 0;
+        }
+        try (PreparedStatement ps = con.prepareStatement("DELETE FROM ofImMessage WHERE appKey = ? AND msgId <= ?")) {
+            ps.setString(1, appKey);
+            ps.setLong(2, lastId);
+            ps.executeUpdate();
+        }
+        for (ConversationSql.Key key : touched) {
+            long[] row = conversations.lock(con, key);
+            if (row == null) {
+                continue;
+            }
+            if (row[1] <= lastId) {
+                conversations.delete(con, key);
+            } else {
+                conversations.setUnread(con, key, conversations.countUnread(con, key, row[0]), row[0]);
+            }
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,138 @@
+package io.imcloud.archive;
+
+import io.imcloud.sql.ConnectionProvider;
+import io.imcloud.tenancy.AppKey;
+import io.imcloud.tenancy.AppUser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * The {@link Archive} over a {@link ConnectionProvider}: writes (messages, delivery states, read marks,
+ * and with them the unread counters and conversation list of {@code ofImConversation}) go through one
+ * group-commit queue ({@link ArchiveWriter}), reads straight to the database ({@link ArchiveReader}).
+ *
+ * <p>Write-behind: {@link #append} returns before the message is durable. A crash loses what was
+ * queued but not committed (the loss window, see {@link #lossWindow()}); {@link #close()} commits
+ * everything queued. Open one instance per node and close it when the plugin stops.
+ */
+public final class SqlArchive implements Archive, AutoCloseable {
+
+    private static final Logger Log = LoggerFactory.getLogger(SqlArchive.class);
+    /** About 146 years: long enough to mean "no bound", short enough for nanosecond arithmetic. */
+    private static final long UNBOUNDED_MILLIS = Long.MAX_VALUE / 2_000_000;
+
+    private final MessageIds ids;
+    private final ArchiveWriter writer;
+    private final ArchiveReader reader;
+
+    /** An archive with a writer queue of {@code queueCapacity} commands committed up to {@code batchSize} at a time. */
+    public SqlArchive(ConnectionProvider db, MessageIds ids, int queueCapacity, int batchSize) {
+        this(db, ids, WriterSettings.of(queueCapacity, batchSize));
+    }
+
+    /** An archive with full writer settings; starts the writer thread. */
+    public SqlArchive(ConnectionProvider db, MessageIds ids, WriterSettings settings) {
+        this.ids = ids;
+        this.reader = new ArchiveReader(db);
+        this.writer = new ArchiveWriter(db, settings);
+    }
+
+    @Override
+    public long nextId() {
+        return ids.next();
+    }
+
+    @Override
+    public boolean append(ArchivedMessage message) {
+        return writer.offer(new WriteCommand.Append(message, System.nanoTime()));
+    }
+
+    /** Queues the change; when the queue is full it is dropped with a warning (the message stays in its old state). */
+    @Override
+    public void markState(AppKey appKey, long msgId, DeliveryState state) {
+        if (!writer.offer(new WriteCommand.StateChange(appKey, msgId, state))) {
+            Log.warn("Archive queue full: delivery state {} of message {} of {} not recorded", state, msgId, appKey);
+        }
+    }
+
+    /** Runs through the writer queue, ordered with the appends; fails with {@link RejectedExecutionException} when the queue is full. */
+    @Override
+    public CompletableFuture<Integer> markRead(AppUser owner, String peer, String upTo) {
+        CompletableFuture<Integer> result = new CompletableFuture<>();
+        if (!writer.offer(new WriteCommand.MarkRead(owner, AppUser.normalize(peer), upTo, result))) {
+            result.completeExceptionally(new RejectedExecutionException("archive queue full"));
+        }
+        return result;
+    }
+
+    /**
+     * Waits without bound (while the database is down, until it is back); see {@link #flush(long)}.
+     *
+     * @throws IllegalStateException when the writer stopped (closed) or the thread was interrupted first
+     */
+    @Override
+    public void flush() {
+        if (!flush(UNBOUNDED_MILLIS)) {
+            throw new IllegalStateException("Archive writer stopped or interrupted before the flush completed");
+        }
+    }
+
+    /**
+     * Waits at most {@code timeoutMillis} until everything queued before this call is committed;
+     * false on timeout or when the writer has stopped.
+     */
+    public boolean flush(long timeoutMillis) {
+        try {
+            return writer.flush(timeoutMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public Optional<ArchivedMessage> find(AppKey appKey, long msgId) {
+        return reader.find(appKey, msgId);
+    }
+
+    @Override
+    public List<ArchivedMessage> history(AppUser owner, String peer, long beforeId, int limit) {
+        return reader.history(owner, AppUser.normalize(peer), beforeId, limit);
+    }
+
+    @Override
+    public ArchivePage query(ArchiveQuery query) {
+        return reader.query(query);
+    }
+
+    @Override
+    public long offlineCount(AppUser user) {
+        return reader.offlineCount(user);
+    }
+
+    /** Commands waiting for the database (a monitoring figure: it grows while the database is down). */
+    public int queueSize() {
+        return writer.queueSize();
+    }
+
+    /** Commands rejected because they failed on their own while the database was up (each logged as an error). */
+    public long rejectedCount() {
+        return writer.rejectedCount();
+    }
+
+    /** Time from {@link #append} to commit of every message committed so far. */
+    public LossWindow lossWindow() {
+        return writer.lossWindow();
+    }
+
+    /** Commits everything queued (waiting at most the settings' close wait), then stops the writer. */
+    @Override
+    public void close() {
+        writer.close();
+    }
+}

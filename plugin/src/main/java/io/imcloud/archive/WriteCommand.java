@@ -1,0 +1,22 @@
+package io.imcloud.archive;
+
+import io.imcloud.tenancy.AppKey;
+import io.imcloud.tenancy.AppUser;
+
+import java.util.concurrent.CompletableFuture;
+
+/** One entry of the archive writer's queue, applied in queue order by {@link ArchiveWriter}. */
+sealed interface WriteCommand {
+
+    /** Archive a message. {@code queuedNanos} is when it was queued, for the loss-window statistics. */
+    record Append(ArchivedMessage message, long queuedNanos) implements WriteCommand {
+    }
+
+    /** Change the delivery state of an archived message. */
+    record StateChange(AppKey appKey, long msgId, DeliveryState state) implements WriteCommand {
+    }
+
+    /** Mark a conversation read; {@code result} gets the unread count left, or -1 for an unknown {@code upTo}. */
+    record MarkRead(AppUser owner, String peer, String upTo, CompletableFuture<Integer> result) implements WriteCommand {
+    }
+}

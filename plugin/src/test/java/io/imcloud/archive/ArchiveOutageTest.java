@@ -1,0 +1,64 @@
+package io.imcloud.archive;
+
+import io.imcloud.tenancy.AppUser;
+import io.imcloud.testsupport.AllDatabases;
+import io.imcloud.testsupport.TestDatabase;
+import io.imcloud.unread.UnreadCounters;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static io.imcloud.archive.ArchiveFixtures.APP;
+import static io.imcloud.archive.ArchiveFixtures.assertCountersConsistent;
+import static io.imcloud.archive.ArchiveFixtures.message;
+import static io.imcloud.archive.ArchiveFixtures.settings;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The database goes away: nothing queued is lost, the full queue refuses, recovery commits the backlog. */
+class ArchiveOutageTest {
+
+    @AllDatabases
+    void keepsEverythingWhileDownRefusesWhenFullAndCommitsOnRecovery(TestDatabase db) throws Exception {
+        ArchiveFixtures.FlakyDatabase flaky = new ArchiveFixtures.FlakyDatabase(db);
+        AppUser bob = AppUser.of(APP, "bob");
+        try (SqlArchive archive = new SqlArchive(flaky, new MessageIds(1), settings(40, 8))) {
+            ArchivedMessage before = message(archive, APP, "alice", "bob", null);
+            assertTrue(archive.append(before));
+            archive.flush();
+            flaky.setDown(true);
+
+            List<ArchivedMessage> accepted = new ArrayList<>();
+            int refused = 0;
+            CompletableFuture<Integer> read = null;
+            for (int i = 0; i < 200; i++) {
+                ArchivedMessage m = message(archive, APP, "alice", "bob", "c" + i);
+                if (archive.append(m)) {
+                    accepted.add(m);
+                    if (i == 10) {
+                        read = archive.markRead(bob, "alice", "c5");
+                        assertFalse(read.isDone(), "waits for the database");
+                    }
+                } else {
+                    refused++;
+                }
+            }
+            assertTrue(refused > 0, "a full queue refuses");
+            assertTrue(accepted.size() >= 39 && accepted.size() <= 48, "queue capacity plus the batch held: " + accepted.size());
+            assertFalse(archive.flush(300), "nothing can be committed while the database is down");
+            assertEquals(1, db.count("ofImMessage"));
+
+            flaky.setDown(false);
+            archive.flush();
+            assertEquals(1 + accepted.size(), db.count("ofImMessage"));
+            assertEquals(0, archive.rejectedCount());
+            // the mark-read ran in queue order: after c0..c10, before the rest
+            assertEquals(5, read.get(), "c6..c10 were queued before the mark-read, later messages not yet");
+            assertEquals(1 + accepted.size() - 7, new UnreadCounters(db).unread(bob, "alice"));
+            assertCountersConsistent(db);
+            assertTrue(archive.append(message(archive, APP, "alice", "bob", null)), "accepting again");
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.imcloud.rest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imcloud.users.UserException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The imcloud REST API: one plain servlet (mapped to {@code /*} under the {@code /imcloud}
+ * context) that dispatches every request through a {@link Router} filled by {@link RouteGroup}s, and
+ * turns refusals into Easemob-shaped errors {@code {error, exception, timestamp, duration,
+ * error_description}}. It knows no Openfire or Jetty type.
+ */
+public class ImcloudServlet extends HttpServlet {
+
+    private static final Logger Log = LoggerFactory.getLogger(ImcloudServlet.class);
+
+    private final transient RestContext context;
+    private final transient Router router = new Router();
+
+    /**
+     * @param context shared services and settings
+     * @param groups  the route groups to serve, e.g. {@link CoreRoutes#all} plus the history routes
+     */
+    public ImcloudServlet(RestContext context, List<? extends RouteGroup> groups) {
+        this.context = context;
+        for (RouteGroup group : groups) {
+            group.register(router);
+        }
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        long start = System.nanoTime();
+        try {
+            String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
+            Router.Match match = router.resolve(request.getMethod(), path);
+            match.handler().handle(new RestExchange(context, context.settings(), request, response, match.params(), start));
+        } catch (ApiException e) {
+            writeError(response, e, start);
+        } catch (UserException e) {
+            writeError(response, fromUserException(e), start);
+        } catch (Exception e) {
+            Log.error("Failed: {} {}", request.getMethod(), request.getRequestURI(), e);
+            writeError(response, new ApiException(500, "internal_server_error", "java.lang.RuntimeException",
+                    "The server failed to process the request"), start);
+        }
+    }
+
+    private static ApiException fromUserException(UserException e) {
+        return switch (e.reason()) {
+            case ILLEGAL_ARGUMENT -> ApiException.illegalArgument(e.getMessage());
+            case DUPLICATE -> ApiException.duplicate(e.getMessage());
+            case NOT_FOUND -> ApiException.notFound(e.getMessage());
+            case QUOTA_EXCEEDED -> new ApiException(403, "exceed_limit", "io.imcloud.users.UserException", e.getMessage());
+        };
+    }
+
+    private void writeError(HttpServletResponse response, ApiException e, long start) throws IOException {
+        if (response.isCommitted()) {
+            Log.warn("Cannot report {} ({}): the response is already committed", e.error(), e.getMessage());
+            return;
+        }
+        response.reset();
+        response.setStatus(e.status());
+        response.setContentType("application/json;charset=UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        e.headers().forEach(response::setHeader);
+        ObjectNode body = context.json().createObjectNode();
+        body.put("error", e.error());
+        body.put("exception", e.exception());
+        body.put("timestamp", context.clock().millis());
+        body.put("duration", (System.nanoTime() - start) / 1_000_000);
+        body.put("error_description", e.getMessage());
+        byte[] bytes = context.json().writeValueAsBytes(body);
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+}

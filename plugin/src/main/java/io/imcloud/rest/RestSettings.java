@@ -1,0 +1,46 @@
+package io.imcloud.rest;
+
+/**
+ * The REST layer's settings, one immutable snapshot. The servlet asks its {@code Supplier} for the
+ * current snapshot on every request, so the Openfire side can replace it when a
+ * {@code plugin.imcloud.*} property changes. Every value has a safe default ({@link #defaults()})
+ * and is checked here so that a bad property cannot switch a limit off.
+ *
+ * @param maxBodyBytes                  largest request body accepted ({@code plugin.imcloud.rest.maxBodyBytes})
+ * @param tokenDefaultTtlSeconds        lifetime of a token when the request names none ({@code plugin.imcloud.token.defaultTtlSeconds})
+ * @param tokenMaxTtlSeconds            longest lifetime a request may ask for; longer is cut to this ({@code plugin.imcloud.token.maxTtlSeconds})
+ * @param registrationPerSecond         users an app may register per second, sustained ({@code plugin.imcloud.registration.perSecond})
+ * @param registrationBurst             users an app may register at once before the rate applies ({@code plugin.imcloud.registration.burst})
+ * @param openRegistrationPerIpPerSecond users one remote address may register per second without a token ({@code plugin.imcloud.registration.openPerIpPerSecond})
+ * @param openRegistrationPerIpBurst    burst of the same ({@code plugin.imcloud.registration.openPerIpBurst})
+ * @param managementAllowRemote         whether {@code /management} answers callers other than loopback ({@code plugin.imcloud.management.allowRemote})
+ */
+public record RestSettings(int maxBodyBytes, long tokenDefaultTtlSeconds, long tokenMaxTtlSeconds,
+                           double registrationPerSecond, int registrationBurst,
+                           double openRegistrationPerIpPerSecond, int openRegistrationPerIpBurst,
+                           boolean managementAllowRemote) {
+
+    /** Upper bound of {@code maxBodyBytes}: the API takes JSON only, never uploads. */
+    public static final int MAX_BODY_LIMIT = 16 * 1024 * 1024;
+
+    public RestSettings {
+        require(maxBodyBytes >= 1024 && maxBodyBytes <= MAX_BODY_LIMIT, "maxBodyBytes must be 1024.." + MAX_BODY_LIMIT);
+        require(tokenMaxTtlSeconds >= 60, "tokenMaxTtlSeconds must be at least 60");
+        require(tokenDefaultTtlSeconds >= 60 && tokenDefaultTtlSeconds <= tokenMaxTtlSeconds,
+                "tokenDefaultTtlSeconds must be 60..tokenMaxTtlSeconds");
+        require(registrationPerSecond > 0 && registrationBurst >= 1, "registration rate and burst must be positive");
+        require(openRegistrationPerIpPerSecond > 0 && openRegistrationPerIpBurst >= 1,
+                "open registration rate and burst must be positive");
+    }
+
+    /** The defaults: 64 KiB bodies, tokens 7 days (at most 30), 50 registrations/s per app (burst 100), 1/s per address for open registration (burst 10), management from loopback only. */
+    public static RestSettings defaults() {
+        return new RestSettings(64 * 1024, 7 * 86_400L, 30 * 86_400L, 50, 100, 1, 10, false);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -111,12 +111,16 @@ public final class UserService {
                 throw new UserException(UserException.Reason.ILLEGAL_ARGUMENT,
                         "username [" + u.username() + "] is not legal: 1-64 characters of [a-z0-9_.-]");
             }
+            AppUser user = new AppUser(appKey, username);
+            if (user.node().length() > AppUser.MAX_NODE_LENGTH) {
+                throw new UserException(UserException.Reason.ILLEGAL_ARGUMENT, "username [" + username
+                        + "] is too long for app " + appKey + ": org#app_username must fit in " + AppUser.MAX_NODE_LENGTH + " characters");
+            }
             checkPassword(u.password());
             if (u.nickname() != null && u.nickname().length() > MAX_NICKNAME_LENGTH) {
                 throw new UserException(UserException.Reason.ILLEGAL_ARGUMENT,
                         "nickname of " + username + " is longer than " + MAX_NICKNAME_LENGTH + " characters");
             }
-            AppUser user = new AppUser(appKey, username);
             if (!seen.add(username)) {
                 throw duplicate(user);
             }

@@ -46,6 +46,9 @@ public class ImcloudServlet extends HttpServlet {
             writeError(response, e, start);
         } catch (UserException e) {
             writeError(response, fromUserException(e), start);
+        } catch (IOException e) {
+            // the client went away while we read its body or wrote our answer: nothing to answer
+            Log.debug("I/O failed on {} {}: {}", request.getMethod(), request.getRequestURI(), e.toString());
         } catch (Exception e) {
             Log.error("Failed: {} {}", request.getMethod(), request.getRequestURI(), e);
             writeError(response, new ApiException(500, "internal_server_error", "java.lang.RuntimeException",

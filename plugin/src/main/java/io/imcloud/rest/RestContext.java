@@ -1,5 +1,6 @@
 package io.imcloud.rest;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imcloud.tenancy.AppStore;
 import io.imcloud.tenancy.TokenService;
@@ -21,7 +22,7 @@ public final class RestContext {
     private final Supplier<RestSettings> settings;
     private final Clock clock;
     private final RateLimiter rateLimiter;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /**
      * @param settings asked once per request for the current snapshot

@@ -14,7 +14,6 @@ import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -285,9 +284,7 @@ public final class RestExchange {
         response.setHeader("Cache-Control", "no-store");
         byte[] bytes = context.json().writeValueAsBytes(body);
         response.setContentLength(bytes.length);
-        try (OutputStream out = response.getOutputStream()) {
-            out.write(bytes);
-        }
+        response.getOutputStream().write(bytes);
     }
 
     /** Milliseconds since the request arrived. */

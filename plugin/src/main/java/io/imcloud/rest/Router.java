@@ -47,7 +47,7 @@ public final class Router {
     public synchronized Router add(String method, String pattern, RouteHandler handler) {
         Route route = new Route(method, split(pattern), pattern, handler);
         for (Route r : routes) {
-            if (r.method.equals(method) && r.segments.equals(route.segments)) {
+            if (r.method.equals(method) && r.shape().equals(route.shape())) {
                 throw new IllegalStateException("Route registered twice: " + method + " " + pattern);
             }
         }
@@ -150,6 +150,11 @@ public final class Router {
                 }
             }
             return params;
+        }
+
+        /** The pattern with parameter names blanked: two routes of one shape would match the same paths. */
+        List<String> shape() {
+            return segments.stream().map(s -> isParam(s) ? "{}" : s).toList();
         }
 
         boolean moreSpecificThan(Route other) {

@@ -33,7 +33,7 @@ public final class RestHarness implements AutoCloseable {
 
     private final Server server;
     private final URI base;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
 
     private RestHarness(Server server, URI base) {
         this.server = server;

@@ -1,0 +1,30 @@
+package io.imcloud.rest;
+
+import io.imcloud.testsupport.RestHarnessStack.MovableClock;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Token buckets: burst, refill, per key, cost capped at the burst. */
+class RateLimiterTest {
+
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final RateLimiter limiter = new RateLimiter(clock);
+
+    @Test
+    void burstThenRate() {
+        assertEquals(0, limiter.tryAcquire("k", 3, 2, 4));
+        assertEquals(0, limiter.tryAcquire("k", 1, 2, 4));
+        assertEquals(1000, limiter.tryAcquire("k", 2, 2, 4), "2 tokens at 2/s: one second");
+        assertEquals(0, limiter.tryAcquire("other", 4, 2, 4), "buckets are per key");
+        clock.advance(Duration.ofMillis(500));
+        assertEquals(0, limiter.tryAcquire("k", 1, 2, 4));
+        assertEquals(500, limiter.tryAcquire("k", 1, 2, 4));
+        clock.advance(Duration.ofSeconds(60));
+        assertEquals(0, limiter.tryAcquire("k", 100, 2, 4), "cost above the burst takes the whole burst");
+        assertEquals(500, limiter.tryAcquire("k", 1, 2, 4));
+    }
+}

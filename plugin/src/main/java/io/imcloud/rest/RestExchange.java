@@ -148,7 +148,7 @@ public final class RestExchange {
         Token token = context.tokens().verify(header.substring(7).trim())
                 .orElseThrow(() -> ApiException.unauthorized("Unable to authenticate due to corrupt or expired access token"));
         App current = app();
-        if (!token.appKey().equals(current.key())) {
+        if (!token.appKey().equals(current.key()) || !token.appUuid().equals(current.uuid())) {
             throw ApiException.unauthorized("The access token was issued for another application");
         }
         if (token.isAppToken()) {

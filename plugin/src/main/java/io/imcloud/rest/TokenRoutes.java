@@ -44,7 +44,7 @@ final class TokenRoutes implements RouteGroup {
             AppUser user = new AppUser(app.key(), username);
             UserAccount account = ex.context().users().authenticate(user, RestExchange.text(body, "password"))
                     .orElseThrow(() -> invalidGrant("invalid username or password"));
-            answer.put("access_token", ex.context().tokens().issue(Token.forUser(user, account.uuid(), expiresAt)));
+            answer.put("access_token", ex.context().tokens().issue(Token.forUser(app, user, account.uuid(), expiresAt)));
             answer.set("user", ex.userEntity(account));
         } else {
             throw new ApiException(400, "unsupported_grant_type", "java.lang.IllegalArgumentException",

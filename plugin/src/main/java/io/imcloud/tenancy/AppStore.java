@@ -11,10 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The apps (tenants) in table {@code ofImApp}. Nothing is cached: every node of a cluster sees a
- * rotation, option change or deletion at once, and the lookup is one primary-key read.
+ * The apps (tenants) in table {@code ofImApp}.
+ * <p>
+ * {@link #find} runs on every REST request, so it keeps what it read for a short time (one second
+ * by default): a rotation, option change or deletion made through this store is seen at once, one
+ * made on another cluster node within that time. Client authentication always reads the database.
  */
 public final class AppStore {
 
@@ -24,12 +28,23 @@ public final class AppStore {
     private static final String COLUMNS = "org, app, appUuid, clientId, secretVersion, openRegistration, "
             + "maxUsers, retentionDays, created, modified";
 
+    /** How long {@link #find} trusts what it read, unless told otherwise. */
+    public static final long DEFAULT_CACHE_MILLIS = 1000;
+
     private final ConnectionProvider db;
     private final Clock clock;
+    private final long cacheMillis;
+    private final ConcurrentHashMap<AppKey, Cached> cache = new ConcurrentHashMap<>();
 
     public AppStore(ConnectionProvider db, Clock clock) {
+        this(db, clock, DEFAULT_CACHE_MILLIS);
+    }
+
+    /** @param cacheMillis how long {@link #find} may answer from memory; 0 to always read the database */
+    public AppStore(ConnectionProvider db, Clock clock, long cacheMillis) {
         this.db = db;
         this.clock = clock;
+        this.cacheMillis = cacheMillis;
     }
 
     /**
@@ -61,6 +76,7 @@ public final class AppStore {
             ps.setLong(10, now);
             ps.setString(11, ClientSecrets.hash(secret));
             ps.executeUpdate();
+            cache.remove(key);
             return Optional.of(new AppCredentials(app, secret));
         } catch (SQLException e) {
             if (StoreException.isDuplicateKey(e)) {
@@ -70,9 +86,20 @@ public final class AppStore {
         }
     }
 
-    /** The app with that key, if it exists. */
+    /** The app with that key, if it exists (possibly as read up to the cache time ago on another node). */
     public Optional<App> find(AppKey key) {
-        return findRow(key).map(Row::app);
+        long now = clock.millis();
+        Cached cached = cache.get(key);
+        if (cached != null && now - cached.readAt() < cacheMillis) {
+            return Optional.of(cached.app());
+        }
+        Optional<App> app = findRow(key).map(Row::app);
+        if (app.isPresent() && cacheMillis > 0) {
+            cache.put(key, new Cached(app.get(), now));
+        } else {
+            cache.remove(key);
+        }
+        return app;
     }
 
     /** Up to {@code limit} apps, ordered by app key. */
@@ -114,7 +141,9 @@ public final class AppStore {
             ps.setLong(2, clock.millis());
             ps.setString(3, key.org());
             ps.setString(4, key.app());
-            if (ps.executeUpdate() == 0) {
+            int updated = ps.executeUpdate();
+            cache.remove(key);
+            if (updated == 0) {
                 return Optional.empty();
             }
         } catch (SQLException e) {
@@ -141,6 +170,7 @@ public final class AppStore {
             ps.setString(5, key.org());
             ps.setString(6, key.app());
             ps.executeUpdate();
+            cache.remove(key);
         } catch (SQLException e) {
             throw new StoreException("Updating the options of app " + key, e);
         }
@@ -153,7 +183,9 @@ public final class AppStore {
              PreparedStatement ps = con.prepareStatement("DELETE FROM ofImApp WHERE org = ? AND app = ?")) {
             ps.setString(1, key.org());
             ps.setString(2, key.app());
-            return ps.executeUpdate() > 0;
+            boolean deleted = ps.executeUpdate() > 0;
+            cache.remove(key);
+            return deleted;
         } catch (SQLException e) {
             throw new StoreException("Deleting app " + key, e);
         }
@@ -179,5 +211,8 @@ public final class AppStore {
     }
 
     private record Row(App app, String secretHash) {
+    }
+
+    private record Cached(App app, long readAt) {
     }
 }

@@ -35,7 +35,7 @@ public final class TokenService {
 
     /** The signed token string for {@code token}. */
     public String issue(Token token) {
-        String claims = String.join("|", FORMAT, token.appKey().toString(), nullToEmpty(token.username()),
+        String claims = String.join("|", FORMAT, token.appKey().toString(), token.appUuid(), nullToEmpty(token.username()),
                 nullToEmpty(token.userUuid()), Integer.toString(token.secretVersion()), Long.toString(token.expiresAt()));
         byte[] payload = claims.getBytes(StandardCharsets.UTF_8);
         return B64.encodeToString(payload) + '.' + B64.encodeToString(sign(payload));
@@ -65,13 +65,12 @@ public final class TokenService {
 
     private static Optional<Token> parse(String claims) {
         String[] c = claims.split("\\|", -1);
-        if (c.length != 6 || !FORMAT.equals(c[0])) {
+        if (c.length != 7 || !FORMAT.equals(c[0])) {
             return Optional.empty();
         }
-        AppKey appKey = AppKey.parse(c[1]);
-        String username = c[2].isEmpty() ? null : c[2];
-        String uuid = c[3].isEmpty() ? null : c[3];
-        return Optional.of(new Token(appKey, username, uuid, Integer.parseInt(c[4]), Long.parseLong(c[5])));
+        String username = c[3].isEmpty() ? null : c[3];
+        String userUuid = c[4].isEmpty() ? null : c[4];
+        return Optional.of(new Token(AppKey.parse(c[1]), c[2], username, userUuid, Integer.parseInt(c[5]), Long.parseLong(c[6])));
     }
 
     private byte[] sign(byte[] payload) {

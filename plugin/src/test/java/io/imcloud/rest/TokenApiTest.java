@@ -140,4 +140,17 @@ class TokenApiTest {
             assertEquals(401, s.http.get("/acme/chat/users", "").status());
         }
     }
+
+    @AllDatabases
+    void tokensOfADeletedAppDoNotOpenItsSuccessor(TestDatabase db) {
+        try (RestHarnessStack s = RestHarnessStack.start(db)) {
+            AppCredentials first = s.createApp("acme", "chat", false);
+            String old = s.appToken(first);
+            s.apps.delete(first.app().key());
+            AppCredentials second = s.createApp("acme", "chat", false);
+            assertEquals(first.app().secretVersion(), second.app().secretVersion());
+            assertEquals(401, s.http.get("/acme/chat/users", old).status());
+            assertEquals(200, s.http.get("/acme/chat/users", s.appToken(second)).status());
+        }
+    }
 }

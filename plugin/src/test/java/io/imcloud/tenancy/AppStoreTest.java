@@ -87,4 +87,25 @@ class AppStoreTest {
         assertTrue(apps.find(key).isEmpty());
         assertTrue(apps.update(key, AppOptions.none()).isEmpty());
     }
+
+    /** Two cluster nodes on one database: a change on one is seen by the other after the cache time. */
+    @AllDatabases
+    void anotherNodeSeesChangesWithinTheCacheTime(TestDatabase db) {
+        AppStore nodeA = new AppStore(db, clock);
+        AppStore nodeB = new AppStore(db, clock);
+        AppKey key = AppKey.of("acme", "chat");
+        nodeA.create(key, AppOptions.none()).orElseThrow();
+        assertEquals(1, nodeB.find(key).orElseThrow().secretVersion());
+
+        nodeA.rotateSecret(key).orElseThrow();
+        assertEquals(2, nodeA.find(key).orElseThrow().secretVersion(), "the writing node at once");
+        assertEquals(1, nodeB.find(key).orElseThrow().secretVersion(), "the other node still trusts its read");
+        clock.advance(Duration.ofMillis(AppStore.DEFAULT_CACHE_MILLIS));
+        assertEquals(2, nodeB.find(key).orElseThrow().secretVersion());
+
+        nodeA.delete(key);
+        clock.advance(Duration.ofMillis(AppStore.DEFAULT_CACHE_MILLIS));
+        assertTrue(nodeB.find(key).isEmpty());
+        assertTrue(new AppStore(db, clock, 0).find(key).isEmpty());
+    }
 }

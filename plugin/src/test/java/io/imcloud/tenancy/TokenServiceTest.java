@@ -30,7 +30,8 @@ class TokenServiceTest {
         MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
         TokenService tokens = new TokenService(new SigningKeyStore(db, clock), clock);
         long exp = clock.instant().getEpochSecond() + 60;
-        Token user = Token.forUser(AppUser.of(KEY, "bob"), "u-1", exp);
+        App app = new App(KEY, "app-uuid", "YXA6x", 1, false, 0, 0, 0, 0);
+        Token user = Token.forUser(app, AppUser.of(KEY, "bob"), "u-1", exp);
         String issued = tokens.issue(user);
 
         assertEquals(user, tokens.verify(issued).orElseThrow());
@@ -45,11 +46,11 @@ class TokenServiceTest {
         MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
         TokenService tokens = new TokenService(new SigningKeyStore(db, clock), clock);
         long exp = clock.instant().getEpochSecond() + 3600;
-        String issued = tokens.issue(new Token(KEY, null, null, 1, exp));
+        String issued = tokens.issue(new Token(KEY, "app-uuid", null, null, 1, exp));
         String payload = issued.substring(0, issued.indexOf('.'));
         String signature = issued.substring(issued.indexOf('.') + 1);
         String forged = Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(("1|acme#chat|||2|" + exp).getBytes()) + "." + signature;
+                .encodeToString(("1|acme#chat|app-uuid|||2|" + exp).getBytes()) + "." + signature;
 
         assertTrue(tokens.verify(forged).isEmpty(), "claims changed under the old signature");
         assertTrue(tokens.verify(payload).isEmpty());

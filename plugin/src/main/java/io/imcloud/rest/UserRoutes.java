@@ -10,9 +10,12 @@ import io.imcloud.users.UserAccount;
 import io.imcloud.users.UserPage;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -53,7 +56,8 @@ final class UserRoutes implements RouteGroup {
         List<NewUser> batch = newUsers(ex.jsonBody());
         RestSettings s = ex.settings();
         if (caller.isEmpty()) {
-            limit(ex, "ip:" + ex.remoteAddress(), batch.size(), s.openRegistrationPerIpPerSecond(), s.openRegistrationPerIpBurst());
+            limit(ex, "ip:" + addressKey(ex.remoteAddress()), batch.size(), s.openRegistrationPerIpPerSecond(),
+                    s.openRegistrationPerIpBurst());
         }
         limit(ex, "app:" + app.key(), batch.size(), s.registrationPerSecond(), s.registrationBurst());
         List<UserAccount> created = ex.context().users().register(app.key(), batch, app.maxUsers());
@@ -69,6 +73,24 @@ final class UserRoutes implements RouteGroup {
         if (waitMillis > 0) {
             throw ApiException.reachLimit((waitMillis + 999) / 1000);
         }
+    }
+
+    /**
+     * The rate-limit key of a remote address: the address itself for IPv4, its /64 network for IPv6
+     * (one subscriber usually holds a whole /64). Only literals are parsed, so nothing is resolved.
+     */
+    static String addressKey(String address) {
+        if (address != null && address.indexOf(':') >= 0 && address.matches("\\[?[0-9a-fA-F:.]+(%\\w+)?]?")) {
+            try {
+                byte[] bytes = InetAddress.getByName(address).getAddress();
+                if (bytes.length == 16) {
+                    return HexFormat.of().formatHex(bytes, 0, 8) + "::/64";
+                }
+            } catch (UnknownHostException e) {
+                return address;
+            }
+        }
+        return address;
     }
 
     private static List<NewUser> newUsers(JsonNode body) {

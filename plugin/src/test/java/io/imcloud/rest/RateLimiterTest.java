@@ -27,4 +27,23 @@ class RateLimiterTest {
         assertEquals(0, limiter.tryAcquire("k", 100, 2, 4), "cost above the burst takes the whole burst");
         assertEquals(500, limiter.tryAcquire("k", 1, 2, 4));
     }
+
+    @Test
+    void ipv6AddressesShareTheirSlash64() {
+        assertEquals(UserRoutes.addressKey("2001:db8:1:2:aaaa::1"), UserRoutes.addressKey("[2001:db8:1:2:bbbb::7]"));
+        assertEquals("20010db800010002::/64", UserRoutes.addressKey("2001:db8:1:2::9"));
+        assertEquals("192.0.2.7", UserRoutes.addressKey("192.0.2.7"));
+        assertEquals("not-an-address:x", UserRoutes.addressKey("not-an-address:x"));
+    }
+
+    /** A flood of distinct keys cannot grow the map without bound. */
+    @Test
+    void floodOfKeysIsBounded() {
+        for (int i = 0; i < RateLimiter.MAX_KEYS; i++) {
+            limiter.tryAcquire("ip:" + i, 1, 1, 1);
+        }
+        assertEquals(1000, limiter.tryAcquire("ip:0", 1, 1, 1), "still remembered while within the bound");
+        limiter.tryAcquire("ip:new", 1, 1, 1);
+        assertEquals(0, limiter.tryAcquire("ip:0", 1, 1, 1), "busy buckets beyond the bound are forgotten");
+    }
 }

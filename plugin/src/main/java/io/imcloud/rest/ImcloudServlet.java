@@ -9,6 +9,7 @@ import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 
 /**
@@ -43,16 +44,39 @@ public class ImcloudServlet extends HttpServlet {
             Router.Match match = router.resolve(request.getMethod(), path);
             match.handler().handle(new RestExchange(context, context.settings(), request, response, match.params(), start));
         } catch (ApiException e) {
-            writeError(response, e, start);
+            writeError(request, response, e, start);
         } catch (UserException e) {
-            writeError(response, fromUserException(e), start);
+            writeError(request, response, fromUserException(e), start);
         } catch (IOException e) {
             // the client went away while we read its body or wrote our answer: nothing to answer
             Log.debug("I/O failed on {} {}: {}", request.getMethod(), request.getRequestURI(), e.toString());
         } catch (Exception e) {
             Log.error("Failed: {} {}", request.getMethod(), request.getRequestURI(), e);
-            writeError(response, new ApiException(500, "internal_server_error", "java.lang.RuntimeException",
+            writeError(request, response, new ApiException(500, "internal_server_error", "java.lang.RuntimeException",
                     "The server failed to process the request"), start);
+        }
+    }
+
+    /**
+     * Reads what is left of a refused request's body (up to the body limit), so that the connection
+     * can carry the client's next request; false when too much is left (then the connection is
+     * closed after the answer, and the client knows not to reuse it).
+     */
+    private boolean drained(HttpServletRequest request) {
+        long left = context.settings().maxBodyBytes();
+        try {
+            InputStream in = request.getInputStream();
+            byte[] buffer = new byte[8192];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                left -= n;
+                if (left < 0) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | IllegalStateException e) {
+            return false;
         }
     }
 
@@ -65,12 +89,16 @@ public class ImcloudServlet extends HttpServlet {
         };
     }
 
-    private void writeError(HttpServletResponse response, ApiException e, long start) throws IOException {
+    private void writeError(HttpServletRequest request, HttpServletResponse response, ApiException e, long start)
+            throws IOException {
         if (response.isCommitted()) {
             Log.warn("Cannot report {} ({}): the response is already committed", e.error(), e.getMessage());
             return;
         }
         response.reset();
+        if (!drained(request)) {
+            response.setHeader("Connection", "close");
+        }
         response.setStatus(e.status());
         response.setContentType("application/json;charset=UTF-8");
         response.setHeader("Cache-Control", "no-store");

@@ -13,7 +13,6 @@ import io.imcloud.users.UserAccount;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -202,10 +201,7 @@ public final class RestExchange {
         if (request.getContentLengthLong() > max) {
             throw ApiException.tooLarge(max);
         }
-        byte[] body;
-        try (InputStream in = request.getInputStream()) {
-            body = in.readNBytes(max + 1);
-        }
+        byte[] body = request.getInputStream().readNBytes(max + 1);
         if (body.length > max) {
             throw ApiException.tooLarge(max);
         }

@@ -8,6 +8,10 @@ import io.imcloud.testsupport.RestHarnessStack;
 import io.imcloud.testsupport.TestDatabase;
 
 import java.io.ByteArrayInputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,6 +124,34 @@ class RestErrorsTest {
             assertEquals("4", perAddress.header("Retry-After"));
             assertEquals(200, s.register(open, s.appToken(open), user("w3", "pw", "n")).status(),
                     "the app's back-end is not bound by the per-address bucket");
+        }
+    }
+
+    /**
+     * A request refused before its body was read (here 401) must leave the connection usable: the
+     * body arrives only after the server has decided, and the next request follows on the same socket.
+     */
+    @AllDatabases
+    void refusedRequestKeepsTheConnectionUsable(TestDatabase db) throws Exception {
+        try (RestHarnessStack s = RestHarnessStack.start(db)) {
+            s.createApp("acme", "chat", false);
+            String body = "{\"username\":\"late\",\"password\":\"pw\"}";
+            URI uri = s.http.uri("/acme/chat/users");
+            try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST " + uri.getPath() + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + body.length() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                Thread.sleep(300);
+                out.write(body.getBytes(StandardCharsets.US_ASCII));
+                out.write(("GET " + uri.getPath() + "/nobody HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(answers.startsWith("HTTP/1.1 401"), answers);
+                assertTrue(answers.indexOf("HTTP/1.1 401", 20) > 0, "the second request was answered too: " + answers);
+            }
+            assertEquals(0, db.count("ofImUser"));
         }
     }
 }

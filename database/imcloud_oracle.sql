@@ -32,7 +32,7 @@ CREATE TABLE ofImUser (
   appKey           VARCHAR2(65) NOT NULL,
   username         VARCHAR2(64) NOT NULL,
   userUuid         VARCHAR2(36) NOT NULL,
-  nickname         VARCHAR2(100),
+  nickname         VARCHAR2(100 CHAR),
   created          NUMBER(19) NOT NULL,
   modified         NUMBER(19) NOT NULL,
   activated        NUMBER(10) NOT NULL,

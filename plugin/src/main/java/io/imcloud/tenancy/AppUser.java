@@ -11,6 +11,12 @@ import java.util.regex.Pattern;
  */
 public record AppUser(AppKey appKey, String username) {
 
+    /**
+     * Longest XMPP node Openfire can store ({@code ofUser.username} is VARCHAR(64)): a username that
+     * is valid on its own may still not fit behind a long app key.
+     */
+    public static final int MAX_NODE_LENGTH = 64;
+
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9_.-]{1,64}");
 
     public AppUser {

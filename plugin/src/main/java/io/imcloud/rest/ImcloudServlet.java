@@ -1,0 +1,116 @@
+package io.imcloud.rest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imcloud.users.UserException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * The imcloud REST API: one plain servlet (mapped to {@code /*} under the {@code /imcloud}
+ * context) that dispatches every request through a {@link Router} filled by {@link RouteGroup}s, and
+ * turns refusals into Easemob-shaped errors {@code {error, exception, timestamp, duration,
+ * error_description}}. It knows no Openfire or Jetty type.
+ */
+public class ImcloudServlet extends HttpServlet {
+
+    private static final Logger Log = LoggerFactory.getLogger(ImcloudServlet.class);
+
+    private final transient RestContext context;
+    private final transient Router router = new Router();
+
+    /**
+     * @param context shared services and settings
+     * @param groups  the route groups to serve, e.g. {@link CoreRoutes#all} plus the history routes
+     */
+    public ImcloudServlet(RestContext context, List<? extends RouteGroup> groups) {
+        this.context = context;
+        for (RouteGroup group : groups) {
+            group.register(router);
+        }
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        long start = System.nanoTime();
+        try {
+            String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
+            Router.Match match = router.resolve(request.getMethod(), path);
+            match.handler().handle(new RestExchange(context, context.settings(), request, response, match.params(), start));
+        } catch (ApiException e) {
+            writeError(request, response, e, start);
+        } catch (UserException e) {
+            writeError(request, response, fromUserException(e), start);
+        } catch (IOException e) {
+            // the client went away while we read its body or wrote our answer: nothing to answer
+            Log.debug("I/O failed on {} {}: {}", request.getMethod(), request.getRequestURI(), e.toString());
+        } catch (Exception e) {
+            Log.error("Failed: {} {}", request.getMethod(), request.getRequestURI(), e);
+            writeError(request, response, new ApiException(500, "internal_server_error", "java.lang.RuntimeException",
+                    "The server failed to process the request"), start);
+        }
+    }
+
+    /**
+     * Reads what is left of a refused request's body (up to the body limit), so that the connection
+     * can carry the client's next request; false when too much is left (then the connection is
+     * closed after the answer, and the client knows not to reuse it).
+     */
+    private boolean drained(HttpServletRequest request) {
+        long left = context.settings().maxBodyBytes();
+        try {
+            InputStream in = request.getInputStream();
+            byte[] buffer = new byte[8192];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                left -= n;
+                if (left < 0) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | IllegalStateException e) {
+            return false;
+        }
+    }
+
+    private static ApiException fromUserException(UserException e) {
+        return switch (e.reason()) {
+            case ILLEGAL_ARGUMENT -> ApiException.illegalArgument(e.getMessage());
+            case DUPLICATE -> ApiException.duplicate(e.getMessage());
+            case NOT_FOUND -> ApiException.notFound(e.getMessage());
+            case QUOTA_EXCEEDED -> new ApiException(403, "exceed_limit", "io.imcloud.users.UserException", e.getMessage());
+        };
+    }
+
+    private void writeError(HttpServletRequest request, HttpServletResponse response, ApiException e, long start)
+            throws IOException {
+        if (response.isCommitted()) {
+            Log.warn("Cannot report {} ({}): the response is already committed", e.error(), e.getMessage());
+            return;
+        }
+        response.reset();
+        if (!drained(request)) {
+            response.setHeader("Connection", "close");
+        }
+        response.setStatus(e.status());
+        response.setContentType("application/json;charset=UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        e.headers().forEach(response::setHeader);
+        ObjectNode body = context.json().createObjectNode();
+        body.put("error", e.error());
+        body.put("exception", e.exception());
+        body.put("timestamp", context.clock().millis());
+        body.put("duration", (System.nanoTime() - start) / 1_000_000);
+        body.put("error_description", e.getMessage());
+        byte[] bytes = context.json().writeValueAsBytes(body);
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+}

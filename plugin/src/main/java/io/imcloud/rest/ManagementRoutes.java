@@ -1,0 +1,211 @@
+package io.imcloud.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imcloud.tenancy.App;
+import io.imcloud.tenancy.AppCredentials;
+import io.imcloud.tenancy.AppKey;
+import io.imcloud.tenancy.AppOptions;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * The operator's API {@code /management/apps}: create, list, get, set options, rotate the secret,
+ * delete. HTTP Basic with a server administrator's account, from loopback only unless
+ * {@link RestSettings#managementAllowRemote()}. The client secret is shown by create and rotate only.
+ */
+final class ManagementRoutes implements RouteGroup {
+
+    /** Most apps one list answer holds. */
+    static final int MAX_LIST = 1000;
+
+    private final AdminAuthenticator admins;
+
+    ManagementRoutes(AdminAuthenticator admins) {
+        this.admins = admins;
+    }
+
+    @Override
+    public void register(Router router) {
+        router.post("/management/apps", this::create);
+        router.get("/management/apps", this::list);
+        router.get("/management/apps/{org}/{app}", this::get);
+        router.put("/management/apps/{org}/{app}", this::update);
+        router.delete("/management/apps/{org}/{app}", this::delete);
+        router.post("/management/apps/{org}/{app}/secret", this::rotate);
+    }
+
+    private void create(RestExchange ex) throws IOException {
+        requireAdmin(ex);
+        JsonNode body = requireObject(ex.jsonBody());
+        String org = RestExchange.text(body, "org");
+        String name = RestExchange.text(body, "app");
+        if (!AppKey.isValidPart(org) || !AppKey.isValidPart(name)) {
+            throw ApiException.illegalArgument("org and app must be 1-32 characters of [a-z0-9-], starting with a letter or digit");
+        }
+        AppCredentials created;
+        try {
+            created = ex.context().apps().create(AppKey.of(org, name), options(body))
+                    .orElseThrow(() -> ApiException.duplicate("Application " + org + "#" + name + " already exists"));
+        } catch (IllegalArgumentException reserved) {
+            throw ApiException.illegalArgument(reserved.getMessage());
+        }
+        replyData(ex, "post", withSecret(ex, created));
+    }
+
+    private void list(RestExchange ex) throws IOException {
+        requireAdmin(ex);
+        List<App> apps = ex.context().apps().list(MAX_LIST);
+        ArrayNode entities = ex.array();
+        apps.forEach(a -> entities.add(appEntity(ex, a)));
+        ObjectNode envelope = ex.envelope("get");
+        envelope.set("entities", entities);
+        envelope.put("count", apps.size());
+        ex.reply(envelope);
+    }
+
+    private void get(RestExchange ex) throws IOException {
+        requireAdmin(ex);
+        AppKey key = ex.appKey();
+        App app = ex.context().apps().find(key).orElseThrow(() -> notFound(key));
+        replyData(ex, "get", appEntity(ex, app));
+    }
+
+    private void update(RestExchange ex) throws IOException {
+        requireAdmin(ex);
+        AppKey key = ex.appKey();
+        AppOptions options = options(requireObject(ex.jsonBody()));
+        App app = ex.context().apps().update(key, options).orElseThrow(() -> notFound(key));
+        replyData(ex, "put", appEntity(ex, app));
+    }
+
+    private void rotate(RestExchange ex) throws IOException {
+        requireAdmin(ex);
+        AppKey key = ex.appKey();
+        AppCredentials rotated = ex.context().apps().rotateSecret(key).orElseThrow(() -> notFound(key));
+        replyData(ex, "post", withSecret(ex, rotated));
+    }
+
+    /**
+     * Deletes the app's users (directory accounts and rows), then the app, then any user registered
+     * meanwhile. A failure part-way leaves the app in place, so the operator can repeat the request.
+     */
+    private void delete(RestExchange ex) throws IOException {
+        requireAdmin(ex);
+        AppKey key = ex.appKey();
+        ex.context().apps().find(key).orElseThrow(() -> notFound(key));
+        int users = ex.context().users().deleteAll(key);
+        if (!ex.context().apps().delete(key)) {
+            throw notFound(key);
+        }
+        users += ex.context().users().deleteAll(key);
+        ObjectNode data = ex.context().json().createObjectNode();
+        data.put("app_key", key.toString());
+        data.put("users_deleted", users);
+        replyData(ex, "delete", data);
+    }
+
+    private void requireAdmin(RestExchange ex) {
+        if (!ex.settings().managementAllowRemote() && !isLoopback(ex.remoteAddress())) {
+            throw ApiException.forbidden("The management API answers only on the loopback interface");
+        }
+        String header = ex.request().getHeader("Authorization");
+        if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            try {
+                String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+                int colon = decoded.indexOf(':');
+                if (colon > 0 && admins.isAdmin(decoded.substring(0, colon), decoded.substring(colon + 1))) {
+                    return;
+                }
+            } catch (IllegalArgumentException malformed) {
+                // answered below like wrong credentials
+            }
+        }
+        throw ApiException.unauthorized("The management API needs a server administrator's credentials (HTTP Basic)")
+                .withHeader("WWW-Authenticate", "Basic realm=\"imcloud management\", charset=\"UTF-8\"");
+    }
+
+    /** True for 127.0.0.0/8 and ::1. The address is a literal from the container, so nothing is resolved. */
+    private static boolean isLoopback(String address) {
+        if (address == null || !address.matches("[0-9a-fA-F:.\\[\\]%]+")) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static JsonNode requireObject(JsonNode body) {
+        if (!body.isObject()) {
+            throw ApiException.illegalArgument("The request body must be a JSON object");
+        }
+        return body;
+    }
+
+    private static AppOptions options(JsonNode body) {
+        try {
+            return new AppOptions(bool(body, "open_registration"), integer(body, "max_users"), integer(body, "retention_days"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.illegalArgument(e.getMessage());
+        }
+    }
+
+    private static Boolean bool(JsonNode body, String name) {
+        JsonNode v = body.get(name);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isBoolean()) {
+            throw ApiException.illegalArgument(name + " must be true or false");
+        }
+        return v.booleanValue();
+    }
+
+    private static Integer integer(JsonNode body, String name) {
+        JsonNode v = body.get(name);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw ApiException.illegalArgument(name + " must be an integer");
+        }
+        return v.intValue();
+    }
+
+    private static ObjectNode appEntity(RestExchange ex, App app) {
+        ObjectNode a = ex.context().json().createObjectNode();
+        a.put("app_key", app.key().toString());
+        a.put("organization", app.key().org());
+        a.put("applicationName", app.key().app());
+        a.put("application", app.uuid());
+        a.put("client_id", app.clientId());
+        a.put("open_registration", app.openRegistration());
+        a.put("max_users", app.maxUsers());
+        a.put("retention_days", app.retentionDays());
+        a.put("created", app.created());
+        a.put("modified", app.modified());
+        return a;
+    }
+
+    private static ObjectNode withSecret(RestExchange ex, AppCredentials credentials) {
+        return appEntity(ex, credentials.app()).put("client_secret", credentials.clientSecret());
+    }
+
+    private static void replyData(RestExchange ex, String action, ObjectNode data) throws IOException {
+        ObjectNode envelope = ex.envelope(action);
+        envelope.set("data", data);
+        ex.reply(envelope);
+    }
+
+    private static ApiException notFound(AppKey key) {
+        return ApiException.appNotFound(key.org() + "/" + key.app());
+    }
+}

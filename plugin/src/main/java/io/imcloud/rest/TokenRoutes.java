@@ -1,0 +1,74 @@
+package io.imcloud.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imcloud.tenancy.App;
+import io.imcloud.tenancy.AppUser;
+import io.imcloud.tenancy.Token;
+import io.imcloud.users.UserAccount;
+
+import java.io.IOException;
+
+/**
+ * {@code POST /{org}/{app}/token}: {@code client_credentials} gives the app's back-end an app
+ * token, {@code password} gives a user a user token. Answers are Easemob's, without envelope:
+ * {@code {access_token, expires_in, application}} (+ {@code user} for the password grant).
+ */
+final class TokenRoutes implements RouteGroup {
+
+    @Override
+    public void register(Router router) {
+        router.post("/{org}/{app}/token", this::token);
+    }
+
+    private void token(RestExchange ex) throws IOException {
+        App app = ex.app();
+        JsonNode body = ex.jsonBody();
+        if (!body.isObject()) {
+            throw ApiException.illegalArgument("The request body must be a JSON object");
+        }
+        long ttl = ttl(ex, body.get("ttl"));
+        long expiresAt = ex.context().clock().instant().getEpochSecond() + ttl;
+        String grant = RestExchange.text(body, "grant_type");
+        ObjectNode answer = ex.context().json().createObjectNode();
+        if ("client_credentials".equals(grant)) {
+            App authenticated = ex.context().apps().authenticateClient(app.key(),
+                            RestExchange.text(body, "client_id"), RestExchange.text(body, "client_secret"))
+                    .orElseThrow(() -> invalidGrant("invalid client_id or client_secret"));
+            answer.put("access_token", ex.context().tokens().issue(Token.forApp(authenticated, expiresAt)));
+        } else if ("password".equals(grant)) {
+            String username = AppUser.normalize(RestExchange.text(body, "username"));
+            if (!AppUser.isValidUsername(username)) {
+                throw invalidGrant("invalid username or password");
+            }
+            AppUser user = new AppUser(app.key(), username);
+            UserAccount account = ex.context().users().authenticate(user, RestExchange.text(body, "password"))
+                    .orElseThrow(() -> invalidGrant("invalid username or password"));
+            answer.put("access_token", ex.context().tokens().issue(Token.forUser(app, user, account.uuid(), expiresAt)));
+            answer.set("user", ex.userEntity(account));
+        } else {
+            throw new ApiException(400, "unsupported_grant_type", "java.lang.IllegalArgumentException",
+                    "grant_type must be client_credentials or password");
+        }
+        answer.put("expires_in", ttl);
+        answer.put("application", app.uuid());
+        ex.send(200, answer);
+    }
+
+    /** The requested lifetime: the default when absent, cut to the maximum, 400 unless a positive integer. */
+    private static long ttl(RestExchange ex, JsonNode ttl) {
+        RestSettings s = ex.settings();
+        if (ttl == null || ttl.isNull()) {
+            return s.tokenDefaultTtlSeconds();
+        }
+        if (!ttl.canConvertToLong() || !ttl.isIntegralNumber() || ttl.asLong() < 1) {
+            throw ApiException.illegalArgument("ttl must be a positive number of seconds");
+        }
+        return Math.min(ttl.asLong(), s.tokenMaxTtlSeconds());
+    }
+
+    private static ApiException invalidGrant(String description) {
+        return new ApiException(401, "invalid_grant", "org.apache.usergrid.management.exceptions.InvalidGrantException",
+                description);
+    }
+}

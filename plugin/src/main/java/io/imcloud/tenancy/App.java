@@ -1,0 +1,18 @@
+package io.imcloud.tenancy;
+
+/**
+ * One app (tenant) as stored in {@code ofImApp}, without its secret hash.
+ *
+ * @param key              the app key {@code org#app}
+ * @param uuid             the app's id, Easemob's {@code application} field
+ * @param clientId         the public half of the app's credentials
+ * @param secretVersion    incremented by every secret rotation; app tokens carry it
+ * @param openRegistration whether users may register without an app token
+ * @param maxUsers         the most users the app may have, 0 for no limit
+ * @param retentionDays    how long archived messages are kept, 0 for ever
+ * @param created          creation time, epoch milliseconds
+ * @param modified         last change, epoch milliseconds
+ */
+public record App(AppKey key, String uuid, String clientId, int secretVersion, boolean openRegistration,
+                  int maxUsers, int retentionDays, long created, long modified) {
+}

@@ -1,0 +1,218 @@
+package io.imcloud.tenancy;
+
+import io.imcloud.sql.ConnectionProvider;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The apps (tenants) in table {@code ofImApp}.
+ * <p>
+ * {@link #find} runs on every REST request, so it keeps what it read for a short time (one second
+ * by default): a rotation, option change or deletion made through this store is seen at once, one
+ * made on another cluster node within that time. Client authentication always reads the database.
+ */
+public final class AppStore {
+
+    /** Reserved: {@code /management/...} is the operator's API, so no org may take that name. */
+    public static final String RESERVED_ORG = "management";
+
+    private static final String COLUMNS = "org, app, appUuid, clientId, secretVersion, openRegistration, "
+            + "maxUsers, retentionDays, created, modified";
+
+    /** How long {@link #find} trusts what it read, unless told otherwise. */
+    public static final long DEFAULT_CACHE_MILLIS = 1000;
+
+    private final ConnectionProvider db;
+    private final Clock clock;
+    private final long cacheMillis;
+    private final ConcurrentHashMap<AppKey, Cached> cache = new ConcurrentHashMap<>();
+
+    public AppStore(ConnectionProvider db, Clock clock) {
+        this(db, clock, DEFAULT_CACHE_MILLIS);
+    }
+
+    /** @param cacheMillis how long {@link #find} may answer from memory; 0 to always read the database */
+    public AppStore(ConnectionProvider db, Clock clock, long cacheMillis) {
+        this.db = db;
+        this.clock = clock;
+        this.cacheMillis = cacheMillis;
+    }
+
+    /**
+     * Creates an app with fresh credentials; empty when the app key is taken.
+     *
+     * @throws IllegalArgumentException for the reserved org name
+     */
+    public Optional<AppCredentials> create(AppKey key, AppOptions options) {
+        if (RESERVED_ORG.equals(key.org())) {
+            throw new IllegalArgumentException("The org name '" + RESERVED_ORG + "' is reserved");
+        }
+        String secret = ClientSecrets.newSecret();
+        long now = clock.millis();
+        App app = new App(key, UUID.randomUUID().toString(), ClientSecrets.newClientId(), 1,
+                Boolean.TRUE.equals(options.openRegistration()),
+                options.maxUsers() == null ? 0 : options.maxUsers(),
+                options.retentionDays() == null ? 0 : options.retentionDays(), now, now);
+        String sql = "INSERT INTO ofImApp (" + COLUMNS + ", secretHash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
+            ps.setString(1, key.org());
+            ps.setString(2, key.app());
+            ps.setString(3, app.uuid());
+            ps.setString(4, app.clientId());
+            ps.setInt(5, app.secretVersion());
+            ps.setInt(6, app.openRegistration() ? 1 : 0);
+            ps.setInt(7, app.maxUsers());
+            ps.setInt(8, app.retentionDays());
+            ps.setLong(9, now);
+            ps.setLong(10, now);
+            ps.setString(11, ClientSecrets.hash(secret));
+            ps.executeUpdate();
+            cache.remove(key);
+            return Optional.of(new AppCredentials(app, secret));
+        } catch (SQLException e) {
+            if (StoreException.isDuplicateKey(e)) {
+                return Optional.empty();
+            }
+            throw new StoreException("Creating app " + key, e);
+        }
+    }
+
+    /** The app with that key, if it exists (possibly as read up to the cache time ago on another node). */
+    public Optional<App> find(AppKey key) {
+        long now = clock.millis();
+        Cached cached = cache.get(key);
+        if (cached != null && now - cached.readAt() < cacheMillis) {
+            return Optional.of(cached.app());
+        }
+        Optional<App> app = findRow(key).map(Row::app);
+        if (app.isPresent() && cacheMillis > 0) {
+            cache.put(key, new Cached(app.get(), now));
+        } else {
+            cache.remove(key);
+        }
+        return app;
+    }
+
+    /** Up to {@code limit} apps, ordered by app key. */
+    public List<App> list(int limit) {
+        String sql = "SELECT " + COLUMNS + ", secretHash FROM ofImApp ORDER BY org, app" + db.databaseType().limit(limit);
+        try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql);
+             ResultSet rs = ps.executeQuery()) {
+            List<App> apps = new ArrayList<>();
+            while (rs.next()) {
+                apps.add(read(rs).app());
+            }
+            return apps;
+        } catch (SQLException e) {
+            throw new StoreException("Listing apps", e);
+        }
+    }
+
+    /**
+     * The app whose credentials these are, or empty when the app does not exist or the client id
+     * or secret is wrong (all three look the same to the caller, on purpose).
+     */
+    public Optional<App> authenticateClient(AppKey key, String clientId, String clientSecret) {
+        return findRow(key)
+                .filter(row -> ClientSecrets.equalsConstantTime(row.app().clientId(), clientId))
+                .filter(row -> ClientSecrets.matches(clientSecret, row.secretHash()))
+                .map(Row::app);
+    }
+
+    /**
+     * Replaces the client secret and increments the secret version, which invalidates every app
+     * token issued before. Empty when the app does not exist.
+     */
+    public Optional<AppCredentials> rotateSecret(AppKey key) {
+        String secret = ClientSecrets.newSecret();
+        String sql = "UPDATE ofImApp SET secretHash = ?, secretVersion = secretVersion + 1, modified = ? "
+                + "WHERE org = ? AND app = ?";
+        try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
+            ps.setString(1, ClientSecrets.hash(secret));
+            ps.setLong(2, clock.millis());
+            ps.setString(3, key.org());
+            ps.setString(4, key.app());
+            int updated = ps.executeUpdate();
+            cache.remove(key);
+            if (updated == 0) {
+                return Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Rotating the secret of app " + key, e);
+        }
+        return find(key).map(app -> new AppCredentials(app, secret));
+    }
+
+    /** Applies the non-null options; empty when the app does not exist. */
+    public Optional<App> update(AppKey key, AppOptions options) {
+        Optional<App> current = find(key);
+        if (current.isEmpty()) {
+            return current;
+        }
+        App old = current.get();
+        String sql = "UPDATE ofImApp SET openRegistration = ?, maxUsers = ?, retentionDays = ?, modified = ? "
+                + "WHERE org = ? AND app = ?";
+        try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
+            boolean open = options.openRegistration() == null ? old.openRegistration() : options.openRegistration();
+            ps.setInt(1, open ? 1 : 0);
+            ps.setInt(2, options.maxUsers() == null ? old.maxUsers() : options.maxUsers());
+            ps.setInt(3, options.retentionDays() == null ? old.retentionDays() : options.retentionDays());
+            ps.setLong(4, clock.millis());
+            ps.setString(5, key.org());
+            ps.setString(6, key.app());
+            ps.executeUpdate();
+            cache.remove(key);
+        } catch (SQLException e) {
+            throw new StoreException("Updating the options of app " + key, e);
+        }
+        return find(key);
+    }
+
+    /** Deletes the app row; false when there was none. Its users are the caller's to remove. */
+    public boolean delete(AppKey key) {
+        try (Connection con = db.getConnection();
+             PreparedStatement ps = con.prepareStatement("DELETE FROM ofImApp WHERE org = ? AND app = ?")) {
+            ps.setString(1, key.org());
+            ps.setString(2, key.app());
+            boolean deleted = ps.executeUpdate() > 0;
+            cache.remove(key);
+            return deleted;
+        } catch (SQLException e) {
+            throw new StoreException("Deleting app " + key, e);
+        }
+    }
+
+    private Optional<Row> findRow(AppKey key) {
+        String sql = "SELECT " + COLUMNS + ", secretHash FROM ofImApp WHERE org = ? AND app = ?";
+        try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
+            ps.setString(1, key.org());
+            ps.setString(2, key.app());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Reading app " + key, e);
+        }
+    }
+
+    private static Row read(ResultSet rs) throws SQLException {
+        App app = new App(AppKey.of(rs.getString(1), rs.getString(2)), rs.getString(3), rs.getString(4),
+                rs.getInt(5), rs.getInt(6) != 0, rs.getInt(7), rs.getInt(8), rs.getLong(9), rs.getLong(10));
+        return new Row(app, rs.getString(11));
+    }
+
+    private record Row(App app, String secretHash) {
+    }
+
+    private record Cached(App app, long readAt) {
+    }
+}

@@ -1,0 +1,102 @@
+package io.imcloud.tenancy;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * Issues and verifies access tokens: {@code base64url(claims) "." base64url(HMAC-SHA256(claims))}
+ * signed with a server key from {@link SigningKeyStore}. Verification needs no database row per
+ * token, so any cluster node verifies any token; whether the app's secret version or the user still
+ * match is for the caller to check against current state.
+ */
+public final class TokenService {
+
+    /** Longer input is refused before any decoding. */
+    public static final int MAX_TOKEN_LENGTH = 512;
+
+    private static final String KEY_NAME = "token.hmac";
+    private static final String FORMAT = "1";
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+    private final SigningKeyStore keys;
+    private final Clock clock;
+    private volatile SecretKeySpec key;
+
+    public TokenService(SigningKeyStore keys, Clock clock) {
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    /** The signed token string for {@code token}. */
+    public String issue(Token token) {
+        String claims = String.join("|", FORMAT, token.appKey().toString(), token.appUuid(), nullToEmpty(token.username()),
+                nullToEmpty(token.userUuid()), Integer.toString(token.secretVersion()), Long.toString(token.expiresAt()));
+        byte[] payload = claims.getBytes(StandardCharsets.UTF_8);
+        return B64.encodeToString(payload) + '.' + B64.encodeToString(sign(payload));
+    }
+
+    /** The claims of a well-formed, correctly signed, unexpired token; empty otherwise. */
+    public Optional<Token> verify(String token) {
+        if (token == null || token.length() > MAX_TOKEN_LENGTH) {
+            return Optional.empty();
+        }
+        int dot = token.indexOf('.');
+        if (dot < 0) {
+            return Optional.empty();
+        }
+        try {
+            byte[] payload = Base64.getUrlDecoder().decode(token.substring(0, dot));
+            byte[] signature = Base64.getUrlDecoder().decode(token.substring(dot + 1));
+            if (!MessageDigest.isEqual(sign(payload), signature)) {
+                return Optional.empty();
+            }
+            return parse(new String(payload, StandardCharsets.UTF_8))
+                    .filter(t -> t.expiresAt() > clock.instant().getEpochSecond());
+        } catch (IllegalArgumentException malformed) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Token> parse(String claims) {
+        String[] c = claims.split("\\|", -1);
+        if (c.length != 7 || !FORMAT.equals(c[0])) {
+            return Optional.empty();
+        }
+        String username = c[3].isEmpty() ? null : c[3];
+        String userUuid = c[4].isEmpty() ? null : c[4];
+        return Optional.of(new Token(AppKey.parse(c[1]), c[2], username, userUuid, Integer.parseInt(c[5]), Long.parseLong(c[6])));
+    }
+
+    private byte[] sign(byte[] payload) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(signingKey());
+            return mac.doFinal(payload);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is required of every JVM", e);
+        }
+    }
+
+    private SecretKeySpec signingKey() {
+        SecretKeySpec k = key;
+        if (k == null) {
+            synchronized (this) {
+                if (key == null) {
+                    key = new SecretKeySpec(keys.loadOrCreate(KEY_NAME, 32), "HmacSHA256");
+                }
+                k = key;
+            }
+        }
+        return k;
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

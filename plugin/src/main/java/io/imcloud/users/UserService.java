@@ -1,0 +1,227 @@
+package io.imcloud.users;
+
+import io.imcloud.sql.ConnectionProvider;
+import io.imcloud.tenancy.AppKey;
+import io.imcloud.tenancy.AppUser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * App users: registration, lookup, listing, deletion and passwords. The password and the XMPP
+ * account live in the {@link UserDirectory} (node {@link AppUser#node()}); our {@code ofImUser}
+ * row adds uuid, nickname and timestamps, and its primary key decides who gets a username.
+ */
+public final class UserService {
+
+    /** Most characters of a password. */
+    public static final int MAX_PASSWORD_LENGTH = 128;
+    /** Most characters of a nickname (the column's size). */
+    public static final int MAX_NICKNAME_LENGTH = 100;
+
+    private static final Logger Log = LoggerFactory.getLogger(UserService.class);
+
+    private final UserStore store;
+    private final UserDirectory directory;
+    private final Clock clock;
+
+    public UserService(ConnectionProvider db, UserDirectory directory, Clock clock) {
+        this.store = new UserStore(db);
+        this.directory = directory;
+        this.clock = clock;
+    }
+
+    /**
+     * Registers a batch of users, all or nothing.
+     * <p>
+     * Every entry is validated first (username rules, password and nickname length, no username
+     * twice); then, per user, the {@code ofImUser} row is inserted before the directory account, so
+     * that of concurrent registrations of one username exactly one wins the primary key and the
+     * others fail as duplicates without touching the directory. If any creation fails (duplicate,
+     * app over its user limit, database or directory error), the accounts and rows this call
+     * created are deleted again and the exception is rethrown: a failed batch leaves nothing.
+     *
+     * @param maxUsers the app's user limit, 0 for none; concurrent batches are re-checked after
+     *                 insertion so the limit holds under races (the later batch is undone)
+     * @return the new accounts, in request order
+     * @throws UserException ILLEGAL_ARGUMENT, DUPLICATE or QUOTA_EXCEEDED
+     */
+    public List<UserAccount> register(AppKey appKey, List<NewUser> batch, int maxUsers) {
+        List<Validated> valid = validate(appKey, batch);
+        if (maxUsers > 0 && store.count(appKey) + valid.size() > maxUsers) {
+            throw quotaExceeded(appKey, maxUsers);
+        }
+        long now = clock.millis();
+        List<UserAccount> rows = new ArrayList<>();
+        List<UserAccount> accounts = new ArrayList<>();
+        try {
+            for (Validated v : valid) {
+                UserAccount account = new UserAccount(UUID.randomUUID().toString(), v.user(), v.nickname(), now, now, true);
+                if (!store.insert(account)) {
+                    throw duplicate(v.user());
+                }
+                rows.add(account);
+                if (!directory.create(v.user().node(), v.password(), v.nickname())) {
+                    throw duplicate(v.user());
+                }
+                accounts.add(account);
+            }
+            if (maxUsers > 0 && store.count(appKey) > maxUsers) {
+                throw quotaExceeded(appKey, maxUsers);
+            }
+            return accounts;
+        } catch (RuntimeException e) {
+            undo(rows, accounts, e);
+            throw e;
+        }
+    }
+
+    private void undo(List<UserAccount> rows, List<UserAccount> accounts, RuntimeException cause) {
+        for (UserAccount a : accounts) {
+            try {
+                directory.delete(a.user().node());
+            } catch (RuntimeException e) {
+                cause.addSuppressed(e);
+                Log.error("Could not undo the directory account of {} after a failed registration", a.user().node(), e);
+            }
+        }
+        for (UserAccount a : rows) {
+            try {
+                store.delete(a.user(), a.uuid());
+            } catch (RuntimeException e) {
+                cause.addSuppressed(e);
+                Log.error("Could not undo the ofImUser row of {} after a failed registration", a.user().node(), e);
+            }
+        }
+    }
+
+    private static List<Validated> validate(AppKey appKey, List<NewUser> batch) {
+        List<Validated> valid = new ArrayList<>(batch.size());
+        Set<String> seen = new HashSet<>();
+        for (NewUser u : batch) {
+            String username = AppUser.normalize(u.username());
+            if (!AppUser.isValidUsername(username)) {
+                throw new UserException(UserException.Reason.ILLEGAL_ARGUMENT,
+                        "username [" + u.username() + "] is not legal: 1-64 characters of [a-z0-9_.-]");
+            }
+            AppUser user = new AppUser(appKey, username);
+            if (user.node().length() > AppUser.MAX_NODE_LENGTH) {
+                throw new UserException(UserException.Reason.ILLEGAL_ARGUMENT, "username [" + username
+                        + "] is too long for app " + appKey + ": org#app_username must fit in " + AppUser.MAX_NODE_LENGTH + " characters");
+            }
+            checkPassword(u.password());
+            if (u.nickname() != null && u.nickname().length() > MAX_NICKNAME_LENGTH) {
+                throw new UserException(UserException.Reason.ILLEGAL_ARGUMENT,
+                        "nickname of " + username + " is longer than " + MAX_NICKNAME_LENGTH + " characters");
+            }
+            if (!seen.add(username)) {
+                throw duplicate(user);
+            }
+            valid.add(new Validated(user, u.password(), u.nickname()));
+        }
+        return valid;
+    }
+
+    private static void checkPassword(String password) {
+        if (password == null || password.isEmpty() || password.length() > MAX_PASSWORD_LENGTH) {
+            throw new UserException(UserException.Reason.ILLEGAL_ARGUMENT,
+                    "password must be 1-" + MAX_PASSWORD_LENGTH + " characters");
+        }
+    }
+
+    private static UserException duplicate(AppUser user) {
+        return new UserException(UserException.Reason.DUPLICATE, "Application " + user.appKey()
+                + " Entity user requires that property named username be unique, value of " + user.username() + " exists");
+    }
+
+    private static UserException quotaExceeded(AppKey appKey, int maxUsers) {
+        return new UserException(UserException.Reason.QUOTA_EXCEEDED,
+                "Application " + appKey + " may have at most " + maxUsers + " users");
+    }
+
+    /** The user's account, if registered. */
+    public Optional<UserAccount> find(AppUser user) {
+        return store.find(user);
+    }
+
+    /**
+     * Up to {@code limit} users of the app whose username comes after {@code after} (null for the
+     * first page), in username order.
+     */
+    public UserPage page(AppKey appKey, String after, int limit) {
+        List<UserAccount> users = store.after(appKey, after, limit + 1);
+        if (users.size() <= limit) {
+            return new UserPage(users, null);
+        }
+        List<UserAccount> page = List.copyOf(users.subList(0, limit));
+        return new UserPage(page, page.get(limit - 1).user().username());
+    }
+
+    /**
+     * Deletes the user's directory account, then its row.
+     *
+     * @return the deleted account, or empty when there was no such user
+     */
+    public Optional<UserAccount> delete(AppUser user) {
+        Optional<UserAccount> account = store.find(user);
+        account.ifPresent(a -> {
+            directory.delete(user.node());
+            store.delete(user, a.uuid());
+        });
+        return account;
+    }
+
+    /** Deletes every user of the app (when the app itself is deleted); returns how many. */
+    public int deleteAll(AppKey appKey) {
+        int deleted = 0;
+        List<UserAccount> batch;
+        while (!(batch = store.after(appKey, null, 100)).isEmpty()) {
+            for (UserAccount a : batch) {
+                directory.delete(a.user().node());
+                store.delete(a.user(), a.uuid());
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    /**
+     * Replaces the user's password.
+     *
+     * @throws UserException ILLEGAL_ARGUMENT for a bad password, NOT_FOUND for an unknown user
+     */
+    public UserAccount changePassword(AppUser user, String newPassword) {
+        checkPassword(newPassword);
+        UserAccount account = store.find(user).orElseThrow(() -> notFound(user));
+        if (!directory.setPassword(user.node(), newPassword)) {
+            throw notFound(user);
+        }
+        store.touch(user, clock.millis());
+        return store.find(user).orElse(account);
+    }
+
+    /** The account when {@code password} is the registered, activated user's password; else empty. */
+    public Optional<UserAccount> authenticate(AppUser user, String password) {
+        if (password == null || password.length() > MAX_PASSWORD_LENGTH) {
+            return Optional.empty();
+        }
+        return store.find(user)
+                .filter(UserAccount::activated)
+                .filter(a -> directory.authenticate(user.node(), password));
+    }
+
+    private static UserException notFound(AppUser user) {
+        return new UserException(UserException.Reason.NOT_FOUND,
+                "Service resource not found: user " + user.username() + " of " + user.appKey());
+    }
+
+    private record Validated(AppUser user, String password, String nickname) {
+    }
+}

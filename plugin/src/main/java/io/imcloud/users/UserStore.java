@@ -1,0 +1,124 @@
+package io.imcloud.users;
+
+import io.imcloud.sql.ConnectionProvider;
+import io.imcloud.tenancy.AppKey;
+import io.imcloud.tenancy.AppUser;
+import io.imcloud.tenancy.StoreException;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The rows of table {@code ofImUser}; every statement is scoped by app key. */
+final class UserStore {
+
+    private static final String COLUMNS = "username, userUuid, nickname, created, modified, activated";
+
+    private final ConnectionProvider db;
+
+    UserStore(ConnectionProvider db) {
+        this.db = db;
+    }
+
+    /** Inserts the row; false when the (app, username) primary key is taken. */
+    boolean insert(UserAccount a) {
+        String sql = "INSERT INTO ofImUser (appKey, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)";
+        try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
+            ps.setString(1, a.user().appKey().toString());
+            ps.setString(2, a.user().username());
+            ps.setString(3, a.uuid());
+            ps.setString(4, a.nickname());
+            ps.setLong(5, a.created());
+            ps.setLong(6, a.modified());
+            ps.setInt(7, a.activated() ? 1 : 0);
+            ps.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (StoreException.isDuplicateKey(e)) {
+                return false;
+            }
+            throw new StoreException("Inserting user " + a.user().node(), e);
+        }
+    }
+
+    Optional<UserAccount> find(AppUser user) {
+        String sql = "SELECT " + COLUMNS + " FROM ofImUser WHERE appKey = ? AND username = ?";
+        try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
+            ps.setString(1, user.appKey().toString());
+            ps.setString(2, user.username());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(user.appKey(), rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Reading user " + user.node(), e);
+        }
+    }
+
+    /** Up to {@code limit} users of the app with a username after {@code after} (null: from the start). */
+    List<UserAccount> after(AppKey appKey, String after, int limit) {
+        String sql = "SELECT " + COLUMNS + " FROM ofImUser WHERE appKey = ?" + (after == null ? "" : " AND username > ?")
+                + " ORDER BY username" + db.databaseType().limit(limit);
+        try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
+            ps.setString(1, appKey.toString());
+            if (after != null) {
+                ps.setString(2, after);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                List<UserAccount> users = new ArrayList<>();
+                while (rs.next()) {
+                    users.add(read(appKey, rs));
+                }
+                return users;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Listing users of " + appKey, e);
+        }
+    }
+
+    long count(AppKey appKey) {
+        try (Connection con = db.getConnection();
+             PreparedStatement ps = con.prepareStatement("SELECT COUNT(*) FROM ofImUser WHERE appKey = ?")) {
+            ps.setString(1, appKey.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Counting users of " + appKey, e);
+        }
+    }
+
+    /** Deletes the row only if it still has {@code uuid}, so an undo never removes someone else's row. */
+    boolean delete(AppUser user, String uuid) {
+        String sql = "DELETE FROM ofImUser WHERE appKey = ? AND username = ? AND userUuid = ?";
+        try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
+            ps.setString(1, user.appKey().toString());
+            ps.setString(2, user.username());
+            ps.setString(3, uuid);
+            return ps.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw new StoreException("Deleting user " + user.node(), e);
+        }
+    }
+
+    void touch(AppUser user, long modified) {
+        String sql = "UPDATE ofImUser SET modified = ? WHERE appKey = ? AND username = ?";
+        try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
+            ps.setLong(1, modified);
+            ps.setString(2, user.appKey().toString());
+            ps.setString(3, user.username());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("Updating user " + user.node(), e);
+        }
+    }
+
+    private static UserAccount read(AppKey appKey, ResultSet rs) throws SQLException {
+        return new UserAccount(rs.getString(2), new AppUser(appKey, rs.getString(1)), rs.getString(3),
+                rs.getLong(4), rs.getLong(5), rs.getInt(6) != 0);
+    }
+}

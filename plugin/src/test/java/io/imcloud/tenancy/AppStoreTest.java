@@ -1,0 +1,111 @@
+package io.imcloud.tenancy;
+
+import io.imcloud.testsupport.AllDatabases;
+import io.imcloud.testsupport.RestHarnessStack.MovableClock;
+import io.imcloud.testsupport.TestDatabase;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Apps in ofImApp: credentials, rotation, options, deletion. */
+class AppStoreTest {
+
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
+
+    @AllDatabases
+    void createsAppWithHashedSecretAndRefusesDuplicates(TestDatabase db) throws Exception {
+        AppStore apps = new AppStore(db, clock);
+        AppKey key = AppKey.of("acme", "chat");
+        AppCredentials created = apps.create(key, new AppOptions(true, 5, 30)).orElseThrow();
+
+        assertEquals(new App(key, created.app().uuid(), created.app().clientId(), 1, true, 5, 30,
+                clock.millis(), clock.millis()), apps.find(key).orElseThrow());
+        assertEquals(43, created.clientSecret().length());
+        try (Connection con = db.getConnection(); Statement st = con.createStatement();
+             ResultSet rs = st.executeQuery("SELECT secretHash FROM ofImApp")) {
+            rs.next();
+            String stored = rs.getString(1);
+            assertTrue(stored.startsWith("sha256$"));
+            assertFalse(stored.contains(created.clientSecret()), "secret stored only hashed");
+        }
+        assertTrue(apps.create(key, AppOptions.none()).isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> apps.create(AppKey.of("management", "x"), AppOptions.none()));
+        assertEquals(1, db.count("ofImApp"));
+    }
+
+    @AllDatabases
+    void authenticatesClientOnlyWithCurrentSecretAndOwnApp(TestDatabase db) {
+        AppStore apps = new AppStore(db, clock);
+        AppCredentials a = apps.create(AppKey.of("acme", "a"), AppOptions.none()).orElseThrow();
+        AppCredentials b = apps.create(AppKey.of("acme", "b"), AppOptions.none()).orElseThrow();
+        AppKey ka = a.app().key();
+
+        assertTrue(apps.authenticateClient(ka, a.app().clientId(), a.clientSecret()).isPresent());
+        assertTrue(apps.authenticateClient(ka, a.app().clientId(), b.clientSecret()).isEmpty());
+        assertTrue(apps.authenticateClient(ka, b.app().clientId(), b.clientSecret()).isEmpty());
+        assertTrue(apps.authenticateClient(ka, a.app().clientId(), null).isEmpty());
+        assertTrue(apps.authenticateClient(AppKey.of("acme", "none"), a.app().clientId(), a.clientSecret()).isEmpty());
+
+        clock.advance(Duration.ofSeconds(5));
+        AppCredentials rotated = apps.rotateSecret(ka).orElseThrow();
+        assertEquals(2, rotated.app().secretVersion());
+        assertNotEquals(a.clientSecret(), rotated.clientSecret());
+        assertEquals(clock.millis(), rotated.app().modified());
+        assertTrue(apps.authenticateClient(ka, a.app().clientId(), a.clientSecret()).isEmpty(), "old secret dead");
+        assertTrue(apps.authenticateClient(ka, a.app().clientId(), rotated.clientSecret()).isPresent());
+        assertTrue(apps.rotateSecret(AppKey.of("acme", "none")).isEmpty());
+    }
+
+    @AllDatabases
+    void updatesOnlyGivenOptionsListsAndDeletes(TestDatabase db) {
+        AppStore apps = new AppStore(db, clock);
+        AppKey key = AppKey.of("acme", "chat");
+        apps.create(key, new AppOptions(false, 10, 7)).orElseThrow();
+        apps.create(AppKey.of("aaa", "first"), AppOptions.none()).orElseThrow();
+
+        App updated = apps.update(key, new AppOptions(true, null, null)).orElseThrow();
+        assertTrue(updated.openRegistration());
+        assertEquals(10, updated.maxUsers());
+        assertEquals(7, updated.retentionDays());
+        assertEquals(0, apps.update(key, new AppOptions(null, 0, 0)).orElseThrow().maxUsers());
+        assertThrows(IllegalArgumentException.class, () -> new AppOptions(null, -1, null));
+        assertThrows(IllegalArgumentException.class, () -> new AppOptions(null, null, AppOptions.MAX_RETENTION_DAYS + 1));
+
+        assertEquals("aaa#first", apps.list(10).get(0).key().toString());
+        assertEquals(1, apps.list(1).size());
+        assertTrue(apps.delete(key));
+        assertFalse(apps.delete(key));
+        assertTrue(apps.find(key).isEmpty());
+        assertTrue(apps.update(key, AppOptions.none()).isEmpty());
+    }
+
+    /** Two cluster nodes on one database: a change on one is seen by the other after the cache time. */
+    @AllDatabases
+    void anotherNodeSeesChangesWithinTheCacheTime(TestDatabase db) {
+        AppStore nodeA = new AppStore(db, clock);
+        AppStore nodeB = new AppStore(db, clock);
+        AppKey key = AppKey.of("acme", "chat");
+        nodeA.create(key, AppOptions.none()).orElseThrow();
+        assertEquals(1, nodeB.find(key).orElseThrow().secretVersion());
+
+        nodeA.rotateSecret(key).orElseThrow();
+        assertEquals(2, nodeA.find(key).orElseThrow().secretVersion(), "the writing node at once");
+        assertEquals(1, nodeB.find(key).orElseThrow().secretVersion(), "the other node still trusts its read");
+        clock.advance(Duration.ofMillis(AppStore.DEFAULT_CACHE_MILLIS));
+        assertEquals(2, nodeB.find(key).orElseThrow().secretVersion());
+
+        nodeA.delete(key);
+        clock.advance(Duration.ofMillis(AppStore.DEFAULT_CACHE_MILLIS));
+        assertTrue(nodeB.find(key).isEmpty());
+        assertTrue(new AppStore(db, clock, 0).find(key).isEmpty());
+    }
+}

@@ -1,12 +1,36 @@
 package io.imcloud.openfire;
 
+import io.imcloud.archive.MessageIds;
+import io.imcloud.archive.RetentionSweeper;
+import io.imcloud.archive.SqlArchive;
+import io.imcloud.archive.WriterSettings;
+import io.imcloud.rest.CoreRoutes;
+import io.imcloud.rest.ImcloudServlet;
+import io.imcloud.rest.RestContext;
+import io.imcloud.rest.RouteGroup;
 import io.imcloud.sql.ConnectionProvider;
+import io.imcloud.tenancy.AppStore;
+import io.imcloud.tenancy.SigningKeyStore;
+import io.imcloud.tenancy.TokenService;
+import io.imcloud.users.UserService;
+import io.imcloud.xmpp.ImcloudPacketInterceptor;
+import io.imcloud.xmpp.MamDiscoFeatures;
+import io.imcloud.xmpp.MamIqHandler;
+import io.imcloud.xmpp.OfflineStateListener;
+import io.imcloud.xmpp.PacketSender;
+import org.jivesoftware.openfire.OfflineMessageStrategy;
+import org.jivesoftware.openfire.XMPPServer;
 import org.jivesoftware.openfire.container.Plugin;
 import org.jivesoftware.openfire.container.PluginManager;
+import org.jivesoftware.openfire.interceptor.InterceptorManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.File;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The Openfire plugin: wires imcloud's components into Openfire on load and takes every one of
@@ -19,6 +43,17 @@ public final class ImcloudPlugin implements Plugin {
     private static final Logger Log = LoggerFactory.getLogger(ImcloudPlugin.class);
 
     private final LifecycleSteps steps = new LifecycleSteps();
+    private final Supplier<JettyBridge> httpBind;
+
+    /** The plugin as Openfire creates it: the REST API goes on Openfire's HTTP-bind server. */
+    public ImcloudPlugin() {
+        this(JettyBridge::forOpenfire);
+    }
+
+    /** The plugin with the REST API on the server {@code httpBind} reaches (tests host it on their own Jetty). */
+    ImcloudPlugin(Supplier<JettyBridge> httpBind) {
+        this.httpBind = httpBind;
+    }
 
     /** Openfire's entry point. Never called twice without {@link #destroyPlugin()} in between. */
     @Override
@@ -27,8 +62,59 @@ public final class ImcloudPlugin implements Plugin {
         Log.info("imcloud: starting from {}", pluginDirectory);
         ImcloudSettings settings = steps.start("settings", ImcloudSettings::fromOpenfire, ImcloudSettings::close);
         ConnectionProvider database = steps.start("database", OpenfireConnectionProvider::new, db -> { });
-        Log.info("imcloud: started on {} (node {})",
-                database.databaseType().scriptName(), settings.get(ImcloudSettings.NODE_ID));
+        XMPPServer server = XMPPServer.getInstance();
+        String domain = server.getServerInfo().getXMPPDomain();
+        PacketSender packetRouter = server.getPacketRouter()::route;
+
+        // The archive is stopped after every hook that feeds it, so close() commits all they queued.
+        SqlArchive archive = steps.start("archive", () -> new SqlArchive(database,
+                new MessageIds(settings.get(ImcloudSettings.NODE_ID)),
+                WriterSettings.of(settings.get(ImcloudSettings.ARCHIVE_QUEUE_CAPACITY),
+                        settings.get(ImcloudSettings.ARCHIVE_BATCH_SIZE))), SqlArchive::close);
+        RetentionSchedule retention = steps.start("retention sweeper", () -> new RetentionSchedule(
+                new RetentionSweeper(database), settings.get(ImcloudSettings.RETENTION_SWEEP_MINUTES)),
+                RetentionSchedule::close);
+        settings.onChange(ImcloudSettings.RETENTION_SWEEP_MINUTES, retention::reschedule);
+
+        ImcloudPacketInterceptor interceptor = steps.start("packet interceptor", () -> {
+            ImcloudPacketInterceptor i = new ImcloudPacketInterceptor(archive, domain, packetRouter);
+            InterceptorManager.getInstance().addInterceptor(i);
+            return i;
+        }, i -> InterceptorManager.getInstance().removeInterceptor(i));
+        steps.start("offline listener", () -> {
+            OfflineStateListener l = new OfflineStateListener(interceptor.archiver());
+            OfflineMessageStrategy.addListener(l);
+            return l;
+        }, OfflineMessageStrategy::removeListener);
+        if (!MamIqHandler.monitoringPluginInstalled(pluginDirectory)) {
+            steps.start("XEP-0313 handler", () -> {
+                MamIqHandler h = new MamIqHandler(archive, domain, packetRouter, () -> settings.get(ImcloudSettings.MAM_MAX));
+                server.getIQRouter().addHandler(h);
+                return h;
+            }, h -> server.getIQRouter().removeHandler(h));
+            steps.start("XEP-0313 disco features", () -> {
+                MamDiscoFeatures f = new MamDiscoFeatures(server.getIQDiscoInfoHandler());
+                f.register();
+                return f;
+            }, MamDiscoFeatures::unregister);
+        }
+
+        RestEndpoint rest = steps.start("REST API", () -> new RestEndpoint(httpBind.get(),
+                restServlet(database, settings), settings.get(ImcloudSettings.HTTP_CONTEXT)), RestEndpoint::close);
+        settings.onChange(ImcloudSettings.HTTP_CONTEXT, rest::moveTo);
+        Log.info("imcloud: started on {} for {} (node {})",
+                database.databaseType().scriptName(), domain, settings.get(ImcloudSettings.NODE_ID));
+    }
+
+    private static ImcloudServlet restServlet(ConnectionProvider database, ImcloudSettings settings) {
+        Clock clock = Clock.systemUTC();
+        AppStore apps = new AppStore(database, clock);
+        TokenService tokens = new TokenService(new SigningKeyStore(database, clock), clock);
+        UserService users = new UserService(database, new OpenfireUserDirectory(), clock);
+        RestContext context = new RestContext(apps, tokens, users, () -> RestEndpoint.restSettings(settings), clock);
+        OpenfireAdminCredentials admins = new OpenfireAdminCredentials();
+        List<RouteGroup> groups = new ArrayList<>(CoreRoutes.all(admins::isAdmin));
+        return new ImcloudServlet(context, groups);
     }
 
     /** Openfire's exit point: stops what {@link #initializePlugin} started, in reverse order. */

@@ -56,9 +56,44 @@ public final class ImcloudSettings implements AutoCloseable {
     /** Most messages in one XEP-0313 result page, whatever the client asks for. */
     public static final Setting<Integer> MAM_MAX = Setting.integer(PREFIX + "mam.max", 100, 1, 1_000);
 
+    /** Largest REST request body; the API takes JSON only, never uploads. */
+    public static final Setting<Integer> REST_MAX_BODY_BYTES =
+            Setting.integer(PREFIX + "rest.max_body_bytes", 64 * 1024, 1024, 16 * 1024 * 1024);
+
+    /** Lifetime of a token whose request names no {@code ttl}; cut to {@link #TOKEN_MAX_TTL_SECONDS}. */
+    public static final Setting<Integer> TOKEN_DEFAULT_TTL_SECONDS =
+            Setting.integer(PREFIX + "token.default_ttl_seconds", 7 * 86_400, 60, 10 * 365 * 86_400);
+
+    /** Longest token lifetime a request may ask for; longer requests get this. */
+    public static final Setting<Integer> TOKEN_MAX_TTL_SECONDS =
+            Setting.integer(PREFIX + "token.max_ttl_seconds", 30 * 86_400, 60, 10 * 365 * 86_400);
+
+    /** Users one app may register per second, sustained (REST). */
+    public static final Setting<Integer> REGISTRATION_PER_SECOND =
+            Setting.integer(PREFIX + "registration.per_second", 50, 1, 100_000);
+
+    /** Users one app may register at once before {@link #REGISTRATION_PER_SECOND} applies. */
+    public static final Setting<Integer> REGISTRATION_BURST =
+            Setting.integer(PREFIX + "registration.burst", 100, 1, 1_000_000);
+
+    /** Users one remote address may register per minute without a token (open registration). */
+    public static final Setting<Integer> OPEN_REGISTRATION_PER_IP_PER_MINUTE =
+            Setting.integer(PREFIX + "registration.open_per_ip_per_minute", 60, 1, 1_000_000);
+
+    /** Users one remote address may register at once without a token. */
+    public static final Setting<Integer> OPEN_REGISTRATION_PER_IP_BURST =
+            Setting.integer(PREFIX + "registration.open_per_ip_burst", 10, 1, 1_000_000);
+
+    /** Minutes between two archive retention sweeps (per-app retention is an app option). */
+    public static final Setting<Integer> RETENTION_SWEEP_MINUTES =
+            Setting.integer(PREFIX + "retention.sweep_minutes", 60, 1, 7 * 24 * 60);
+
     /** Every setting the plugin reads. */
     public static final List<Setting<?>> ALL = List.of(
-            HTTP_CONTEXT, MANAGEMENT_ALLOW_REMOTE, NODE_ID, ARCHIVE_QUEUE_CAPACITY, ARCHIVE_BATCH_SIZE, MAM_MAX);
+            HTTP_CONTEXT, MANAGEMENT_ALLOW_REMOTE, NODE_ID, ARCHIVE_QUEUE_CAPACITY, ARCHIVE_BATCH_SIZE, MAM_MAX,
+            REST_MAX_BODY_BYTES, TOKEN_DEFAULT_TTL_SECONDS, TOKEN_MAX_TTL_SECONDS, REGISTRATION_PER_SECOND,
+            REGISTRATION_BURST, OPEN_REGISTRATION_PER_IP_PER_MINUTE, OPEN_REGISTRATION_PER_IP_BURST,
+            RETENTION_SWEEP_MINUTES);
 
     private static final Map<String, Setting<?>> BY_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(Setting::name, Function.identity()));

@@ -36,11 +36,9 @@ public final class MamIqHandler extends IQHandler {
 
     /** The namespace handled and advertised. */
     public static final String NAMESPACE = MamRequest.NAMESPACE;
-    /** Openfire system property: largest page a client may ask for. */
-    public static final String MAX_PAGE_SIZE_PROPERTY = "plugin.imcloud.mam.maxPageSize";
-    /** Default of {@link #MAX_PAGE_SIZE_PROPERTY}. */
+    /** Page size used when the configured maximum is not positive. */
     public static final int DEFAULT_MAX_PAGE_SIZE = 100;
-    /** Upper bound of {@link #MAX_PAGE_SIZE_PROPERTY}, whatever it is set to. */
+    /** Upper bound of the configured maximum ({@code plugin.imcloud.mam.max}), whatever it is set to. */
     public static final int MAX_PAGE_SIZE_LIMIT = 1000;
 
     private final IQHandlerInfo info = new IQHandlerInfo("query", NAMESPACE);
@@ -53,7 +51,7 @@ public final class MamIqHandler extends IQHandler {
      * @param archive     the message archive
      * @param xmppDomain  Openfire's XMPP domain
      * @param sender      routes the result messages ({@code XMPPServer.getInstance().getPacketRouter()::route})
-     * @param maxPageSize the current {@link #MAX_PAGE_SIZE_PROPERTY} (read live; out-of-range values fall back or are capped)
+     * @param maxPageSize the current {@code plugin.imcloud.mam.max} (read live; out-of-range values fall back or are capped)
      */
     public MamIqHandler(Archive archive, String xmppDomain, PacketSender sender, IntSupplier maxPageSize) {
         super("imcloud XEP-0313 message archive");

@@ -1,6 +1,19 @@
 package io.imcloud.openfire;
 
+import io.imcloud.sql.DatabaseType;
+import io.imcloud.testsupport.TestDatabase;
+import io.imcloud.xmpp.ImcloudPacketInterceptor;
+import io.imcloud.xmpp.MamIqHandler;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.jivesoftware.database.DbConnectionManager;
+import org.jivesoftware.openfire.IQRouter;
+import org.jivesoftware.openfire.PacketRouter;
+import org.jivesoftware.openfire.XMPPServer;
+import org.jivesoftware.openfire.XMPPServerInfo;
+import org.jivesoftware.openfire.disco.IQDiscoInfoHandler;
+import org.jivesoftware.openfire.interceptor.InterceptorManager;
 import org.jivesoftware.util.JiveGlobals;
 import org.jivesoftware.util.PropertyEventDispatcher;
 import org.jivesoftware.util.PropertyEventDispatcher.EventType;
@@ -10,65 +23,137 @@ import org.junit.jupiter.api.Test;
 import org.mockito.MockedStatic;
 
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.mockStatic;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
 
 /**
- * The plugin's start and stop against Openfire's real property dispatcher; Openfire's property
- * store and connection pool need a running server and are mocked. Whether the settings listener is
- * registered shows in whether a dispatched change makes the plugin read the property again.
+ * The plugin's whole load and unload: its tables on a real HSQLDB behind Openfire's (mocked)
+ * connection manager, the REST API on a real Jetty 12 ee8 server with 5.1.1's handler registry, the
+ * interceptor in Openfire's real {@link InterceptorManager}, the settings listener in the real
+ * {@link PropertyEventDispatcher}. What needs a running Openfire (property store, routers) is mocked.
  */
 class ImcloudPluginTest {
 
     private static final String MAM_MAX = "plugin.imcloud.mam.max";
 
     private final AtomicInteger reads = new AtomicInteger();
+    private final HttpClient http = HttpClient.newHttpClient();
     private MockedStatic<JiveGlobals> properties;
     private MockedStatic<DbConnectionManager> database;
+    private MockedStatic<XMPPServer> xmppServer;
+    private TestDatabase db;
+    private Server jetty;
+    private JettyBridge bridge;
+    private IQRouter iqRouter;
 
     @BeforeEach
-    void mockOpenfire() {
+    void mockOpenfire() throws Exception {
         properties = mockStatic(JiveGlobals.class);
         properties.when(() -> JiveGlobals.getProperty(MAM_MAX)).thenAnswer(invocation -> {
             reads.incrementAndGet();
             return null;
         });
+        db = TestDatabase.create(DatabaseType.HSQLDB);
         database = mockStatic(DbConnectionManager.class);
+        database.when(DbConnectionManager::getConnection).thenAnswer(invocation -> db.getConnection());
+
+        XMPPServer server = mock(XMPPServer.class);
+        XMPPServerInfo info = mock(XMPPServerInfo.class);
+        when(info.getXMPPDomain()).thenReturn("example.com");
+        when(server.getServerInfo()).thenReturn(info);
+        when(server.getPacketRouter()).thenReturn(mock(PacketRouter.class));
+        iqRouter = mock(IQRouter.class);
+        when(server.getIQRouter()).thenReturn(iqRouter);
+        when(server.getIQDiscoInfoHandler()).thenReturn(mock(IQDiscoInfoHandler.class));
+        xmppServer = mockStatic(XMPPServer.class);
+        xmppServer.when(XMPPServer::getInstance).thenReturn(server);
+
+        jetty = new Server();
+        ServerConnector connector = new ServerConnector(jetty);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        jetty.addConnector(connector);
+        Handler.Sequence extensionHandlers = new Handler.Sequence();
+        jetty.setHandler(extensionHandlers);
+        jetty.start();
+        bridge = new JettyBridge(new JettyBridgeTest.OpenfireLikeRegistry(extensionHandlers), Server.class.getClassLoader());
     }
 
     @AfterEach
-    void release() {
+    void release() throws Exception {
+        jetty.stop();
+        xmppServer.close();
         database.close();
         properties.close();
+        db.close();
     }
 
     @Test
-    void listensToSettingsWhileLoaded() {
+    void loadsEveryComponentAndUnloadsEveryOne() throws Exception {
         database.when(DbConnectionManager::getDatabaseType).thenReturn(DbConnectionManager.DatabaseType.hsqldb);
-        ImcloudPlugin plugin = new ImcloudPlugin();
+        ImcloudPlugin plugin = new ImcloudPlugin(() -> bridge);
 
-        plugin.initializePlugin(null, new File("plugins/imcloud"));
-        assertEquals(2, readsOfMamMaxAfterAChange(), "read at start and again after the change");
+        plugin.initializePlugin(null, new File("target/plugins/imcloud"));
+
+        assertTrue(imcloudInterceptorInstalled(), "interceptor added");
+        verify(iqRouter).addHandler(any(MamIqHandler.class));
+        assertTrue(writerThreadAlive(), "archive writer running");
+        HttpResponse<String> served = get("/imcloud/acme/chat/users");
+        assertEquals(401, served.statusCode(), "no token");
+        assertTrue(served.body().contains("\"unauthorized\""), "answered by our servlet with an Easemob error: " + served.body());
+        assertEquals(2, readsOfMamMaxAfterAChange(), "settings read at start and again after the change");
 
         plugin.destroyPlugin();
-        assertEquals(2, readsOfMamMaxAfterAChange(), "not read again once unloaded");
+
+        assertFalse(imcloudInterceptorInstalled(), "interceptor removed");
+        verify(iqRouter).removeHandler(any(MamIqHandler.class));
+        assertFalse(writerThreadAlive(), "archive writer stopped");
+        assertEquals(404, get("/imcloud/acme/chat/users").statusCode(), "REST context removed");
+        assertEquals(2, readsOfMamMaxAfterAChange(), "settings not read again once unloaded");
     }
 
     @Test
-    void aFailedStartLeavesNoListenerBehind() {
+    void aFailedStartLeavesNothingBehind() throws Exception {
         database.when(DbConnectionManager::getDatabaseType).thenReturn(DbConnectionManager.DatabaseType.db2);
-        ImcloudPlugin plugin = new ImcloudPlugin();
+        ImcloudPlugin plugin = new ImcloudPlugin(() -> bridge);
 
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> plugin.initializePlugin(null, new File("plugins/imcloud")));
+                () -> plugin.initializePlugin(null, new File("target/plugins/imcloud")));
 
         assertEquals("imcloud: starting database failed", e.getMessage());
         assertEquals(1, readsOfMamMaxAfterAChange(), "read at start only: the settings step was undone");
+        assertFalse(imcloudInterceptorInstalled());
+        verify(iqRouter, never()).addHandler(any());
         plugin.destroyPlugin();
+    }
+
+    private static boolean imcloudInterceptorInstalled() {
+        return InterceptorManager.getInstance().getInterceptors().stream().anyMatch(i -> i instanceof ImcloudPacketInterceptor);
+    }
+
+    private static boolean writerThreadAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals("imcloud-archive-writer") && t.isAlive());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + jetty.getURI().getPort() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** Dispatches a change of mam.max as Openfire does; how often the property has been read by then. */

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.HttpURLConnection;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -28,18 +31,22 @@ import java.util.function.IntConsumer;
  * REST user registrations per second over real HTTP (8 concurrent keep-alive clients, one user
  * per request, app token) against the limit measured in the same run: the same SCRAM-SHA-1 hashing plus one
  * INSERT ({@link ScramUserDirectory#create}) on 8 threads, without HTTP, tokens or our own row.
- * Each round measures both, back to back and in alternating order, so that the load of a shared
- * machine hits both alike; the figures printed are the medians over the rounds (rates and ratio).
+ * The two sides alternate in slices of {@value #SLICE} users (order flipped every slice), so that
+ * the changing load of a shared machine hits both alike; rates are totals over all slices.
  * Target: ratio at least 0.8.
  * <p>
  * {@code mvn -B -Pbench test-compile exec:java -Dexec.mainClass=io.imcloud.bench.RegistrationBenchmark}
- * <br>System properties: {@code bench.users} per round and side (default 400), {@code bench.rounds} (7),
+ * <br>System properties: {@code bench.users} per side (default 4000),
  * {@code bench.db} (hsqldb; postgresql or mariadb with the IMCLOUD_TEST_*_URL variables set).
  */
 public final class RegistrationBenchmark {
 
     private static final int CLIENTS = 8;
+    private static final int WARM_UP_RAW = 400;
+    private static final int WARM_UP_USERS = 2000;
     private static final int WARM_UP_GETS = 15_000;
+    /** Users per measured slice; the two sides alternate slice by slice so machine load hits both alike. */
+    private static final int SLICE = 100;
 
     private RegistrationBenchmark() {
     }
@@ -47,9 +54,14 @@ public final class RegistrationBenchmark {
     public static void main(String[] args) throws Exception {
         // HttpURLConnection keeps only 5 idle connections per server by default: make room for every client.
         System.setProperty("http.maxConnections", Integer.toString(CLIENTS * 2));
-        int users = Integer.getInteger("bench.users", 400);
-        int rounds = Integer.getInteger("bench.rounds", 7);
+        int users = Integer.getInteger("bench.users", 4000);
         DatabaseType type = DatabaseType.fromName(System.getProperty("bench.db", "hsqldb"));
+        List<Thread> clientThreads = new CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS, task -> {
+            Thread t = new Thread(task, "bench-client");
+            clientThreads.add(t);
+            return t;
+        });
         try (TestDatabase db = TestDatabase.create(type); RestHarnessStack stack = RestHarnessStack.start(db)) {
             // Rate limits out of the way: this measures throughput, not the flood guard.
             stack.settings.set(new RestSettings(64 * 1024, 3600, 86_400, 1e9, 1_000_000_000, 1e9, 1_000_000_000, false));
@@ -58,47 +70,63 @@ public final class RegistrationBenchmark {
             URL url = stack.http.uri("/bench/reg/users").toURL();
             ScramUserDirectory raw = stack.directory;
 
-            // Warm-up until the JIT has compiled the HTTP, JSON and JDBC paths (that takes some
-            // ten thousand requests; cheap GETs get there without hashing), then both sides.
-            runRound(users / 2, i -> raw.create("warm#raw_u" + i, "password-" + i, "n"));
-            runRound(users, i -> registerOverHttp(url, token, "warm" + i));
+            // Warm-up until the JIT has compiled the HTTP, JSON and JDBC paths: it takes thousands of
+            // requests, and compiling during the measurement would be charged to REST alone.
+            run(pool, WARM_UP_RAW, i -> raw.create("warm#raw_u" + i, "password-" + i, "n"));
+            run(pool, WARM_UP_USERS, i -> registerOverHttp(url, token, "warm" + i));
             URL someUser = stack.http.uri("/bench/reg/users/warm0").toURL();
-            runRound(WARM_UP_GETS, i -> get(someUser, token));
+            run(pool, WARM_UP_GETS, i -> get(someUser, token));
 
-            double[] rawRates = new double[rounds];
-            double[] restRates = new double[rounds];
-            double[] ratios = new double[rounds];
-            for (int r = 0; r < rounds; r++) {
-                String prefix = "r" + r + "u";
-                String node = "raw#r" + r + "_u";
-                if (r % 2 == 0) {
-                    rawRates[r] = runRound(users, i -> raw.create(node + i, "password-" + i, "n"));
-                    restRates[r] = runRound(users, i -> registerOverHttp(url, token, prefix + i));
+            long rawNanos = 0;
+            long restNanos = 0;
+            long rawCpu = 0;
+            long restCpu = 0;
+            long restClientCpu = 0;
+            int slices = users / SLICE;
+            double[] sliceRatios = new double[slices];
+            for (int s = 0; s < slices; s++) {
+                int first = s * SLICE;
+                IntConsumer rawSlice = i -> raw.create("raw#bench_u" + (first + i), "password-" + i, "n");
+                IntConsumer restSlice = i -> registerOverHttp(url, token, "u" + (first + i));
+                long rawTime;
+                long restTime;
+                long[] cpu = new long[3];
+                if (s % 2 == 0) {
+                    rawTime = measured(pool, rawSlice, clientThreads, cpu, 0, -1);
+                    restTime = measured(pool, restSlice, clientThreads, cpu, 1, 2);
                 } else {
-                    restRates[r] = runRound(users, i -> registerOverHttp(url, token, prefix + i));
-                    rawRates[r] = runRound(users, i -> raw.create(node + i, "password-" + i, "n"));
+                    restTime = measured(pool, restSlice, clientThreads, cpu, 1, 2);
+                    rawTime = measured(pool, rawSlice, clientThreads, cpu, 0, -1);
                 }
-                ratios[r] = restRates[r] / rawRates[r];
-                System.out.printf(Locale.ROOT, "round %d: raw SCRAM+insert %.0f/s, REST %.0f/s, ratio %.2f%n",
-                        r + 1, rawRates[r], restRates[r], ratios[r]);
+                rawCpu += cpu[0];
+                restCpu += cpu[1];
+                restClientCpu += cpu[2];
+                rawNanos += rawTime;
+                restNanos += restTime;
+                sliceRatios[s] = (double) rawTime / restTime;
             }
             long registered = db.count("ofImUser");
-            if (registered != (long) users + (long) users * rounds) {
+            if (registered != WARM_UP_USERS + (long) slices * SLICE) {
                 throw new IllegalStateException("Expected every REST registration to exist, found " + registered);
             }
-            System.out.printf(Locale.ROOT, "RegistrationBenchmark (%s, %d clients, %d users per round and side, median of %d rounds):%n",
-                    type.scriptName(), CLIENTS, users, rounds);
-            System.out.printf(Locale.ROOT, "  limit: SCRAM-SHA-1 (4096 it.) + one INSERT, no HTTP: %.0f users/s%n", median(rawRates));
-            System.out.printf(Locale.ROOT, "  REST POST /{org}/{app}/users over HTTP:             %.0f users/s%n", median(restRates));
-            System.out.printf(Locale.ROOT, "  ratio %.2f (target >= 0.80)%n", median(ratios));
+            double rawRate = slices * SLICE / (rawNanos / 1e9);
+            double restRate = slices * SLICE / (restNanos / 1e9);
+            Arrays.sort(sliceRatios);
+            System.out.printf(Locale.ROOT, "RegistrationBenchmark (%s, %d clients, %d users per side in alternating slices of %d):%n",
+                    type.scriptName(), CLIENTS, slices * SLICE, SLICE);
+            System.out.printf(Locale.ROOT, "  limit: SCRAM-SHA-1 (4096 it.) + one INSERT, no HTTP: %.0f users/s%n", rawRate);
+            System.out.printf(Locale.ROOT, "  REST POST /{org}/{app}/users over HTTP:             %.0f users/s%n", restRate);
+            System.out.printf(Locale.ROOT, "  ratio %.2f (target >= 0.80); per slice: min %.2f, median %.2f, max %.2f%n",
+                    restRate / rawRate, sliceRatios[0], sliceRatios[slices / 2], sliceRatios[slices - 1]);
+            // CPU time per user does not depend on what else runs on the machine, unlike rates.
+            int n = slices * SLICE;
+            System.out.printf(Locale.ROOT, "  CPU per user: limit %.2f ms, REST %.2f ms (of which the HTTP clients %.2f ms);"
+                            + " CPU ratio %.2f, server side only %.2f%n",
+                    rawCpu / 1e6 / n, restCpu / 1e6 / n, restClientCpu / 1e6 / n,
+                    (double) rawCpu / restCpu, (double) rawCpu / (restCpu - restClientCpu));
+        } finally {
+            pool.shutdown();
         }
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /**
@@ -143,27 +171,51 @@ public final class RegistrationBenchmark {
         }
     }
 
-    /** Runs {@code task(0..n-1)} on {@value #CLIENTS} threads; returns tasks per second. */
-    private static double runRound(int n, IntConsumer task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
-        try {
-            List<Callable<Void>> workers = new ArrayList<>();
-            for (int w = 0; w < CLIENTS; w++) {
-                int first = w;
-                workers.add(() -> {
-                    for (int i = first; i < n; i += CLIENTS) {
-                        task.accept(i);
-                    }
-                    return null;
-                });
-            }
-            long start = System.nanoTime();
-            for (Future<Void> f : pool.invokeAll(workers)) {
-                f.get();
-            }
-            return n / ((System.nanoTime() - start) / 1e9);
-        } finally {
-            pool.shutdown();
+    /**
+     * Runs one slice and adds the process CPU time it took to {@code cpu[processSlot]} and the
+     * client threads' CPU time to {@code cpu[clientSlot]} (unless -1); returns the wall time.
+     */
+    private static long measured(ExecutorService pool, IntConsumer slice, List<Thread> clients, long[] cpu,
+                                 int processSlot, int clientSlot) throws Exception {
+        long process = processCpu();
+        long client = threadsCpu(clients);
+        long wall = run(pool, SLICE, slice);
+        cpu[processSlot] += processCpu() - process;
+        if (clientSlot >= 0) {
+            cpu[clientSlot] += threadsCpu(clients) - client;
         }
+        return wall;
+    }
+
+    private static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static long threadsCpu(List<Thread> threads) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (Thread t : threads) {
+            sum += Math.max(0, mx.getThreadCpuTime(t.getId()));
+        }
+        return sum;
+    }
+
+    /** Runs {@code task(0..n-1)} on the {@value #CLIENTS} threads of {@code pool}; returns the nanoseconds taken. */
+    private static long run(ExecutorService pool, int n, IntConsumer task) throws Exception {
+        List<Callable<Void>> workers = new ArrayList<>();
+        for (int w = 0; w < CLIENTS; w++) {
+            int first = w;
+            workers.add(() -> {
+                for (int i = first; i < n; i += CLIENTS) {
+                    task.accept(i);
+                }
+                return null;
+            });
+        }
+        long start = System.nanoTime();
+        for (Future<Void> f : pool.invokeAll(workers)) {
+            f.get();
+        }
+        return System.nanoTime() - start;
     }
 }

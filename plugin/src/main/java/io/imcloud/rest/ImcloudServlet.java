@@ -48,12 +48,24 @@ public class ImcloudServlet extends HttpServlet {
         } catch (UserException e) {
             writeError(request, response, fromUserException(e), start);
         } catch (IOException e) {
-            // the client went away while we read its body or wrote our answer: nothing to answer
-            Log.debug("I/O failed on {} {}: {}", request.getMethod(), request.getRequestURI(), e.toString());
+            if (response.isCommitted()) {
+                // the client went away while we wrote our answer: nothing left to tell it
+                Log.debug("I/O failed on {} {}: {}", request.getMethod(), request.getRequestURI(), e.toString());
+            } else {
+                failed(request, response, e, start);
+            }
         } catch (Exception e) {
-            Log.error("Failed: {} {}", request.getMethod(), request.getRequestURI(), e);
+            failed(request, response, e, start);
+        }
+    }
+
+    private void failed(HttpServletRequest request, HttpServletResponse response, Exception e, long start) {
+        Log.error("Failed: {} {}", request.getMethod(), request.getRequestURI(), e);
+        try {
             writeError(request, response, new ApiException(500, "internal_server_error", "java.lang.RuntimeException",
                     "The server failed to process the request"), start);
+        } catch (IOException gone) {
+            Log.debug("Cannot report the failure of {}: {}", request.getRequestURI(), gone.toString());
         }
     }
 

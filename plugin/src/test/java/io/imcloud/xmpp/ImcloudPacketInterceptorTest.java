@@ -39,6 +39,7 @@ import static io.imcloud.xmpp.testsupport.XmppFixture.chat;
 import static io.imcloud.xmpp.testsupport.XmppFixture.clientSession;
 import static io.imcloud.xmpp.testsupport.XmppFixture.full;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -164,7 +165,7 @@ class ImcloudPacketInterceptorTest {
         Message message = chat(full(ALICE), bare(BOB), "old openfire", null);
         readFromClient(interceptor, message);
         long id = Long.parseLong(stanzaId(message, BOB + "@" + DOMAIN).attributeValue("id"));
-        offline.messageStored((Message) message.createCopy());
+        offline.messageStored(message.createCopy());
         offline.messageBounced(message);
         archive.flush();
         assertEquals(DeliveryState.OFFLINE, archive.find(APP, id).orElseThrow().state());
@@ -254,6 +255,8 @@ class ImcloudPacketInterceptorTest {
             PacketError error = rejection.getRejectionError();
             assertEquals(PacketError.Condition.resource_constraint, error.getCondition());
             assertEquals(PacketError.Type.wait, error.getType());
+            assertFalse(tiny.flush(100), "nothing commits while the database is down");
+            assertEquals(0, db.count("ofImMessage"));
 
             flaky.setDown(false);
             tiny.flush();

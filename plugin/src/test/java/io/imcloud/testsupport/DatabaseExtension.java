@@ -42,8 +42,8 @@ public final class DatabaseExtension implements TestTemplateInvocationContextPro
                     @Override
                     public Object resolveParameter(ParameterContext p, ExtensionContext e) {
                         TestDatabase db = TestDatabase.create(type);
-                        e.getStore(ExtensionContext.Namespace.create(DatabaseExtension.class, type))
-                                .put("db", (ExtensionContext.Store.CloseableResource) db::close);
+                        // JUnit closes AutoCloseable store values when the invocation ends: the schema is dropped
+                        e.getStore(ExtensionContext.Namespace.create(DatabaseExtension.class, type)).put("db", db);
                         return db;
                     }
                 });

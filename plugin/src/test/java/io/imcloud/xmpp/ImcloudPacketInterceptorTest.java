@@ -1,20 +1,28 @@
 package io.imcloud.xmpp;
 
-import io.imcloud.archive.Archive;
+import io.imcloud.archive.ArchiveFixtures.FlakyDatabase;
 import io.imcloud.archive.ArchivePage;
 import io.imcloud.archive.ArchiveQuery;
 import io.imcloud.archive.ArchivedMessage;
 import io.imcloud.archive.DeliveryState;
+import io.imcloud.archive.MessageIds;
+import io.imcloud.archive.SqlArchive;
+import io.imcloud.sql.DatabaseType;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppUser;
-import io.imcloud.xmpp.testsupport.InMemoryArchive;
+import io.imcloud.testsupport.TestDatabase;
 import io.imcloud.xmpp.testsupport.TestArchives;
 import org.dom4j.Element;
 import org.jivesoftware.openfire.OfflineMessage;
 import org.jivesoftware.openfire.interceptor.PacketRejectedException;
 import org.jivesoftware.openfire.session.ClientSession;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.xmpp.packet.IQ;
 import org.xmpp.packet.JID;
 import org.xmpp.packet.Message;
 import org.xmpp.packet.Packet;
@@ -24,36 +32,52 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 
+import static io.imcloud.archive.ArchiveFixtures.settings;
 import static io.imcloud.xmpp.testsupport.XmppFixture.DOMAIN;
 import static io.imcloud.xmpp.testsupport.XmppFixture.bare;
 import static io.imcloud.xmpp.testsupport.XmppFixture.chat;
 import static io.imcloud.xmpp.testsupport.XmppFixture.clientSession;
 import static io.imcloud.xmpp.testsupport.XmppFixture.full;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.when;
 
-/** The archive hook of the interceptor and the offline listener, with real Tinder packets. */
+/**
+ * The archive hook of the interceptor and the offline listener, with real Tinder packets, over the SQL
+ * archive on every available database.
+ */
+@ParameterizedClass(name = "{0}")
+@MethodSource("io.imcloud.testsupport.TestDatabase#available")
 class ImcloudPacketInterceptorTest {
 
     static final AppKey APP = AppKey.of("acme", "chat");
     static final String ALICE = "acme#chat_alice";
     static final String BOB = "acme#chat_bob";
 
-    Archive archive;
+    @Parameter
+    DatabaseType databaseType;
+    TestDatabase db;
+    SqlArchive archive;
     List<Packet> sent;
     ImcloudPacketInterceptor interceptor;
     OfflineStateListener offline;
 
     @BeforeEach
     void setUp() {
-        archive = TestArchives.newArchive();
+        db = TestDatabase.create(databaseType);
+        archive = TestArchives.open(db);
         sent = new ArrayList<>();
         interceptor = new ImcloudPacketInterceptor(archive, DOMAIN, sent::add);
         offline = new OfflineStateListener(interceptor.archiver());
+    }
+
+    @AfterEach
+    void tearDown() {
+        TestArchives.close(archive, db);
     }
 
     /** What a MessageRouter does with a stanza read from the sender's session: both interceptor calls. */
@@ -141,7 +165,7 @@ class ImcloudPacketInterceptorTest {
         Message message = chat(full(ALICE), bare(BOB), "old openfire", null);
         readFromClient(interceptor, message);
         long id = Long.parseLong(stanzaId(message, BOB + "@" + DOMAIN).attributeValue("id"));
-        offline.messageStored((Message) message.createCopy());
+        offline.messageStored(message.createCopy());
         offline.messageBounced(message);
         archive.flush();
         assertEquals(DeliveryState.OFFLINE, archive.find(APP, id).orElseThrow().state());
@@ -210,19 +234,75 @@ class ImcloudPacketInterceptorTest {
 
     @Test
     void aFullArchiveQueueRejectsTheMessageWithResourceConstraint() throws Exception {
-        // Queue-full is a property of the writer, not of storage: an in-memory archive with room for one.
-        InMemoryArchive tiny = new InMemoryArchive(1);
-        ImcloudPacketInterceptor full = new ImcloudPacketInterceptor(tiny, DOMAIN, sent::add);
-        readFromClient(full, chat(full(ALICE), bare(BOB), "first", null));
-        StanzaRejection rejection = assertThrows(StanzaRejection.class,
-                () -> readFromClient(full, chat(full(ALICE), bare(BOB), "second", null)));
-        PacketError error = rejection.getRejectionError();
-        assertEquals(PacketError.Condition.resource_constraint, error.getCondition());
-        assertEquals(PacketError.Type.wait, error.getType());
-        tiny.flush();
-        ArchivePage page = tiny.query(new ArchiveQuery(AppUser.of(APP, "bob"), null, null, null, null, null, false, 10));
-        assertEquals(List.of("first"), page.messages().stream().map(ArchivedMessage::body).toList());
+        // The database is down: the writer holds the batch it took (one command) and the queue (one) fills up.
+        FlakyDatabase flaky = new FlakyDatabase(db);
+        flaky.setDown(true);
+        try (SqlArchive tiny = new SqlArchive(flaky, new MessageIds(2), settings(1, 1))) {
+            ImcloudPacketInterceptor full = new ImcloudPacketInterceptor(tiny, DOMAIN, sent::add);
+            List<String> accepted = new ArrayList<>();
+            StanzaRejection rejection = null;
+            for (int i = 0; i < 3 && rejection == null; i++) {
+                Message message = chat(full(ALICE), bare(BOB), "m" + i, null);
+                try {
+                    readFromClient(full, message);
+                    accepted.add(message.getBody());
+                } catch (StanzaRejection refused) {
+                    rejection = refused;
+                }
+            }
+            assertNotNull(rejection, "a queue of one and a batch of one hold at most two messages");
+            assertTrue(accepted.contains("m0"), "an empty queue takes the first message");
+            PacketError error = rejection.getRejectionError();
+            assertEquals(PacketError.Condition.resource_constraint, error.getCondition());
+            assertEquals(PacketError.Type.wait, error.getType());
+            assertFalse(tiny.flush(100), "nothing commits while the database is down");
+            assertEquals(0, db.count("ofImMessage"));
+
+            flaky.setDown(false);
+            tiny.flush();
+            ArchivePage page = tiny.query(new ArchiveQuery(AppUser.of(APP, "bob"), null, null, null, null, null, false, 10));
+            assertEquals(accepted, page.messages().stream().map(ArchivedMessage::body).toList(),
+                    "what was accepted is committed once the database is back; the refused message is not");
+        }
         assertTrue(sent.isEmpty(), "a local sender gets its error from Openfire, not from us");
+    }
+
+    @Test
+    void afterACleanRestartTheArchiveAndMamStillHoldEveryMessage() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Message message = i % 2 == 0 ? chat(full(ALICE), bare(BOB), "to bob " + i, "a-" + i)
+                    : chat(full(BOB), bare(ALICE), "to alice " + i, "b-" + i);
+            readFromClient(interceptor, message);
+            JID receiver = message.getTo();
+            ids.add(stanzaId(message, receiver.toBareJID()).attributeValue("id"));
+            if (i == 4) {
+                offline.messageStored(new OfflineMessage(new Date(), message.getElement().createCopy()));
+            } else {
+                deliver(message, clientSession(new JID(receiver.getNode(), DOMAIN, "phone")));
+            }
+        }
+        archive.close(); // a clean stop: no flush() first, closing must commit the queue
+
+        try (SqlArchive restarted = TestArchives.open(db)) {
+            List<ArchivedMessage> all = restarted.query(new ArchiveQuery(AppUser.of(APP, "alice"),
+                    null, null, null, null, null, false, 100)).messages();
+            assertEquals(ids, all.stream().map(m -> Long.toString(m.msgId())).toList());
+            assertEquals(List.of(DeliveryState.DELIVERED, DeliveryState.DELIVERED, DeliveryState.DELIVERED,
+                    DeliveryState.DELIVERED, DeliveryState.OFFLINE), all.stream().map(ArchivedMessage::state).toList());
+            assertEquals(1, restarted.offlineCount(AppUser.of(APP, "bob")));
+
+            List<Packet> results = new ArrayList<>();
+            MamIqHandler mam = new MamIqHandler(restarted, DOMAIN, results::add, () -> 100);
+            IQ query = new IQ(IQ.Type.set, "after-restart");
+            query.setFrom(full(BOB));
+            query.setChildElement("query", MamIqHandler.NAMESPACE);
+            assertEquals(IQ.Type.result, mam.handleIQ(query).getType());
+            assertEquals(ids, results.stream()
+                    .map(p -> p.getElement().element("result").attributeValue("id")).toList());
+            assertEquals("to alice 3", results.get(3).getElement().element("result").element("forwarded")
+                    .element("message").elementText("body"));
+        }
     }
 
     @Test

@@ -1,17 +1,23 @@
 package io.imcloud.xmpp;
 
-import io.imcloud.archive.Archive;
 import io.imcloud.archive.ArchivedMessage;
 import io.imcloud.archive.DeliveryState;
 import io.imcloud.archive.MessageIds;
+import io.imcloud.archive.SqlArchive;
+import io.imcloud.sql.DatabaseType;
 import io.imcloud.tenancy.AppKey;
+import io.imcloud.testsupport.TestDatabase;
 import io.imcloud.xmpp.testsupport.TestArchives;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.QName;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.xmpp.packet.IQ;
 import org.xmpp.packet.JID;
 import org.xmpp.packet.Message;
@@ -37,7 +43,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** XEP-0313 over the archive: the form, paging, filters, result messages and errors. */
+/** XEP-0313 over the SQL archive on every available database: the form, paging, filters, result messages and errors. */
+@ParameterizedClass(name = "{0}")
+@MethodSource("io.imcloud.testsupport.TestDatabase#available")
 class MamIqHandlerTest {
 
     static final AppKey APP = AppKey.of("acme", "chat");
@@ -45,7 +53,10 @@ class MamIqHandlerTest {
     static final String ALICE = "acme#chat_alice";
     static final long T0 = Instant.parse("2026-03-01T08:00:00Z").toEpochMilli();
 
-    Archive archive;
+    @Parameter
+    DatabaseType databaseType;
+    TestDatabase db;
+    SqlArchive archive;
     List<Packet> sent;
     int maxPageSize;
     MamIqHandler handler;
@@ -56,7 +67,8 @@ class MamIqHandlerTest {
 
     @BeforeEach
     void setUp() {
-        archive = TestArchives.newArchive();
+        db = TestDatabase.create(databaseType);
+        archive = TestArchives.open(db);
         sent = new ArrayList<>();
         maxPageSize = 100;
         handler = new MamIqHandler(archive, DOMAIN, sent::add, () -> maxPageSize);
@@ -69,6 +81,11 @@ class MamIqHandlerTest {
         }
         store(OTHER, "alice", "carol", T0, "another app's alice", true);
         archive.flush();
+    }
+
+    @AfterEach
+    void tearDown() {
+        TestArchives.close(archive, db);
     }
 
     long store(AppKey app, String sender, String receiver, long at, String body, boolean withStanza) {

@@ -1,14 +1,20 @@
 package io.imcloud.xmpp;
 
-import io.imcloud.archive.Archive;
 import io.imcloud.archive.ArchiveQuery;
+import io.imcloud.archive.SqlArchive;
+import io.imcloud.sql.DatabaseType;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppUser;
+import io.imcloud.testsupport.TestDatabase;
 import io.imcloud.xmpp.testsupport.TestArchives;
 import org.dom4j.Element;
 import org.jivesoftware.openfire.interceptor.PacketRejectedException;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.xmpp.packet.IQ;
 import org.xmpp.packet.JID;
 import org.xmpp.packet.Message;
@@ -28,7 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Tenant isolation through the interceptor, in every direction, with real Tinder packets. */
+/** Tenant isolation through the interceptor, in every direction, with real Tinder packets, on every available database. */
+@ParameterizedClass(name = "{0}")
+@MethodSource("io.imcloud.testsupport.TestDatabase#available")
 class TenantIsolationTest {
 
     static final String ALICE = "acme#chat_alice";
@@ -37,15 +45,24 @@ class TenantIsolationTest {
     static final String PLAIN = "admin";
     static final JID REMOTE = new JID("eve", "remote.org", "laptop");
 
-    Archive archive;
+    @Parameter
+    DatabaseType databaseType;
+    TestDatabase db;
+    SqlArchive archive;
     List<Packet> sent;
     ImcloudPacketInterceptor interceptor;
 
     @BeforeEach
     void setUp() {
-        archive = TestArchives.newArchive();
+        db = TestDatabase.create(databaseType);
+        archive = TestArchives.open(db);
         sent = new ArrayList<>();
         interceptor = new ImcloudPacketInterceptor(archive, DOMAIN, sent::add);
+    }
+
+    @AfterEach
+    void tearDown() {
+        TestArchives.close(archive, db);
     }
 
     void read(Packet packet) throws PacketRejectedException {
@@ -85,7 +102,7 @@ class TenantIsolationTest {
     }
 
     @Test
-    void appToOtherAppIsRejectedForEveryStanzaKindAndNothingIsArchived() {
+    void appToOtherAppIsRejectedForEveryStanzaKindAndNothingIsArchived() throws Exception {
         assertRejected(chat(full(ALICE), bare(CAROL), "hi carol", null));
         assertRejected(chat(full(CAROL), full(ALICE), "hi alice", null));
         assertRejected(presence(full(ALICE), bare(CAROL), Presence.Type.subscribe));
@@ -97,6 +114,12 @@ class TenantIsolationTest {
         archive.flush();
         assertTrue(archive.query(new ArchiveQuery(AppUser.of(AppKey.of("acme", "chat"), "alice"),
                 null, null, null, null, null, false, 10)).messages().isEmpty());
+        assertEquals(0, db.count("ofImMessage"), "no app's archive got a row");
+        assertEquals(0, db.count("ofImConversation"), "no unread counter moved");
+
+        read(chat(full(ALICE), bare(BOB), "hi bob", null));
+        archive.flush();
+        assertEquals(1, db.count("ofImMessage"), "within the app the same path archives");
     }
 
     @Test

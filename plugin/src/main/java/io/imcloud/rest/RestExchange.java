@@ -181,6 +181,17 @@ public final class RestExchange {
         return c;
     }
 
+    /**
+     * Takes {@code cost} from the rate-limit bucket {@code key}; 429 {@code reach_limit} with
+     * {@code Retry-After} when the bucket does not hold that much (nothing is taken then).
+     */
+    public void rateLimit(String key, int cost, double perSecond, int burst) {
+        long waitMillis = context.rateLimiter().tryAcquire(key, cost, perSecond, burst);
+        if (waitMillis > 0) {
+            throw ApiException.reachLimit((waitMillis + 999) / 1000);
+        }
+    }
+
     /** The remote address of the connection (as the container reports it). */
     public String remoteAddress() {
         return request.getRemoteAddr();

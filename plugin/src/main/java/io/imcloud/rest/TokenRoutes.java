@@ -16,6 +16,13 @@ import java.io.IOException;
  */
 final class TokenRoutes implements RouteGroup {
 
+    /**
+     * Password grants one username may attempt at once, and per minute after that: enough for a
+     * user's devices, far too few to guess a password. Kept per cluster node.
+     */
+    static final int PASSWORD_ATTEMPTS_BURST = 10;
+    static final int PASSWORD_ATTEMPTS_PER_MINUTE = 10;
+
     @Override
     public void register(Router router) {
         router.post("/{org}/{app}/token", this::token);
@@ -42,6 +49,7 @@ final class TokenRoutes implements RouteGroup {
                 throw invalidGrant("invalid username or password");
             }
             AppUser user = new AppUser(app.key(), username);
+            ex.rateLimit("password:" + user.node(), 1, PASSWORD_ATTEMPTS_PER_MINUTE / 60.0, PASSWORD_ATTEMPTS_BURST);
             UserAccount account = ex.context().users().authenticate(user, RestExchange.text(body, "password"))
                     .orElseThrow(() -> invalidGrant("invalid username or password"));
             answer.put("access_token", ex.context().tokens().issue(Token.forUser(app, user, account.uuid(), expiresAt)));

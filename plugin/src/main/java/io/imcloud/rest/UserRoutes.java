@@ -56,23 +56,16 @@ final class UserRoutes implements RouteGroup {
         List<NewUser> batch = newUsers(ex.jsonBody());
         RestSettings s = ex.settings();
         if (caller.isEmpty()) {
-            limit(ex, "ip:" + addressKey(ex.remoteAddress()), batch.size(), s.openRegistrationPerIpPerSecond(),
+            ex.rateLimit("ip:" + addressKey(ex.remoteAddress()), batch.size(), s.openRegistrationPerIpPerSecond(),
                     s.openRegistrationPerIpBurst());
         }
-        limit(ex, "app:" + app.key(), batch.size(), s.registrationPerSecond(), s.registrationBurst());
+        ex.rateLimit("app:" + app.key(), batch.size(), s.registrationPerSecond(), s.registrationBurst());
         List<UserAccount> created = ex.context().users().register(app.key(), batch, app.maxUsers());
         ArrayNode entities = ex.array();
         created.forEach(a -> entities.add(ex.userEntity(a)));
         ObjectNode envelope = ex.envelope("post");
         envelope.set("entities", entities);
         ex.reply(envelope);
-    }
-
-    private static void limit(RestExchange ex, String key, int cost, double perSecond, int burst) {
-        long waitMillis = ex.context().rateLimiter().tryAcquire(key, cost, perSecond, burst);
-        if (waitMillis > 0) {
-            throw ApiException.reachLimit((waitMillis + 999) / 1000);
-        }
     }
 
     /**

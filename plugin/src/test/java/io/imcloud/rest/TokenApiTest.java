@@ -90,6 +90,30 @@ class TokenApiTest {
     }
 
     @AllDatabases
+    void passwordGuessingIsThrottledPerUsername(TestDatabase db) {
+        try (RestHarnessStack s = RestHarnessStack.start(db)) {
+            AppCredentials app = s.createApp("acme", "chat", false);
+            String token = s.appToken(app);
+            s.register(app, token, user("alice", "pw", "Alice"));
+            s.register(app, token, user("bob", "pw", "Bob"));
+            Map<String, Object> wrong = Map.of("grant_type", "password", "username", "alice", "password", "guess");
+            for (int i = 0; i < TokenRoutes.PASSWORD_ATTEMPTS_BURST; i++) {
+                assertEquals(401, s.http.post("/acme/chat/token", null, wrong).status());
+            }
+            Response throttled = s.http.post("/acme/chat/token", null,
+                    Map.of("grant_type", "password", "username", "alice", "password", "pw"));
+            assertEquals(429, throttled.status(), "even the right password waits: " + throttled.body());
+            assertEquals("reach_limit", throttled.json().get("error").asText());
+            assertEquals(200, s.http.post("/acme/chat/token", null,
+                    Map.of("grant_type", "password", "username", "bob", "password", "pw")).status(), "other users unaffected");
+
+            s.clock.advance(Duration.ofSeconds(60 / TokenRoutes.PASSWORD_ATTEMPTS_PER_MINUTE + 1));
+            assertEquals(200, s.http.post("/acme/chat/token", null,
+                    Map.of("grant_type", "password", "username", "alice", "password", "pw")).status(), "refilled");
+        }
+    }
+
+    @AllDatabases
     void tokensExpire(TestDatabase db) {
         try (RestHarnessStack s = RestHarnessStack.start(db)) {
             AppCredentials app = s.createApp("acme", "chat", false);

@@ -1,6 +1,7 @@
 package io.imcloud.unread;
 
 import io.imcloud.archive.ArchiveException;
+import io.imcloud.archive.ArchivedMessage;
 import io.imcloud.archive.MessageRows;
 import io.imcloud.sql.ConnectionProvider;
 import io.imcloud.sql.DatabaseType;
@@ -11,16 +12,23 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A user's conversation list, newest first: one range of the {@code (appKey, owner, lastMsgId)} index
- * (named in full in the ORDER BY, so that HSQLDB walks it backwards) joined to the last message by primary
- * key. The cursor is the last message id of the page's last entry (unique per owner: a message belongs to
- * one conversation). A conversation that gets a new message while someone pages moves to the top: it is
+ * (named in full in the ORDER BY, so that HSQLDB walks it backwards), then the page's last messages by
+ * primary key (two short statements: HSQLDB sorts a join instead of walking the index). The cursor is the
+ * last message id of the page's last entry (unique per owner: a message belongs to one conversation). A conversation that gets a new message while someone pages moves to the top: it is
  * never listed twice, and a pass already below it meets it again on its next first page.
  */
 public final class ConversationList {
+
+    /** One {@code ofImConversation} row of the page. */
+    private record Row(String peer, int unreadNum, long lastTs, long lastMsgId) {
+    }
 
     /** Largest page. */
     public static final int MAX_LIMIT = 100;
@@ -44,30 +52,56 @@ public final class ConversationList {
             throw new IllegalArgumentException("limit must be 1-" + MAX_LIMIT);
         }
         long before = parseCursor(cursor);
-        String sql = "SELECT c.peer, c.unreadNum, c.lastTs, " + MessageRows.columns("m.")
-                + " FROM ofImConversation c JOIN ofImMessage m ON m.msgId = c.lastMsgId"
-                + " WHERE c.appKey = ? AND c.owner = ? AND c.lastMsgId < ?"
-                + " ORDER BY c.appKey DESC, c.owner DESC, c.lastMsgId DESC" + type.limit(limit + 1);
-        List<Conversation> page = new ArrayList<>();
-        boolean more = false;
-        try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
-            ps.setString(1, owner.appKey().toString());
-            ps.setString(2, owner.username());
-            ps.setLong(3, before);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (page.size() == limit) {
-                        more = true;
-                        break;
+        String rowsSql = "SELECT peer, unreadNum, lastTs, lastMsgId FROM ofImConversation WHERE appKey = ? AND owner = ?"
+                + " AND lastMsgId < ? ORDER BY appKey DESC, owner DESC, lastMsgId DESC" + type.limit(limit + 1);
+        List<Row> rows = new ArrayList<>();
+        Map<Long, ArchivedMessage> messages;
+        try (Connection con = db.getConnection()) {
+            try (PreparedStatement ps = con.prepareStatement(rowsSql)) {
+                ps.setString(1, owner.appKey().toString());
+                ps.setString(2, owner.username());
+                ps.setLong(3, before);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new Row(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4)));
                     }
-                    page.add(new Conversation(rs.getString(1), rs.getInt(2), rs.getLong(3), MessageRows.read(rs, 4)));
                 }
             }
+            messages = lastMessages(con, rows.subList(0, Math.min(limit, rows.size())));
         } catch (SQLException e) {
             throw new ArchiveException("Cannot list the conversations of " + owner, e);
         }
-        String next = more ? Long.toString(page.get(page.size() - 1).lastMessage().msgId()) : null;
+        List<Conversation> page = new ArrayList<>();
+        for (Row row : rows.subList(0, Math.min(limit, rows.size()))) {
+            ArchivedMessage last = messages.get(row.lastMsgId());
+            if (last != null) { // gone only if retention deleted it a moment ago: the row goes with it
+                page.add(new Conversation(row.peer(), row.unreadNum(), row.lastTs(), last));
+            }
+        }
+        String next = rows.size() > limit ? Long.toString(rows.get(limit - 1).lastMsgId()) : null;
         return new ConversationPage(page, next);
+    }
+
+    /** The last messages of {@code rows} by primary key, in one statement. */
+    private static Map<Long, ArchivedMessage> lastMessages(Connection con, List<Row> rows) throws SQLException {
+        Map<Long, ArchivedMessage> byId = new HashMap<>();
+        if (rows.isEmpty()) {
+            return byId;
+        }
+        String sql = "SELECT " + MessageRows.COLUMNS + " FROM ofImMessage WHERE msgId IN ("
+                + String.join(", ", Collections.nCopies(rows.size(), "?")) + ")";
+        try (PreparedStatement ps = con.prepareStatement(sql)) {
+            for (int i = 0; i < rows.size(); i++) {
+                ps.setLong(i + 1, rows.get(i).lastMsgId());
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ArchivedMessage m = MessageRows.read(rs, 1);
+                    byId.put(m.msgId(), m);
+                }
+            }
+        }
+        return byId;
     }
 
     private static long parseCursor(String cursor) {

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -23,32 +24,36 @@ public final class UnreadCounters {
 
     private final ConnectionProvider db;
 
+    private record Row(UnreadSummary.PeerUnread unread, long lastMsgId) {
+    }
+
     public UnreadCounters(ConnectionProvider db) {
         this.db = db;
     }
 
-    /** The owner's unread total and per-conversation counts, most recently active conversation first. */
+    /**
+     * The owner's unread total and per-conversation counts, most recently active conversation first. One
+     * range of the primary key {@code (appKey, owner, peer)} (contiguous rows in clustered tables), sorted here.
+     */
     public UnreadSummary unread(AppUser owner) {
-        String sql = "SELECT peer, unreadNum FROM ofImConversation WHERE appKey = ? AND owner = ? AND unreadNum > 0"
-                + " ORDER BY appKey DESC, owner DESC, lastMsgId DESC";
+        String sql = "SELECT peer, unreadNum, lastMsgId FROM ofImConversation WHERE appKey = ? AND owner = ? AND unreadNum > 0";
         long total = 0;
-        List<UnreadSummary.PeerUnread> list = new ArrayList<>();
+        List<Row> rows = new ArrayList<>();
         try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
             ps.setString(1, owner.appKey().toString());
             ps.setString(2, owner.username());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    int n = rs.getInt(2);
-                    total += n;
-                    if (list.size() < MAX_CONVERSATIONS) {
-                        list.add(new UnreadSummary.PeerUnread(rs.getString(1), n));
-                    }
+                    Row row = new Row(new UnreadSummary.PeerUnread(rs.getString(1), rs.getInt(2)), rs.getLong(3));
+                    total += row.unread().unreadNum();
+                    rows.add(row);
                 }
             }
         } catch (SQLException e) {
             throw new ArchiveException("Cannot read the unread counters of " + owner, e);
         }
-        return new UnreadSummary(total, list);
+        rows.sort(Comparator.comparingLong(Row::lastMsgId).reversed());
+        return new UnreadSummary(total, rows.stream().limit(MAX_CONVERSATIONS).map(Row::unread).toList());
     }
 
     /** Unread messages from {@code peer} to the owner (0 when they never talked). */

@@ -1,0 +1,30 @@
+package io.imcloud.bench;
+
+/**
+ * Every benchmark, one after another, each printing its figures and ratios to the limit it measures
+ * in the same run: {@code mvn -B -Pbench test-compile exec:java} (the default main class). Each one's
+ * own system properties apply (see its Javadoc); the database servers named by
+ * {@code IMCLOUD_TEST_POSTGRES_URL} / {@code IMCLOUD_TEST_MARIADB_URL} are included where a benchmark
+ * takes several.
+ */
+public final class AllBenchmarks {
+
+    private AllBenchmarks() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        section("REST registration (issue 2)");
+        RegistrationBenchmark.main(args);
+        section("Interceptor path (issue 3)");
+        InterceptorBenchmark.main(args);
+        section("Archive writer and history (issues 3, 4)");
+        ArchiveBenchmark.main(args);
+        section("Conversation list and unread (issue 4)");
+        UnreadBenchmark.main(args);
+    }
+
+    private static void section(String name) {
+        System.out.println();
+        System.out.println("=== " + name + " ===");
+    }
+}

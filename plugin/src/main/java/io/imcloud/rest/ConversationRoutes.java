@@ -143,9 +143,14 @@ final class ConversationRoutes implements RouteGroup {
         ex.reply(envelope);
     }
 
-    /** The {@code msg_id} of the optional body {@code {"msg_id": "..."}}, or null for "everything". */
+    /**
+     * The {@code msg_id} of the optional body {@code {"msg_id": "..."}}, or null for "everything". A
+     * request with neither {@code Content-Length} nor {@code Transfer-Encoding} has no body (RFC 9112
+     * 6.3), as {@code curl -X POST} sends it.
+     */
     private static String readUpTo(RestExchange ex) throws IOException {
-        if (ex.request().getContentLengthLong() == 0) {
+        long length = ex.request().getContentLengthLong();
+        if (length == 0 || (length < 0 && ex.request().getHeader("Transfer-Encoding") == null)) {
             return null;
         }
         JsonNode body = ex.jsonBody();

@@ -8,6 +8,9 @@ import io.imcloud.testsupport.RestHarness.Response;
 import io.imcloud.testsupport.TestDatabase;
 import org.xmpp.packet.Message;
 
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -183,6 +186,9 @@ class ConversationApiTest {
             JsonNode unread = app.get("/users/alice/unread", alice).json().get("data");
             assertEquals(2, unread.get("total").asLong(), "unknown ids changed nothing: " + unread);
 
+            String bare = rawPostWithoutBody(stack, app.path("/users/alice/conversations/bob/read"), alice);
+            assertTrue(bare.startsWith("HTTP/1.1 200 "), "curl -X POST sends no Content-Length: " + bare);
+            assertTrue(bare.contains("\"unread_num\":0"), bare);
             Response all = app.post("/users/alice/conversations/bob/read", alice, "");
             assertEquals(200, all.status(), all.body());
             assertEquals(0, all.json().at("/data/unread_num").asInt());
@@ -260,6 +266,17 @@ class ConversationApiTest {
                 assertEquals("service_resource_not_found", r.error());
             }
             assertEquals(404, app.get("/users/zed/offline_msg_count", app.token()).status());
+        }
+    }
+
+    /** A POST as {@code curl -X POST} sends it: no Content-Length, no Transfer-Encoding, no body. */
+    private static String rawPostWithoutBody(ArchiveApiStack stack, String path, String bearer) throws IOException {
+        java.net.URI uri = stack.s.http.uri(path);
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("POST " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost()
+                    + "\r\nAuthorization: Bearer " + bearer + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

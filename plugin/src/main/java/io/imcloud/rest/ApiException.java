@@ -74,6 +74,12 @@ public class ApiException extends RuntimeException {
         return e.withHeader("Retry-After", Long.toString(Math.max(1, retryAfterSeconds)));
     }
 
+    /** 503 service_unavailable, with {@code Retry-After}: the archive is busy or down; the client may retry. */
+    public static ApiException unavailable(String description) {
+        return new ApiException(503, "service_unavailable", "io.imcloud.rest.ServiceUnavailableException", description)
+                .withHeader("Retry-After", "1");
+    }
+
     /** Adds a response header, e.g. {@code Allow} or {@code WWW-Authenticate}. */
     public ApiException withHeader(String name, String value) {
         headers.put(name, value);

@@ -1,0 +1,47 @@
+package io.imcloud.rest;
+
+import io.imcloud.archive.Archive;
+import io.imcloud.archive.MessageDelivery;
+import io.imcloud.tenancy.AppUser;
+import io.imcloud.unread.ConversationList;
+import io.imcloud.unread.UnreadCounters;
+
+import java.util.List;
+
+/**
+ * The route groups over the message archive: offline counts and states, history, conversation list,
+ * read marks, unread counters and server-side sends. Register them next to {@link CoreRoutes#all}.
+ */
+public final class ArchiveRoutes {
+
+    private ArchiveRoutes() {
+    }
+
+    /**
+     * The archive route groups.
+     *
+     * @param archive       the message archive (the plugin's {@code SqlArchive})
+     * @param conversations the conversation list over the same database
+     * @param unread        the unread counters over the same database
+     * @param delivery      routes server-side sends ({@code io.imcloud.xmpp.XmppMessageDelivery})
+     */
+    public static List<RouteGroup> all(Archive archive, ConversationList conversations, UnreadCounters unread,
+                                       MessageDelivery delivery) {
+        return List.of(new OfflineRoutes(archive), new ConversationRoutes(archive, conversations, unread),
+                new SendRoutes(archive, delivery));
+    }
+
+    /**
+     * The user of path parameter {@code username} whose archive a request reads or changes: the caller
+     * must hold an app token or that user's own token; with an app token the user must be registered
+     * (a user token already proves it), else 404.
+     */
+    static AppUser owner(RestExchange ex) {
+        ex.requireAppOrUser(ex.pathParam("username"));
+        AppUser owner = ex.pathUser("username");
+        if (ex.caller().orElseThrow().isApp() && ex.context().users().find(owner).isEmpty()) {
+            throw ApiException.notFound("Service resource not found: user " + owner.username());
+        }
+        return owner;
+    }
+}

@@ -1,0 +1,204 @@
+package io.imcloud.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imcloud.archive.Archive;
+import io.imcloud.archive.ArchivedMessage;
+import io.imcloud.archive.MessageIds;
+import io.imcloud.tenancy.AppUser;
+import io.imcloud.unread.Conversation;
+import io.imcloud.unread.ConversationList;
+import io.imcloud.unread.ConversationPage;
+import io.imcloud.unread.UnreadCounters;
+import io.imcloud.unread.UnreadSummary;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A user's conversations: one page of history with a peer (newest first, the SDK's
+ * {@code loadNumbersOfMessages:before:}), the conversation list, read marks and unread counters.
+ * Every route takes an app token or the user's own token.
+ */
+final class ConversationRoutes implements RouteGroup {
+
+    private static final Logger Log = LoggerFactory.getLogger(ConversationRoutes.class);
+
+    /** Default and largest page of history. */
+    static final int DEFAULT_HISTORY_LIMIT = 20;
+    static final int MAX_HISTORY_LIMIT = 100;
+    /** Default page of the conversation list (the largest is {@link ConversationList#MAX_LIMIT}). */
+    static final int DEFAULT_CONVERSATION_LIMIT = 20;
+    /**
+     * How long a read mark may wait for the archive writer before the request gives up with 503. The
+     * mark stays queued then and may still apply; marking read again is harmless.
+     */
+    static final long READ_TIMEOUT_MILLIS = 5_000;
+    /** Longest {@code msg_id} of a read mark: archive ids and client message ids alike. */
+    static final int MAX_READ_ID_CHARS = 128;
+
+    private final Archive archive;
+    private final ConversationList conversations;
+    private final UnreadCounters unread;
+
+    ConversationRoutes(Archive archive, ConversationList conversations, UnreadCounters unread) {
+        this.archive = archive;
+        this.conversations = conversations;
+        this.unread = unread;
+    }
+
+    @Override
+    public void register(Router router) {
+        router.get("/{org}/{app}/users/{username}/conversations", this::list);
+        router.get("/{org}/{app}/users/{username}/conversations/{peer}/messages", this::history);
+        router.post("/{org}/{app}/users/{username}/conversations/{peer}/read", this::read);
+        router.get("/{org}/{app}/users/{username}/unread", this::unread);
+    }
+
+    /**
+     * Up to {@code limit} messages before {@code before} (an archive id, or a millisecond timestamp),
+     * newest first. {@code cursor} is the {@code before} of the next page; absent on the last page.
+     */
+    private void history(RestExchange ex) throws IOException {
+        AppUser owner = ArchiveRoutes.owner(ex);
+        String peer = peer(ex);
+        int limit = ex.intQuery("limit", DEFAULT_HISTORY_LIMIT, 1, MAX_HISTORY_LIMIT);
+        long before = before(ex.query("before"));
+        List<ArchivedMessage> page = archive.history(owner, peer, before, limit + 1);
+        boolean more = page.size() > limit;
+        if (more) {
+            page = page.subList(0, limit);
+        }
+        ArrayNode entities = ex.array();
+        page.forEach(m -> entities.add(MessageJson.of(ex, m)));
+        ObjectNode envelope = ex.envelope("get");
+        envelope.set("entities", entities);
+        envelope.put("count", page.size());
+        if (more) {
+            envelope.put("cursor", Long.toString(page.get(page.size() - 1).msgId()));
+        }
+        ex.reply(envelope);
+    }
+
+    private static long before(String raw) {
+        if (raw == null || raw.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        long value = OfflineRoutes.parseId(raw);
+        if (value < 0) {
+            throw ApiException.illegalArgument("before must be a msg_id or a timestamp in milliseconds");
+        }
+        return MessageIds.cursorOf(value);
+    }
+
+    private void list(RestExchange ex) throws IOException {
+        AppUser owner = ArchiveRoutes.owner(ex);
+        int limit = ex.intQuery("limit", DEFAULT_CONVERSATION_LIMIT, 1, ConversationList.MAX_LIMIT);
+        ConversationPage page;
+        try {
+            page = conversations.list(owner, ex.query("cursor"), limit);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.illegalArgument("Invalid cursor");
+        }
+        ArrayNode entities = ex.array();
+        for (Conversation c : page.conversations()) {
+            ObjectNode o = entities.addObject();
+            o.put("peer", c.peer());
+            o.put("unread_num", c.unreadNum());
+            o.set("last_message", MessageJson.of(ex, c.lastMessage()));
+            o.put("timestamp", c.timestamp());
+        }
+        ObjectNode envelope = ex.envelope("get");
+        envelope.set("entities", entities);
+        envelope.put("count", page.conversations().size());
+        if (page.cursor() != null) {
+            envelope.put("cursor", page.cursor());
+        }
+        ex.reply(envelope);
+    }
+
+    /**
+     * Marks the conversation read: all of it, or up to {@code msg_id} of the optional body (an archive
+     * id or the sender's client message id). 404 when {@code msg_id} names no message from the peer in
+     * this conversation (nothing changes); 503 when the archive cannot take the mark in time.
+     */
+    private void read(RestExchange ex) throws IOException {
+        AppUser owner = ArchiveRoutes.owner(ex);
+        String peer = peer(ex);
+        String upTo = readUpTo(ex);
+        int left = awaitRead(owner, peer, upTo);
+        if (left < 0) {
+            throw ApiException.notFound("Service resource not found: message " + upTo + " in the conversation of "
+                    + owner.username() + " with " + peer);
+        }
+        ObjectNode envelope = ex.envelope("post");
+        envelope.putObject("data").put("peer", peer).put("unread_num", left);
+        ex.reply(envelope);
+    }
+
+    /**
+     * The {@code msg_id} of the optional body {@code {"msg_id": "..."}}, or null for "everything". A
+     * request with neither {@code Content-Length} nor {@code Transfer-Encoding} has no body (RFC 9112
+     * 6.3), as {@code curl -X POST} sends it.
+     */
+    private static String readUpTo(RestExchange ex) throws IOException {
+        long length = ex.request().getContentLengthLong();
+        if (length == 0 || (length < 0 && ex.request().getHeader("Transfer-Encoding") == null)) {
+            return null;
+        }
+        JsonNode body = ex.jsonBody();
+        if (!body.isObject()) {
+            throw ApiException.illegalArgument("The request body must be {\"msg_id\": \"...\"} or empty");
+        }
+        JsonNode id = body.get("msg_id");
+        if (id == null || id.isNull()) {
+            return null;
+        }
+        String text = id.isIntegralNumber() ? id.asText() : RestExchange.text(body, "msg_id");
+        if (text.isEmpty() || text.length() > MAX_READ_ID_CHARS) {
+            throw ApiException.illegalArgument("msg_id must be 1-" + MAX_READ_ID_CHARS + " characters");
+        }
+        return text;
+    }
+
+    private int awaitRead(AppUser owner, String peer, String upTo) {
+        try {
+            return archive.markRead(owner, peer, upTo).get(READ_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw ApiException.unavailable("The message archive is busy; the read mark may apply later, retry to be sure");
+        } catch (ExecutionException e) {
+            Log.warn("Read mark of {} with {} up to {} failed", owner, peer, upTo, e.getCause());
+            throw ApiException.unavailable("The message archive cannot take the read mark now; retry later");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("Interrupted while waiting for the message archive");
+        }
+    }
+
+    private void unread(RestExchange ex) throws IOException {
+        AppUser owner = ArchiveRoutes.owner(ex);
+        UnreadSummary summary = unread.unread(owner);
+        ObjectNode envelope = ex.envelope("get");
+        ObjectNode data = envelope.putObject("data");
+        data.put("total", summary.total());
+        ArrayNode list = data.putArray("conversations");
+        summary.conversations().forEach(c -> list.addObject().put("peer", c.peer()).put("unread_num", c.unreadNum()));
+        ex.reply(envelope);
+    }
+
+    /** The peer of the path, a valid username (it need not exist: a deleted peer's history stays readable). */
+    private static String peer(RestExchange ex) {
+        String peer = AppUser.normalize(ex.pathParam("peer"));
+        if (!AppUser.isValidUsername(peer)) {
+            throw ApiException.illegalArgument("peer [" + ex.pathParam("peer") + "] is not legal");
+        }
+        return peer;
+    }
+}

@@ -1,0 +1,55 @@
+package io.imcloud.rest;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imcloud.archive.ArchivedMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Easemob's message object (its export record): {@code {msg_id, timestamp, from, to, chat_type: "chat",
+ * payload: {bodies: [{type: "txt", msg}], ext: {...}}}}. {@code msg_id} is a string, as Easemob's is,
+ * so that JavaScript clients keep all 64 bits.
+ */
+final class MessageJson {
+
+    private static final Logger Log = LoggerFactory.getLogger(MessageJson.class);
+
+    private MessageJson() {
+    }
+
+    /** The message object of {@code m}. */
+    static ObjectNode of(RestExchange ex, ArchivedMessage m) {
+        ObjectNode o = ex.context().json().createObjectNode();
+        o.put("msg_id", Long.toString(m.msgId()));
+        o.put("timestamp", m.sentAt());
+        o.put("from", m.sender());
+        o.put("to", m.receiver());
+        o.put("chat_type", "chat");
+        ObjectNode payload = o.putObject("payload");
+        payload.putArray("bodies").addObject().put("type", "txt").put("msg", m.body());
+        payload.set("ext", ext(ex, m));
+        return o;
+    }
+
+    /**
+     * The ext object; {@code {}} when there is none. Both writers check that ext is one JSON object, so
+     * anything else means a damaged row: it is logged and shown as {@code {}} rather than failing the page.
+     */
+    private static JsonNode ext(RestExchange ex, ArchivedMessage m) {
+        if (m.extJson() == null) {
+            return ex.context().json().createObjectNode();
+        }
+        try {
+            JsonNode ext = ex.context().json().readTree(m.extJson());
+            if (ext != null && ext.isObject()) {
+                return ext;
+            }
+        } catch (JacksonException e) {
+            Log.debug("ext of message {} is no JSON: {}", m.msgId(), e.getOriginalMessage());
+        }
+        Log.warn("Archived message {} of {} has an ext that is no JSON object; answering {{}}", m.msgId(), m.appKey());
+        return ex.context().json().createObjectNode();
+    }
+}

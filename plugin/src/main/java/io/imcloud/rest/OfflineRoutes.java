@@ -1,0 +1,62 @@
+package io.imcloud.rest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imcloud.archive.Archive;
+import io.imcloud.archive.DeliveryState;
+import io.imcloud.tenancy.AppUser;
+
+import java.io.IOException;
+
+/**
+ * Easemob's offline message API: how many messages wait offline for a user, and whether one message
+ * reached the user ({@code delivered}) or not yet ({@code undelivered}: pending or stored offline).
+ */
+final class OfflineRoutes implements RouteGroup {
+
+    private final Archive archive;
+
+    OfflineRoutes(Archive archive) {
+        this.archive = archive;
+    }
+
+    @Override
+    public void register(Router router) {
+        router.get("/{org}/{app}/users/{username}/offline_msg_count", this::count);
+        router.get("/{org}/{app}/users/{username}/offline_msg_status/{msgId}", this::status);
+    }
+
+    private void count(RestExchange ex) throws IOException {
+        ex.requireApp();
+        AppUser user = ArchiveRoutes.owner(ex);
+        ObjectNode envelope = ex.envelope("get");
+        envelope.putObject("data").put(user.username(), archive.offlineCount(user));
+        ex.reply(envelope);
+    }
+
+    /** 404 for an id that is no number, unknown, of another app or not addressed to the user alike. */
+    private void status(RestExchange ex) throws IOException {
+        ex.requireApp();
+        AppUser user = ArchiveRoutes.owner(ex);
+        long msgId = parseId(ex.pathParam("msgId"));
+        DeliveryState state = msgId < 0 ? null : archive.deliveryState(user, msgId).orElse(null);
+        if (state == null) {
+            throw ApiException.notFound("Service resource not found: message " + ex.pathParam("msgId")
+                    + " to " + user.username());
+        }
+        ObjectNode envelope = ex.envelope("get");
+        envelope.putObject("data").put(Long.toString(msgId), state == DeliveryState.DELIVERED ? "delivered" : "undelivered");
+        ex.reply(envelope);
+    }
+
+    /** A decimal archive id, or -1. */
+    static long parseId(String text) {
+        if (text == null || !text.matches("[0-9]{1,19}")) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return -1; // above Long.MAX_VALUE
+        }
+    }
+}

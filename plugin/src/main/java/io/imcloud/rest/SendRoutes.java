@@ -1,0 +1,172 @@
+package io.imcloud.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imcloud.archive.Archive;
+import io.imcloud.archive.ArchivedMessage;
+import io.imcloud.archive.DeliveryState;
+import io.imcloud.archive.MessageDelivery;
+import io.imcloud.archive.MessageIds;
+import io.imcloud.tenancy.AppKey;
+import io.imcloud.tenancy.AppUser;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Server-side send, Easemob's {@code POST /{org}/{app}/messages/users} with an app token:
+ * {@code {from, to: [..], type: "txt", body: {msg}, ext: {..}}}. The whole request is checked first
+ * (shape, sizes, usernames, every user registered); only then is each receiver's message archived
+ * and routed, and the answer maps each receiver to its {@code msg_id}.
+ */
+final class SendRoutes implements RouteGroup {
+
+    /** Most receivers of one request (Easemob's limit). */
+    static final int MAX_RECEIVERS = 600;
+    /** Largest {@code msg} plus {@code ext} JSON, in UTF-8 bytes (Easemob's 5 KB). */
+    static final int MAX_MESSAGE_BYTES = 5 * 1024;
+    /**
+     * Messages (one per receiver) an app may send per second, sustained, and at once. Constants
+     * rather than settings: they only bound a runaway back-end, and the archive's own queue limit
+     * (503) protects the server in any case.
+     */
+    static final double MESSAGES_PER_SECOND = 200;
+    static final int MESSAGES_BURST = 2 * MAX_RECEIVERS;
+    /** Sender of a server-side message whose request names none, as in Easemob; needs no account. */
+    static final String DEFAULT_SENDER = "admin";
+    /** Most unknown usernames named in a 404. */
+    private static final int MAX_NAMED = 10;
+
+    private final Archive archive;
+    private final MessageDelivery delivery;
+
+    SendRoutes(Archive archive, MessageDelivery delivery) {
+        this.archive = archive;
+        this.delivery = delivery;
+    }
+
+    @Override
+    public void register(Router router) {
+        router.post("/{org}/{app}/messages/users", this::send);
+    }
+
+    /**
+     * Sends one text message to each receiver. When the archive queue is full part way (503), the
+     * messages to the receivers before that one are already archived and routed: the error names them,
+     * the rest got nothing.
+     */
+    private void send(RestExchange ex) throws IOException {
+        ex.requireApp();
+        AppKey appKey = ex.app().key();
+        Request request = parse(ex.jsonBody(), ex);
+        long wait = ex.context().rateLimiter().tryAcquire("send:" + appKey, request.receivers().size(),
+                MESSAGES_PER_SECOND, MESSAGES_BURST);
+        if (wait > 0) {
+            throw ApiException.reachLimit((wait + 999) / 1000);
+        }
+        requireRegistered(ex, appKey, request);
+        ObjectNode envelope = ex.envelope("post");
+        ObjectNode data = envelope.putObject("data");
+        List<String> sent = new ArrayList<>();
+        for (String receiver : request.receivers()) {
+            long id = archive.nextId();
+            ArchivedMessage message = new ArchivedMessage(id, appKey, request.sender(), receiver,
+                    MessageIds.timestampOf(id), "chat", request.msg(), request.extJson(), null, null, DeliveryState.PENDING);
+            MessageDelivery.Prepared stanza = delivery.prepare(message);
+            if (!archive.append(withStanza(message, stanza.stanzaXml()))) {
+                throw ApiException.unavailable("The message archive is busy; sent to " + sent.size() + " of "
+                        + request.receivers().size() + " receivers " + sent + ", not to the others; retry those later");
+            }
+            stanza.send();
+            sent.add(receiver);
+            data.put(receiver, Long.toString(id));
+        }
+        ex.reply(envelope);
+    }
+
+    private static ArchivedMessage withStanza(ArchivedMessage m, String stanzaXml) {
+        return new ArchivedMessage(m.msgId(), m.appKey(), m.sender(), m.receiver(), m.sentAt(), m.type(), m.body(),
+                m.extJson(), stanzaXml, m.clientMsgId(), m.state());
+    }
+
+    /** A checked request: lower-case usernames, receivers without duplicates, ext as compact JSON or null. */
+    private record Request(String sender, Set<String> receivers, String msg, String extJson) {
+    }
+
+    private static Request parse(JsonNode body, RestExchange ex) throws IOException {
+        if (!body.isObject()) {
+            throw ApiException.illegalArgument("The request body must be {from, to: [...], type, body: {msg}, ext}");
+        }
+        String sender = username(body.has("from") && !body.get("from").isNull() ? RestExchange.text(body, "from")
+                : DEFAULT_SENDER, "from");
+        Set<String> receivers = receivers(body.get("to"));
+        if (receivers.contains(sender)) {
+            throw ApiException.illegalArgument("from [" + sender + "] cannot send a message to itself");
+        }
+        String type = RestExchange.text(body, "type");
+        if (!"txt".equals(type)) {
+            throw ApiException.illegalArgument("type must be \"txt\": other message types are not supported");
+        }
+        JsonNode content = body.get("body");
+        String msg = content != null && content.isObject() ? RestExchange.text(content, "msg") : null;
+        if (msg == null || msg.isEmpty()) {
+            throw ApiException.illegalArgument("body must be {\"msg\": \"...\"} with a non-empty msg");
+        }
+        JsonNode ext = body.get("ext");
+        if (ext != null && !ext.isNull() && !ext.isObject()) {
+            throw ApiException.illegalArgument("ext must be a JSON object");
+        }
+        String extJson = ext == null || ext.isNull() || ext.isEmpty() ? null : ex.context().json().writeValueAsString(ext);
+        int size = msg.getBytes(StandardCharsets.UTF_8).length
+                + (extJson == null ? 0 : extJson.getBytes(StandardCharsets.UTF_8).length);
+        if (size > MAX_MESSAGE_BYTES) {
+            throw new ApiException(413, "request_entity_too_large", "javax.ws.rs.WebApplicationException",
+                    "msg and ext together are " + size + " bytes; at most " + MAX_MESSAGE_BYTES + " are allowed");
+        }
+        return new Request(sender, receivers, msg, extJson);
+    }
+
+    private static Set<String> receivers(JsonNode to) {
+        if (to == null || !to.isArray() || to.isEmpty() || to.size() > MAX_RECEIVERS) {
+            throw ApiException.illegalArgument("to must be an array of 1-" + MAX_RECEIVERS + " usernames");
+        }
+        Set<String> receivers = new LinkedHashSet<>();
+        for (JsonNode item : to) {
+            if (!item.isTextual()) {
+                throw ApiException.illegalArgument("to must contain usernames (strings)");
+            }
+            receivers.add(username(item.asText(), "to"));
+        }
+        return receivers;
+    }
+
+    private static String username(String raw, String field) {
+        String username = AppUser.normalize(raw);
+        if (!AppUser.isValidUsername(username)) {
+            throw ApiException.illegalArgument(field + ": username [" + raw + "] is not legal");
+        }
+        return username;
+    }
+
+    /** 404 naming (up to {@value #MAX_NAMED} of) the sender and receivers that are not users of the app. */
+    private static void requireRegistered(RestExchange ex, AppKey appKey, Request request) {
+        List<String> missing = new ArrayList<>();
+        if (!request.sender().equals(DEFAULT_SENDER) && ex.context().users().find(new AppUser(appKey, request.sender())).isEmpty()) {
+            missing.add(request.sender());
+        }
+        for (String receiver : request.receivers()) {
+            if (ex.context().users().find(new AppUser(appKey, receiver)).isEmpty()) {
+                missing.add(receiver);
+            }
+        }
+        if (!missing.isEmpty()) {
+            String named = String.join(", ", missing.subList(0, Math.min(MAX_NAMED, missing.size())))
+                    + (missing.size() > MAX_NAMED ? " and " + (missing.size() - MAX_NAMED) + " more" : "");
+            throw ApiException.notFound("Service resource not found: no user " + named + " in " + appKey + "; nothing was sent");
+        }
+    }
+}

@@ -1,15 +1,19 @@
 package io.imcloud.openfire;
 
+import io.imcloud.archive.MessageDelivery;
 import io.imcloud.archive.MessageIds;
 import io.imcloud.archive.RetentionSweeper;
 import io.imcloud.archive.SqlArchive;
 import io.imcloud.archive.WriterSettings;
+import io.imcloud.rest.ArchiveRoutes;
 import io.imcloud.rest.CoreRoutes;
 import io.imcloud.rest.ImcloudServlet;
 import io.imcloud.rest.RestContext;
 import io.imcloud.rest.RouteGroup;
 import io.imcloud.sql.ConnectionProvider;
 import io.imcloud.tenancy.AppStore;
+import io.imcloud.unread.ConversationList;
+import io.imcloud.unread.UnreadCounters;
 import io.imcloud.tenancy.SigningKeyStore;
 import io.imcloud.tenancy.TokenService;
 import io.imcloud.users.UserService;
@@ -18,6 +22,7 @@ import io.imcloud.xmpp.MamDiscoFeatures;
 import io.imcloud.xmpp.MamIqHandler;
 import io.imcloud.xmpp.OfflineStateListener;
 import io.imcloud.xmpp.PacketSender;
+import io.imcloud.xmpp.XmppMessageDelivery;
 import org.jivesoftware.openfire.OfflineMessageStrategy;
 import org.jivesoftware.openfire.XMPPServer;
 import org.jivesoftware.openfire.container.Plugin;
@@ -100,13 +105,15 @@ public final class ImcloudPlugin implements Plugin {
         }
 
         RestEndpoint rest = steps.start("REST API", () -> new RestEndpoint(httpBind.get(),
-                restServlet(database, settings), settings.get(ImcloudSettings.HTTP_CONTEXT)), RestEndpoint::close);
+                restServlet(database, settings, archive, new XmppMessageDelivery(domain, server.getMessageRouter()::route)),
+                settings.get(ImcloudSettings.HTTP_CONTEXT)), RestEndpoint::close);
         settings.onChange(ImcloudSettings.HTTP_CONTEXT, rest::moveTo);
         Log.info("imcloud: started on {} for {} (node {})",
                 database.databaseType().scriptName(), domain, settings.get(ImcloudSettings.NODE_ID));
     }
 
-    private static ImcloudServlet restServlet(ConnectionProvider database, ImcloudSettings settings) {
+    private static ImcloudServlet restServlet(ConnectionProvider database, ImcloudSettings settings,
+                                              SqlArchive archive, MessageDelivery delivery) {
         Clock clock = Clock.systemUTC();
         AppStore apps = new AppStore(database, clock);
         TokenService tokens = new TokenService(new SigningKeyStore(database, clock), clock);
@@ -114,6 +121,7 @@ public final class ImcloudPlugin implements Plugin {
         RestContext context = new RestContext(apps, tokens, users, () -> RestEndpoint.restSettings(settings), clock);
         OpenfireAdminCredentials admins = new OpenfireAdminCredentials();
         List<RouteGroup> groups = new ArrayList<>(CoreRoutes.all(admins::isAdmin));
+        groups.addAll(ArchiveRoutes.all(archive, new ConversationList(database), new UnreadCounters(database), delivery));
         return new ImcloudServlet(context, groups);
     }
 

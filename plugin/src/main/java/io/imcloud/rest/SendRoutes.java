@@ -63,11 +63,7 @@ final class SendRoutes implements RouteGroup {
         ex.requireApp();
         AppKey appKey = ex.app().key();
         Request request = parse(ex.jsonBody(), ex);
-        long wait = ex.context().rateLimiter().tryAcquire("send:" + appKey, request.receivers().size(),
-                MESSAGES_PER_SECOND, MESSAGES_BURST);
-        if (wait > 0) {
-            throw ApiException.reachLimit((wait + 999) / 1000);
-        }
+        ex.rateLimit("send:" + appKey, request.receivers().size(), MESSAGES_PER_SECOND, MESSAGES_BURST);
         requireRegistered(ex, appKey, request);
         ObjectNode envelope = ex.envelope("post");
         ObjectNode data = envelope.putObject("data");

@@ -9,6 +9,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.jivesoftware.database.DbConnectionManager;
 import org.jivesoftware.openfire.IQRouter;
+import org.jivesoftware.openfire.MessageRouter;
 import org.jivesoftware.openfire.PacketRouter;
 import org.jivesoftware.openfire.XMPPServer;
 import org.jivesoftware.openfire.XMPPServerInfo;
@@ -77,6 +78,7 @@ class ImcloudPluginTest {
         when(info.getXMPPDomain()).thenReturn("example.com");
         when(server.getServerInfo()).thenReturn(info);
         when(server.getPacketRouter()).thenReturn(mock(PacketRouter.class));
+        when(server.getMessageRouter()).thenReturn(mock(MessageRouter.class));
         iqRouter = mock(IQRouter.class);
         when(server.getIQRouter()).thenReturn(iqRouter);
         when(server.getIQDiscoInfoHandler()).thenReturn(mock(IQDiscoInfoHandler.class));
@@ -116,6 +118,9 @@ class ImcloudPluginTest {
         HttpResponse<String> served = get("/imcloud/acme/chat/users");
         assertEquals(401, served.statusCode(), "no token");
         assertTrue(served.body().contains("\"unauthorized\""), "answered by our servlet with an Easemob error: " + served.body());
+        assertEquals(401, get("/imcloud/acme/chat/users/bob/unread").statusCode(), "archive routes mounted");
+        assertEquals(401, get("/imcloud/acme/chat/users/bob/conversations").statusCode(), "conversation routes mounted");
+        assertEquals(404, get("/imcloud/acme/chat/no-such-route").statusCode(), "unknown routes are 404");
         assertEquals(2, readsOfMamMaxAfterAChange(), "settings read at start and again after the change");
 
         plugin.destroyPlugin();

@@ -37,7 +37,9 @@ import java.util.function.IntConsumer;
  * <p>
  * {@code mvn -B -Pbench test-compile exec:java -Dexec.mainClass=io.imcloud.bench.RegistrationBenchmark}
  * <br>System properties: {@code bench.users} per side (default 4000),
- * {@code bench.db} (hsqldb; postgresql or mariadb with the IMCLOUD_TEST_*_URL variables set).
+ * {@code bench.db} (hsqldb; postgresql or mariadb with the IMCLOUD_TEST_*_URL variables set),
+ * {@code bench.batch} users per REST request (default 1; at most 60, a divisor of {@value #SLICE}),
+ * which shows how much of the gap is the cost of one HTTP request.
  */
 public final class RegistrationBenchmark {
 
@@ -55,6 +57,10 @@ public final class RegistrationBenchmark {
         // HttpURLConnection keeps only 5 idle connections per server by default: make room for every client.
         System.setProperty("http.maxConnections", Integer.toString(CLIENTS * 2));
         int users = Integer.getInteger("bench.users", 4000);
+        int batch = Integer.getInteger("bench.batch", 1);
+        if (batch < 1 || batch > 60 || SLICE % batch != 0) {
+            throw new IllegalArgumentException("bench.batch must be 1-60 and divide " + SLICE);
+        }
         DatabaseType type = DatabaseType.fromName(System.getProperty("bench.db", "hsqldb"));
         List<Thread> clientThreads = new CopyOnWriteArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS, task -> {
@@ -73,7 +79,7 @@ public final class RegistrationBenchmark {
             // Warm-up until the JIT has compiled the HTTP, JSON and JDBC paths: it takes thousands of
             // requests, and compiling during the measurement would be charged to REST alone.
             run(pool, WARM_UP_RAW, i -> raw.create("warm#raw_u" + i, "password-" + i, "n"));
-            run(pool, WARM_UP_USERS, i -> registerOverHttp(url, token, "warm" + i));
+            run(pool, WARM_UP_USERS, i -> registerOverHttp(url, token, List.of("warm" + i)));
             URL someUser = stack.http.uri("/bench/reg/users/warm0").toURL();
             run(pool, WARM_UP_GETS, i -> get(someUser, token));
 
@@ -87,16 +93,16 @@ public final class RegistrationBenchmark {
             for (int s = 0; s < slices; s++) {
                 int first = s * SLICE;
                 IntConsumer rawSlice = i -> raw.create("raw#bench_u" + (first + i), "password-" + i, "n");
-                IntConsumer restSlice = i -> registerOverHttp(url, token, "u" + (first + i));
+                IntConsumer restSlice = request -> registerOverHttp(url, token, usernames("u", first + request * batch, batch));
                 long rawTime;
                 long restTime;
                 long[] cpu = new long[3];
                 if (s % 2 == 0) {
-                    rawTime = measured(pool, rawSlice, clientThreads, cpu, 0, -1);
-                    restTime = measured(pool, restSlice, clientThreads, cpu, 1, 2);
+                    rawTime = measured(pool, SLICE, rawSlice, clientThreads, cpu, 0, -1);
+                    restTime = measured(pool, SLICE / batch, restSlice, clientThreads, cpu, 1, 2);
                 } else {
-                    restTime = measured(pool, restSlice, clientThreads, cpu, 1, 2);
-                    rawTime = measured(pool, rawSlice, clientThreads, cpu, 0, -1);
+                    restTime = measured(pool, SLICE / batch, restSlice, clientThreads, cpu, 1, 2);
+                    rawTime = measured(pool, SLICE, rawSlice, clientThreads, cpu, 0, -1);
                 }
                 rawCpu += cpu[0];
                 restCpu += cpu[1];
@@ -112,8 +118,8 @@ public final class RegistrationBenchmark {
             double rawRate = slices * SLICE / (rawNanos / 1e9);
             double restRate = slices * SLICE / (restNanos / 1e9);
             Arrays.sort(sliceRatios);
-            System.out.printf(Locale.ROOT, "RegistrationBenchmark (%s, %d clients, %d users per side in alternating slices of %d):%n",
-                    type.scriptName(), CLIENTS, slices * SLICE, SLICE);
+            System.out.printf(Locale.ROOT, "RegistrationBenchmark (%s, %d clients, %d users per side in alternating slices of %d,"
+                            + " %d user(s) per REST request):%n", type.scriptName(), CLIENTS, slices * SLICE, SLICE, batch);
             System.out.printf(Locale.ROOT, "  limit: SCRAM-SHA-1 (4096 it.) + one INSERT, no HTTP: %.0f users/s%n", rawRate);
             System.out.printf(Locale.ROOT, "  REST POST /{org}/{app}/users over HTTP:             %.0f users/s%n", restRate);
             System.out.printf(Locale.ROOT, "  ratio %.2f (target >= 0.80); per slice: min %.2f, median %.2f, max %.2f%n",
@@ -134,15 +140,19 @@ public final class RegistrationBenchmark {
      * server's two cores here, and this client costs far less CPU than {@code java.net.http}, so the
      * figure is closer to what the server does for clients on other machines.
      */
-    private static void registerOverHttp(URL url, String token, String username) {
+    private static void registerOverHttp(URL url, String token, List<String> usernames) {
         try {
             HttpURLConnection con = (HttpURLConnection) url.openConnection();
             con.setRequestMethod("POST");
             con.setDoOutput(true);
             con.setRequestProperty("Content-Type", "application/json");
             con.setRequestProperty("Authorization", "Bearer " + token);
-            byte[] body = ("{\"username\":\"" + username + "\",\"password\":\"password-" + username
-                    + "\",\"nickname\":\"n\"}").getBytes(StandardCharsets.UTF_8);
+            List<String> users = new ArrayList<>();
+            for (String username : usernames) {
+                users.add("{\"username\":\"" + username + "\",\"password\":\"password-" + username + "\",\"nickname\":\"n\"}");
+            }
+            String json = users.size() == 1 ? users.get(0) : "[" + String.join(",", users) + "]";
+            byte[] body = json.getBytes(StandardCharsets.UTF_8);
             con.setFixedLengthStreamingMode(body.length);
             try (OutputStream out = con.getOutputStream()) {
                 out.write(body);
@@ -159,6 +169,14 @@ public final class RegistrationBenchmark {
         }
     }
 
+    private static List<String> usernames(String prefix, int first, int count) {
+        List<String> names = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            names.add(prefix + (first + i));
+        }
+        return names;
+    }
+
     private static void get(URL url, String token) {
         try {
             HttpURLConnection con = (HttpURLConnection) url.openConnection();
@@ -172,14 +190,14 @@ public final class RegistrationBenchmark {
     }
 
     /**
-     * Runs one slice and adds the process CPU time it took to {@code cpu[processSlot]} and the
+     * Runs one slice ({@code tasks} calls of {@code slice}) and adds the process CPU time it took to {@code cpu[processSlot]} and the
      * client threads' CPU time to {@code cpu[clientSlot]} (unless -1); returns the wall time.
      */
-    private static long measured(ExecutorService pool, IntConsumer slice, List<Thread> clients, long[] cpu,
+    private static long measured(ExecutorService pool, int tasks, IntConsumer slice, List<Thread> clients, long[] cpu,
                                  int processSlot, int clientSlot) throws Exception {
         long process = processCpu();
         long client = threadsCpu(clients);
-        long wall = run(pool, SLICE, slice);
+        long wall = run(pool, tasks, slice);
         cpu[processSlot] += processCpu() - process;
         if (clientSlot >= 0) {
             cpu[clientSlot] += threadsCpu(clients) - client;

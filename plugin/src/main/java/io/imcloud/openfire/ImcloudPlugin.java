@@ -1,5 +1,6 @@
 package io.imcloud.openfire;
 
+import io.imcloud.admin.AdminConsole;
 import io.imcloud.archive.MessageDelivery;
 import io.imcloud.archive.MessageIds;
 import io.imcloud.archive.RetentionSweeper;
@@ -28,6 +29,7 @@ import org.jivesoftware.openfire.XMPPServer;
 import org.jivesoftware.openfire.container.Plugin;
 import org.jivesoftware.openfire.container.PluginManager;
 import org.jivesoftware.openfire.interceptor.InterceptorManager;
+import org.jivesoftware.util.JiveGlobals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,20 +106,24 @@ public final class ImcloudPlugin implements Plugin {
             }, MamDiscoFeatures::unregister);
         }
 
+        // One AppStore and UserService for the REST API and the console page, so both see each other's changes at once.
+        Clock clock = Clock.systemUTC();
+        AppStore apps = new AppStore(database, clock);
+        UserService users = new UserService(database, new OpenfireUserDirectory(), clock);
         RestEndpoint rest = steps.start("REST API", () -> new RestEndpoint(httpBind.get(),
-                restServlet(database, settings, archive, new XmppMessageDelivery(domain, server.getMessageRouter()::route)),
+                restServlet(database, settings, archive, new XmppMessageDelivery(domain, server.getMessageRouter()::route),
+                        apps, users, clock),
                 settings.get(ImcloudSettings.HTTP_CONTEXT)), RestEndpoint::close);
         settings.onChange(ImcloudSettings.HTTP_CONTEXT, rest::moveTo);
+        steps.start("admin console", () -> AdminConsole.install(apps, users, JiveGlobals::getLocale),
+                AdminConsole.Installation::close);
         Log.info("imcloud: started on {} for {} (node {})",
                 database.databaseType().scriptName(), domain, settings.get(ImcloudSettings.NODE_ID));
     }
 
-    private static ImcloudServlet restServlet(ConnectionProvider database, ImcloudSettings settings,
-                                              SqlArchive archive, MessageDelivery delivery) {
-        Clock clock = Clock.systemUTC();
-        AppStore apps = new AppStore(database, clock);
+    private static ImcloudServlet restServlet(ConnectionProvider database, ImcloudSettings settings, SqlArchive archive,
+                                              MessageDelivery delivery, AppStore apps, UserService users, Clock clock) {
         TokenService tokens = new TokenService(new SigningKeyStore(database, clock), clock);
-        UserService users = new UserService(database, new OpenfireUserDirectory(), clock);
         RestContext context = new RestContext(apps, tokens, users, () -> RestEndpoint.restSettings(settings), clock);
         OpenfireAdminCredentials admins = new OpenfireAdminCredentials();
         List<RouteGroup> groups = new ArrayList<>(CoreRoutes.all(admins::isAdmin));

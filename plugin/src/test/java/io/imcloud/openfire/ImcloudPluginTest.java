@@ -1,7 +1,11 @@
 package io.imcloud.openfire;
 
+import io.imcloud.admin.AdminConsole;
 import io.imcloud.sql.DatabaseType;
+import io.imcloud.tenancy.AppStore;
+import io.imcloud.testsupport.ScramUserDirectory;
 import io.imcloud.testsupport.TestDatabase;
+import io.imcloud.users.UserService;
 import io.imcloud.xmpp.ImcloudPacketInterceptor;
 import io.imcloud.xmpp.MamIqHandler;
 import org.eclipse.jetty.server.Handler;
@@ -28,6 +32,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -122,6 +128,7 @@ class ImcloudPluginTest {
         assertEquals(401, get("/imcloud/acme/chat/users/bob/conversations").statusCode(), "conversation routes mounted");
         assertEquals(404, get("/imcloud/acme/chat/no-such-route").statusCode(), "unknown routes are 404");
         assertEquals(2, readsOfMamMaxAfterAChange(), "settings read at start and again after the change");
+        assertThrows(IllegalStateException.class, this::installAdminConsole, "the console page has the plugin's components");
 
         plugin.destroyPlugin();
 
@@ -130,6 +137,12 @@ class ImcloudPluginTest {
         assertFalse(writerThreadAlive(), "archive writer stopped");
         assertEquals(404, get("/imcloud/acme/chat/users").statusCode(), "REST context removed");
         assertEquals(2, readsOfMamMaxAfterAChange(), "settings not read again once unloaded");
+        installAdminConsole().close(); // possible again: the plugin took its components away from the console page
+    }
+
+    private AdminConsole.Installation installAdminConsole() {
+        return AdminConsole.install(new AppStore(db, Clock.systemUTC()),
+                new UserService(db, new ScramUserDirectory(db), Clock.systemUTC()), () -> Locale.ENGLISH);
     }
 
     @Test

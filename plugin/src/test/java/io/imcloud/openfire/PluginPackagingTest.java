@@ -4,7 +4,10 @@ import io.imcloud.testsupport.SchemaScript;
 import org.jivesoftware.openfire.container.Plugin;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
+import javax.servlet.http.HttpServlet;
 import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.IOException;
 import java.io.Reader;
@@ -73,6 +76,42 @@ class PluginPackagingTest {
         assertTrue(count > 0);
     }
 
+    /**
+     * Openfire prefixes an item's url with {@code plugins/imcloud/} and serves there the servlet
+     * that web-custom.xml maps to {@code /url}; the page names the item in its pageID meta element.
+     */
+    @Test
+    void everyConsoleItemIsServedByAServletOfWebCustomXml() throws Exception {
+        Document descriptor = xml(PROJECT.resolve("plugin.xml"));
+        Document webCustom = xml(PROJECT.resolve("web/WEB-INF/web-custom.xml"));
+        Map<String, String> classOfServlet = new TreeMap<>();
+        NodeList servlets = webCustom.getElementsByTagName("servlet");
+        for (int i = 0; i < servlets.getLength(); i++) {
+            Element servlet = (Element) servlets.item(i);
+            classOfServlet.put(text(servlet, "servlet-name"), text(servlet, "servlet-class"));
+        }
+        Map<String, String> servletOfPattern = new TreeMap<>();
+        NodeList mappings = webCustom.getElementsByTagName("servlet-mapping");
+        for (int i = 0; i < mappings.getLength(); i++) {
+            Element mapping = (Element) mappings.item(i);
+            servletOfPattern.put(text(mapping, "url-pattern"), text(mapping, "servlet-name"));
+        }
+        NodeList items = descriptor.getElementsByTagName("item");
+        assertTrue(items.getLength() > 0, "the console has at least one page");
+        for (int i = 0; i < items.getLength(); i++) {
+            Element item = (Element) items.item(i);
+            String servletName = servletOfPattern.get("/" + item.getAttribute("url"));
+            assertTrue(servletName != null, "web-custom.xml maps /" + item.getAttribute("url"));
+            Class<?> servletClass = Class.forName(classOfServlet.get(servletName));
+            assertTrue(HttpServlet.class.isAssignableFrom(servletClass));
+            assertTrue(Modifier.isPublic(servletClass.getConstructor().getModifiers()), "Openfire needs a public no-argument constructor");
+        }
+        assertEquals("true", descriptorValue("csrfProtectionEnabled"), "Openfire checks its CSRF token on the console pages");
+        // The page's pageID meta element (checked in AppsAdminServletTest) names the item by its url.
+        assertEquals("imcloud-apps", ((Element) items.item(0)).getAttribute("id"));
+        assertEquals("imcloud-apps", ((Element) items.item(0)).getAttribute("url"));
+    }
+
     @Test
     void languagesHaveTheSameKeys() throws IOException {
         assertEquals(new TreeMap<>(i18n("imcloud_i18n")).keySet(), new TreeMap<>(i18n("imcloud_i18n_zh_CN")).keySet());
@@ -100,6 +139,14 @@ class PluginPackagingTest {
             found.put(m.group(1), m.group(2));
         }
         return found;
+    }
+
+    private static Document xml(Path file) throws Exception {
+        return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
+    }
+
+    private static String text(Element parent, String child) {
+        return parent.getElementsByTagName(child).item(0).getTextContent().trim();
     }
 
     private static String descriptorValue(String element) throws Exception {

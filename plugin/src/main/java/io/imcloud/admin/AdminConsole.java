@@ -1,0 +1,65 @@
+package io.imcloud.admin;
+
+import io.imcloud.tenancy.AppStore;
+import io.imcloud.users.UserService;
+
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * Hands the running plugin's components to the admin console servlets. Openfire creates the
+ * servlets of {@code web-custom.xml} itself, through their no-argument constructors, so they cannot
+ * be given their dependencies: the plugin {@linkplain #install installs} them here on start and
+ * closes the returned {@link Installation} on stop; until then and afterwards the pages answer 503.
+ * Servlets and plugin share one class loader (the plugin's), hence one registry per loaded plugin.
+ */
+public final class AdminConsole {
+
+    private static final AtomicReference<Services> CURRENT = new AtomicReference<>();
+
+    private AdminConsole() {
+    }
+
+    /**
+     * Makes {@code apps} and {@code users} available to the console pages.
+     *
+     * @param locale the language of the pages (Openfire's console language), asked on every request
+     * @return the handle whose {@link Installation#close()} takes them away again
+     * @throws IllegalStateException when another installation is still active
+     */
+    public static Installation install(AppStore apps, UserService users, Supplier<Locale> locale) {
+        Services services = new Services(Objects.requireNonNull(apps), Objects.requireNonNull(users),
+                Objects.requireNonNull(locale));
+        if (!CURRENT.compareAndSet(null, services)) {
+            throw new IllegalStateException("The imcloud admin console is already installed");
+        }
+        return new Installation(services);
+    }
+
+    /** What the console pages work with now; null when the plugin is not started. */
+    static Services current() {
+        return CURRENT.get();
+    }
+
+    /** The components the pages use. */
+    record Services(AppStore apps, UserService users, Supplier<Locale> locale) {
+    }
+
+    /** One installation: closing it (once or more) takes its components away from the pages. */
+    public static final class Installation implements AutoCloseable {
+
+        private final Services services;
+
+        private Installation(Services services) {
+            this.services = services;
+        }
+
+        /** Removes the components; calling it again does nothing. */
+        @Override
+        public void close() {
+            CURRENT.compareAndSet(services, null);
+        }
+    }
+}

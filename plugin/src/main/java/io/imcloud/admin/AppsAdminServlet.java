@@ -1,0 +1,176 @@
+package io.imcloud.admin;
+
+import io.imcloud.admin.AppsPage.Outcome;
+import io.imcloud.tenancy.App;
+import io.imcloud.tenancy.AppCredentials;
+import io.imcloud.tenancy.AppKey;
+import io.imcloud.tenancy.AppOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The admin console page of the apps, {@code /plugins/imcloud/imcloud-apps} (declared in
+ * {@code web/WEB-INF/web-custom.xml}; Openfire serves it behind the console login). GET lists the
+ * apps; POST creates an app, sets its options, rotates its secret or deletes it (with its users),
+ * then renders the page with the outcome. A new client secret appears only in the answer to the
+ * POST that made it: never in a URL, a redirect or the log. Every POST must carry the session's
+ * {@link CsrfToken}. Until the plugin has {@linkplain AdminConsole#install installed} its
+ * components the page answers 503.
+ */
+public final class AppsAdminServlet extends HttpServlet {
+
+    private static final Logger Log = LoggerFactory.getLogger(AppsAdminServlet.class);
+
+    /** Most apps the page lists. */
+    static final int MAX_LISTED = 1000;
+
+    private static final String NOT_FOUND = "organization_application_not_found";
+    private static final String ILLEGAL_ARGUMENT = "illegal_argument";
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        AdminConsole.Services services = AdminConsole.current();
+        if (services == null) {
+            unavailable(response);
+            return;
+        }
+        render(request, response, services, Texts.in(services.locale().get()), Outcome.none());
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        AdminConsole.Services services = AdminConsole.current();
+        if (services == null) {
+            unavailable(response);
+            return;
+        }
+        if (request.getCharacterEncoding() == null) {
+            request.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        }
+        Texts texts = Texts.in(services.locale().get());
+        Outcome outcome;
+        if (!CsrfToken.matches(request)) {
+            outcome = Outcome.failure(HttpServletResponse.SC_FORBIDDEN, "csrf_failed", texts.get("imcloud.admin.error.csrf"));
+        } else {
+            outcome = perform(request, services, texts);
+        }
+        render(request, response, services, texts, outcome);
+    }
+
+    private static Outcome perform(HttpServletRequest request, AdminConsole.Services services, Texts texts) {
+        String action = request.getParameter("action");
+        if ("create".equals(action)) {
+            return create(request, services, texts);
+        }
+        if (!"update".equals(action) && !"rotate".equals(action) && !"delete".equals(action)) {
+            return Outcome.failure(400, ILLEGAL_ARGUMENT, texts.get("imcloud.admin.error.action"));
+        }
+        String typedKey = request.getParameter("app_key");
+        AppKey key;
+        try {
+            key = AppKey.parse(typedKey);
+        } catch (IllegalArgumentException e) {
+            return Outcome.failure(400, ILLEGAL_ARGUMENT, texts.get("imcloud.admin.error.app_key", AppsPage.echo(typedKey)));
+        }
+        return switch (action) {
+            case "update" -> update(request, services, texts, key);
+            case "rotate" -> services.apps().rotateSecret(key)
+                    .map(rotated -> {
+                        Log.info("imcloud: admin console rotated the client secret of app {}", key);
+                        return Outcome.success(texts.get("imcloud.admin.done.rotated", key), rotated);
+                    })
+                    .orElseGet(() -> notFound(texts, key));
+            default -> delete(request, services, texts, key);
+        };
+    }
+
+    private static Outcome create(HttpServletRequest request, AdminConsole.Services services, Texts texts) {
+        String org = request.getParameter("org");
+        String app = request.getParameter("app");
+        if (!AppKey.isValidPart(org) || !AppKey.isValidPart(app)) {
+            return Outcome.failure(400, ILLEGAL_ARGUMENT,
+                    texts.get("imcloud.admin.error.app_key", AppsPage.echo(org + "#" + app))).typed(org, app);
+        }
+        FormOptions options = FormOptions.read(request, texts);
+        if (options.error() != null) {
+            return options.error().typed(org, app);
+        }
+        AppKey key = AppKey.of(org, app);
+        Optional<AppCredentials> created;
+        try {
+            created = services.apps().create(key, options.options());
+        } catch (IllegalArgumentException reserved) {
+            return Outcome.failure(400, ILLEGAL_ARGUMENT, texts.get("imcloud.admin.error.reserved", org)).typed(org, app);
+        }
+        if (created.isEmpty()) {
+            return Outcome.failure(400, "duplicate_unique_property_exists", texts.get("imcloud.admin.error.duplicate", key))
+                    .typed(org, app);
+        }
+        Log.info("imcloud: admin console created app {}", key);
+        return Outcome.success(texts.get("imcloud.admin.done.created", key), created.get());
+    }
+
+    private static Outcome update(HttpServletRequest request, AdminConsole.Services services, Texts texts, AppKey key) {
+        FormOptions options = FormOptions.read(request, texts);
+        if (options.error() != null) {
+            return options.error();
+        }
+        Optional<App> updated = services.apps().update(key, options.options());
+        if (updated.isEmpty()) {
+            return notFound(texts, key);
+        }
+        Log.info("imcloud: admin console changed the options of app {}", key);
+        return Outcome.success(texts.get("imcloud.admin.done.updated", key), null);
+    }
+
+    /**
+     * Deletes the app's users, then the app, then any user registered meanwhile (as the management
+     * API does). A failure part-way leaves the app listed, so the operator can delete it again.
+     */
+    private static Outcome delete(HttpServletRequest request, AdminConsole.Services services, Texts texts, AppKey key) {
+        if (!key.toString().equals(request.getParameter("confirm"))) {
+            return Outcome.failure(400, ILLEGAL_ARGUMENT, texts.get("imcloud.admin.error.confirm", key));
+        }
+        if (services.apps().find(key).isEmpty()) {
+            return notFound(texts, key);
+        }
+        int users = services.users().deleteAll(key);
+        if (!services.apps().delete(key)) {
+            return notFound(texts, key);
+        }
+        users += services.users().deleteAll(key);
+        Log.info("imcloud: admin console deleted app {} and its {} users", key, users);
+        return Outcome.success(texts.get("imcloud.admin.done.deleted", key, users), null);
+    }
+
+    private static Outcome notFound(Texts texts, AppKey key) {
+        return Outcome.failure(404, NOT_FOUND, texts.get("imcloud.admin.error.not_found", key));
+    }
+
+    private static void render(HttpServletRequest request, HttpServletResponse response,
+                               AdminConsole.Services services, Texts texts, Outcome outcome) throws IOException {
+        List<App> apps = services.apps().list(MAX_LISTED + 1);
+        boolean truncated = apps.size() > MAX_LISTED;
+        String page = new AppsPage(texts, CsrfToken.of(request), CsrfToken.openfireToken(request))
+                .render(truncated ? apps.subList(0, MAX_LISTED) : apps, truncated, outcome);
+        response.setStatus(outcome.status());
+        // The page may hold a new client secret: no cache may keep it.
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentType("text/html; charset=UTF-8");
+        response.getWriter().write(page);
+    }
+
+    private static void unavailable(HttpServletResponse response) throws IOException {
+        response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+        response.setContentType("text/plain; charset=UTF-8");
+        response.getWriter().write("imcloud is not running");
+    }
+}

@@ -1,0 +1,218 @@
+package io.imcloud.admin;
+
+import io.imcloud.tenancy.App;
+import io.imcloud.tenancy.AppCredentials;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/**
+ * Renders the apps page: the outcome of the last action (an error, or a success with the new
+ * client secret, shown this once), the apps with their option, rotate and delete forms, and the
+ * create form. Everything that comes from data or from the request is HTML-escaped. The page is a
+ * complete HTML document; the admin console's decorator wraps it and selects the sidebar item
+ * named by the {@code pageID} meta element.
+ */
+final class AppsPage {
+
+    /** The sidebar item of plugin.xml this page belongs to. */
+    static final String PAGE_ID = "imcloud-apps";
+
+    /** Longest piece of user input echoed back into the page. */
+    private static final int MAX_ECHO = 64;
+
+    private final Texts texts;
+    private final String token;
+    private final String openfireToken;
+    private final StringBuilder html = new StringBuilder(8192);
+
+    /**
+     * @param token         our CSRF token, put into every form
+     * @param openfireToken Openfire's CSRF token of this request, or null when Openfire set none
+     */
+    AppsPage(Texts texts, String token, String openfireToken) {
+        this.texts = texts;
+        this.token = token;
+        this.openfireToken = openfireToken;
+    }
+
+    /** The outcome of a POST: a success message with optional new credentials, or an Easemob-style error. */
+    record Outcome(int status, String message, String error, AppCredentials credentials, String org, String app) {
+
+        static Outcome none() {
+            return new Outcome(200, null, null, null, null, null);
+        }
+
+        static Outcome success(String message, AppCredentials credentials) {
+            return new Outcome(200, message, null, credentials, null, null);
+        }
+
+        /** A failure: {@code error} is the Easemob error code, {@code message} the description. */
+        static Outcome failure(int status, String error, String message) {
+            return new Outcome(status, message, error, null, null, null);
+        }
+
+        /** The same outcome, with the create form filled with what the operator typed. */
+        Outcome typed(String typedOrg, String typedApp) {
+            return new Outcome(status, message, error, credentials, typedOrg, typedApp);
+        }
+    }
+
+    /** The whole page for {@code apps}; {@code truncated} when more apps exist than are listed. */
+    String render(List<App> apps, boolean truncated, Outcome outcome) {
+        html.append("<!DOCTYPE html>\n<html><head><title>").append(escape(texts.get("imcloud.apps"))).append("</title>\n")
+                .append("<meta name=\"pageID\" content=\"").append(PAGE_ID).append("\"/>\n")
+                .append("<meta name=\"decorator\" content=\"main\"/>\n</head><body>\n")
+                .append("<p>").append(escape(texts.get("imcloud.apps.description"))).append("</p>\n");
+        outcome(outcome);
+        appList(apps, truncated);
+        createForm(outcome);
+        html.append("</body></html>\n");
+        return html.toString();
+    }
+
+    private void outcome(Outcome outcome) {
+        if (outcome.error() != null) {
+            html.append("<div class=\"error\" id=\"imcloud-error\"><code>").append(escape(outcome.error()))
+                    .append("</code>: ").append(escape(outcome.message())).append("</div>\n");
+        } else if (outcome.message() != null) {
+            html.append("<div class=\"success\" id=\"imcloud-success\">").append(escape(outcome.message())).append("</div>\n");
+        }
+        AppCredentials credentials = outcome.credentials();
+        if (credentials != null) {
+            html.append("<div class=\"warning\" id=\"imcloud-credentials\"><p>")
+                    .append(escape(texts.get("imcloud.admin.secret.once"))).append("</p><table>\n");
+            row(texts.get("imcloud.admin.app_key"), credentials.app().key().toString());
+            row(texts.get("imcloud.admin.client_id"), credentials.app().clientId());
+            row(texts.get("imcloud.admin.client_secret"), credentials.clientSecret());
+            html.append("</table></div>\n");
+        }
+    }
+
+    private void row(String label, String value) {
+        html.append("<tr><th>").append(escape(label)).append("</th><td><code>").append(escape(value)).append("</code></td></tr>\n");
+    }
+
+    private void appList(List<App> apps, boolean truncated) {
+        html.append("<h3>").append(escape(texts.get("imcloud.admin.list.title"))).append("</h3>\n");
+        if (apps.isEmpty()) {
+            html.append("<p id=\"imcloud-no-apps\">").append(escape(texts.get("imcloud.admin.list.empty"))).append("</p>\n");
+            return;
+        }
+        html.append("<div class=\"jive-table\"><table id=\"imcloud-apps\"><thead><tr>");
+        for (String key : List.of("app_key", "client_id", "open_registration", "max_users", "retention_days", "created_on",
+                "options", "secret", "delete")) {
+            html.append("<th>").append(escape(texts.get("imcloud.admin." + key))).append("</th>");
+        }
+        html.append("</tr></thead><tbody>\n");
+        for (App app : apps) {
+            String key = app.key().toString();
+            html.append("<tr><td><code>").append(escape(key)).append("</code></td><td><code>")
+                    .append(escape(app.clientId())).append("</code></td><td>")
+                    .append(escape(texts.get(app.openRegistration() ? "imcloud.admin.yes" : "imcloud.admin.no")))
+                    .append("</td><td>").append(app.maxUsers()).append("</td><td>").append(app.retentionDays())
+                    .append("</td><td>").append(Instant.ofEpochMilli(app.created()).truncatedTo(ChronoUnit.SECONDS))
+                    .append("</td>\n<td>");
+            form("update", key);
+            checkbox("open_registration", app.openRegistration());
+            number("max_users", app.maxUsers());
+            number("retention_days", app.retentionDays());
+            submit("imcloud.admin.options.save");
+            html.append("</td>\n<td>");
+            form("rotate", key);
+            submit("imcloud.admin.rotate");
+            html.append("</td>\n<td>");
+            form("delete", key);
+            html.append("<label>").append(escape(texts.get("imcloud.admin.delete.confirm")))
+                    .append(" <input type=\"text\" name=\"confirm\" size=\"16\" autocomplete=\"off\"/></label> ");
+            submit("imcloud.admin.delete.button");
+            html.append("</td></tr>\n");
+        }
+        html.append("</tbody></table></div>\n");
+        if (truncated) {
+            html.append("<p>").append(escape(texts.get("imcloud.admin.list.truncated", apps.size()))).append("</p>\n");
+        }
+    }
+
+    private void createForm(Outcome outcome) {
+        html.append("<h3>").append(escape(texts.get("imcloud.admin.create.title"))).append("</h3>\n");
+        form("create", null);
+        html.append("<table>\n<tr><td><label for=\"imcloud-org\">").append(escape(texts.get("imcloud.admin.org")))
+                .append("</label></td><td><input id=\"imcloud-org\" type=\"text\" name=\"org\" maxlength=\"32\" value=\"")
+                .append(escape(echo(outcome.org()))).append("\"/></td></tr>\n")
+                .append("<tr><td><label for=\"imcloud-app\">").append(escape(texts.get("imcloud.admin.app")))
+                .append("</label></td><td><input id=\"imcloud-app\" type=\"text\" name=\"app\" maxlength=\"32\" value=\"")
+                .append(escape(echo(outcome.app()))).append("\"/></td></tr>\n<tr><td colspan=\"2\">");
+        checkbox("open_registration", false);
+        number("max_users", null);
+        number("retention_days", null);
+        html.append("</td></tr>\n</table>\n<p>").append(escape(texts.get("imcloud.admin.create.hint"))).append("</p>\n");
+        submit("imcloud.admin.create.button");
+    }
+
+    /** Opens a POST form for {@code action} with the hidden fields every action needs; {@link #submit} closes it. */
+    private void form(String action, String appKey) {
+        html.append("<form method=\"post\" action=\"").append(PAGE_ID).append("\">")
+                .append(hidden("action", action)).append(hidden(CsrfToken.FIELD, token));
+        if (openfireToken != null) {
+            html.append(hidden(CsrfToken.OPENFIRE_FIELD, openfireToken));
+        }
+        if (appKey != null) {
+            html.append(hidden("app_key", appKey));
+        }
+    }
+
+    private void submit(String labelKey) {
+        html.append("<input type=\"submit\" value=\"").append(escape(texts.get(labelKey))).append("\"/></form>");
+    }
+
+    private void checkbox(String name, boolean checked) {
+        html.append("<label><input type=\"checkbox\" name=\"").append(name).append("\" value=\"true\"")
+                .append(checked ? " checked" : "").append("/> ").append(escape(texts.get("imcloud.admin." + name)))
+                .append("</label> ");
+    }
+
+    private void number(String name, Integer value) {
+        html.append("<label>").append(escape(texts.get("imcloud.admin." + name)))
+                .append(" <input type=\"text\" name=\"").append(name).append("\" size=\"9\" maxlength=\"9\" value=\"")
+                .append(value == null ? "" : value).append("\"/></label> ");
+    }
+
+    private static String hidden(String name, String value) {
+        return "<input type=\"hidden\" name=\"" + name + "\" value=\"" + escape(value) + "\"/>";
+    }
+
+    /** Typed input as it is echoed: at most {@value #MAX_ECHO} characters. */
+    static String echo(String typed) {
+        if (typed == null) {
+            return "";
+        }
+        if (typed.length() <= MAX_ECHO) {
+            return typed;
+        }
+        // Never cut a surrogate pair in half.
+        int end = Character.isHighSurrogate(typed.charAt(MAX_ECHO - 1)) ? MAX_ECHO - 1 : MAX_ECHO;
+        return typed.substring(0, end);
+    }
+
+    /** {@code text} safe inside element content and quoted attribute values. */
+    static String escape(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

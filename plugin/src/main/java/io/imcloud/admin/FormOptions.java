@@ -1,0 +1,47 @@
+package io.imcloud.admin;
+
+import io.imcloud.admin.AppsPage.Outcome;
+import io.imcloud.tenancy.AppOptions;
+
+import javax.servlet.http.HttpServletRequest;
+
+/**
+ * The app options of a create or options form: the open-registration checkbox (absent means off)
+ * and the user limit and retention in days (empty means the default on create, unchanged on
+ * update). Either the options or the error to show.
+ */
+record FormOptions(AppOptions options, Outcome error) {
+
+    /** Reads the form's option fields, checked against {@link AppOptions}' limits. */
+    static FormOptions read(HttpServletRequest request, Texts texts) {
+        boolean open = "true".equals(request.getParameter("open_registration"));
+        String maxUsers = request.getParameter("max_users");
+        String retentionDays = request.getParameter("retention_days");
+        if (!isBlankOrWithin(maxUsers, AppOptions.MAX_USERS_LIMIT)) {
+            return failure(texts, "max_users", AppOptions.MAX_USERS_LIMIT);
+        }
+        if (!isBlankOrWithin(retentionDays, AppOptions.MAX_RETENTION_DAYS)) {
+            return failure(texts, "retention_days", AppOptions.MAX_RETENTION_DAYS);
+        }
+        return new FormOptions(new AppOptions(open, integerOrNull(maxUsers), integerOrNull(retentionDays)), null);
+    }
+
+    private static FormOptions failure(Texts texts, String field, int limit) {
+        String label = texts.get("imcloud.admin." + field);
+        return new FormOptions(null, Outcome.failure(400, "illegal_argument",
+                texts.get("imcloud.admin.error.range", label, limit)));
+    }
+
+    /** True for nothing typed, or a whole number from 0 to {@code limit} of at most nine digits. */
+    private static boolean isBlankOrWithin(String typed, int limit) {
+        if (typed == null || typed.isBlank()) {
+            return true;
+        }
+        String digits = typed.strip();
+        return digits.matches("[0-9]{1,9}") && Integer.parseInt(digits) <= limit;
+    }
+
+    private static Integer integerOrNull(String typed) {
+        return typed == null || typed.isBlank() ? null : Integer.valueOf(typed.strip());
+    }
+}

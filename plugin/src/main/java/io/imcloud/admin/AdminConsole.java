@@ -1,7 +1,7 @@
 package io.imcloud.admin;
 
 import io.imcloud.tenancy.AppStore;
-import io.imcloud.users.UserService;
+import io.imcloud.tenancy.AppRemoval;
 
 import java.util.Locale;
 import java.util.Objects;
@@ -23,14 +23,14 @@ public final class AdminConsole {
     }
 
     /**
-     * Makes {@code apps} and {@code users} available to the console pages.
+     * Makes {@code apps} and {@code removal} (deletes an app with its data) available to the console pages.
      *
      * @param locale the language of the pages (Openfire's console language), asked on every request
      * @return the handle whose {@link Installation#close()} takes them away again
      * @throws IllegalStateException when another installation is still active
      */
-    public static Installation install(AppStore apps, UserService users, Supplier<Locale> locale) {
-        Services services = new Services(Objects.requireNonNull(apps), Objects.requireNonNull(users),
+    public static Installation install(AppStore apps, AppRemoval removal, Supplier<Locale> locale) {
+        Services services = new Services(Objects.requireNonNull(apps), Objects.requireNonNull(removal),
                 Objects.requireNonNull(locale));
         if (!CURRENT.compareAndSet(null, services)) {
             throw new IllegalStateException("The imcloud admin console is already installed");
@@ -44,7 +44,7 @@ public final class AdminConsole {
     }
 
     /** The components the pages use. */
-    record Services(AppStore apps, UserService users, Supplier<Locale> locale) {
+    record Services(AppStore apps, AppRemoval removal, Supplier<Locale> locale) {
     }
 
     /** One installation: closing it (once or more) takes its components away from the pages. */

@@ -14,6 +14,7 @@ import javax.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -132,21 +133,18 @@ public final class AppsAdminServlet extends HttpServlet {
     }
 
     /**
-     * Deletes the app's users, then the app, then any user registered meanwhile (as the management
-     * API does). A failure part-way leaves the app listed, so the operator can delete it again.
+     * Deletes the app with its users and archive ({@link io.imcloud.tenancy.AppRemoval}, as the
+     * management API does). A failure part-way leaves the app listed, so the operator can delete it again.
      */
     private static Outcome delete(HttpServletRequest request, AdminConsole.Services services, Texts texts, AppKey key) {
         if (!key.toString().equals(request.getParameter("confirm"))) {
             return Outcome.failure(400, ILLEGAL_ARGUMENT, texts.get("imcloud.admin.error.confirm", key));
         }
-        if (services.apps().find(key).isEmpty()) {
+        Optional<Map<String, Long>> removed = services.removal().delete(key);
+        if (removed.isEmpty()) {
             return notFound(texts, key);
         }
-        int users = services.users().deleteAll(key);
-        if (!services.apps().delete(key)) {
-            return notFound(texts, key);
-        }
-        users += services.users().deleteAll(key);
+        long users = removed.get().getOrDefault("users", 0L);
         Log.info("imcloud: admin console deleted app {} and its {} users", key, users);
         return Outcome.success(texts.get("imcloud.admin.done.deleted", key, users), null);
     }

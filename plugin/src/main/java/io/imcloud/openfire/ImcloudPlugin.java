@@ -1,6 +1,7 @@
 package io.imcloud.openfire;
 
 import io.imcloud.admin.AdminConsole;
+import io.imcloud.archive.ArchivePurge;
 import io.imcloud.archive.MessageDelivery;
 import io.imcloud.archive.MessageIds;
 import io.imcloud.archive.RetentionSweeper;
@@ -12,6 +13,7 @@ import io.imcloud.rest.ImcloudServlet;
 import io.imcloud.rest.RestContext;
 import io.imcloud.rest.RouteGroup;
 import io.imcloud.sql.ConnectionProvider;
+import io.imcloud.tenancy.AppRemoval;
 import io.imcloud.tenancy.AppStore;
 import io.imcloud.unread.ConversationList;
 import io.imcloud.unread.UnreadCounters;
@@ -106,27 +108,35 @@ public final class ImcloudPlugin implements Plugin {
             }, MamDiscoFeatures::unregister);
         }
 
-        // One AppStore and UserService for the REST API and the console page, so both see each other's changes at once.
-        Clock clock = Clock.systemUTC();
-        AppStore apps = new AppStore(database, clock);
-        UserService users = new UserService(database, new OpenfireUserDirectory(), clock);
+        // One set of account services for the REST API and the console page, so each sees the other's changes at once.
+        Accounts accounts = Accounts.on(database);
         RestEndpoint rest = steps.start("REST API", () -> new RestEndpoint(httpBind.get(),
-                restServlet(database, settings, archive, new XmppMessageDelivery(domain, server.getMessageRouter()::route),
-                        apps, users, clock),
+                restServlet(database, settings, accounts, archive, new XmppMessageDelivery(domain, server.getMessageRouter()::route)),
                 settings.get(ImcloudSettings.HTTP_CONTEXT)), RestEndpoint::close);
         settings.onChange(ImcloudSettings.HTTP_CONTEXT, rest::moveTo);
-        steps.start("admin console", () -> AdminConsole.install(apps, users, JiveGlobals::getLocale),
+        steps.start("admin console", () -> AdminConsole.install(accounts.apps(), accounts.removal(), JiveGlobals::getLocale),
                 AdminConsole.Installation::close);
         Log.info("imcloud: started on {} for {} (node {})",
                 database.databaseType().scriptName(), domain, settings.get(ImcloudSettings.NODE_ID));
     }
 
-    private static ImcloudServlet restServlet(ConnectionProvider database, ImcloudSettings settings, SqlArchive archive,
-                                              MessageDelivery delivery, AppStore apps, UserService users, Clock clock) {
-        TokenService tokens = new TokenService(new SigningKeyStore(database, clock), clock);
-        RestContext context = new RestContext(apps, tokens, users, () -> RestEndpoint.restSettings(settings), clock);
+    /** Apps, users and app removal over Openfire's database and user store. */
+    private record Accounts(Clock clock, AppStore apps, UserService users, AppRemoval removal) {
+        static Accounts on(ConnectionProvider database) {
+            Clock clock = Clock.systemUTC();
+            AppStore apps = new AppStore(database, clock);
+            UserService users = new UserService(database, new OpenfireUserDirectory(), clock);
+            return new Accounts(clock, apps, users, new AppRemoval(apps, List.of(users, new ArchivePurge(database))));
+        }
+    }
+
+    private static ImcloudServlet restServlet(ConnectionProvider database, ImcloudSettings settings, Accounts accounts,
+                                              SqlArchive archive, MessageDelivery delivery) {
+        TokenService tokens = new TokenService(new SigningKeyStore(database, accounts.clock()), accounts.clock());
+        RestContext context = new RestContext(accounts.apps(), tokens, accounts.users(),
+                () -> RestEndpoint.restSettings(settings), accounts.clock());
         OpenfireAdminCredentials admins = new OpenfireAdminCredentials();
-        List<RouteGroup> groups = new ArrayList<>(CoreRoutes.all(admins::isAdmin));
+        List<RouteGroup> groups = new ArrayList<>(CoreRoutes.all(admins::isAdmin, accounts.removal()));
         groups.addAll(ArchiveRoutes.all(archive, new ConversationList(database), new UnreadCounters(database), delivery));
         return new ImcloudServlet(context, groups);
     }

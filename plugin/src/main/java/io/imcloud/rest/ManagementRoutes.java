@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imcloud.tenancy.App;
 import io.imcloud.tenancy.AppCredentials;
 import io.imcloud.tenancy.AppKey;
+import io.imcloud.tenancy.AppRemoval;
 import io.imcloud.tenancy.AppOptions;
 
 import java.io.IOException;
+import java.util.Map;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -26,9 +28,11 @@ final class ManagementRoutes implements RouteGroup {
     static final int MAX_LIST = 1000;
 
     private final AdminAuthenticator admins;
+    private final AppRemoval removal;
 
-    ManagementRoutes(AdminAuthenticator admins) {
+    ManagementRoutes(AdminAuthenticator admins, AppRemoval removal) {
         this.admins = admins;
+        this.removal = removal;
     }
 
     @Override
@@ -93,21 +97,16 @@ final class ManagementRoutes implements RouteGroup {
     }
 
     /**
-     * Deletes the app's users (directory accounts and rows), then the app, then any user registered
-     * meanwhile. A failure part-way leaves the app in place, so the operator can repeat the request.
+     * Deletes the app with its users (directory accounts and rows) and its archive ({@link AppRemoval}).
+     * A failure part-way leaves the app in place, so the operator can repeat the request.
      */
     private void delete(RestExchange ex) throws IOException {
         requireAdmin(ex);
         AppKey key = ex.appKey();
-        ex.context().apps().find(key).orElseThrow(() -> notFound(key));
-        int users = ex.context().users().deleteAll(key);
-        if (!ex.context().apps().delete(key)) {
-            throw notFound(key);
-        }
-        users += ex.context().users().deleteAll(key);
+        Map<String, Long> removed = removal.delete(key).orElseThrow(() -> notFound(key));
         ObjectNode data = ex.context().json().createObjectNode();
         data.put("app_key", key.toString());
-        data.put("users_deleted", users);
+        removed.forEach((kind, count) -> data.put(kind + "_deleted", count));
         replyData(ex, "delete", data);
     }
 

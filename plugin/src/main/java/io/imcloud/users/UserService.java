@@ -1,6 +1,7 @@
 package io.imcloud.users;
 
 import io.imcloud.sql.ConnectionProvider;
+import io.imcloud.tenancy.AppData;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppUser;
 import org.slf4j.Logger;
@@ -19,7 +20,7 @@ import java.util.UUID;
  * account live in the {@link UserDirectory} (node {@link AppUser#node()}); our {@code ofImUser}
  * row adds uuid, nickname and timestamps, and its primary key decides who gets a username.
  */
-public final class UserService {
+public final class UserService implements AppData {
 
     /** Most characters of a password. */
     public static final int MAX_PASSWORD_LENGTH = 128;
@@ -178,9 +179,15 @@ public final class UserService {
         return account;
     }
 
+    @Override
+    public String kind() {
+        return "users";
+    }
+
     /** Deletes every user of the app (when the app itself is deleted); returns how many. */
-    public int deleteAll(AppKey appKey) {
-        int deleted = 0;
+    @Override
+    public long deleteAll(AppKey appKey) {
+        long deleted = 0;
         List<UserAccount> batch;
         while (!(batch = store.after(appKey, null, 100)).isEmpty()) {
             for (UserAccount a : batch) {

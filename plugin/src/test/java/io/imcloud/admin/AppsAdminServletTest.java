@@ -2,10 +2,12 @@ package io.imcloud.admin;
 
 import io.imcloud.admin.AdminPageHarness.Browser;
 import io.imcloud.admin.AdminPageHarness.Page;
+import io.imcloud.archive.ArchivePurge;
 import io.imcloud.sql.DatabaseType;
 import io.imcloud.tenancy.App;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppOptions;
+import io.imcloud.tenancy.AppRemoval;
 import io.imcloud.tenancy.AppStore;
 import io.imcloud.testsupport.AllDatabases;
 import io.imcloud.testsupport.ScramUserDirectory;
@@ -50,7 +52,7 @@ class AppsAdminServletTest {
             apps = new AppStore(db, Clock.systemUTC());
             directory = new ScramUserDirectory(db);
             users = new UserService(db, directory, Clock.systemUTC());
-            installation = AdminConsole.install(apps, users, () -> locale);
+            installation = AdminConsole.install(apps, new AppRemoval(apps, List.of(users, new ArchivePurge(db))), () -> locale);
             http = AdminPageHarness.start(filter);
         }
 
@@ -87,10 +89,9 @@ class AppsAdminServletTest {
             assertEquals(503, browser.post(fields("action", "create", "org", "acme", "app", "chat")).status());
 
             AppStore apps = new AppStore(db, Clock.systemUTC());
-            try (AdminConsole.Installation installed = AdminConsole.install(apps,
-                    new UserService(db, new ScramUserDirectory(db), Clock.systemUTC()), () -> Locale.ENGLISH)) {
-                assertThrows(IllegalStateException.class, () -> AdminConsole.install(apps,
-                        new UserService(db, new ScramUserDirectory(db), Clock.systemUTC()), () -> Locale.ENGLISH));
+            AppRemoval removal = new AppRemoval(apps, List.of());
+            try (AdminConsole.Installation installed = AdminConsole.install(apps, removal, () -> Locale.ENGLISH)) {
+                assertThrows(IllegalStateException.class, () -> AdminConsole.install(apps, removal, () -> Locale.ENGLISH));
                 Page page = browser.get();
                 assertEquals(200, page.status(), page.body());
                 assertTrue(page.body().contains("<meta name=\"pageID\" content=\"imcloud-apps\"/>"));

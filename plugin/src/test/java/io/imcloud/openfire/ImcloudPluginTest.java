@@ -2,10 +2,9 @@ package io.imcloud.openfire;
 
 import io.imcloud.admin.AdminConsole;
 import io.imcloud.sql.DatabaseType;
+import io.imcloud.tenancy.AppRemoval;
 import io.imcloud.tenancy.AppStore;
-import io.imcloud.testsupport.ScramUserDirectory;
 import io.imcloud.testsupport.TestDatabase;
-import io.imcloud.users.UserService;
 import io.imcloud.xmpp.ImcloudPacketInterceptor;
 import io.imcloud.xmpp.MamIqHandler;
 import org.eclipse.jetty.server.Handler;
@@ -34,6 +33,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -141,8 +141,8 @@ class ImcloudPluginTest {
     }
 
     private AdminConsole.Installation installAdminConsole() {
-        return AdminConsole.install(new AppStore(db, Clock.systemUTC()),
-                new UserService(db, new ScramUserDirectory(db), Clock.systemUTC()), () -> Locale.ENGLISH);
+        AppStore apps = new AppStore(db, Clock.systemUTC());
+        return AdminConsole.install(apps, new AppRemoval(apps, List.of()), () -> Locale.ENGLISH);
     }
 
     @Test

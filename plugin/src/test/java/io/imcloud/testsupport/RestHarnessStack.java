@@ -8,6 +8,8 @@ import io.imcloud.rest.RouteGroup;
 import io.imcloud.tenancy.AppCredentials;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppOptions;
+import io.imcloud.archive.ArchivePurge;
+import io.imcloud.tenancy.AppRemoval;
 import io.imcloud.tenancy.AppStore;
 import io.imcloud.tenancy.SigningKeyStore;
 import io.imcloud.tenancy.TokenService;
@@ -42,6 +44,7 @@ public final class RestHarnessStack implements AutoCloseable {
     public final AppStore apps;
     public final TokenService tokens;
     public final UserService users;
+    public final AppRemoval removal;
     public final RestContext context;
     public final RestHarness http;
 
@@ -52,7 +55,8 @@ public final class RestHarnessStack implements AutoCloseable {
         this.tokens = new TokenService(new SigningKeyStore(db, clock), clock);
         this.users = new UserService(db, directory, clock);
         this.context = new RestContext(apps, tokens, users, settings::get, clock);
-        List<RouteGroup> groups = new ArrayList<>(CoreRoutes.all((u, p) -> ADMIN.equals(u) && ADMIN_PASSWORD.equals(p)));
+        this.removal = new AppRemoval(apps, List.of(users, new ArchivePurge(db)));
+        List<RouteGroup> groups = new ArrayList<>(CoreRoutes.all((u, p) -> ADMIN.equals(u) && ADMIN_PASSWORD.equals(p), removal));
         groups.addAll(extraGroups);
         this.http = RestHarness.start(new ImcloudServlet(context, groups), bindHost);
     }

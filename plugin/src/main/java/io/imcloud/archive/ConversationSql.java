@@ -80,23 +80,33 @@ final class ConversationSql {
     private static final String WHERE_KEY = " WHERE appKey = ? AND userA = ? AND userB = ?";
     private static final int PARAMETERS_PER_ROW = 7;
     /**
-     * Rows per upsert statement: one multi-row statement costs the database far less than a batch of
-     * one-row statements (2.5x on MariaDB, 1.25x on PostgreSQL), and 250 x 7 parameters stay below
-     * SQL Server's limit of 2,100.
+     * Rows per multi-row upsert statement (MySQL, MariaDB, Oracle, SQL Server): one multi-row statement
+     * costs the database far less than a batch of one-row statements (2.5x on MariaDB), and 250 x 7
+     * parameters stay below SQL Server's limit of 2,100.
      */
     private static final int ROWS_PER_STATEMENT = 250;
     private static final String UPDATE_ADD = "UPDATE ofImConversation SET unreadA = unreadA + ?, unreadB = unreadB + ?,"
             + " lastTs = CASE WHEN ? > lastMsgId THEN ? ELSE lastTs END,"
             + " lastMsgId = CASE WHEN ? > lastMsgId THEN ? ELSE lastMsgId END" + WHERE_KEY;
-    private static final String INSERT = "INSERT INTO ofImConversation (appKey, userA, userB, unreadA, unreadB, lastMsgId,"
-            + " lastTs, readUpToA, readUpToB) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0)";
+
+    private static final String INSERT_COLUMNS = "(appKey, userA, userB, unreadA, unreadB, lastMsgId, lastTs, readUpToA, readUpToB)";
+    private static final String POSTGRESQL_UPSERT = "INSERT INTO ofImConversation " + INSERT_COLUMNS
+            + " SELECT v.appKey, v.userA, v.userB, v.unreadA, v.unreadB, v.lastMsgId, v.lastTs, 0, 0"
+            + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::int[], ?::int[], ?::bigint[], ?::bigint[])"
+            + " AS v(appKey, userA, userB, unreadA, unreadB, lastMsgId, lastTs)"
+            + " ON CONFLICT (appKey, userA, userB) DO UPDATE SET"
+            + " unreadA = ofImConversation.unreadA + EXCLUDED.unreadA,"
+            + " unreadB = ofImConversation.unreadB + EXCLUDED.unreadB,"
+            + " lastTs = CASE WHEN EXCLUDED.lastMsgId > ofImConversation.lastMsgId THEN EXCLUDED.lastTs ELSE ofImConversation.lastTs END,"
+            + " lastMsgId = GREATEST(ofImConversation.lastMsgId, EXCLUDED.lastMsgId)";
 
     private final DatabaseType type;
     private final String fullUpsert;
 
     ConversationSql(DatabaseType type) {
         this.type = type;
-        this.fullUpsert = type == DatabaseType.HSQLDB ? null : upsertFor(type, ROWS_PER_STATEMENT);
+        boolean multiRow = type != DatabaseType.HSQLDB && type != DatabaseType.POSTGRESQL;
+        this.fullUpsert = multiRow ? upsertFor(type, ROWS_PER_STATEMENT) : null;
     }
 
     /**
@@ -112,6 +122,10 @@ final class ConversationSql {
         try {
             if (type == DatabaseType.HSQLDB) {
                 updateThenInsert(con, rows);
+                return;
+            }
+            if (type == DatabaseType.POSTGRESQL) {
+                upsertArrays(con, rows);
                 return;
             }
             int full = rows.size() / ROWS_PER_STATEMENT * ROWS_PER_STATEMENT;
@@ -154,7 +168,45 @@ final class ConversationSql {
             }
         }
         if (!missing.isEmpty()) {
-            execute(con, INSERT, missing, 1);
+            execute(con, "INSERT INTO ofImConversation " + INSERT_COLUMNS + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0)", missing, 1);
+        }
+    }
+
+    /**
+     * PostgreSQL: one statement of constant text whatever the row count, the rows passed as seven arrays
+     * and unnested (in key order). Parsing and planning a multi-row VALUES upsert took as long as
+     * executing it (measured: 250 rows, 2.5 ms to execute, 2.5 ms more to parse and plan); this text is
+     * prepared once per connection and planned generically.
+     */
+    private static void upsertArrays(Connection con, List<Map.Entry<Key, Delta>> rows) throws SQLException {
+        int n = rows.size();
+        String[] apps = new String[n];
+        String[] usersA = new String[n];
+        String[] usersB = new String[n];
+        Integer[] unreadA = new Integer[n];
+        Integer[] unreadB = new Integer[n];
+        Long[] lastIds = new Long[n];
+        Long[] lastTimes = new Long[n];
+        for (int i = 0; i < n; i++) {
+            Key k = rows.get(i).getKey();
+            Delta d = rows.get(i).getValue();
+            apps[i] = k.appKey();
+            usersA[i] = k.userA();
+            usersB[i] = k.userB();
+            unreadA[i] = d.unreadA;
+            unreadB[i] = d.unreadB;
+            lastIds[i] = d.lastMsgId;
+            lastTimes[i] = d.lastTs;
+        }
+        try (PreparedStatement ps = con.prepareStatement(POSTGRESQL_UPSERT)) {
+            ps.setArray(1, con.createArrayOf("varchar", apps));
+            ps.setArray(2, con.createArrayOf("varchar", usersA));
+            ps.setArray(3, con.createArrayOf("varchar", usersB));
+            ps.setArray(4, con.createArrayOf("int4", unreadA));
+            ps.setArray(5, con.createArrayOf("int4", unreadB));
+            ps.setArray(6, con.createArrayOf("int8", lastIds));
+            ps.setArray(7, con.createArrayOf("int8", lastTimes));
+            ps.executeUpdate();
         }
     }
 
@@ -246,30 +298,23 @@ final class ConversationSql {
      * last message id, its time.
      */
     private static String upsertFor(DatabaseType type, int rows) {
-        String insertColumns = "(appKey, userA, userB, unreadA, unreadB, lastMsgId, lastTs, readUpToA, readUpToB)";
         String values = repeat(rows, "(?, ?, ?, ?, ?, ?, ?, 0, 0)");
         String mergeUpdate = " WHEN MATCHED THEN UPDATE SET unreadA = c.unreadA + v.deltaA, unreadB = c.unreadB + v.deltaB,"
                 + " lastTs = CASE WHEN v.lastId > c.lastMsgId THEN v.lastTs ELSE c.lastTs END,"
                 + " lastMsgId = CASE WHEN v.lastId > c.lastMsgId THEN v.lastId ELSE c.lastMsgId END"
-                + " WHEN NOT MATCHED THEN INSERT " + insertColumns
+                + " WHEN NOT MATCHED THEN INSERT " + INSERT_COLUMNS
                 + " VALUES (v.appKey, v.userA, v.userB, v.deltaA, v.deltaB, v.lastId, v.lastTs, 0, 0)";
         String on = " ON (c.appKey = v.appKey AND c.userA = v.userA AND c.userB = v.userB)";
         return switch (type) {
-            case HSQLDB -> throw new IllegalArgumentException("HSQLDB updates, then inserts");
+            case HSQLDB, POSTGRESQL -> throw new IllegalArgumentException(type + " has its own upsert");
             case ORACLE -> "MERGE INTO ofImConversation c USING (SELECT ? AS appKey, ? AS userA, ? AS userB, ? AS deltaA,"
                     + " ? AS deltaB, ? AS lastId, ? AS lastTs FROM dual"
                     + " UNION ALL SELECT ?, ?, ?, ?, ?, ?, ? FROM dual".repeat(rows - 1) + ") v" + on + mergeUpdate;
             case SQLSERVER -> "MERGE INTO ofImConversation WITH (HOLDLOCK) AS c USING (VALUES "
                     + repeat(rows, "(?, ?, ?, ?, ?, ?, ?)") + ") AS v(appKey, userA, userB, deltaA, deltaB, lastId, lastTs)"
                     + on + mergeUpdate + ";";
-            case POSTGRESQL -> "INSERT INTO ofImConversation " + insertColumns + " VALUES " + values
-                    + " ON CONFLICT (appKey, userA, userB) DO UPDATE SET"
-                    + " unreadA = ofImConversation.unreadA + EXCLUDED.unreadA,"
-                    + " unreadB = ofImConversation.unreadB + EXCLUDED.unreadB,"
-                    + " lastTs = CASE WHEN EXCLUDED.lastMsgId > ofImConversation.lastMsgId THEN EXCLUDED.lastTs ELSE ofImConversation.lastTs END,"
-                    + " lastMsgId = GREATEST(ofImConversation.lastMsgId, EXCLUDED.lastMsgId)";
             // MySQL evaluates the assignments left to right, each seeing the previous ones: lastTs before lastMsgId.
-            case MYSQL, MARIADB -> "INSERT INTO ofImConversation " + insertColumns + " VALUES " + values
+            case MYSQL, MARIADB -> "INSERT INTO ofImConversation " + INSERT_COLUMNS + " VALUES " + values
                     + " ON DUPLICATE KEY UPDATE unreadA = unreadA + VALUES(unreadA), unreadB = unreadB + VALUES(unreadB),"
                     + " lastTs = IF(VALUES(lastMsgId) > lastMsgId, VALUES(lastTs), lastTs),"
                     + " lastMsgId = GREATEST(lastMsgId, VALUES(lastMsgId))";

@@ -25,11 +25,12 @@ import java.util.Map;
  * ({@code lastMsgId} is sorted per user at read time instead): an existing row's upsert writes no index
  * entry (PostgreSQL's HOT update, InnoDB's in-place update of the clustered record).
  *
- * <p>Measured (bench ArchiveBenchmark, 50,000 messages over about 26,000 conversations, batches of 500):
- * writer with counters / without went from 0.57 to 0.80-0.84 on PostgreSQL (half of it the one-row
- * design, half the array upsert below) and from 0.44 to 0.46-0.65 on MariaDB. What is left is the
- * database's per-row upsert work (about 10 us a row on PostgreSQL, 16-25 us on InnoDB, whether the row
- * is new or updated): only fewer rows per message would lower it further.
+ * <p>Measured (bench ArchiveBenchmark, 50,000 messages over about 26,000 conversations, batches of 500,
+ * old and new design in the same conditions): writer with counters / without rose from 0.48 to 0.68
+ * (0.80-0.84 on a busier machine) on PostgreSQL, from 0.45 to 0.54-0.65 on MariaDB, from 0.46 to 0.51 on
+ * HSQLDB. What is left is the database's per-row upsert work (about 10 us a row on PostgreSQL, 15-25 us
+ * on InnoDB), and it is the same whether the row is new or only updated: only fewer rows per message
+ * would lower it further.
  *
  * <p>Counters are exact across cluster nodes because every change that reads a counter first locks the
  * conversation row ({@link #lock}) and then recounts the unread messages above the read mark: an insert

@@ -62,15 +62,17 @@ CREATE INDEX ofImMessage_snd_idx ON ofImMessage (appKey, sender, msgId);
 CREATE INDEX ofImMessage_off_idx ON ofImMessage (appKey, receiver, state);
 CREATE INDEX ofImMessage_cid_idx ON ofImMessage (appKey, clientMsgId);
 
-# ofImConversation: per (app, owner, peer): unread counter, read mark (readUpTo: highest archive id read) and the last message, the conversation list
+# ofImConversation: one row per conversation, i.e. per (app, userA, userB) as in ofImMessage: each side's unread counter (unreadA: messages from B to A above readUpToA, the highest archive id A read) and the last message. No index on an updated column: a counter update then writes no index entry
 CREATE TABLE ofImConversation (
   appKey           VARCHAR(65) NOT NULL,
-  owner            VARCHAR(64) NOT NULL,
-  peer             VARCHAR(64) NOT NULL,
-  unreadNum        INT NOT NULL,
+  userA            VARCHAR(64) NOT NULL,
+  userB            VARCHAR(64) NOT NULL,
+  unreadA          INT NOT NULL,
+  unreadB          INT NOT NULL,
+  readUpToA        BIGINT NOT NULL,
+  readUpToB        BIGINT NOT NULL,
   lastMsgId        BIGINT NOT NULL,
   lastTs           BIGINT NOT NULL,
-  readUpTo         BIGINT NOT NULL,
-  CONSTRAINT ofImConversation_pk PRIMARY KEY (appKey, owner, peer)
+  CONSTRAINT ofImConversation_pk PRIMARY KEY (appKey, userA, userB)
 );
-CREATE INDEX ofImConversation_last_idx ON ofImConversation (appKey, owner, lastMsgId);
+CREATE INDEX ofImConversation_userB_idx ON ofImConversation (appKey, userB, userA);

@@ -62,15 +62,17 @@ CREATE INDEX ofImMessage_snd_idx ON ofImMessage (appKey, sender, msgId);
 CREATE INDEX ofImMessage_off_idx ON ofImMessage (appKey, receiver, state);
 CREATE INDEX ofImMessage_cid_idx ON ofImMessage (appKey, clientMsgId);
 
-REM ofImConversation: per (app, owner, peer): unread counter, read mark (readUpTo: highest archive id read) and the last message, the conversation list
+REM ofImConversation: one row per conversation, i.e. per (app, userA, userB) as in ofImMessage: each side's unread counter (unreadA: messages from B to A above readUpToA, the highest archive id A read) and the last message. No index on an updated column: a counter update then writes no index entry
 CREATE TABLE ofImConversation (
   appKey           VARCHAR2(65) NOT NULL,
-  owner            VARCHAR2(64) NOT NULL,
-  peer             VARCHAR2(64) NOT NULL,
-  unreadNum        NUMBER(10) NOT NULL,
+  userA            VARCHAR2(64) NOT NULL,
+  userB            VARCHAR2(64) NOT NULL,
+  unreadA          NUMBER(10) NOT NULL,
+  unreadB          NUMBER(10) NOT NULL,
+  readUpToA        NUMBER(19) NOT NULL,
+  readUpToB        NUMBER(19) NOT NULL,
   lastMsgId        NUMBER(19) NOT NULL,
   lastTs           NUMBER(19) NOT NULL,
-  readUpTo         NUMBER(19) NOT NULL,
-  CONSTRAINT ofImConversation_pk PRIMARY KEY (appKey, owner, peer)
+  CONSTRAINT ofImConversation_pk PRIMARY KEY (appKey, userA, userB)
 );
-CREATE INDEX ofImConversation_last_idx ON ofImConversation (appKey, owner, lastMsgId);
+CREATE INDEX ofImConversation_userB_idx ON ofImConversation (appKey, userB, userA);

@@ -29,8 +29,8 @@ final class ArchiveBenchSupport {
     static final AppKey APP = AppKey.of("bench", "chat");
     private static final String INSERT = "INSERT INTO ofImMessage (msgId, appKey, sender, receiver, userA, userB, sentAt,"
             + " msgType, body, ext, stanza, clientMsgId, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String INSERT_CONVERSATION = "INSERT INTO ofImConversation (appKey, owner, peer, unreadNum,"
-            + " lastMsgId, lastTs, readUpTo) VALUES (?, ?, ?, ?, ?, ?, 0)";
+    private static final String INSERT_CONVERSATION = "INSERT INTO ofImConversation (appKey, userA, userB, unreadA, unreadB,"
+            + " lastMsgId, lastTs, readUpToA, readUpToB) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0)";
 
     private ArchiveBenchSupport() {
     }
@@ -99,10 +99,16 @@ final class ArchiveBenchSupport {
 
     /** Writes the {@code ofImConversation} rows the archive writer would have kept for {@code messages}, all unread. */
     static void insertConversations(Connection con, List<ArchivedMessage> messages) throws SQLException {
-        Map<List<String>, long[]> rows = new HashMap<>(); // (owner, peer) -> unread, lastId, lastTs
+        Map<List<String>, long[]> rows = new HashMap<>(); // (userA, userB) -> unreadA, unreadB, lastId, lastTs
         for (ArchivedMessage m : messages) {
-            track(rows, m.sender(), m.receiver(), 0, m);
-            track(rows, m.receiver(), m.sender(), 1, m);
+            boolean senderIsA = m.sender().compareTo(m.receiver()) <= 0;
+            long[] row = rows.computeIfAbsent(senderIsA ? List.of(m.sender(), m.receiver()) : List.of(m.receiver(), m.sender()),
+                    k -> new long[4]);
+            if (!m.sender().equals(m.receiver())) {
+                row[senderIsA ? 1 : 0]++;
+            }
+            row[2] = m.msgId();
+            row[3] = m.sentAt();
         }
         con.setAutoCommit(false);
         try (PreparedStatement ps = con.prepareStatement(INSERT_CONVERSATION)) {
@@ -112,8 +118,9 @@ final class ArchiveBenchSupport {
                 ps.setString(2, e.getKey().get(0));
                 ps.setString(3, e.getKey().get(1));
                 ps.setInt(4, (int) e.getValue()[0]);
-                ps.setLong(5, e.getValue()[1]);
+                ps.setInt(5, (int) e.getValue()[1]);
                 ps.setLong(6, e.getValue()[2]);
+                ps.setLong(7, e.getValue()[3]);
                 ps.addBatch();
                 if (++n % 2000 == 0 || n == rows.size()) {
                     ps.executeBatch();
@@ -123,13 +130,6 @@ final class ArchiveBenchSupport {
         } finally {
             con.setAutoCommit(true);
         }
-    }
-
-    private static void track(Map<List<String>, long[]> rows, String owner, String peer, int unread, ArchivedMessage m) {
-        long[] row = rows.computeIfAbsent(List.of(owner, peer), k -> new long[3]);
-        row[0] += unread;
-        row[1] = m.msgId();
-        row[2] = m.sentAt();
     }
 
     /**

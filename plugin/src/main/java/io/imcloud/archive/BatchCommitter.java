@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * Applies one batch of {@link WriteCommand}s inside the caller's transaction, in queue order where order
  * matters: the messages queued before a mark-read are inserted (and counted) before it, those queued
  * after it are not. Within such a segment the messages are inserted as one JDBC batch in id order and
- * each conversation row gets at most one upsert. Delivery-state changes never touch counters, so they
+ * each conversation (one row per pair of users) gets at most one upsert. Delivery-state changes never touch counters, so they
  * run last, as one batch, in queue order (each after the insert of its message).
  */
 final class BatchCommitter {
@@ -69,15 +69,9 @@ final class BatchCommitter {
             for (ArchivedMessage m : messages) {
                 bindInsert(ps, m);
                 ps.addBatch();
-                if (!maintainConversations) {
-                    continue;
-                }
-                String app = m.appKey().toString();
-                deltas.computeIfAbsent(new ConversationSql.Key(app, m.sender(), m.receiver()), k -> new ConversationSql.Delta())
-                        .add(false, m.msgId(), m.sentAt());
-                if (!m.sender().equals(m.receiver())) {
-                    deltas.computeIfAbsent(new ConversationSql.Key(app, m.receiver(), m.sender()), k -> new ConversationSql.Delta())
-                            .add(true, m.msgId(), m.sentAt());
+                if (maintainConversations) {
+                    deltas.computeIfAbsent(ConversationSql.Key.of(m.appKey().toString(), m.sender(), m.receiver()),
+                            k -> new ConversationSql.Delta()).add(m);
                 }
             }
             ps.executeBatch();
@@ -134,26 +128,28 @@ final class BatchCommitter {
      * {@code upTo} (null: the last message) and recounts the unread messages above it.
      */
     private int markRead(Connection con, AppUser owner, String peer, String upTo) throws SQLException {
-        ConversationSql.Key key = new ConversationSql.Key(owner.appKey().toString(), owner.username(), peer);
+        ConversationSql.Key key = ConversationSql.Key.of(owner.appKey().toString(), owner.username(), peer);
         long markId = 0;
         if (upTo != null) {
-            markId = resolveMark(con, key, upTo);
+            markId = resolveMark(con, key, owner.username(), peer, upTo);
             if (markId < 0) {
                 return -1;
             }
         }
-        long[] row = conversations.lock(con, key);
+        ConversationSql.Marks row = conversations.lock(con, key);
         if (row == null) {
             return 0;
         }
-        long readUpTo = Math.max(row[0], upTo == null ? row[1] : markId);
-        int unread = conversations.countUnread(con, key, readUpTo);
-        conversations.setUnread(con, key, unread, readUpTo);
+        boolean sideA = owner.username().equals(key.userA());
+        long readUpTo = Math.max(sideA ? row.readUpToA() : row.readUpToB(), upTo == null ? row.lastMsgId() : markId);
+        int unread = conversations.countUnread(con, key, owner.username(), readUpTo);
+        conversations.setUnread(con, key, sideA, unread, readUpTo);
         return unread;
     }
 
     /** The archive id {@code upTo} names in the conversation: an archive id of it, else a client id of the peer's; -1 if none. */
-    private static long resolveMark(Connection con, ConversationSql.Key key, String upTo) throws SQLException {
+    private static long resolveMark(Connection con, ConversationSql.Key key, String owner, String peer, String upTo)
+            throws SQLException {
         if (upTo.length() > MAX_CLIENT_ID) {
             return -1;
         }
@@ -162,8 +158,8 @@ final class BatchCommitter {
                     + " AND userA = ? AND userB = ?")) {
                 ps.setLong(1, Long.parseLong(upTo));
                 ps.setString(2, key.appKey());
-                ps.setString(3, MessageRows.userA(key.owner(), key.peer()));
-                ps.setString(4, MessageRows.userB(key.owner(), key.peer()));
+                ps.setString(3, key.userA());
+                ps.setString(4, key.userB());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         return rs.getLong(1);
@@ -175,8 +171,8 @@ final class BatchCommitter {
                 + " AND sender = ? AND receiver = ?")) {
             ps.setString(1, key.appKey());
             ps.setString(2, upTo);
-            ps.setString(3, key.peer());
-            ps.setString(4, key.owner());
+            ps.setString(3, peer);
+            ps.setString(4, owner);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 long id = rs.getLong(1);

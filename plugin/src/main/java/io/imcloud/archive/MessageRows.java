@@ -34,12 +34,12 @@ public final class MessageRows {
     }
 
     /** The smaller of the two usernames: {@code userA} of their conversation. */
-    static String userA(String one, String other) {
+    public static String userA(String one, String other) {
         return one.compareTo(other) <= 0 ? one : other;
     }
 
     /** The larger of the two usernames: {@code userB} of their conversation. */
-    static String userB(String one, String other) {
+    public static String userB(String one, String other) {
         return one.compareTo(other) <= 0 ? other : one;
     }
 }

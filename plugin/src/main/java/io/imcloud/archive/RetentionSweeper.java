@@ -111,7 +111,6 @@ public final class RetentionSweeper {
                     rows++;
                     lastId = rs.getLong(1);
                     touched.add(new ConversationSql.Key(appKey, rs.getString(2), rs.getString(3)));
-                    touched.add(new ConversationSql.Key(appKey, rs.getString(3), rs.getString(2)));
                 }
             }
         }
@@ -124,14 +123,17 @@ public final class RetentionSweeper {
             ps.executeUpdate();
         }
         for (ConversationSql.Key key : touched) {
-            long[] row = conversations.lock(con, key);
+            ConversationSql.Marks row = conversations.lock(con, key);
             if (row == null) {
                 continue;
             }
-            if (row[1] <= lastId) {
+            if (row.lastMsgId() <= lastId) {
                 conversations.delete(con, key);
             } else {
-                conversations.setUnread(con, key, conversations.countUnread(con, key, row[0]), row[0]);
+                conversations.setUnread(con, key, true, conversations.countUnread(con, key, key.userA(), row.readUpToA()),
+                        row.readUpToA());
+                conversations.setUnread(con, key, false, conversations.countUnread(con, key, key.userB(), row.readUpToB()),
+                        row.readUpToB());
             }
         }
         return rows;

@@ -18,11 +18,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A user's conversation list, newest first: one range of the {@code (appKey, owner, lastMsgId)} index
- * (named in full in the ORDER BY, so that HSQLDB walks it backwards), then the page's last messages by
- * primary key (two short statements: HSQLDB sorts a join instead of walking the index). The cursor is the
- * last message id of the page's last entry (unique per owner: a message belongs to one conversation). A conversation that gets a new message while someone pages moves to the top: it is
- * never listed twice, and a pass already below it meets it again on its next first page.
+ * A user's conversation list, newest first: the owner's two ranges of {@code ofImConversation} (see
+ * {@link OwnerRows}) below the cursor, sorted by last message id by the database (a top-N sort of the
+ * owner's rows: no index covers {@code lastMsgId}, because an index on a column every archived message
+ * updates would make each counter update rewrite index entries, see the archive's counter maintenance),
+ * then the page's last messages by primary key (two short statements: HSQLDB sorts a join instead of
+ * walking the index). The cost grows with the owner's conversation count (about 1 ms per thousand rows on
+ * PostgreSQL). The cursor is the last message id of the page's last entry (unique per owner: a message
+ * belongs to one conversation). A conversation that gets a new message while someone pages moves to the
+ * top: it is never listed twice, and a pass already below it meets it again on its next first page.
  */
 public final class ConversationList {
 
@@ -52,15 +56,13 @@ public final class ConversationList {
             throw new IllegalArgumentException("limit must be 1-" + MAX_LIMIT);
         }
         long before = parseCursor(cursor);
-        String rowsSql = "SELECT peer, unreadNum, lastTs, lastMsgId FROM ofImConversation WHERE appKey = ? AND owner = ?"
-                + " AND lastMsgId < ? ORDER BY appKey DESC, owner DESC, lastMsgId DESC" + type.limit(limit + 1);
+        String rowsSql = OwnerRows.select(" AND lastMsgId < ?", " AND lastMsgId < ?") + " ORDER BY lastMsgId DESC"
+                + type.limit(limit + 1);
         List<Row> rows = new ArrayList<>();
         Map<Long, ArchivedMessage> messages;
         try (Connection con = db.getConnection()) {
             try (PreparedStatement ps = con.prepareStatement(rowsSql)) {
-                ps.setString(1, owner.appKey().toString());
-                ps.setString(2, owner.username());
-                ps.setLong(3, before);
+                OwnerRows.bind(ps, owner, before);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         rows.add(new Row(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4)));

@@ -1,6 +1,7 @@
 package io.imcloud.unread;
 
 import io.imcloud.archive.ArchiveException;
+import io.imcloud.archive.MessageRows;
 import io.imcloud.sql.ConnectionProvider;
 import io.imcloud.tenancy.AppUser;
 
@@ -33,18 +34,17 @@ public final class UnreadCounters {
 
     /**
      * The owner's unread total and per-conversation counts, most recently active conversation first. One
-     * range of the primary key {@code (appKey, owner, peer)} (contiguous rows in clustered tables), sorted here.
+     * statement over the owner's two index ranges of {@code ofImConversation} (see {@link OwnerRows}), sorted here.
      */
     public UnreadSummary unread(AppUser owner) {
-        String sql = "SELECT peer, unreadNum, lastMsgId FROM ofImConversation WHERE appKey = ? AND owner = ? AND unreadNum > 0";
+        String sql = OwnerRows.select(" AND unreadA > 0", " AND unreadB > 0");
         long total = 0;
         List<Row> rows = new ArrayList<>();
         try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
-            ps.setString(1, owner.appKey().toString());
-            ps.setString(2, owner.username());
+            OwnerRows.bind(ps, owner);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Row row = new Row(new UnreadSummary.PeerUnread(rs.getString(1), rs.getInt(2)), rs.getLong(3));
+                    Row row = new Row(new UnreadSummary.PeerUnread(rs.getString(1), rs.getInt(2)), rs.getLong(4));
                     total += row.unread().unreadNum();
                     rows.add(row);
                 }
@@ -58,13 +58,15 @@ public final class UnreadCounters {
 
     /** Unread messages from {@code peer} to the owner (0 when they never talked). */
     public int unread(AppUser owner, String peer) {
-        String sql = "SELECT unreadNum FROM ofImConversation WHERE appKey = ? AND owner = ? AND peer = ?";
+        String other = AppUser.normalize(peer);
+        String userA = MessageRows.userA(owner.username(), other);
+        String sql = "SELECT unreadA, unreadB FROM ofImConversation WHERE appKey = ? AND userA = ? AND userB = ?";
         try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
             ps.setString(1, owner.appKey().toString());
-            ps.setString(2, owner.username());
-            ps.setString(3, AppUser.normalize(peer));
+            ps.setString(2, userA);
+            ps.setString(3, MessageRows.userB(owner.username(), other));
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getInt(1) : 0;
+                return !rs.next() ? 0 : rs.getInt(owner.username().equals(userA) ? 1 : 2);
             }
         } catch (SQLException e) {
             throw new ArchiveException("Cannot read the unread counter of " + owner + " with " + peer, e);

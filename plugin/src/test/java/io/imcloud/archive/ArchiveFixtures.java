@@ -66,31 +66,34 @@ public final class ArchiveFixtures {
     }
 
     /**
-     * Every conversation row agrees with the archive: unread = messages from the peer above the read mark,
-     * the last message is the newest of the conversation; and every conversation of the archive has both rows.
-     * Returns the number of rows checked.
+     * Every conversation row agrees with the archive: each side's unread = messages from the other side above
+     * that side's read mark, the last message is the newest of the conversation; and every conversation of the
+     * archive has its one row (per pair of users). Returns the number of rows checked.
      */
     public static int assertCountersConsistent(TestDatabase db) throws SQLException {
         int rows = 0;
         try (Connection con = db.getConnection(); Statement st = con.createStatement();
-             ResultSet rs = st.executeQuery("SELECT c.appKey, c.owner, c.peer, c.unreadNum, c.readUpTo, c.lastMsgId,"
-                     + " (SELECT COUNT(*) FROM ofImMessage m WHERE m.appKey = c.appKey AND m.sender = c.peer"
-                     + "   AND m.receiver = c.owner AND m.sender <> m.receiver AND m.msgId > c.readUpTo),"
-                     + " (SELECT MAX(msgId) FROM ofImMessage m WHERE m.appKey = c.appKey AND ((m.sender = c.owner AND"
-                     + "   m.receiver = c.peer) OR (m.sender = c.peer AND m.receiver = c.owner)))"
+             ResultSet rs = st.executeQuery("SELECT c.appKey, c.userA, c.userB, c.unreadA, c.unreadB, c.lastMsgId,"
+                     + " (SELECT COUNT(*) FROM ofImMessage m WHERE m.appKey = c.appKey AND m.sender = c.userB"
+                     + "   AND m.receiver = c.userA AND m.sender <> m.receiver AND m.msgId > c.readUpToA),"
+                     + " (SELECT COUNT(*) FROM ofImMessage m WHERE m.appKey = c.appKey AND m.sender = c.userA"
+                     + "   AND m.receiver = c.userB AND m.sender <> m.receiver AND m.msgId > c.readUpToB),"
+                     + " (SELECT MAX(msgId) FROM ofImMessage m WHERE m.appKey = c.appKey AND ((m.sender = c.userA AND"
+                     + "   m.receiver = c.userB) OR (m.sender = c.userB AND m.receiver = c.userA)))"
                      + " FROM ofImConversation c")) {
             while (rs.next()) {
                 rows++;
                 String row = rs.getString(1) + " " + rs.getString(2) + "/" + rs.getString(3);
-                assertEquals(rs.getInt(7), rs.getInt(4), "unread of " + row);
-                assertEquals(rs.getLong(8), rs.getLong(6), "last message of " + row);
+                assertTrue(rs.getString(2).compareTo(rs.getString(3)) <= 0, "userA <= userB in " + row);
+                assertEquals(rs.getInt(7), rs.getInt(4), "unread of A in " + row);
+                assertEquals(rs.getInt(8), rs.getInt(5), "unread of B in " + row);
+                assertEquals(rs.getLong(9), rs.getLong(6), "last message of " + row);
             }
         }
         try (Connection con = db.getConnection(); Statement st = con.createStatement();
-             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM (SELECT DISTINCT appKey, sender, receiver FROM ofImMessage"
-                     + " UNION SELECT DISTINCT appKey, receiver, sender FROM ofImMessage) pairs")) {
+             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM (SELECT DISTINCT appKey, userA, userB FROM ofImMessage) pairs")) {
             rs.next();
-            assertEquals(rs.getInt(1), rows, "one conversation row per owner and peer");
+            assertEquals(rs.getInt(1), rows, "one conversation row per pair of users");
         }
         return rows;
     }

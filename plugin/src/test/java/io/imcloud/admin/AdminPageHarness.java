@@ -1,10 +1,10 @@
 package io.imcloud.admin;
 
+import io.imcloud.testsupport.TestJetty;
 import org.eclipse.jetty.ee8.servlet.FilterHolder;
 import org.eclipse.jetty.ee8.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee8.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 
 import javax.servlet.DispatcherType;
 import javax.servlet.Filter;
@@ -46,24 +46,14 @@ final class AdminPageHarness implements AutoCloseable {
 
     /** Starts Jetty on a free loopback port; {@code filter}, when not null, runs before the servlet. */
     static AdminPageHarness start(Filter filter) {
-        Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
         context.setContextPath("/plugins");
         context.addServlet(new ServletHolder(new AppsAdminServlet()), "/imcloud/imcloud-apps");
         if (filter != null) {
             context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
         }
-        server.setHandler(context);
-        try {
-            server.start();
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot start Jetty", e);
-        }
-        return new AdminPageHarness(server, URI.create("http://127.0.0.1:" + connector.getLocalPort() + PATH));
+        Server server = TestJetty.start("127.0.0.1", context.get());
+        return new AdminPageHarness(server, URI.create("http://127.0.0.1:" + TestJetty.port(server) + PATH));
     }
 
     /** A new browser, with its own cookies (so its own console session). */

@@ -5,11 +5,11 @@ import io.imcloud.sql.DatabaseType;
 import io.imcloud.tenancy.AppRemoval;
 import io.imcloud.tenancy.AppStore;
 import io.imcloud.testsupport.TestDatabase;
+import io.imcloud.testsupport.TestJetty;
 import io.imcloud.xmpp.ImcloudPacketInterceptor;
 import io.imcloud.xmpp.MamIqHandler;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.jivesoftware.database.DbConnectionManager;
 import org.jivesoftware.openfire.IQRouter;
 import org.jivesoftware.openfire.MessageRouter;
@@ -91,14 +91,8 @@ class ImcloudPluginTest {
         xmppServer = mockStatic(XMPPServer.class);
         xmppServer.when(XMPPServer::getInstance).thenReturn(server);
 
-        jetty = new Server();
-        ServerConnector connector = new ServerConnector(jetty);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        jetty.addConnector(connector);
         Handler.Sequence extensionHandlers = new Handler.Sequence();
-        jetty.setHandler(extensionHandlers);
-        jetty.start();
+        jetty = TestJetty.start("127.0.0.1", extensionHandlers);
         bridge = new JettyBridge(new JettyBridgeTest.OpenfireLikeRegistry(extensionHandlers), Server.class.getClassLoader());
     }
 

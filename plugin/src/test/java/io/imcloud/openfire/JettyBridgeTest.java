@@ -1,9 +1,9 @@
 package io.imcloud.openfire;
 
 import org.eclipse.jetty.ee8.nested.ContextHandler;
+import io.imcloud.testsupport.TestJetty;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,14 +37,8 @@ class JettyBridgeTest {
 
     @BeforeEach
     void startServer() throws Exception {
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
         Handler.Sequence extensionHandlers = new Handler.Sequence();
-        server.setHandler(extensionHandlers);
-        server.start();
+        server = TestJetty.start("127.0.0.1", extensionHandlers);
         registry = new OpenfireLikeRegistry(extensionHandlers);
     }
 

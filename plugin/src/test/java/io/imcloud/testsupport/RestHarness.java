@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.eclipse.jetty.ee8.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee8.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 
 import javax.servlet.http.HttpServlet;
 import java.io.IOException;
@@ -47,21 +46,11 @@ public final class RestHarness implements AutoCloseable {
 
     /** Starts Jetty listening on {@code bindHost} (e.g. 0.0.0.0 to test non-loopback callers); requests still go to 127.0.0.1. */
     public static RestHarness start(HttpServlet servlet, String bindHost) {
-        Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost(bindHost);
-        connector.setPort(0);
-        server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath(CONTEXT);
         context.addServlet(new ServletHolder(servlet), "/*");
-        server.setHandler(context);
-        try {
-            server.start();
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot start Jetty", e);
-        }
-        return new RestHarness(server, URI.create("http://127.0.0.1:" + connector.getLocalPort() + CONTEXT));
+        Server server = TestJetty.start(bindHost, context.get());
+        return new RestHarness(server, URI.create("http://127.0.0.1:" + TestJetty.port(server) + CONTEXT));
     }
 
     /** The absolute URI of {@code path} (which starts with {@code /}, below the context). */

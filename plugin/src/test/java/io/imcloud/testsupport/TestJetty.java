@@ -1,0 +1,33 @@
+package io.imcloud.testsupport;
+
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/** A Jetty 12 server on a free port of {@code bindHost}, as the test harnesses start it. */
+public final class TestJetty {
+
+    private TestJetty() {
+    }
+
+    /** Starts a server with {@code handler} listening on a free port of {@code bindHost}. */
+    public static Server start(String bindHost, Handler handler) {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(bindHost);
+        connector.setPort(0);
+        server.addConnector(connector);
+        server.setHandler(handler);
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot start Jetty", e);
+        }
+        return server;
+    }
+
+    /** The port the server listens on. */
+    public static int port(Server server) {
+        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    }
+}

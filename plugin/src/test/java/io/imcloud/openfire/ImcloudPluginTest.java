@@ -140,6 +140,23 @@ class ImcloudPluginTest {
     }
 
     @Test
+    void theRestApiMovesWhenItsContextSettingChanges() throws Exception {
+        database.when(DbConnectionManager::getDatabaseType).thenReturn(DbConnectionManager.DatabaseType.hsqldb);
+        ImcloudPlugin plugin = new ImcloudPlugin(() -> bridge);
+        plugin.initializePlugin(null, new File("target/plugins/imcloud"));
+        try {
+            properties.when(() -> JiveGlobals.getProperty("plugin.imcloud.http.context")).thenReturn("/im/v2");
+            PropertyEventDispatcher.dispatchEvent("plugin.imcloud.http.context", EventType.property_set, Map.of("value", "/im/v2"));
+
+            assertEquals(401, get("/im/v2/acme/chat/users").statusCode(), "served at the new path");
+            assertEquals(404, get("/imcloud/acme/chat/users").statusCode(), "no longer at the old one");
+        } finally {
+            plugin.destroyPlugin();
+        }
+        assertEquals(404, get("/im/v2/acme/chat/users").statusCode(), "unmounted on unload");
+    }
+
+    @Test
     void aFailedStartLeavesNothingBehind() throws Exception {
         database.when(DbConnectionManager::getDatabaseType).thenReturn(DbConnectionManager.DatabaseType.db2);
         ImcloudPlugin plugin = new ImcloudPlugin(() -> bridge);

@@ -1,6 +1,6 @@
 # imcloud schema, version 1, for mariadb. Openfire runs it once when the plugin is installed.
 
-INSERT INTO ofVersion (name, version) VALUES ('imcloud', 1);
+INSERT INTO ofVersion (name, version) VALUES ('imcloud', 2);
 
 # ofImApp: apps (tenants): one row per app key org#app; the client secret only as a salted hash
 CREATE TABLE ofImApp (
@@ -76,3 +76,12 @@ CREATE TABLE ofImConversation (
   CONSTRAINT ofImConversation_pk PRIMARY KEY (appKey, userA, userB)
 );
 CREATE INDEX ofImConversation_userB_idx ON ofImConversation (appKey, userB, userA);
+
+# ofImUnreadFold: how far the counters of ofImConversation are folded from the archive. Row node -1 holds foldedUpTo: every message with an archive id up to it is counted in ofImConversation, the readers add the later ones. Every other row is one cluster node's archive writer, which locks its row in each batch; a fold locks all rows
+CREATE TABLE ofImUnreadFold (
+  node             INTEGER NOT NULL,
+  foldedUpTo       BIGINT NOT NULL,
+  modified         BIGINT NOT NULL,
+  CONSTRAINT ofImUnreadFold_pk PRIMARY KEY (node)
+);
+INSERT INTO ofImUnreadFold (node, foldedUpTo, modified) VALUES (-1, 0, 0);

@@ -38,10 +38,14 @@ public final class ArchivePurge implements AppData {
             while ((batch = deleteOldest(con, app)) > 0) {
                 deleted += batch;
             }
-            try (PreparedStatement ps = con.prepareStatement("DELETE FROM ofImConversation WHERE appKey = ?")) {
-                ps.setString(1, app);
-                ps.executeUpdate();
-            }
+            // under the fold lock: a fold that read the app's last messages before they went must not recreate rows after
+            Transactions.readCommitted(con, c -> {
+                new CounterFold(db.databaseType()).lockClusterRow(c, System.currentTimeMillis());
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM ofImConversation WHERE appKey = ?")) {
+                    ps.setString(1, app);
+                    return ps.executeUpdate();
+                }
+            });
             return deleted;
         } catch (SQLException e) {
             throw new ArchiveException("Purging the archive of deleted app " + app + " failed", e);

@@ -11,15 +11,14 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Applies one batch of {@link WriteCommand}s inside the caller's transaction, in queue order where order
  * matters: the messages queued before a mark-read are inserted (and counted) before it, those queued
- * after it are not. Within such a segment the messages are inserted as one JDBC batch in id order and
- * each conversation (one row per pair of users) gets at most one upsert. Delivery-state changes never touch counters, so they
- * run last, as one batch, in queue order (each after the insert of its message).
+ * after it are not. Within such a segment the messages are inserted as one JDBC batch in id order; the
+ * unread counters are not touched (a later {@link CounterFold} counts them), except for a message whose id
+ * is already folded. Delivery-state changes never touch counters, so they run last, as one batch, in queue
+ * order (each after the insert of its message).
  */
 final class BatchCommitter {
 
@@ -29,16 +28,24 @@ final class BatchCommitter {
     private static final int MAX_CLIENT_ID = 128;
 
     private final ConversationSql conversations;
+    private final CounterFold fold;
     private final boolean maintainConversations;
+    private final int node;
 
-    /** With {@code maintainConversations} false, messages are archived without touching {@code ofImConversation}. */
-    BatchCommitter(DatabaseType type, boolean maintainConversations) {
+    /**
+     * A committer for cluster node {@code node}; with {@code maintainConversations} false, messages are archived
+     * without touching {@code ofImConversation} or {@code ofImUnreadFold}.
+     */
+    BatchCommitter(DatabaseType type, boolean maintainConversations, int node) {
         this.conversations = new ConversationSql(type);
+        this.fold = new CounterFold(type);
         this.maintainConversations = maintainConversations;
+        this.node = node;
     }
 
     /** Applies {@code batch} on {@code con} (not committed); returns the results of its mark-reads in order. */
     List<Integer> apply(Connection con, List<WriteCommand> batch) throws SQLException {
+        long foldedUpTo = maintainConversations ? fold.beginBatch(con, node, System.currentTimeMillis()) : Long.MIN_VALUE;
         List<Integer> readResults = new ArrayList<>();
         List<ArchivedMessage> segment = new ArrayList<>();
         List<WriteCommand.StateChange> states = new ArrayList<>();
@@ -48,30 +55,30 @@ final class BatchCommitter {
             } else if (command instanceof WriteCommand.StateChange s) {
                 states.add(s);
             } else if (command instanceof WriteCommand.MarkRead r) {
-                insert(con, segment);
+                insert(con, segment, foldedUpTo);
                 segment.clear();
-                readResults.add(markRead(con, r.owner(), r.peer(), r.upTo()));
+                readResults.add(markRead(con, r.owner(), r.peer(), r.upTo(), foldedUpTo));
             }
         }
-        insert(con, segment);
+        insert(con, segment, foldedUpTo);
         updateStates(con, states);
         return readResults;
     }
 
-    private void insert(Connection con, List<ArchivedMessage> messages) throws SQLException {
+    /** Inserts {@code messages}; those with an id up to {@code foldedUpTo} are counted at once. */
+    private void insert(Connection con, List<ArchivedMessage> messages, long foldedUpTo) throws SQLException {
         if (messages.isEmpty()) {
             return;
         }
         // id order: a reader paging below an id must never find a later-committed message under it
         messages.sort(Comparator.comparingLong(ArchivedMessage::msgId));
-        Map<ConversationSql.Key, ConversationSql.Delta> deltas = new TreeMap<>();
+        List<ArchivedMessage> late = new ArrayList<>();
         try (PreparedStatement ps = con.prepareStatement(INSERT)) {
             for (ArchivedMessage m : messages) {
                 bindInsert(ps, m);
                 ps.addBatch();
-                if (maintainConversations) {
-                    deltas.computeIfAbsent(ConversationSql.Key.of(m.appKey().toString(), m.sender(), m.receiver()),
-                            k -> new ConversationSql.Delta()).add(m);
+                if (m.msgId() <= foldedUpTo) {
+                    late.add(m);
                 }
             }
             ps.executeBatch();
@@ -79,7 +86,9 @@ final class BatchCommitter {
             throw new SQLException("Cannot archive " + messages.size() + " messages (ids " + messages.get(0).msgId() + "-"
                     + messages.get(messages.size() - 1).msgId() + "): " + e.getMessage(), e.getSQLState(), e);
         }
-        conversations.upsert(con, deltas); // empty when conversations are not maintained
+        if (!late.isEmpty()) {
+            fold.apply(con, late);
+        }
     }
 
     private static void bindInsert(PreparedStatement ps, ArchivedMessage m) throws SQLException {
@@ -125,9 +134,13 @@ final class BatchCommitter {
 
     /**
      * Moves the read mark of the owner's conversation with {@code peer} forward (never back) to
-     * {@code upTo} (null: the last message) and recounts the unread messages above it.
+     * {@code upTo} (null: the last message) and recounts the unread messages above it (the row holds those
+     * folded); returns all unread messages left.
      */
-    private int markRead(Connection con, AppUser owner, String peer, String upTo) throws SQLException {
+    private int markRead(Connection con, AppUser owner, String peer, String upTo, long foldedUpTo) throws SQLException {
+        if (!maintainConversations) {
+            return 0;
+        }
         ConversationSql.Key key = ConversationSql.Key.of(owner.appKey().toString(), owner.username(), peer);
         long markId = 0;
         if (upTo != null) {
@@ -136,15 +149,23 @@ final class BatchCommitter {
                 return -1;
             }
         }
+        if (upTo == null) {
+            long[] last = conversations.lastMessage(con, key, Long.MAX_VALUE);
+            if (last == null) {
+                return 0;
+            }
+            markId = last[0];
+        }
         ConversationSql.Marks row = conversations.lock(con, key);
         if (row == null) {
-            return 0;
+            conversations.insertEmpty(con, key);
+            row = new ConversationSql.Marks(0, 0, 0);
         }
         boolean sideA = owner.username().equals(key.userA());
-        long readUpTo = Math.max(sideA ? row.readUpToA() : row.readUpToB(), upTo == null ? row.lastMsgId() : markId);
-        int unread = conversations.countUnread(con, key, owner.username(), readUpTo);
-        conversations.setUnread(con, key, sideA, unread, readUpTo);
-        return unread;
+        long readUpTo = Math.max(sideA ? row.readUpToA() : row.readUpToB(), markId);
+        ConversationSql.Unread unread = conversations.countUnread(con, key, owner.username(), readUpTo, foldedUpTo);
+        conversations.setUnread(con, key, sideA, unread.folded(), readUpTo);
+        return unread.all();
     }
 
     /** The archive id {@code upTo} names in the conversation: an archive id of it, else a client id of the peer's; -1 if none. */

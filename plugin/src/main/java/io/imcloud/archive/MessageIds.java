@@ -35,6 +35,11 @@ public final class MessageIds {
         this.clock = clock;
     }
 
+    /** This generator's cluster node number. */
+    public int node() {
+        return (int) node;
+    }
+
     /** The next id; never smaller than a previous one even if the clock steps back. */
     public synchronized long next() {
         long now = Math.max(clock.getAsLong(), lastMillis);

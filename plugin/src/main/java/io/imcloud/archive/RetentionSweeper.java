@@ -17,9 +17,11 @@ import java.util.function.LongSupplier;
 /**
  * Deletes archived messages older than their app's retention ({@code ofImApp.retentionDays}, 0 = keep
  * forever), in bounded batches of one transaction each, and keeps {@code ofImConversation} consistent in
- * the same transaction: a conversation whose last message is gone is dropped from the list, every other
- * touched conversation gets its unread count recounted above its read mark (under the row lock, like a
- * mark-read, so concurrent archive writes on any node stay counted). Safe to run on every cluster node.
+ * the same transaction, holding the fold lock ({@link CounterFold}): every touched conversation gets its
+ * folded unread counts recounted above its read marks and its last folded message looked up again (under
+ * the row lock, like a mark-read), and a conversation with no message left is dropped from the list.
+ * Deleting a message that is not folded yet needs nothing more: readers stop finding it. Safe to run on
+ * every cluster node.
  * The caller schedules {@link #sweepOnce()}.
  */
 public final class RetentionSweeper {
@@ -30,6 +32,7 @@ public final class RetentionSweeper {
     private final ConnectionProvider db;
     private final DatabaseType type;
     private final ConversationSql conversations;
+    private final CounterFold fold;
     private final int batchSize;
     private final int maxBatches;
     private final LongSupplier clock;
@@ -46,6 +49,7 @@ public final class RetentionSweeper {
         this.db = db;
         this.type = db.databaseType();
         this.conversations = new ConversationSql(type);
+        this.fold = new CounterFold(type);
         this.batchSize = batchSize;
         this.maxBatches = maxBatches;
         this.clock = clock;
@@ -122,19 +126,24 @@ public final class RetentionSweeper {
             ps.setLong(2, lastId);
             ps.executeUpdate();
         }
+        long foldedUpTo = fold.lockClusterRow(con, clock.getAsLong());
         for (ConversationSql.Key key : touched) {
             ConversationSql.Marks row = conversations.lock(con, key);
             if (row == null) {
                 continue;
             }
             if (row.lastMsgId() <= lastId) {
-                conversations.delete(con, key);
-            } else {
-                conversations.setUnread(con, key, true, conversations.countUnread(con, key, key.userA(), row.readUpToA()),
-                        row.readUpToA());
-                conversations.setUnread(con, key, false, conversations.countUnread(con, key, key.userB(), row.readUpToB()),
-                        row.readUpToB());
+                long[] last = conversations.lastMessage(con, key, foldedUpTo);
+                if (last == null && conversations.lastMessage(con, key, Long.MAX_VALUE) == null) {
+                    conversations.delete(con, key);
+                    continue;
+                }
+                conversations.setLast(con, key, last == null ? 0 : last[0], last == null ? 0 : last[1]);
             }
+            conversations.setUnread(con, key, true,
+                    conversations.countUnread(con, key, key.userA(), row.readUpToA(), foldedUpTo).folded(), row.readUpToA());
+            conversations.setUnread(con, key, false,
+                    conversations.countUnread(con, key, key.userB(), row.readUpToB(), foldedUpTo).folded(), row.readUpToB());
         }
         return rows;
     }

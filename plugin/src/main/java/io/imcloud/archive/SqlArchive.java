@@ -6,6 +6,7 @@ import io.imcloud.tenancy.AppUser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -39,7 +40,7 @@ public final class SqlArchive implements Archive, AutoCloseable {
     public SqlArchive(ConnectionProvider db, MessageIds ids, WriterSettings settings) {
         this.ids = ids;
         this.reader = new ArchiveReader(db);
-        this.writer = new ArchiveWriter(db, settings);
+        this.writer = new ArchiveWriter(db, settings, ids.node());
     }
 
     @Override
@@ -113,6 +114,27 @@ public final class SqlArchive implements Archive, AutoCloseable {
     @Override
     public long offlineCount(AppUser user) {
         return reader.offlineCount(user);
+    }
+
+    /**
+     * Folds every archived message older than the settings' fold lag into the unread counters now, in
+     * transactions of at most {@value ArchiveWriter#FOLD_CHUNK} messages, as the writer does every fold
+     * interval; returns how many it counted. The counters read the same before and after.
+     *
+     * @throws ArchiveException when the database fails
+     */
+    public long foldCounters() {
+        long total = 0;
+        try {
+            int n;
+            do {
+                n = writer.foldOnce();
+                total += n;
+            } while (n == ArchiveWriter.FOLD_CHUNK);
+        } catch (SQLException e) {
+            throw new ArchiveException("Cannot fold archived messages into the unread counters", e);
+        }
+        return total;
     }
 
     /** Commands waiting for the database (a monitoring figure: it grows while the database is down). */

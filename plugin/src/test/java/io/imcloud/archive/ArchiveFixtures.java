@@ -25,9 +25,14 @@ public final class ArchiveFixtures {
     private ArchiveFixtures() {
     }
 
-    /** Writer settings for tests: a short retry pause and a generous close wait. */
+    /**
+     * Writer settings for tests: a short retry pause, a generous close wait, no fold lag ({@link
+     * SqlArchive#foldCounters()} folds everything committed) and the default fold interval (the writer
+     * itself rarely folds during a test).
+     */
     public static WriterSettings settings(int queueCapacity, int batchSize) {
-        return new WriterSettings(queueCapacity, batchSize, Duration.ofMillis(200), Duration.ofSeconds(30), true);
+        return new WriterSettings(queueCapacity, batchSize, Duration.ofMillis(200), Duration.ofSeconds(30), true,
+                WriterSettings.FOLD_INTERVAL, Duration.ZERO);
     }
 
     /** A chat message with a fresh id of {@code archive}, its time taken from the id. */
@@ -66,36 +71,72 @@ public final class ArchiveFixtures {
     }
 
     /**
-     * Every conversation row agrees with the archive: each side's unread = messages from the other side above
-     * that side's read mark, the last message is the newest of the conversation; and every conversation of the
-     * archive has its one row (per pair of users). Returns the number of rows checked.
+     * Every conversation row agrees with the archive's folded messages (ids up to {@code foldedUpTo}): each
+     * side's unread = folded messages from the other side above that side's read mark, the last message is
+     * the newest folded one of the conversation; and every conversation with a folded message has its one row
+     * (per pair of users). Returns the number of rows with a folded message.
      */
     public static int assertCountersConsistent(TestDatabase db) throws SQLException {
+        long folded = foldedUpTo(db);
         int rows = 0;
-        try (Connection con = db.getConnection(); Statement st = con.createStatement();
-             ResultSet rs = st.executeQuery("SELECT c.appKey, c.userA, c.userB, c.unreadA, c.unreadB, c.lastMsgId,"
-                     + " (SELECT COUNT(*) FROM ofImMessage m WHERE m.appKey = c.appKey AND m.sender = c.userB"
-                     + "   AND m.receiver = c.userA AND m.sender <> m.receiver AND m.msgId > c.readUpToA),"
-                     + " (SELECT COUNT(*) FROM ofImMessage m WHERE m.appKey = c.appKey AND m.sender = c.userA"
-                     + "   AND m.receiver = c.userB AND m.sender <> m.receiver AND m.msgId > c.readUpToB),"
-                     + " (SELECT MAX(msgId) FROM ofImMessage m WHERE m.appKey = c.appKey AND ((m.sender = c.userA AND"
-                     + "   m.receiver = c.userB) OR (m.sender = c.userB AND m.receiver = c.userA)))"
-                     + " FROM ofImConversation c")) {
-            while (rs.next()) {
-                rows++;
-                String row = rs.getString(1) + " " + rs.getString(2) + "/" + rs.getString(3);
-                assertTrue(rs.getString(2).compareTo(rs.getString(3)) <= 0, "userA <= userB in " + row);
-                assertEquals(rs.getInt(7), rs.getInt(4), "unread of A in " + row);
-                assertEquals(rs.getInt(8), rs.getInt(5), "unread of B in " + row);
-                assertEquals(rs.getLong(9), rs.getLong(6), "last message of " + row);
+        try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(
+                "SELECT c.appKey, c.userA, c.userB, c.unreadA, c.unreadB, c.lastMsgId,"
+                        + " (SELECT COUNT(*) FROM ofImMessage m WHERE m.appKey = c.appKey AND m.sender = c.userB"
+                        + "   AND m.receiver = c.userA AND m.sender <> m.receiver AND m.msgId > c.readUpToA AND m.msgId <= ?),"
+                        + " (SELECT COUNT(*) FROM ofImMessage m WHERE m.appKey = c.appKey AND m.sender = c.userA"
+                        + "   AND m.receiver = c.userB AND m.sender <> m.receiver AND m.msgId > c.readUpToB AND m.msgId <= ?),"
+                        + " (SELECT MAX(msgId) FROM ofImMessage m WHERE m.appKey = c.appKey AND m.userA = c.userA"
+                        + "   AND m.userB = c.userB AND m.msgId <= ?)"
+                        + " FROM ofImConversation c")) {
+            ps.setLong(1, folded);
+            ps.setLong(2, folded);
+            ps.setLong(3, folded);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String row = rs.getString(1) + " " + rs.getString(2) + "/" + rs.getString(3);
+                    assertTrue(rs.getString(2).compareTo(rs.getString(3)) <= 0, "userA <= userB in " + row);
+                    assertEquals(rs.getInt(7), rs.getInt(4), "unread of A in " + row);
+                    assertEquals(rs.getInt(8), rs.getInt(5), "unread of B in " + row);
+                    assertEquals(rs.getLong(9), rs.getLong(6), "last message of " + row);
+                    if (rs.getLong(6) > 0) {
+                        rows++;
+                    }
+                }
             }
         }
-        try (Connection con = db.getConnection(); Statement st = con.createStatement();
-             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM (SELECT DISTINCT appKey, userA, userB FROM ofImMessage) pairs")) {
-            rs.next();
-            assertEquals(rs.getInt(1), rows, "one conversation row per pair of users");
+        try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(
+                "SELECT COUNT(*) FROM (SELECT DISTINCT appKey, userA, userB FROM ofImMessage WHERE msgId <= ?) pairs")) {
+            ps.setLong(1, folded);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertEquals(rs.getInt(1), rows, "one conversation row per pair of users");
+            }
         }
         return rows;
+    }
+
+    /**
+     * Checks the rows ({@link #assertCountersConsistent}), folds every committed message, checks that the fold
+     * reached the newest message, and checks the rows again; returns the number of conversation rows.
+     */
+    public static int foldAndAssertConsistent(SqlArchive archive, TestDatabase db) throws SQLException {
+        assertCountersConsistent(db);
+        archive.foldCounters();
+        try (Connection con = db.getConnection(); Statement st = con.createStatement();
+             ResultSet rs = st.executeQuery("SELECT MAX(msgId) FROM ofImMessage")) {
+            rs.next();
+            assertTrue(foldedUpTo(db) >= rs.getLong(1), "the fold reached the newest message");
+        }
+        return assertCountersConsistent(db);
+    }
+
+    /** {@code ofImUnreadFold}'s {@code foldedUpTo}. */
+    public static long foldedUpTo(TestDatabase db) throws SQLException {
+        try (Connection con = db.getConnection(); Statement st = con.createStatement();
+             ResultSet rs = st.executeQuery("SELECT foldedUpTo FROM ofImUnreadFold WHERE node = -1")) {
+            assertTrue(rs.next(), "the cluster row of ofImUnreadFold");
+            return rs.getLong(1);
+        }
     }
 
     /** Wraps a database so that tests can take it down and bring it back. */

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import static io.imcloud.archive.ArchiveFixtures.APP;
 import static io.imcloud.archive.ArchiveFixtures.OTHER_APP;
 import static io.imcloud.archive.ArchiveFixtures.assertCountersConsistent;
+import static io.imcloud.archive.ArchiveFixtures.foldAndAssertConsistent;
 import static io.imcloud.archive.ArchiveFixtures.createApp;
 import static io.imcloud.archive.ArchiveFixtures.send;
 import static io.imcloud.archive.ArchiveFixtures.settings;
@@ -45,6 +46,8 @@ class RetentionSweeperTest {
             send(archive, APP, "alice", "dave", null);
             archive.flush();
             UnreadCounters counters = new UnreadCounters(db);
+            assertEquals(7 + 4 + 3, counters.unread(alice).total());
+            foldAndAssertConsistent(archive, db);
             assertEquals(7 + 4 + 3, counters.unread(alice).total());
 
             RetentionSweeper sweeper = new RetentionSweeper(db, 3, 2, () -> NOW);

@@ -13,7 +13,7 @@ import java.sql.Statement;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The install scripts run on every database CI has, and each one records the schema version. */
+/** The install and upgrade scripts run on every database CI has, and each one records the schema version. */
 class SchemaScriptsTest {
 
     @AllDatabases
@@ -21,10 +21,38 @@ class SchemaScriptsTest {
         try (Connection con = db.getConnection(); Statement st = con.createStatement();
              ResultSet rs = st.executeQuery("SELECT version FROM ofVersion WHERE name = 'imcloud'")) {
             assertTrue(rs.next(), "ofVersion row for imcloud");
-            assertEquals(1, rs.getInt(1));
+            assertEquals(2, rs.getInt(1));
         }
         for (String table : new String[] {"ofImApp", "ofImKey", "ofImUser", "ofImMessage", "ofImConversation"}) {
             assertEquals(0, db.count(table), table);
+        }
+        assertEquals(1, db.count("ofImUnreadFold"), "the cluster row, nothing folded");
+    }
+
+    /**
+     * Version 1 to 2 on a version 1 database with messages (made by taking version 2's table away): the
+     * upgrade creates {@code ofImUnreadFold} with the whole archive folded (version 1 counted every message
+     * in ofImConversation as it was archived) and records version 2.
+     */
+    @AllDatabases
+    void upgradeToVersion2MarksTheArchiveFolded(TestDatabase db) throws Exception {
+        try (Connection con = db.getConnection(); Statement st = con.createStatement()) {
+            st.execute("DROP TABLE ofImUnreadFold");
+            st.execute("UPDATE ofVersion SET version = 1 WHERE name = 'imcloud'");
+            for (long id : new long[] {70, 90, 80}) {
+                st.execute("INSERT INTO ofImMessage (msgId, appKey, sender, receiver, userA, userB, sentAt, msgType, body, state)"
+                        + " VALUES (" + id + ", 'acme#chat', 'a', 'b', 'a', 'b', 1, 'chat', 'x', 0)");
+            }
+            SchemaScript.run(con, SchemaScript.projectDir().resolve("database/upgrade/2/imcloud_" + db.databaseType().scriptName() + ".sql"), false);
+            try (ResultSet rs = st.executeQuery("SELECT node, foldedUpTo FROM ofImUnreadFold")) {
+                assertTrue(rs.next());
+                assertEquals(-1, rs.getInt(1));
+                assertEquals(90, rs.getLong(2));
+            }
+            try (ResultSet rs = st.executeQuery("SELECT version FROM ofVersion WHERE name = 'imcloud'")) {
+                assertTrue(rs.next());
+                assertEquals(2, rs.getInt(1));
+            }
         }
     }
 
@@ -32,6 +60,8 @@ class SchemaScriptsTest {
     void everyDatabaseTypeHasAnInstallScript() {
         for (DatabaseType type : DatabaseType.values()) {
             assertTrue(Files.isRegularFile(SchemaScript.installScript(type.scriptName())), type.scriptName());
+            assertTrue(Files.isRegularFile(SchemaScript.projectDir().resolve("database/upgrade/2/imcloud_" + type.scriptName() + ".sql")),
+                    "upgrade to 2 for " + type.scriptName());
         }
     }
 }

@@ -4,10 +4,12 @@ import io.imcloud.archive.ArchiveFixtures;
 import io.imcloud.archive.ArchivedMessage;
 import io.imcloud.archive.MessageIds;
 import io.imcloud.archive.SqlArchive;
+import io.imcloud.archive.WriterSettings;
 import io.imcloud.tenancy.AppUser;
 import io.imcloud.testsupport.AllDatabases;
 import io.imcloud.testsupport.TestDatabase;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +21,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 import static io.imcloud.archive.ArchiveFixtures.APP;
-import static io.imcloud.archive.ArchiveFixtures.assertCountersConsistent;
+import static io.imcloud.archive.ArchiveFixtures.foldAndAssertConsistent;
 import static io.imcloud.archive.ArchiveFixtures.send;
 import static io.imcloud.archive.ArchiveFixtures.settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,7 +58,9 @@ class UnreadCountersTest {
             assertEquals(4, counters.unread(AppUser.of(APP, "peer0"), "owner"), "the owner's messages count for peer0");
             assertEquals(0, counters.unread(AppUser.of(APP, "peer1"), "owner"));
             assertEquals(0, counters.unread(OWNER, "nobody"));
-            assertEquals(4, assertCountersConsistent(db), "3 conversations of one row each + the note to self");
+            UnreadSummary before = counters.unread(OWNER);
+            assertEquals(4, foldAndAssertConsistent(archive, db), "3 conversations of one row each + the note to self");
+            assertEquals(before, counters.unread(OWNER), "the same counts after the fold");
         }
     }
 
@@ -85,17 +89,28 @@ class UnreadCountersTest {
             assertEquals(0, archive.markRead(OWNER, "bob", null).get(), "all");
             assertEquals(0, archive.markRead(OWNER, "nobody", null).get(), "no conversation: nothing unread");
             assertEquals(1, counters.unread(OWNER).total());
-            assertCountersConsistent(db);
+            foldAndAssertConsistent(archive, db);
+            assertEquals(1, counters.unread(OWNER).total());
         }
     }
 
     @AllDatabases
     void concurrentSendsReadsAndMarksOnTwoNodesEndExact(TestDatabase db) throws Exception {
+        sendReadAndMarkOnTwoNodes(db, settings(10_000, 16));
+    }
+
+    /** The same while both writers fold all the time (between every two batches, no lag). */
+    @AllDatabases
+    void concurrentSendsReadsMarksAndFoldsOnTwoNodesEndExact(TestDatabase db) throws Exception {
+        sendReadAndMarkOnTwoNodes(db, settings(10_000, 16).withFolding(Duration.ZERO, Duration.ZERO));
+    }
+
+    private static void sendReadAndMarkOnTwoNodes(TestDatabase db, WriterSettings settings) throws Exception {
         UnreadCounters counters = new UnreadCounters(db);
         int peers = 4;
         int perPeer = 150;
-        try (SqlArchive node1 = new SqlArchive(db, new MessageIds(1), settings(10_000, 16));
-             SqlArchive node2 = new SqlArchive(db, new MessageIds(2), settings(10_000, 16))) {
+        try (SqlArchive node1 = new SqlArchive(db, new MessageIds(1), settings);
+             SqlArchive node2 = new SqlArchive(db, new MessageIds(2), settings)) {
             ExecutorService pool = Executors.newFixedThreadPool(peers + 2);
             CountDownLatch start = new CountDownLatch(1);
             List<Future<?>> work = new ArrayList<>();
@@ -138,7 +153,10 @@ class UnreadCountersTest {
             for (int p = 1; p < peers; p++) {
                 assertEquals(perPeer, counters.unread(OWNER, "peer" + p), "peer" + p + " never marked");
             }
-            assertCountersConsistent(db);
+            foldAndAssertConsistent(node1, db);
+            for (int p = 1; p < peers; p++) {
+                assertEquals(perPeer, counters.unread(OWNER, "peer" + p), "peer" + p + " after the fold");
+            }
             assertEquals(0, node2.markRead(OWNER, "peer0", null).get());
             for (int p = 1; p < peers; p++) {
                 assertEquals(0, node1.markRead(OWNER, "peer" + p, null).get());
@@ -162,7 +180,8 @@ class UnreadCountersTest {
             archive.flush();
             assertEquals(800, counters.unread(OWNER).total());
             assertEquals(1 + 57, counters.unread(OWNER, "peer6"));
-            assertEquals(400, assertCountersConsistent(db), "400 conversations of one row each");
+            assertEquals(400, foldAndAssertConsistent(archive, db), "400 conversations of one row each");
+            assertEquals(800, counters.unread(OWNER).total());
         }
     }
 

@@ -77,11 +77,12 @@ CREATE TABLE ofImConversation (
 );
 CREATE INDEX ofImConversation_userB_idx ON ofImConversation (appKey, userB, userA);
 
-// ofImUnreadFold: how far the counters of ofImConversation are folded from the archive. Row node -1 holds foldedUpTo: every message with an archive id up to it is counted in ofImConversation, the readers add the later ones. Every other row is one cluster node's archive writer, which locks its row in each batch; a fold locks all rows
+// ofImUnreadFold: how far the counters of ofImConversation are folded from the archive. Row -1: upTo = foldedUpTo, every message with an archive id up to it is counted in ofImConversation, readers add the later ones. Row -2: upTo = claimedUpTo, the end of the range the fold in progress counts; a batch that commits a message at or below it counts it itself. Rows 0 and up: one per cluster node's archive writer, locked by each of its batches (a fold claims under all of them)
 CREATE TABLE ofImUnreadFold (
   node             INTEGER NOT NULL,
-  foldedUpTo       BIGINT NOT NULL,
+  upTo             BIGINT NOT NULL,
   modified         BIGINT NOT NULL,
   CONSTRAINT ofImUnreadFold_pk PRIMARY KEY (node)
 );
-INSERT INTO ofImUnreadFold (node, foldedUpTo, modified) VALUES (-1, 0, 0);
+INSERT INTO ofImUnreadFold (node, upTo, modified) VALUES (-1, 0, 0);
+INSERT INTO ofImUnreadFold (node, upTo, modified) VALUES (-2, 0, 0);

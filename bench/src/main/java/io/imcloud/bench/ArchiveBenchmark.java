@@ -12,6 +12,7 @@ import io.imcloud.testsupport.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -25,14 +26,16 @@ import static io.imcloud.bench.ArchiveBenchSupport.ratio;
  * Archive benchmarks, each figure with its ratio to a limit measured in the same run:
  * (a) archive writer messages/s against a raw JDBC batch insert of the same rows (target >= 0.8);
  * (d) the writer with unread counters against the writer without them (target >= 0.9), with messages spread
- * over many conversations (most of them new to the table), all in one, and over many conversations that
- * already have their row (a running server's steady state: counter updates, no inserts);
- * the loss window (append to commit, p50/p99) saturated and at half the writer's capacity;
+ * over many conversations and all in one; what the writer leaves to the counter fold (the time to fold all
+ * it wrote, into new rows and into existing ones); and a sustained run (the same conversations over and over
+ * for {@code bench.sustain} seconds, the writer folding every 10 s, the last fold timed too) against the
+ * writer without counters; the loss window (append to commit, p50/p99) saturated and at half the writer's capacity;
  * (b) history page latency (50 messages, one conversation) in a 1,000,000-message archive (p99 < 10 ms).
  *
  * <p>Run: {@code mvn -B -Pbench test-compile exec:java -Dexec.mainClass=io.imcloud.bench.ArchiveBenchmark}
  * with {@code IMCLOUD_TEST_POSTGRES_URL} set for PostgreSQL. Sizes: {@code -Dbench.messages=50000
- * -Dbench.batch=500 -Dbench.rounds=3 -Dbench.archive=1000000 -Dbench.pages=2000 -Dbench.dbs=hsqldb,postgresql};
+ * -Dbench.batch=500 -Dbench.rounds=3 -Dbench.sustain=30 -Dbench.archive=1000000 -Dbench.pages=2000
+ * -Dbench.dbs=hsqldb,postgresql} ({@code bench.sustain=0} skips the sustained run);
  * throughput figures are the best of {@code bench.rounds} alternating rounds.
  */
 public final class ArchiveBenchmark {
@@ -46,14 +49,15 @@ public final class ArchiveBenchmark {
         int archive = intProperty("bench.archive", 1_000_000);
         int pages = intProperty("bench.pages", 2000);
         int rounds = intProperty("bench.rounds", 3);
+        int sustainSeconds = intProperty("bench.sustain", 30);
         for (DatabaseType type : ArchiveBenchSupport.databases()) {
             System.out.println("== " + type.scriptName());
-            writerThroughput(type, messages, batch, rounds);
+            writerThroughput(type, messages, batch, rounds, sustainSeconds);
             historyLatency(type, archive, pages);
         }
     }
 
-    private static void writerThroughput(DatabaseType type, int messages, int batch, int rounds) throws Exception {
+    private static void writerThroughput(DatabaseType type, int messages, int batch, int rounds, int sustainSeconds) throws Exception {
         List<ArchivedMessage> load = ArchiveBenchSupport.generate(messages, messages / 10, 500);
         List<ArchivedMessage> warmUp = ArchiveBenchSupport.generate(Math.min(messages, 20_000), 2000, 50);
         WriterSettings counters = WriterSettings.of(batch * 20, batch);
@@ -75,7 +79,10 @@ public final class ArchiveBenchmark {
         System.out.println(ratio("    writer (counters off) / raw insert", withoutCounters / raw, 0.8, true));
         System.out.println(ratio("(d) writer counters on / counters off", withCounters / withoutCounters, 0.9, true));
         lossWindowAtHalfCapacity(type, load, counters, withCounters / 2);
-        // the same, when a batch holds few distinct conversations (each row then gets one upsert per batch)
+        // what the writer left to the fold: every conversation of the load, counted once
+        foldCost(type, load, counters, "many conversations, new rows", false);
+        foldCost(type, load, counters, "many conversations, existing rows", true);
+        // the same, when a batch holds few distinct conversations
         List<ArchivedMessage> chatty = ArchiveBenchSupport.generate(messages, messages, 0);
         double chattyOn = 0;
         double chattyOff = 0;
@@ -84,12 +91,16 @@ public final class ArchiveBenchmark {
             chattyOff = Math.max(chattyOff, writer(type, chatty, counters.withoutConversations(), false));
         }
         System.out.println(ratio("(d) same, one busy conversation: on / off", chattyOn / chattyOff, 0.9, true));
-        // the first load again, its conversations already in the table (a server's steady state): updates, no inserts
-        double existingOn = 0;
-        for (int round = 0; round < rounds; round++) {
-            existingOn = Math.max(existingOn, writer(type, load, counters, false, true));
+        if (sustainSeconds > 0) {
+            // a server's steady state: the load's conversations over and over, the writer folding every interval
+            WriterSettings folding = counters.withFolding(WriterSettings.FOLD_INTERVAL, Duration.ZERO);
+            double sustainedOn = sustained(type, load, folding, sustainSeconds);
+            double sustainedOff = sustained(type, load, folding.withoutConversations(), sustainSeconds);
+            System.out.printf(Locale.ROOT, "  sustained %d s, counters on (folds every %d s, the last one timed too) %,10.0f msg/s%n",
+                    sustainSeconds, WriterSettings.FOLD_INTERVAL.toSeconds(), sustainedOn);
+            System.out.printf(Locale.ROOT, "  sustained %d s, counters off   %,10.0f msg/s%n", sustainSeconds, sustainedOff);
+            System.out.println(ratio("(d) sustained, folds included: on / off", sustainedOn / sustainedOff, 0.9, true));
         }
-        System.out.println(ratio("(d) same, conversations already exist: on / off", existingOn / withoutCounters, 0.9, true));
     }
 
     private static double rawInsert(DatabaseType type, List<ArchivedMessage> load, int batch) throws Exception {
@@ -100,39 +111,91 @@ public final class ArchiveBenchmark {
         }
     }
 
-    /** {@link #writer(DatabaseType, List, WriterSettings, boolean, boolean)} on an empty conversation table. */
-    private static double writer(DatabaseType type, List<ArchivedMessage> load, WriterSettings settings, boolean report) {
-        return writer(type, load, settings, report, false);
-    }
-
     /**
-     * Appends as fast as the queue takes them (pausing briefly when full) and flushes; returns messages/s. With
-     * {@code existing}, the conversation rows of {@code load} are written first (untimed), so that the archive
-     * writer only updates them.
+     * Appends as fast as the queue takes them (pausing briefly when full) and flushes; returns messages/s.
+     * The load's ids are weeks old and the writer folds first after {@code foldInterval} (10 s by default,
+     * longer than a run): the run measures the writer alone.
      */
-    private static double writer(DatabaseType type, List<ArchivedMessage> load, WriterSettings settings, boolean report,
-                                 boolean existing) {
+    private static double writer(DatabaseType type, List<ArchivedMessage> load, WriterSettings settings, boolean report) {
         try (TestDatabase db = TestDatabase.create(type);
              SqlArchive archive = new SqlArchive(db, new MessageIds(1), settings)) {
-            if (existing) {
-                try (Connection con = db.getConnection()) {
-                    ArchiveBenchSupport.insertConversations(con, load);
-                } catch (SQLException e) {
-                    throw new IllegalStateException("Cannot write the conversation rows", e);
-                }
-            }
             long start = System.nanoTime();
-            for (ArchivedMessage m : load) {
-                while (!archive.append(m)) {
-                    LockSupport.parkNanos(50_000); // queue full: let the writer (and the database) have the CPU
-                }
-            }
+            appendAll(archive, load);
             archive.flush();
             double rate = load.size() / ((System.nanoTime() - start) / 1e9);
             if (report) {
                 printLossWindow("loss window, saturated (queue full)", archive.lossWindow());
             }
             return rate;
+        }
+    }
+
+    private static void appendAll(SqlArchive archive, List<ArchivedMessage> load) {
+        for (ArchivedMessage m : load) {
+            while (!archive.append(m)) {
+                LockSupport.parkNanos(50_000); // queue full: let the writer (and the database) have the CPU
+            }
+        }
+    }
+
+    /**
+     * Archives {@code load} (with {@code existing}, after writing its conversation rows untimed, all read), then
+     * times one fold of all of it and prints the cost per message, with the writer's and the fold's time
+     * against the writer's time without counters.
+     */
+    private static void foldCost(DatabaseType type, List<ArchivedMessage> load, WriterSettings settings, String what,
+                                 boolean existing) {
+        try (TestDatabase db = TestDatabase.create(type);
+             SqlArchive archive = new SqlArchive(db, new MessageIds(1), settings.withFolding(Duration.ofHours(1), Duration.ZERO))) {
+            if (existing) {
+                try (Connection con = db.getConnection()) {
+                    ArchiveBenchSupport.insertConversations(con, load);
+                }
+            }
+            long start = System.nanoTime();
+            appendAll(archive, load);
+            archive.flush();
+            long written = System.nanoTime() - start;
+            start = System.nanoTime();
+            long folded = archive.foldCounters();
+            long fold = System.nanoTime() - start;
+            if (folded != load.size()) {
+                throw new IllegalStateException("folded " + folded + " of " + load.size());
+            }
+            int rows = (int) db.count("ofImConversation");
+            System.out.printf(Locale.ROOT, "  fold of %,d messages into %,d conversation rows (%s): %.0f ms, %.1f us a message,"
+                    + " %.0f%% of the writer's %.0f ms%n", folded, rows, what, fold / 1e6, fold / 1e3 / folded,
+                    100.0 * fold / written, written / 1e6);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot measure the fold", e);
+        }
+    }
+
+    /**
+     * Archives the load's conversations for {@code seconds}, each message with a fresh id (so that the writer's
+     * folds count them), then flushes and folds what is left: messages/s over the whole time.
+     */
+    private static double sustained(DatabaseType type, List<ArchivedMessage> load, WriterSettings settings, int seconds) {
+        try (TestDatabase db = TestDatabase.create(type);
+             SqlArchive archive = new SqlArchive(db, new MessageIds(1), settings)) {
+            long start = System.nanoTime();
+            long end = start + seconds * 1_000_000_000L;
+            long count = 0;
+            for (int i = 0; System.nanoTime() < end; i = (i + 1) % load.size()) {
+                ArchivedMessage m = load.get(i);
+                long id = archive.nextId();
+                ArchivedMessage fresh = new ArchivedMessage(id, m.appKey(), m.sender(), m.receiver(), MessageIds.timestampOf(id),
+                        m.type(), m.body(), m.extJson(), m.stanzaXml(), m.clientMsgId(), m.state());
+                while (!archive.append(fresh)) {
+                    LockSupport.parkNanos(50_000);
+                }
+                count++;
+            }
+            archive.flush();
+            if (settings.conversations()) {
+                archive.foldCounters();
+            }
+            return count / ((System.nanoTime() - start) / 1e9);
         }
     }
 

@@ -40,7 +40,7 @@ public final class ArchivePurge implements AppData {
             }
             // under the fold lock: a fold that read the app's last messages before they went must not recreate rows after
             Transactions.readCommitted(con, c -> {
-                new CounterFold(db.databaseType()).lockClusterRow(c, System.currentTimeMillis());
+                new CounterFold(db.databaseType()).lockFolded(c, System.currentTimeMillis());
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM ofImConversation WHERE appKey = ?")) {
                     ps.setString(1, app);
                     return ps.executeUpdate();

@@ -24,9 +24,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * the queue fills and {@link #offer} refuses, so the caller can refuse the message loudly. A batch that
  * fails while the database answers (a bad command) is retried one command at a time so that only the
  * culprit is rejected, with an error log, after {@value #MAX_FAULTS} attempts.
- *
- * <p>Between batches, every {@code foldInterval}, the same thread folds archived messages into the unread
- * counters ({@link CounterFold}); a fold that fails is logged and tried again at the next interval.
  */
 final class ArchiveWriter implements AutoCloseable {
 
@@ -34,14 +31,9 @@ final class ArchiveWriter implements AutoCloseable {
     private static final long POLL_MILLIS = 100;
     private static final long MIN_BACKOFF_MILLIS = 50;
     private static final int MAX_FAULTS = 3;
-    /** Most messages one fold transaction counts (it holds every writer's lock meanwhile). */
-    static final int FOLD_CHUNK = 20_000;
-    /** Most fold transactions in a row before the writer returns to its queue. */
-    private static final int FOLD_CHUNKS_PER_TURN = 5;
 
     private final ConnectionProvider db;
     private final BatchCommitter committer;
-    private final CounterFold fold;
     private final WriterSettings settings;
     private final BlockingQueue<WriteCommand> queue;
     private final LossWindow lossWindow = new LossWindow();
@@ -53,14 +45,12 @@ final class ArchiveWriter implements AutoCloseable {
     private long done;
     private boolean closing;
     private boolean stopped;
-    private long lastFoldNanos = System.nanoTime();
 
     /** Starts the writer of cluster node {@code node}. */
     ArchiveWriter(ConnectionProvider db, WriterSettings settings, int node) {
         this.db = db;
         this.settings = settings;
         this.committer = new BatchCommitter(db.databaseType(), settings.conversations(), node);
-        this.fold = new CounterFold(db.databaseType());
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.thread = new Thread(this::run, "imcloud-archive-writer");
         thread.setDaemon(true);
@@ -133,7 +123,6 @@ final class ArchiveWriter implements AutoCloseable {
         try {
             while (true) {
                 WriteCommand first = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
-                foldWhenDue();
                 if (first == null) {
                     synchronized (progress) {
                         if (closing && queue.isEmpty()) {
@@ -157,32 +146,6 @@ final class ArchiveWriter implements AutoCloseable {
                 stopped = true;
                 progress.notifyAll();
             }
-        }
-    }
-
-    private void foldWhenDue() {
-        if (!settings.conversations() || System.nanoTime() - lastFoldNanos < settings.foldInterval().toNanos()) {
-            return;
-        }
-        lastFoldNanos = System.nanoTime();
-        try {
-            for (int turn = 0; turn < FOLD_CHUNKS_PER_TURN && foldOnce() == FOLD_CHUNK; turn++) {
-                Log.debug("Folded {} archived messages into the unread counters; more to fold", FOLD_CHUNK);
-            }
-        } catch (SQLException e) {
-            Log.warn("Folding archived messages into the unread counters failed; retrying in {}: {}",
-                    settings.foldInterval(), e.toString());
-        }
-    }
-
-    /**
-     * One fold transaction over the messages older than {@code foldLag} (at most {@value #FOLD_CHUNK});
-     * returns how many it counted. Safe on any thread and node at any time: folds lock each other out.
-     */
-    int foldOnce() throws SQLException {
-        long safeId = MessageIds.firstIdAt(System.currentTimeMillis() - settings.foldLag().toMillis()) - 1;
-        try (Connection con = db.getConnection()) {
-            return Transactions.readCommitted(con, c -> fold.fold(c, safeId, FOLD_CHUNK, System.currentTimeMillis()));
         }
     }
 

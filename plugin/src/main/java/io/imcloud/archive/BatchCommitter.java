@@ -45,7 +45,7 @@ final class BatchCommitter {
 
     /** Applies {@code batch} on {@code con} (not committed); returns the results of its mark-reads in order. */
     List<Integer> apply(Connection con, List<WriteCommand> batch) throws SQLException {
-        long foldedUpTo = maintainConversations ? fold.beginBatch(con, node, System.currentTimeMillis()) : Long.MIN_VALUE;
+        long foldedUpTo = maintainConversations ? foldedUpTo(con, batch) : Long.MIN_VALUE;
         List<Integer> readResults = new ArrayList<>();
         List<ArchivedMessage> segment = new ArrayList<>();
         List<WriteCommand.StateChange> states = new ArrayList<>();
@@ -63,6 +63,21 @@ final class BatchCommitter {
         insert(con, segment, foldedUpTo);
         updateStates(con, states);
         return readResults;
+    }
+
+    /**
+     * Locks this node's writer row and returns {@code foldedUpTo}; when a message of the batch is in the range
+     * a fold is counting, first waits for that fold to end.
+     */
+    private long foldedUpTo(Connection con, List<WriteCommand> batch) throws SQLException {
+        CounterFold.Marks marks = fold.beginBatch(con, node, System.currentTimeMillis());
+        for (WriteCommand command : batch) {
+            if (command instanceof WriteCommand.Append a && a.message().msgId() > marks.folded()
+                    && a.message().msgId() <= marks.claimed()) {
+                return fold.lockFolded(con, System.currentTimeMillis()).folded();
+            }
+        }
+        return marks.folded();
     }
 
     /** Inserts {@code messages}; those with an id up to {@code foldedUpTo} are counted at once. */

@@ -17,27 +17,39 @@ import java.util.TreeMap;
 
 /**
  * Folds archived messages into the unread counters and last messages of {@code ofImConversation}, in bulk
- * and after the fact, so that archiving a message writes nothing but the message.
+ * and after the fact, so that archiving a message writes nothing but the message, and a conversation that
+ * gets many messages between two folds has its row written once.
  *
- * <p><b>The invariant.</b> {@code ofImUnreadFold}'s cluster row holds {@code foldedUpTo}: every archived
- * message with an id up to it is counted in {@code ofImConversation}, no later one is. A reader adds the
- * owner's messages above it (the "tail", a short range of the receiver and sender indexes) to the rows it
+ * <p><b>The invariant.</b> Row {@value #FOLDED} of {@code ofImUnreadFold} holds {@code foldedUpTo}: every
+ * archived message with an id up to it is counted in {@code ofImConversation}, no later one is. A reader adds
+ * the owner's messages above it (the "tail", a short range of the receiver and sender indexes) to the rows it
  * reads in the same statement as {@code foldedUpTo}, so counts are exact whenever they are read.
  *
- * <p><b>Locks keep it exact across cluster nodes.</b> Every transaction that archives messages first locks
- * its node's row ({@link #beginBatch}) and reads {@code foldedUpTo}; a fold ({@link #fold}) locks the cluster
- * row and then every node row, so it waits for the batches in flight and sees their messages, and batches
- * after it see its new {@code foldedUpTo}. A message whose id is already folded when its batch commits (its
- * queue wait outlasted the fold lag: a database outage, a node's clock far behind) is counted by its own
- * batch ({@link #apply} with row locks). Mark-reads run in archive batches too; retention sweeps and app
- * purges lock the cluster row.
+ * <p><b>A fold has two steps, and locks keep them exact across cluster nodes.</b> Every transaction that
+ * archives messages first locks its node's row and reads both marks ({@link #beginBatch}).
+ * {@link #claim} (short) locks row {@value #CLAIMED} and every node row, so it waits for the batches in flight,
+ * and moves {@code claimedUpTo} up to the newest id old enough: batches after it see the claim.
+ * {@link #foldClaimed} (long, while the writers go on) locks row {@value #FOLDED}, reads the messages from
+ * {@code foldedUpTo} to {@code claimedUpTo} (all committed by then), counts them into their rows under the
+ * rows' locks, and moves {@code foldedUpTo}. A batch with a message at or below {@code claimedUpTo} (its
+ * queue wait outlasted the fold lag: a database outage, a node's clock far behind) locks row {@value #FOLDED}
+ * first, waiting for the fold in progress, and counts its messages at or below {@code foldedUpTo} itself
+ * ({@link #apply}). Mark-reads run in archive batches; retention sweeps and app purges lock row
+ * {@value #FOLDED}. Lock order, always: row -2, node rows, row -1, conversation rows.
  */
 final class CounterFold {
 
-    /** {@code ofImUnreadFold.node} of the row that holds {@code foldedUpTo}. */
-    static final int CLUSTER_ROW = -1;
+    /** {@code ofImUnreadFold.node} of the row whose {@code upTo} is {@code foldedUpTo}. */
+    static final int FOLDED = -1;
+    /** {@code ofImUnreadFold.node} of the row whose {@code upTo} is {@code claimedUpTo}. */
+    static final int CLAIMED = -2;
     private static final int KEYS_PER_SELECT = 100;
+    private static final int ROWS_PER_STATEMENT = 250;
     private static final String ROW_COLUMNS = "appKey, userA, userB, unreadA, unreadB, readUpToA, readUpToB, lastMsgId, lastTs";
+
+    /** The two marks: counted up to {@code folded}, being counted up to {@code claimed}. */
+    record Marks(long folded, long claimed) {
+    }
 
     /** The messages of one conversation pair in a fold: ids to each side, and the latest message. */
     private static final class PairMessages {
@@ -74,46 +86,58 @@ final class CounterFold {
     }
 
     /**
-     * Starts an archive batch: locks the row of writer {@code node} (creating it the first time, under the
-     * cluster row's lock so that no fold is in progress) and returns {@code foldedUpTo}.
+     * Starts an archive batch: locks the row of writer {@code node} (creating it the first time, under row
+     * {@value #CLAIMED}'s lock so that no claim is in progress) and returns the marks.
      */
-    long beginBatch(Connection con, int node, long now) throws SQLException {
+    Marks beginBatch(Connection con, int node, long now) throws SQLException {
         if (touch(con, "node = " + node, now) == 0) {
-            lockClusterRow(con, now);
-            try (PreparedStatement ps = con.prepareStatement("INSERT INTO ofImUnreadFold (node, foldedUpTo, modified) VALUES (?, 0, ?)")) {
+            touch(con, "node = " + CLAIMED, now);
+            try (PreparedStatement ps = con.prepareStatement("INSERT INTO ofImUnreadFold (node, upTo, modified) VALUES (?, 0, ?)")) {
                 ps.setInt(1, node);
                 ps.setLong(2, now);
                 ps.executeUpdate();
             }
         }
-        return foldedUpTo(con);
+        return marks(con);
     }
 
-    /** Locks the cluster row (no fold runs until the caller's transaction ends) and returns {@code foldedUpTo}. */
-    long lockClusterRow(Connection con, long now) throws SQLException {
-        touch(con, "node = " + CLUSTER_ROW, now);
-        return foldedUpTo(con);
+    /** Locks row {@value #FOLDED} (no fold counts until the caller's transaction ends) and returns the marks. */
+    Marks lockFolded(Connection con, long now) throws SQLException {
+        touch(con, "node = " + FOLDED, now);
+        return marks(con);
     }
 
     /**
-     * One fold step: locks every row of {@code ofImUnreadFold}, counts the messages above {@code foldedUpTo}
-     * up to {@code safeId} (at most {@code maxMessages} of them, in id order) into {@code ofImConversation}
-     * and moves {@code foldedUpTo}; returns how many messages it folded.
+     * The first step of a fold: waits for every archive batch in flight and moves {@code claimedUpTo} to
+     * {@code safeId} (never back); returns the marks after.
      */
-    int fold(Connection con, long safeId, int maxMessages, long now) throws SQLException {
-        touch(con, "node = " + CLUSTER_ROW, now);
-        touch(con, "node <> " + CLUSTER_ROW, now);
-        long from = foldedUpTo(con);
-        if (safeId <= from) {
+    Marks claim(Connection con, long safeId, long now) throws SQLException {
+        touch(con, "node = " + CLAIMED, now);
+        touch(con, "node >= 0", now);
+        Marks marks = marks(con);
+        if (safeId <= marks.claimed()) {
+            return marks;
+        }
+        setMark(con, CLAIMED, safeId);
+        return new Marks(marks.folded(), safeId);
+    }
+
+    /**
+     * The second step: counts the claimed messages above {@code foldedUpTo} (at most {@code maxMessages} of
+     * them, in id order) into {@code ofImConversation} and moves {@code foldedUpTo}; returns how many it counted.
+     */
+    int foldClaimed(Connection con, int maxMessages, long now) throws SQLException {
+        Marks marks = lockFolded(con, now);
+        if (marks.claimed() <= marks.folded()) {
             return 0;
         }
         Map<ConversationSql.Key, PairMessages> pairs = new TreeMap<>();
         int count = 0;
-        long last = from;
+        long last = marks.folded();
         try (PreparedStatement ps = con.prepareStatement("SELECT msgId, appKey, sender, receiver, userA, userB, sentAt"
                 + " FROM ofImMessage WHERE msgId > ? AND msgId <= ? ORDER BY msgId" + type.limit(maxMessages))) {
-            ps.setLong(1, from);
-            ps.setLong(2, safeId);
+            ps.setLong(1, marks.folded());
+            ps.setLong(2, marks.claimed());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     last = rs.getLong(1);
@@ -123,17 +147,14 @@ final class CounterFold {
                 }
             }
         }
-        write(con, pairs, false);
-        try (PreparedStatement ps = con.prepareStatement("UPDATE ofImUnreadFold SET foldedUpTo = ? WHERE node = " + CLUSTER_ROW)) {
-            ps.setLong(1, count == maxMessages ? last : safeId);
-            ps.executeUpdate();
-        }
+        write(con, pairs);
+        setMark(con, FOLDED, count == maxMessages ? last : marks.claimed());
         return count;
     }
 
     /**
-     * Counts {@code messages} (archived in the caller's transaction, their ids already folded) into their
-     * conversation rows, locking the rows first: other nodes' batches may touch the same rows.
+     * Counts {@code messages} (archived in the caller's transaction, their ids at or below {@code foldedUpTo},
+     * so that no fold will) into their conversation rows.
      */
     void apply(Connection con, List<ArchivedMessage> messages) throws SQLException {
         Map<ConversationSql.Key, PairMessages> pairs = new TreeMap<>();
@@ -141,19 +162,20 @@ final class CounterFold {
             ConversationSql.Key key = ConversationSql.Key.of(m.appKey().toString(), m.sender(), m.receiver());
             pairs.computeIfAbsent(key, k -> new PairMessages()).add(m.msgId(), m.sender(), m.receiver(), key.userA(), m.sentAt());
         }
-        write(con, pairs, true);
+        write(con, pairs);
     }
 
-    /** Adds each pair's messages above the row's read marks to its counters, creating missing rows. */
-    private void write(Connection con, Map<ConversationSql.Key, PairMessages> pairs, boolean lockRows) throws SQLException {
+    /**
+     * Adds each pair's messages above the row's read marks to its counters, creating missing rows; locks the
+     * rows first (in key order, as every writer does): mark-reads of any node may change them meanwhile.
+     */
+    private void write(Connection con, Map<ConversationSql.Key, PairMessages> pairs) throws SQLException {
         if (pairs.isEmpty()) {
             return;
         }
         List<ConversationSql.Key> keys = new ArrayList<>(pairs.keySet());
         try {
-            if (lockRows) {
-                lock(con, keys);
-            }
+            lock(con, keys);
             Map<ConversationSql.Key, Row> rows = read(con, keys);
             Set<ConversationSql.Key> inserts = new HashSet<>();
             for (ConversationSql.Key key : keys) {
@@ -171,42 +193,64 @@ final class CounterFold {
                     row.lastTs = added.lastTs;
                 }
             }
-            try (PreparedStatement update = con.prepareStatement("UPDATE ofImConversation SET unreadA = ?, unreadB = ?,"
-                    + " lastMsgId = ?, lastTs = ?" + ConversationSql.WHERE_KEY);
-                 PreparedStatement insert = con.prepareStatement("INSERT INTO ofImConversation (" + ROW_COLUMNS
-                         + ") VALUES (?, ?, ?, ?, ?, 0, 0, ?, ?)")) {
-                boolean anyUpdate = false;
-                for (ConversationSql.Key key : keys) {
-                    Row row = rows.get(key);
-                    if (inserts.contains(key)) {
-                        continue;
+            List<ConversationSql.Key> existing = keys.stream().filter(k -> !inserts.contains(k)).toList();
+            if (type == DatabaseType.MARIADB || type == DatabaseType.MYSQL) {
+                chunked(con, existing, rows, "INSERT INTO ofImConversation (" + ROW_COLUMNS + ") VALUES ", "(?, ?, ?, ?, ?, 0, 0, ?, ?)",
+                        " ON DUPLICATE KEY UPDATE unreadA = VALUES(unreadA), unreadB = VALUES(unreadB),"
+                                + " lastMsgId = VALUES(lastMsgId), lastTs = VALUES(lastTs)");
+            } else if (!existing.isEmpty()) {
+                try (PreparedStatement update = con.prepareStatement("UPDATE ofImConversation SET unreadA = ?, unreadB = ?,"
+                        + " lastMsgId = ?, lastTs = ?" + ConversationSql.WHERE_KEY)) {
+                    for (ConversationSql.Key key : existing) {
+                        Row row = rows.get(key);
+                        update.setInt(1, row.unreadA);
+                        update.setInt(2, row.unreadB);
+                        update.setLong(3, row.lastMsgId);
+                        update.setLong(4, row.lastTs);
+                        ConversationSql.bindKey(update, key, 5);
+                        update.addBatch();
                     }
-                    update.setInt(1, row.unreadA);
-                    update.setInt(2, row.unreadB);
-                    update.setLong(3, row.lastMsgId);
-                    update.setLong(4, row.lastTs);
-                    ConversationSql.bindKey(update, key, 5);
-                    update.addBatch();
-                    anyUpdate = true;
-                }
-                if (anyUpdate) {
                     update.executeBatch();
                 }
-                for (ConversationSql.Key key : inserts) {
-                    Row row = rows.get(key);
-                    ConversationSql.bindKey(insert, key, 1);
-                    insert.setInt(4, row.unreadA);
-                    insert.setInt(5, row.unreadB);
-                    insert.setLong(6, row.lastMsgId);
-                    insert.setLong(7, row.lastTs);
-                    insert.addBatch();
-                }
-                if (!inserts.isEmpty()) {
-                    insert.executeBatch();
-                }
             }
+            // a plain insert: a row another node's batch created meanwhile fails it, and the batch is retried
+            chunked(con, new ArrayList<>(inserts), rows, "INSERT INTO ofImConversation (" + ROW_COLUMNS + ") VALUES ",
+                    "(?, ?, ?, ?, ?, 0, 0, ?, ?)", "");
         } catch (SQLException e) {
             throw new SQLException("Cannot fold messages into " + keys.size() + " conversation rows: " + e.getMessage(), e.getSQLState(), e);
+        }
+    }
+
+    /**
+     * Writes {@code keys}' rows with {@code head} + one {@code tuple} per row + {@code tail}: as multi-row
+     * statements of {@value #ROWS_PER_STATEMENT} rows on MySQL and MariaDB (a fraction of the cost of as many
+     * one-row statements there), as a batch of one-row statements elsewhere.
+     */
+    private void chunked(Connection con, List<ConversationSql.Key> keys, Map<ConversationSql.Key, Row> rows, String head,
+                         String tuple, String tail) throws SQLException {
+        int perStatement = type == DatabaseType.MARIADB || type == DatabaseType.MYSQL ? ROWS_PER_STATEMENT : 1;
+        int full = keys.size() / perStatement * perStatement;
+        for (int[] range : new int[][] {{0, full, perStatement}, {full, keys.size(), keys.size() - full}}) {
+            if (range[0] == range[1]) {
+                continue;
+            }
+            try (PreparedStatement ps = con.prepareStatement(head + String.join(", ", Collections.nCopies(range[2], tuple)) + tail)) {
+                int p = 1;
+                for (ConversationSql.Key key : keys.subList(range[0], range[1])) {
+                    Row row = rows.get(key);
+                    ConversationSql.bindKey(ps, key, p);
+                    ps.setInt(p + 3, row.unreadA);
+                    ps.setInt(p + 4, row.unreadB);
+                    ps.setLong(p + 5, row.lastMsgId);
+                    ps.setLong(p + 6, row.lastTs);
+                    p += 7;
+                    if (p > range[2] * 7) {
+                        ps.addBatch();
+                        p = 1;
+                    }
+                }
+                ps.executeBatch();
+            }
         }
     }
 
@@ -232,37 +276,67 @@ final class CounterFold {
     }
 
     /**
-     * The existing rows of {@code keys}: one statement per {@value #KEYS_PER_SELECT} keys, or one lookup per
-     * key on HSQLDB (embedded: no round trip, and it would scan for an OR of keys instead of using the index).
+     * The existing rows of {@code keys}. PostgreSQL: one statement of constant text, the keys passed as three
+     * arrays and joined (planned once per connection; an OR of keys took 100 us a key to plan and run). Others:
+     * one prepared statement per {@value #KEYS_PER_SELECT} keys, or one lookup per key on HSQLDB (embedded: no
+     * round trip, and it would scan for an OR of keys instead of using the index).
      */
     private Map<ConversationSql.Key, Row> read(Connection con, List<ConversationSql.Key> keys) throws SQLException {
         Map<ConversationSql.Key, Row> rows = new HashMap<>();
+        if (type == DatabaseType.POSTGRESQL) {
+            try (PreparedStatement ps = con.prepareStatement("SELECT c.appKey, c.userA, c.userB, c.unreadA, c.unreadB,"
+                    + " c.readUpToA, c.readUpToB, c.lastMsgId, c.lastTs FROM unnest(?::varchar[], ?::varchar[], ?::varchar[]) AS k(appKey, userA, userB)"
+                    + " JOIN ofImConversation c ON c.appKey = k.appKey AND c.userA = k.userA AND c.userB = k.userB")) {
+                ps.setArray(1, con.createArrayOf("varchar", keys.stream().map(ConversationSql.Key::appKey).toArray()));
+                ps.setArray(2, con.createArrayOf("varchar", keys.stream().map(ConversationSql.Key::userA).toArray()));
+                ps.setArray(3, con.createArrayOf("varchar", keys.stream().map(ConversationSql.Key::userB).toArray()));
+                readRows(ps, rows);
+            }
+            return rows;
+        }
         int chunk = type == DatabaseType.HSQLDB ? 1 : KEYS_PER_SELECT;
-        String select = "SELECT " + ROW_COLUMNS + " FROM ofImConversation WHERE ";
-        String one = "(appKey = ? AND userA = ? AND userB = ?)";
-        String full = select + String.join(" OR ", Collections.nCopies(chunk, one));
-        for (int start = 0; start < keys.size(); start += chunk) {
-            List<ConversationSql.Key> part = keys.subList(start, Math.min(keys.size(), start + chunk));
-            String sql = part.size() == chunk ? full : select + String.join(" OR ", Collections.nCopies(part.size(), one));
-            try (PreparedStatement ps = con.prepareStatement(sql)) {
-                for (int i = 0; i < part.size(); i++) {
-                    ConversationSql.bindKey(ps, part.get(i), 1 + 3 * i);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Row row = new Row();
-                        row.unreadA = rs.getInt(4);
-                        row.unreadB = rs.getInt(5);
-                        row.readUpToA = rs.getLong(6);
-                        row.readUpToB = rs.getLong(7);
-                        row.lastMsgId = rs.getLong(8);
-                        row.lastTs = rs.getLong(9);
-                        rows.put(new ConversationSql.Key(rs.getString(1), rs.getString(2), rs.getString(3)), row);
-                    }
+        int full = keys.size() / chunk * chunk;
+        if (full > 0) {
+            try (PreparedStatement ps = con.prepareStatement(selectKeys(chunk))) {
+                for (int start = 0; start < full; start += chunk) {
+                    bindKeys(ps, keys.subList(start, start + chunk));
+                    readRows(ps, rows);
                 }
             }
         }
+        if (full < keys.size()) {
+            try (PreparedStatement ps = con.prepareStatement(selectKeys(keys.size() - full))) {
+                bindKeys(ps, keys.subList(full, keys.size()));
+                readRows(ps, rows);
+            }
+        }
         return rows;
+    }
+
+    private static String selectKeys(int n) {
+        return "SELECT " + ROW_COLUMNS + " FROM ofImConversation WHERE "
+                + String.join(" OR ", Collections.nCopies(n, "(appKey = ? AND userA = ? AND userB = ?)"));
+    }
+
+    private static void bindKeys(PreparedStatement ps, List<ConversationSql.Key> keys) throws SQLException {
+        for (int i = 0; i < keys.size(); i++) {
+            ConversationSql.bindKey(ps, keys.get(i), 1 + 3 * i);
+        }
+    }
+
+    private static void readRows(PreparedStatement ps, Map<ConversationSql.Key, Row> rows) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Row row = new Row();
+                row.unreadA = rs.getInt(4);
+                row.unreadB = rs.getInt(5);
+                row.readUpToA = rs.getLong(6);
+                row.readUpToB = rs.getLong(7);
+                row.lastMsgId = rs.getLong(8);
+                row.lastTs = rs.getLong(9);
+                rows.put(new ConversationSql.Key(rs.getString(1), rs.getString(2), rs.getString(3)), row);
+            }
+        }
     }
 
     /** Locks the rows of {@code ofImUnreadFold} that {@code where} selects, stamping them with {@code now}. */
@@ -273,13 +347,29 @@ final class CounterFold {
         }
     }
 
-    private static long foldedUpTo(Connection con) throws SQLException {
-        try (PreparedStatement ps = con.prepareStatement("SELECT foldedUpTo FROM ofImUnreadFold WHERE node = " + CLUSTER_ROW);
+    private static Marks marks(Connection con) throws SQLException {
+        long folded = -1;
+        long claimed = -1;
+        try (PreparedStatement ps = con.prepareStatement("SELECT node, upTo FROM ofImUnreadFold WHERE node < 0");
              ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                throw new SQLException("ofImUnreadFold has no cluster row (node " + CLUSTER_ROW + "): the imcloud schema is incomplete");
+            while (rs.next()) {
+                if (rs.getInt(1) == FOLDED) {
+                    folded = rs.getLong(2);
+                } else if (rs.getInt(1) == CLAIMED) {
+                    claimed = rs.getLong(2);
+                }
             }
-            return rs.getLong(1);
+        }
+        if (folded < 0 || claimed < 0) {
+            throw new SQLException("ofImUnreadFold lacks row " + FOLDED + " or " + CLAIMED + ": the imcloud schema is incomplete");
+        }
+        return new Marks(folded, claimed);
+    }
+
+    private static void setMark(Connection con, int row, long upTo) throws SQLException {
+        try (PreparedStatement ps = con.prepareStatement("UPDATE ofImUnreadFold SET upTo = ? WHERE node = " + row)) {
+            ps.setLong(1, upTo);
+            ps.executeUpdate();
         }
     }
 }

@@ -126,7 +126,7 @@ public final class RetentionSweeper {
             ps.setLong(2, lastId);
             ps.executeUpdate();
         }
-        long foldedUpTo = fold.lockClusterRow(con, clock.getAsLong());
+        long foldedUpTo = fold.lockFolded(con, clock.getAsLong()).folded();
         for (ConversationSql.Key key : touched) {
             ConversationSql.Marks row = conversations.lock(con, key);
             if (row == null) {

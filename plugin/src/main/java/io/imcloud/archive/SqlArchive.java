@@ -6,11 +6,16 @@ import io.imcloud.tenancy.AppUser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The {@link Archive} over a {@link ConnectionProvider}: writes (messages, delivery states, read marks,
@@ -20,6 +25,9 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>Write-behind: {@link #append} returns before the message is durable. A crash loses what was
  * queued but not committed (the loss window, see {@link #lossWindow()}); {@link #close()} commits
  * everything queued. Open one instance per node and close it when the plugin stops.
+ *
+ * <p>With conversations maintained, a second thread folds archived messages into the unread counters every
+ * {@code foldInterval} ({@link CounterFold}); a fold that fails is logged and tried again at the next one.
  */
 public final class SqlArchive implements Archive, AutoCloseable {
 
@@ -27,9 +35,16 @@ public final class SqlArchive implements Archive, AutoCloseable {
     /** About 146 years: long enough to mean "no bound", short enough for nanosecond arithmetic. */
     private static final long UNBOUNDED_MILLIS = Long.MAX_VALUE / 2_000_000;
 
+    /** Most messages one fold transaction counts. */
+    private static final int FOLD_CHUNK = 100_000;
+
+    private final ConnectionProvider db;
     private final MessageIds ids;
+    private final WriterSettings settings;
     private final ArchiveWriter writer;
     private final ArchiveReader reader;
+    private final CounterFold fold;
+    private final ScheduledExecutorService folder;
 
     /** An archive with a writer queue of {@code queueCapacity} commands committed up to {@code batchSize} at a time. */
     public SqlArchive(ConnectionProvider db, MessageIds ids, int queueCapacity, int batchSize) {
@@ -38,9 +53,13 @@ public final class SqlArchive implements Archive, AutoCloseable {
 
     /** An archive with full writer settings; starts the writer thread. */
     public SqlArchive(ConnectionProvider db, MessageIds ids, WriterSettings settings) {
+        this.db = db;
         this.ids = ids;
+        this.settings = settings;
         this.reader = new ArchiveReader(db);
         this.writer = new ArchiveWriter(db, settings, ids.node());
+        this.fold = new CounterFold(db.databaseType());
+        this.folder = settings.conversations() ? startFolder(settings.foldInterval()) : null;
     }
 
     @Override
@@ -117,24 +136,44 @@ public final class SqlArchive implements Archive, AutoCloseable {
     }
 
     /**
-     * Folds every archived message older than the settings' fold lag into the unread counters now, in
-     * transactions of at most {@value ArchiveWriter#FOLD_CHUNK} messages, as the writer does every fold
-     * interval; returns how many it counted. The counters read the same before and after.
+     * Folds every archived message older than the settings' fold lag into the unread counters now, as the
+     * fold thread does every fold interval; returns how many it counted. The counters read the same before
+     * and after. Safe on any thread and node at any time: folds take turns.
      *
      * @throws ArchiveException when the database fails
      */
     public long foldCounters() {
+        long safeId = MessageIds.firstIdAt(System.currentTimeMillis() - settings.foldLag().toMillis()) - 1;
         long total = 0;
-        try {
+        try (Connection con = db.getConnection()) {
+            Transactions.readCommitted(con, c -> fold.claim(c, safeId, System.currentTimeMillis()));
             int n;
             do {
-                n = writer.foldOnce();
+                n = Transactions.readCommitted(con, c -> fold.foldClaimed(c, FOLD_CHUNK, System.currentTimeMillis()));
                 total += n;
-            } while (n == ArchiveWriter.FOLD_CHUNK);
+            } while (n == FOLD_CHUNK);
         } catch (SQLException e) {
             throw new ArchiveException("Cannot fold archived messages into the unread counters", e);
         }
         return total;
+    }
+
+    private ScheduledExecutorService startFolder(Duration interval) {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "imcloud-unread-fold");
+            t.setDaemon(true);
+            return t;
+        });
+        long millis = Math.max(1, interval.toMillis());
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                long n = foldCounters();
+                Log.debug("Folded {} archived messages into the unread counters", n);
+            } catch (RuntimeException e) {
+                Log.warn("Folding archived messages into the unread counters failed; retrying in {}: {}", interval, e.toString());
+            }
+        }, millis, millis, TimeUnit.MILLISECONDS);
+        return executor;
     }
 
     /** Commands waiting for the database (a monitoring figure: it grows while the database is down). */
@@ -152,9 +191,20 @@ public final class SqlArchive implements Archive, AutoCloseable {
         return writer.lossWindow();
     }
 
-    /** Commits everything queued (waiting at most the settings' close wait), then stops the writer. */
+    /** Stops the fold thread, commits everything queued (waiting at most the settings' close wait), then stops the writer. */
     @Override
     public void close() {
+        if (folder != null) {
+            folder.shutdown();
+            try {
+                if (!folder.awaitTermination(settings.closeWait().toMillis(), TimeUnit.MILLISECONDS)) {
+                    folder.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                folder.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
         writer.close();
     }
 }

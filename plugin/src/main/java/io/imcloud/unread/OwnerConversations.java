@@ -44,12 +44,12 @@ final class OwnerConversations {
             + " WHERE appKey = ? AND userA = ?"
             + " UNION ALL SELECT userA, unreadB, readUpToB, lastMsgId, lastTs FROM ofImConversation"
             + " WHERE appKey = ? AND userB = ? AND userA <> userB"
-            + " UNION ALL SELECT '', 0, 0, foldedUpTo, 0 FROM ofImUnreadFold WHERE node = -1";
+            + " UNION ALL SELECT '', 0, 0, upTo, 0 FROM ofImUnreadFold WHERE node = -1";
     private static final String TAIL = "SELECT msgId, sender, receiver, sentAt FROM ofImMessage"
             + " WHERE appKey = ? AND receiver = ? AND msgId > ?"
             + " UNION ALL SELECT msgId, sender, receiver, sentAt FROM ofImMessage"
             + " WHERE appKey = ? AND sender = ? AND receiver <> sender AND msgId > ?";
-    private static final String PAIR = "SELECT c.unreadA, c.unreadB, c.readUpToA, c.readUpToB, f.foldedUpTo"
+    private static final String PAIR = "SELECT c.unreadA, c.unreadB, c.readUpToA, c.readUpToB, f.upTo"
             + " FROM ofImUnreadFold f LEFT JOIN ofImConversation c ON c.appKey = ? AND c.userA = ? AND c.userB = ?"
             + " WHERE f.node = -1";
     private static final String PAIR_TAIL = "SELECT COUNT(*) FROM ofImMessage WHERE appKey = ? AND userA = ? AND userB = ?"

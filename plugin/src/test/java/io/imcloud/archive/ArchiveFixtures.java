@@ -133,7 +133,7 @@ public final class ArchiveFixtures {
     /** {@code ofImUnreadFold}'s {@code foldedUpTo}. */
     public static long foldedUpTo(TestDatabase db) throws SQLException {
         try (Connection con = db.getConnection(); Statement st = con.createStatement();
-             ResultSet rs = st.executeQuery("SELECT foldedUpTo FROM ofImUnreadFold WHERE node = -1")) {
+             ResultSet rs = st.executeQuery("SELECT upTo FROM ofImUnreadFold WHERE node = -1")) {
             assertTrue(rs.next(), "the cluster row of ofImUnreadFold");
             return rs.getLong(1);
         }

@@ -26,7 +26,7 @@ class SchemaScriptsTest {
         for (String table : new String[] {"ofImApp", "ofImKey", "ofImUser", "ofImMessage", "ofImConversation"}) {
             assertEquals(0, db.count(table), table);
         }
-        assertEquals(1, db.count("ofImUnreadFold"), "the cluster row, nothing folded");
+        assertEquals(2, db.count("ofImUnreadFold"), "the rows of foldedUpTo and claimedUpTo, nothing folded");
     }
 
     /**
@@ -44,10 +44,12 @@ class SchemaScriptsTest {
                         + " VALUES (" + id + ", 'acme#chat', 'a', 'b', 'a', 'b', 1, 'chat', 'x', 0)");
             }
             SchemaScript.run(con, SchemaScript.projectDir().resolve("database/upgrade/2/imcloud_" + db.databaseType().scriptName() + ".sql"), false);
-            try (ResultSet rs = st.executeQuery("SELECT node, foldedUpTo FROM ofImUnreadFold")) {
-                assertTrue(rs.next());
-                assertEquals(-1, rs.getInt(1));
-                assertEquals(90, rs.getLong(2));
+            try (ResultSet rs = st.executeQuery("SELECT node, upTo FROM ofImUnreadFold ORDER BY node DESC")) {
+                for (int node = -1; node >= -2; node--) {
+                    assertTrue(rs.next());
+                    assertEquals(node, rs.getInt(1));
+                    assertEquals(90, rs.getLong(2), "folded and claimed up to the newest message");
+                }
             }
             try (ResultSet rs = st.executeQuery("SELECT version FROM ofVersion WHERE name = 'imcloud'")) {
                 assertTrue(rs.next());

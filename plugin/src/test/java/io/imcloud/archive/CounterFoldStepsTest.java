@@ -1,0 +1,61 @@
+package io.imcloud.archive;
+
+import io.imcloud.tenancy.AppUser;
+import io.imcloud.testsupport.AllDatabases;
+import io.imcloud.testsupport.TestDatabase;
+import io.imcloud.unread.UnreadCounters;
+
+import java.sql.Connection;
+
+import static io.imcloud.archive.ArchiveFixtures.APP;
+import static io.imcloud.archive.ArchiveFixtures.assertCountersConsistent;
+import static io.imcloud.archive.ArchiveFixtures.message;
+import static io.imcloud.archive.ArchiveFixtures.settings;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The two steps of a fold, with archive batches committing between them, count every message once. */
+class CounterFoldStepsTest {
+
+    private static final AppUser BOB = AppUser.of(APP, "bob");
+
+    @AllDatabases
+    void aMessageCommittedBetweenClaimAndFoldIsCountedByTheFold(TestDatabase db) throws Exception {
+        CounterFold fold = new CounterFold(db.databaseType());
+        UnreadCounters counters = new UnreadCounters(db);
+        try (SqlArchive archive = new SqlArchive(db, new MessageIds(1), settings(100, 10))) {
+            ArchivedMessage early = message(archive, APP, "alice", "bob", "early");
+            ArchivedMessage claimedBeforeCommit = message(archive, APP, "alice", "bob", "claimed");
+            assertTrue(archive.append(early));
+            archive.flush();
+            Thread.sleep(2);
+            CounterFold.Marks marks;
+            try (Connection con = db.getConnection()) {
+                marks = Transactions.readCommitted(con, c -> fold.claim(c, MessageIds.firstIdAt(System.currentTimeMillis()) - 1, 0));
+            }
+            assertTrue(marks.claimed() >= claimedBeforeCommit.msgId() && marks.folded() < early.msgId(), marks.toString());
+            assertTrue(archive.append(claimedBeforeCommit)); // in the claimed range, not folded yet: left to the fold
+            archive.flush();
+            assertEquals(2, counters.unread(BOB, "alice"));
+            assertEquals(0, assertCountersConsistent(db), "nothing folded yet");
+            try (Connection con = db.getConnection()) {
+                int folded = Transactions.readCommitted(con, c -> fold.foldClaimed(c, 1000, 0));
+                assertEquals(2, folded);
+            }
+            assertEquals(2, counters.unread(BOB, "alice"));
+            assertEquals(1, assertCountersConsistent(db));
+
+            ArchivedMessage late = message(archive, APP, "alice", "bob", "late"); // an id below the next fold's
+            Thread.sleep(2);
+            archive.foldCounters();
+            assertTrue(ArchiveFixtures.foldedUpTo(db) >= late.msgId());
+            assertTrue(archive.append(late)); // already folded past: its own batch counts it
+            archive.flush();
+            assertEquals(3, counters.unread(BOB, "alice"));
+            assertEquals(1, assertCountersConsistent(db));
+            assertEquals(1, archive.markRead(BOB, "alice", "claimed").get(), "one left after the mark");
+            assertEquals(1, counters.unread(BOB, "alice"));
+            assertEquals(1, assertCountersConsistent(db));
+        }
+    }
+}

@@ -51,17 +51,31 @@ final class CounterFold {
     record Marks(long folded, long claimed) {
     }
 
-    /** The messages of one conversation pair in a fold: ids to each side, and the latest message. */
+    /**
+     * Messages to one side of a pair in a fold: how many, the smallest and largest id, and the ids themselves
+     * when they were archived in this transaction (a fold reads the archive's aggregates instead).
+     */
+    private static final class Side {
+        int count;
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        List<Long> ids;
+
+        void add(int n, long smallest, long largest) {
+            count += n;
+            min = Math.min(min, smallest);
+            max = Math.max(max, largest);
+        }
+    }
+
+    /** The messages of one conversation pair in a fold: to each side, and the latest message. */
     private static final class PairMessages {
-        final List<Long> toA = new ArrayList<>();
-        final List<Long> toB = new ArrayList<>();
+        final Side toA = new Side();
+        final Side toB = new Side();
         long lastMsgId;
         long lastTs;
 
-        void add(long msgId, String sender, String receiver, String userA, long sentAt) {
-            if (!sender.equals(receiver)) {
-                (receiver.equals(userA) ? toA : toB).add(msgId);
-            }
+        void last(long msgId, long sentAt) {
             if (msgId > lastMsgId) {
                 lastMsgId = msgId;
                 lastTs = sentAt;
@@ -123,32 +137,36 @@ final class CounterFold {
     }
 
     /**
-     * The second step: counts the claimed messages above {@code foldedUpTo} (at most {@code maxMessages} of
-     * them, in id order) into {@code ofImConversation} and moves {@code foldedUpTo}; returns how many it counted.
+     * The second step: counts the claimed messages above {@code foldedUpTo} into {@code ofImConversation} and
+     * moves {@code foldedUpTo} to {@code claimedUpTo}; returns how many messages it counted.
      */
-    int foldClaimed(Connection con, int maxMessages, long now) throws SQLException {
+    int foldClaimed(Connection con, long now) throws SQLException {
         Marks marks = lockFolded(con, now);
         if (marks.claimed() <= marks.folded()) {
             return 0;
         }
         Map<ConversationSql.Key, PairMessages> pairs = new TreeMap<>();
         int count = 0;
-        long last = marks.folded();
-        try (PreparedStatement ps = con.prepareStatement("SELECT msgId, appKey, sender, receiver, userA, userB, sentAt"
-                + " FROM ofImMessage WHERE msgId > ? AND msgId <= ? ORDER BY msgId" + type.limit(maxMessages))) {
+        // one group per pair and receiver: the database adds up, the fold reads one row per conversation side
+        try (PreparedStatement ps = con.prepareStatement("SELECT appKey, userA, userB, receiver, COUNT(*), MIN(msgId), MAX(msgId),"
+                + " MAX(sentAt) FROM ofImMessage WHERE msgId > ? AND msgId <= ? GROUP BY appKey, userA, userB, receiver")) {
             ps.setLong(1, marks.folded());
             ps.setLong(2, marks.claimed());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    last = rs.getLong(1);
-                    count++;
-                    pairs.computeIfAbsent(new ConversationSql.Key(rs.getString(2), rs.getString(5), rs.getString(6)),
-                            k -> new PairMessages()).add(last, rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(7));
+                    ConversationSql.Key key = new ConversationSql.Key(rs.getString(1), rs.getString(2), rs.getString(3));
+                    PairMessages pair = pairs.computeIfAbsent(key, k -> new PairMessages());
+                    int n = rs.getInt(5);
+                    count += n;
+                    if (!key.userA().equals(key.userB())) { // a note to self counts for nobody
+                        (rs.getString(4).equals(key.userA()) ? pair.toA : pair.toB).add(n, rs.getLong(6), rs.getLong(7));
+                    }
+                    pair.last(rs.getLong(7), rs.getLong(8)); // ids and times rise together (MessageIds)
                 }
             }
         }
-        write(con, pairs);
-        setMark(con, FOLDED, count == maxMessages ? last : marks.claimed());
+        write(con, pairs, marks);
+        setMark(con, FOLDED, marks.claimed());
         return count;
     }
 
@@ -160,16 +178,25 @@ final class CounterFold {
         Map<ConversationSql.Key, PairMessages> pairs = new TreeMap<>();
         for (ArchivedMessage m : messages) {
             ConversationSql.Key key = ConversationSql.Key.of(m.appKey().toString(), m.sender(), m.receiver());
-            pairs.computeIfAbsent(key, k -> new PairMessages()).add(m.msgId(), m.sender(), m.receiver(), key.userA(), m.sentAt());
+            PairMessages pair = pairs.computeIfAbsent(key, k -> new PairMessages());
+            if (!m.sender().equals(m.receiver())) {
+                Side side = m.receiver().equals(key.userA()) ? pair.toA : pair.toB;
+                side.add(1, m.msgId(), m.msgId());
+                if (side.ids == null) {
+                    side.ids = new ArrayList<>();
+                }
+                side.ids.add(m.msgId());
+            }
+            pair.last(m.msgId(), m.sentAt());
         }
-        write(con, pairs);
+        write(con, pairs, null);
     }
 
     /**
      * Adds each pair's messages above the row's read marks to its counters, creating missing rows; locks the
      * rows first (in key order, as every writer does): mark-reads of any node may change them meanwhile.
      */
-    private void write(Connection con, Map<ConversationSql.Key, PairMessages> pairs) throws SQLException {
+    private void write(Connection con, Map<ConversationSql.Key, PairMessages> pairs, Marks range) throws SQLException {
         if (pairs.isEmpty()) {
             return;
         }
@@ -186,8 +213,8 @@ final class CounterFold {
                     rows.put(key, row);
                     inserts.add(key);
                 }
-                row.unreadA += above(added.toA, row.readUpToA);
-                row.unreadB += above(added.toB, row.readUpToB);
+                row.unreadA += above(con, key, key.userA(), added.toA, row.readUpToA, range);
+                row.unreadB += above(con, key, key.userB(), added.toB, row.readUpToB, range);
                 if (added.lastMsgId > row.lastMsgId) {
                     row.lastMsgId = added.lastMsgId;
                     row.lastTs = added.lastTs;
@@ -254,14 +281,33 @@ final class CounterFold {
         }
     }
 
-    private static int above(List<Long> ids, long readUpTo) {
-        int n = 0;
-        for (long id : ids) {
-            if (id > readUpTo) {
-                n++;
+    /**
+     * How many of {@code side}'s messages are above the reader's mark: all, none, or (the mark among them,
+     * as when the reader read a message not folded yet) counted one by one, from the ids or in the archive
+     * over the fold's {@code range}.
+     */
+    private static int above(Connection con, ConversationSql.Key key, String reader, Side side, long readUpTo, Marks range)
+            throws SQLException {
+        if (side.count == 0 || readUpTo >= side.max) {
+            return 0;
+        }
+        if (readUpTo < side.min) {
+            return side.count;
+        }
+        if (side.ids != null) {
+            return (int) side.ids.stream().filter(id -> id > readUpTo).count();
+        }
+        try (PreparedStatement ps = con.prepareStatement("SELECT COUNT(*) FROM ofImMessage" + ConversationSql.WHERE_KEY
+                + " AND receiver = ? AND sender <> receiver AND msgId > ? AND msgId <= ?")) {
+            ConversationSql.bindKey(ps, key, 1);
+            ps.setString(4, reader);
+            ps.setLong(5, Math.max(readUpTo, range.folded()));
+            ps.setLong(6, range.claimed());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
             }
         }
-        return n;
     }
 
     /** Locks existing rows of {@code keys} (sorted, so that nodes lock in the same order) with a no-op update. */

@@ -35,9 +35,6 @@ public final class SqlArchive implements Archive, AutoCloseable {
     /** About 146 years: long enough to mean "no bound", short enough for nanosecond arithmetic. */
     private static final long UNBOUNDED_MILLIS = Long.MAX_VALUE / 2_000_000;
 
-    /** Most messages one fold transaction counts. */
-    private static final int FOLD_CHUNK = 100_000;
-
     private final ConnectionProvider db;
     private final MessageIds ids;
     private final WriterSettings settings;
@@ -144,14 +141,10 @@ public final class SqlArchive implements Archive, AutoCloseable {
      */
     public long foldCounters() {
         long safeId = MessageIds.firstIdAt(System.currentTimeMillis() - settings.foldLag().toMillis()) - 1;
-        long total = 0;
+        long total;
         try (Connection con = db.getConnection()) {
             Transactions.readCommitted(con, c -> fold.claim(c, safeId, System.currentTimeMillis()));
-            int n;
-            do {
-                n = Transactions.readCommitted(con, c -> fold.foldClaimed(c, FOLD_CHUNK, System.currentTimeMillis()));
-                total += n;
-            } while (n == FOLD_CHUNK);
+            total = Transactions.readCommitted(con, c -> fold.foldClaimed(c, System.currentTimeMillis()));
         } catch (SQLException e) {
             throw new ArchiveException("Cannot fold archived messages into the unread counters", e);
         }

@@ -39,7 +39,7 @@ class CounterFoldStepsTest {
             assertEquals(2, counters.unread(BOB, "alice"));
             assertEquals(0, assertCountersConsistent(db), "nothing folded yet");
             try (Connection con = db.getConnection()) {
-                int folded = Transactions.readCommitted(con, c -> fold.foldClaimed(c, 1000, 0));
+                int folded = Transactions.readCommitted(con, c -> fold.foldClaimed(c, 0));
                 assertEquals(2, folded);
             }
             assertEquals(2, counters.unread(BOB, "alice"));
@@ -56,6 +56,32 @@ class CounterFoldStepsTest {
             assertEquals(1, archive.markRead(BOB, "alice", "claimed").get(), "one left after the mark");
             assertEquals(1, counters.unread(BOB, "alice"));
             assertEquals(1, assertCountersConsistent(db));
+        }
+    }
+
+    /** Read marks among the messages a fold counts: those above the mark count, whichever id the mark names. */
+    @AllDatabases
+    void aReadMarkAmongTheFoldedMessagesCountsOnlyThoseAboveIt(TestDatabase db) throws Exception {
+        UnreadCounters counters = new UnreadCounters(db);
+        AppUser carol = AppUser.of(APP, "carol");
+        try (SqlArchive archive = new SqlArchive(db, new MessageIds(1), settings(100, 10))) {
+            for (int i = 0; i < 3; i++) {
+                ArchiveFixtures.send(archive, APP, "alice", "bob", "a" + i);
+                ArchiveFixtures.send(archive, APP, "alice", "carol", "c" + i);
+            }
+            assertEquals(0, archive.markRead(BOB, "alice", null).get().intValue(), "bob read all three");
+            assertEquals(2, archive.markRead(carol, "alice", "c0").get().intValue(), "carol read the first");
+            for (int i = 3; i < 5; i++) {
+                ArchiveFixtures.send(archive, APP, "alice", "bob", "a" + i);
+                ArchiveFixtures.send(archive, APP, "bob", "alice", "b" + i);
+            }
+            archive.flush();
+            Thread.sleep(2);
+            assertEquals(10, archive.foldCounters());
+            assertEquals(2, counters.unread(BOB, "alice"));
+            assertEquals(2, counters.unread(carol, "alice"));
+            assertEquals(2, counters.unread(AppUser.of(APP, "alice"), "bob"));
+            assertEquals(2, assertCountersConsistent(db));
         }
     }
 }

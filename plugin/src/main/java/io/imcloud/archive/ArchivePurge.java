@@ -39,7 +39,7 @@ public final class ArchivePurge implements AppData {
                 deleted += batch;
             }
             // under the fold lock: a fold that read the app's last messages before they went must not recreate rows after
-            Transactions.readCommitted(con, c -> {
+            Transactions.readCommitted(con, db.databaseType(), c -> {
                 new CounterFold(db.databaseType()).lockFolded(c, System.currentTimeMillis());
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM ofImConversation WHERE appKey = ?")) {
                     ps.setString(1, app);

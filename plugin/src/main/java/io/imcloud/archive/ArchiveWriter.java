@@ -185,7 +185,7 @@ final class ArchiveWriter implements AutoCloseable {
         try (Connection con = db.getConnection()) {
             // reading foldedUpTo after the writer lock, and a counter after its row lock, needs READ COMMITTED
             boolean readCommitted = settings.conversations() || commands.stream().anyMatch(c -> c instanceof WriteCommand.MarkRead);
-            readResults = Transactions.run(con, readCommitted, c -> committer.apply(c, commands));
+            readResults = Transactions.run(con, db.databaseType(), readCommitted, c -> committer.apply(c, commands));
         } catch (SQLException | RuntimeException e) {
             return e instanceof SQLException sql ? sql : new SQLException("Archive batch failed: " + e, e);
         }

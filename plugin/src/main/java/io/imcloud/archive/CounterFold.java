@@ -193,8 +193,9 @@ final class CounterFold {
     }
 
     /**
-     * Adds each pair's messages above the row's read marks to its counters, creating missing rows; locks the
-     * rows first (in key order, as every writer does): mark-reads of any node may change them meanwhile.
+     * Adds each pair's messages above the row's read marks to its counters, creating missing rows; reads the
+     * rows under their locks, taken in key order as every writer does: mark-reads of any node may change them
+     * meanwhile.
      */
     private void write(Connection con, Map<ConversationSql.Key, PairMessages> pairs, Marks range) throws SQLException {
         if (pairs.isEmpty()) {
@@ -202,8 +203,7 @@ final class CounterFold {
         }
         List<ConversationSql.Key> keys = new ArrayList<>(pairs.keySet());
         try {
-            lock(con, keys);
-            Map<ConversationSql.Key, Row> rows = read(con, keys);
+            Map<ConversationSql.Key, Row> rows = lockAndRead(con, keys);
             Set<ConversationSql.Key> inserts = new HashSet<>();
             for (ConversationSql.Key key : keys) {
                 PairMessages added = pairs.get(key);
@@ -310,7 +310,7 @@ final class CounterFold {
         }
     }
 
-    /** Locks existing rows of {@code keys} (sorted, so that nodes lock in the same order) with a no-op update. */
+    /** Locks existing rows of {@code keys} with a no-op update (where a locking read is not available). */
     private static void lock(Connection con, List<ConversationSql.Key> keys) throws SQLException {
         try (PreparedStatement ps = con.prepareStatement("UPDATE ofImConversation SET readUpToA = readUpToA" + ConversationSql.WHERE_KEY)) {
             for (ConversationSql.Key key : keys) {
@@ -322,17 +322,19 @@ final class CounterFold {
     }
 
     /**
-     * The existing rows of {@code keys}. PostgreSQL: one statement of constant text, the keys passed as three
-     * arrays and joined (planned once per connection; an OR of keys took 100 us a key to plan and run). Others:
-     * one prepared statement per {@value #KEYS_PER_SELECT} keys, or one lookup per key on HSQLDB (embedded: no
-     * round trip, and it would scan for an OR of keys instead of using the index).
+     * Locks and reads the existing rows of {@code keys}. PostgreSQL: one locking read of constant text, the
+     * keys passed as three arrays and joined (planned once per connection; an OR of keys took 100 us a key
+     * to plan and run). MySQL and MariaDB: locking reads of {@value #KEYS_PER_SELECT} keys each. Others: a
+     * no-op update of each row, then reads of {@value #KEYS_PER_SELECT} keys each, or of one key on HSQLDB
+     * (embedded: no round trip, and it would scan for an OR of keys instead of using the index).
      */
-    private Map<ConversationSql.Key, Row> read(Connection con, List<ConversationSql.Key> keys) throws SQLException {
+    private Map<ConversationSql.Key, Row> lockAndRead(Connection con, List<ConversationSql.Key> keys) throws SQLException {
         Map<ConversationSql.Key, Row> rows = new HashMap<>();
         if (type == DatabaseType.POSTGRESQL) {
             try (PreparedStatement ps = con.prepareStatement("SELECT c.appKey, c.userA, c.userB, c.unreadA, c.unreadB,"
                     + " c.readUpToA, c.readUpToB, c.lastMsgId, c.lastTs FROM unnest(?::varchar[], ?::varchar[], ?::varchar[]) AS k(appKey, userA, userB)"
-                    + " JOIN ofImConversation c ON c.appKey = k.appKey AND c.userA = k.userA AND c.userB = k.userB")) {
+                    + " JOIN ofImConversation c ON c.appKey = k.appKey AND c.userA = k.userA AND c.userB = k.userB"
+                    + " ORDER BY c.appKey, c.userA, c.userB FOR UPDATE OF c")) {
                 ps.setArray(1, con.createArrayOf("varchar", keys.stream().map(ConversationSql.Key::appKey).toArray()));
                 ps.setArray(2, con.createArrayOf("varchar", keys.stream().map(ConversationSql.Key::userA).toArray()));
                 ps.setArray(3, con.createArrayOf("varchar", keys.stream().map(ConversationSql.Key::userB).toArray()));
@@ -340,10 +342,15 @@ final class CounterFold {
             }
             return rows;
         }
+        boolean lockingRead = type == DatabaseType.MARIADB || type == DatabaseType.MYSQL;
+        if (!lockingRead) {
+            lock(con, keys);
+        }
+        String forUpdate = lockingRead ? " FOR UPDATE" : "";
         int chunk = type == DatabaseType.HSQLDB ? 1 : KEYS_PER_SELECT;
         int full = keys.size() / chunk * chunk;
         if (full > 0) {
-            try (PreparedStatement ps = con.prepareStatement(selectKeys(chunk))) {
+            try (PreparedStatement ps = con.prepareStatement(selectKeys(chunk) + forUpdate)) {
                 for (int start = 0; start < full; start += chunk) {
                     bindKeys(ps, keys.subList(start, start + chunk));
                     readRows(ps, rows);
@@ -351,7 +358,7 @@ final class CounterFold {
             }
         }
         if (full < keys.size()) {
-            try (PreparedStatement ps = con.prepareStatement(selectKeys(keys.size() - full))) {
+            try (PreparedStatement ps = con.prepareStatement(selectKeys(keys.size() - full) + forUpdate)) {
                 bindKeys(ps, keys.subList(full, keys.size()));
                 readRows(ps, rows);
             }

@@ -96,7 +96,7 @@ public final class RetentionSweeper {
     /** Deletes the app's oldest messages below {@code cutoffId} (at most one batch); returns how many. */
     private int deleteBatch(String appKey, long cutoffId) {
         try (Connection con = db.getConnection()) {
-            return Transactions.readCommitted(con, c -> deleteBatch(c, appKey, cutoffId));
+            return Transactions.readCommitted(con, type, c -> deleteBatch(c, appKey, cutoffId));
         } catch (SQLException e) {
             throw new ArchiveException("Retention sweep of " + appKey + " failed", e);
         }

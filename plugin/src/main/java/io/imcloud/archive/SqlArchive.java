@@ -143,8 +143,8 @@ public final class SqlArchive implements Archive, AutoCloseable {
         long safeId = MessageIds.firstIdAt(System.currentTimeMillis() - settings.foldLag().toMillis()) - 1;
         long total;
         try (Connection con = db.getConnection()) {
-            Transactions.readCommitted(con, c -> fold.claim(c, safeId, System.currentTimeMillis()));
-            total = Transactions.readCommitted(con, c -> fold.foldClaimed(c, System.currentTimeMillis()));
+            Transactions.readCommitted(con, db.databaseType(), c -> fold.claim(c, safeId, System.currentTimeMillis()));
+            total = Transactions.readCommitted(con, db.databaseType(), c -> fold.foldClaimed(c, System.currentTimeMillis()));
         } catch (SQLException e) {
             throw new ArchiveException("Cannot fold archived messages into the unread counters", e);
         }

@@ -31,7 +31,7 @@ class CounterFoldStepsTest {
             Thread.sleep(2);
             CounterFold.Marks marks;
             try (Connection con = db.getConnection()) {
-                marks = Transactions.readCommitted(con, c -> fold.claim(c, MessageIds.firstIdAt(System.currentTimeMillis()) - 1, 0));
+                marks = Transactions.readCommitted(con, db.databaseType(), c -> fold.claim(c, MessageIds.firstIdAt(System.currentTimeMillis()) - 1, 0));
             }
             assertTrue(marks.claimed() >= claimedBeforeCommit.msgId() && marks.folded() < early.msgId(), marks.toString());
             assertTrue(archive.append(claimedBeforeCommit)); // in the claimed range, not folded yet: left to the fold
@@ -39,7 +39,7 @@ class CounterFoldStepsTest {
             assertEquals(2, counters.unread(BOB, "alice"));
             assertEquals(0, assertCountersConsistent(db), "nothing folded yet");
             try (Connection con = db.getConnection()) {
-                int folded = Transactions.readCommitted(con, c -> fold.foldClaimed(c, 0));
+                int folded = Transactions.readCommitted(con, db.databaseType(), c -> fold.foldClaimed(c, 0));
                 assertEquals(2, folded);
             }
             assertEquals(2, counters.unread(BOB, "alice"));

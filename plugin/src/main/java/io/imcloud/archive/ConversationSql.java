@@ -6,14 +6,20 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * The row-at-a-time statements on {@code ofImConversation}: one row per conversation pair
+ * The statements on {@code ofImConversation}: one row per conversation pair
  * {@code (appKey, userA, userB)}, {@code userA <= userB} as in {@code ofImMessage}, with each side's counter
  * and read mark ({@code unreadA} counts messages from B to A above {@code readUpToA}) and the last message.
- * The counters and last message cover the messages folded so far ({@link CounterFold}); mark-reads and
- * retention sweeps change single rows through these statements, under the row's lock, inside a caller's
- * READ COMMITTED transaction.
+ * The counters and last message cover the messages folded so far ({@link CounterFold}, which reads and
+ * writes rows in bulk here); mark-reads and retention sweeps change single rows, under the row's lock,
+ * inside a caller's READ COMMITTED transaction.
  */
 final class ConversationSql {
 
@@ -44,6 +50,9 @@ final class ConversationSql {
     }
 
     static final String WHERE_KEY = " WHERE appKey = ? AND userA = ? AND userB = ?";
+    private static final String ROW_COLUMNS = "appKey, userA, userB, unreadA, unreadB, readUpToA, readUpToB, lastMsgId, lastTs";
+    private static final int KEYS_PER_SELECT = 100;
+    private static final int ROWS_PER_STATEMENT = 250;
 
     private final DatabaseType type;
 
@@ -64,6 +73,161 @@ final class ConversationSql {
             bindKey(ps, key, 1);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? new Marks(rs.getLong(1), rs.getLong(2), rs.getLong(3)) : null;
+            }
+        }
+    }
+
+    /** An {@code ofImConversation} row as read, then as it will be written. */
+    static final class Row {
+        int unreadA;
+        int unreadB;
+        long readUpToA;
+        long readUpToB;
+        long lastMsgId;
+        long lastTs;
+    }
+
+    /** Locks existing rows of {@code keys} with a no-op update (where a locking read is not available). */
+    private static void lock(Connection con, List<Key> keys) throws SQLException {
+        try (PreparedStatement ps = con.prepareStatement("UPDATE ofImConversation SET readUpToA = readUpToA" + WHERE_KEY)) {
+            for (Key key : keys) {
+                bindKey(ps, key, 1);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * Locks and reads the existing rows of {@code keys}. PostgreSQL: one locking read of constant text, the
+     * keys passed as three arrays and joined (planned once per connection; an OR of keys took 100 us a key
+     * to plan and run). MySQL and MariaDB: locking reads of {@value #KEYS_PER_SELECT} keys each. Others: a
+     * no-op update of each row, then reads of {@value #KEYS_PER_SELECT} keys each, or of one key on HSQLDB
+     * (embedded: no round trip, and it would scan for an OR of keys instead of using the index).
+     */
+    Map<Key, Row> lockAndRead(Connection con, List<Key> keys) throws SQLException {
+        Map<Key, Row> rows = new HashMap<>();
+        if (type == DatabaseType.POSTGRESQL) {
+            try (PreparedStatement ps = con.prepareStatement("SELECT c.appKey, c.userA, c.userB, c.unreadA, c.unreadB,"
+                    + " c.readUpToA, c.readUpToB, c.lastMsgId, c.lastTs FROM unnest(?::varchar[], ?::varchar[], ?::varchar[]) AS k(appKey, userA, userB)"
+                    + " JOIN ofImConversation c ON c.appKey = k.appKey AND c.userA = k.userA AND c.userB = k.userB"
+                    + " ORDER BY c.appKey, c.userA, c.userB FOR UPDATE OF c")) {
+                ps.setArray(1, con.createArrayOf("varchar", keys.stream().map(Key::appKey).toArray()));
+                ps.setArray(2, con.createArrayOf("varchar", keys.stream().map(Key::userA).toArray()));
+                ps.setArray(3, con.createArrayOf("varchar", keys.stream().map(Key::userB).toArray()));
+                readRows(ps, rows);
+            }
+            return rows;
+        }
+        boolean lockingRead = type == DatabaseType.MARIADB || type == DatabaseType.MYSQL;
+        if (!lockingRead) {
+            lock(con, keys);
+        }
+        String forUpdate = lockingRead ? " FOR UPDATE" : "";
+        int chunk = type == DatabaseType.HSQLDB ? 1 : KEYS_PER_SELECT;
+        int full = keys.size() / chunk * chunk;
+        if (full > 0) {
+            try (PreparedStatement ps = con.prepareStatement(selectKeys(chunk) + forUpdate)) {
+                for (int start = 0; start < full; start += chunk) {
+                    bindKeys(ps, keys.subList(start, start + chunk));
+                    readRows(ps, rows);
+                }
+            }
+        }
+        if (full < keys.size()) {
+            try (PreparedStatement ps = con.prepareStatement(selectKeys(keys.size() - full) + forUpdate)) {
+                bindKeys(ps, keys.subList(full, keys.size()));
+                readRows(ps, rows);
+            }
+        }
+        return rows;
+    }
+
+    private static String selectKeys(int n) {
+        return "SELECT " + ROW_COLUMNS + " FROM ofImConversation WHERE "
+                + String.join(" OR ", Collections.nCopies(n, "(appKey = ? AND userA = ? AND userB = ?)"));
+    }
+
+    private static void bindKeys(PreparedStatement ps, List<Key> keys) throws SQLException {
+        for (int i = 0; i < keys.size(); i++) {
+            bindKey(ps, keys.get(i), 1 + 3 * i);
+        }
+    }
+
+    private static void readRows(PreparedStatement ps, Map<Key, Row> rows) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Row row = new Row();
+                row.unreadA = rs.getInt(4);
+                row.unreadB = rs.getInt(5);
+                row.readUpToA = rs.getLong(6);
+                row.readUpToB = rs.getLong(7);
+                row.lastMsgId = rs.getLong(8);
+                row.lastTs = rs.getLong(9);
+                rows.put(new Key(rs.getString(1), rs.getString(2), rs.getString(3)), row);
+            }
+        }
+    }
+
+    /**
+     * Writes the rows of a fold: {@code rows}' counters and last messages, inserting those in {@code inserts}
+     * (a plain insert: a row another node's batch created meanwhile fails it, and the transaction is retried)
+     * and updating the others, which the caller holds locked.
+     */
+    void write(Connection con, Map<Key, Row> rows, Set<Key> inserts) throws SQLException {
+        List<Key> existing = rows.keySet().stream().filter(k -> !inserts.contains(k)).sorted().toList();
+        if (type == DatabaseType.MARIADB || type == DatabaseType.MYSQL) {
+            chunked(con, existing, rows, "INSERT INTO ofImConversation (" + ROW_COLUMNS + ") VALUES ", "(?, ?, ?, ?, ?, 0, 0, ?, ?)",
+                    " ON DUPLICATE KEY UPDATE unreadA = VALUES(unreadA), unreadB = VALUES(unreadB),"
+                            + " lastMsgId = VALUES(lastMsgId), lastTs = VALUES(lastTs)");
+        } else if (!existing.isEmpty()) {
+            try (PreparedStatement update = con.prepareStatement("UPDATE ofImConversation SET unreadA = ?, unreadB = ?,"
+                    + " lastMsgId = ?, lastTs = ?" + WHERE_KEY)) {
+                for (Key key : existing) {
+                    Row row = rows.get(key);
+                    update.setInt(1, row.unreadA);
+                    update.setInt(2, row.unreadB);
+                    update.setLong(3, row.lastMsgId);
+                    update.setLong(4, row.lastTs);
+                    bindKey(update, key, 5);
+                    update.addBatch();
+                }
+                update.executeBatch();
+            }
+        }
+        chunked(con, new ArrayList<>(inserts), rows, "INSERT INTO ofImConversation (" + ROW_COLUMNS + ") VALUES ",
+                "(?, ?, ?, ?, ?, 0, 0, ?, ?)", "");
+    }
+
+    /**
+     * Writes {@code keys}' rows with {@code head} + one {@code tuple} per row + {@code tail}: as multi-row
+     * statements of {@value #ROWS_PER_STATEMENT} rows on MySQL and MariaDB (a fraction of the cost of as many
+     * one-row statements there), as a batch of one-row statements elsewhere.
+     */
+    private void chunked(Connection con, List<Key> keys, Map<Key, Row> rows, String head,
+                         String tuple, String tail) throws SQLException {
+        int perStatement = type == DatabaseType.MARIADB || type == DatabaseType.MYSQL ? ROWS_PER_STATEMENT : 1;
+        int full = keys.size() / perStatement * perStatement;
+        for (int[] range : new int[][] {{0, full, perStatement}, {full, keys.size(), keys.size() - full}}) {
+            if (range[0] == range[1]) {
+                continue;
+            }
+            try (PreparedStatement ps = con.prepareStatement(head + String.join(", ", Collections.nCopies(range[2], tuple)) + tail)) {
+                int p = 1;
+                for (Key key : keys.subList(range[0], range[1])) {
+                    Row row = rows.get(key);
+                    bindKey(ps, key, p);
+                    ps.setInt(p + 3, row.unreadA);
+                    ps.setInt(p + 4, row.unreadB);
+                    ps.setLong(p + 5, row.lastMsgId);
+                    ps.setLong(p + 6, row.lastTs);
+                    p += 7;
+                    if (p > range[2] * 7) {
+                        ps.addBatch();
+                        p = 1;
+                    }
+                }
+                ps.executeBatch();
             }
         }
     }

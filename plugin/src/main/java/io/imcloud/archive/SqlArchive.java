@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * everything queued. Open one instance per node and close it when the plugin stops.
  *
  * <p>With conversations maintained, a second thread folds archived messages into the unread counters every
- * {@code foldInterval} ({@link CounterFold}); a fold that fails is logged and tried again at the next one.
+ * {@code foldInterval} ({@link CounterFold}); when folds fail it logs once, retries at every interval, and
+ * logs again when one succeeds.
  */
 public final class SqlArchive implements Archive, AutoCloseable {
 
@@ -42,6 +43,8 @@ public final class SqlArchive implements Archive, AutoCloseable {
     private final ArchiveReader reader;
     private final CounterFold fold;
     private final ScheduledExecutorService folder;
+    /** Whether the last scheduled fold failed; read and written by the fold thread only. */
+    private boolean foldFailing;
 
     /** An archive with a writer queue of {@code queueCapacity} commands committed up to {@code batchSize} at a time. */
     public SqlArchive(ConnectionProvider db, MessageIds ids, int queueCapacity, int batchSize) {
@@ -162,8 +165,18 @@ public final class SqlArchive implements Archive, AutoCloseable {
             try {
                 long n = foldCounters();
                 Log.debug("Folded {} archived messages into the unread counters", n);
+                if (foldFailing) {
+                    foldFailing = false;
+                    Log.info("Folding archived messages into the unread counters works again");
+                }
             } catch (RuntimeException e) {
-                Log.warn("Folding archived messages into the unread counters failed; retrying in {}: {}", interval, e.toString());
+                if (!foldFailing) {
+                    foldFailing = true;
+                    Log.warn("Folding archived messages into the unread counters failed; retrying every {} (the counters"
+                            + " stay exact, reads get slower until a fold succeeds): {}", interval, e.toString());
+                } else {
+                    Log.debug("Folding archived messages into the unread counters failed again: {}", e.toString());
+                }
             }
         }, millis, millis, TimeUnit.MILLISECONDS);
         return executor;

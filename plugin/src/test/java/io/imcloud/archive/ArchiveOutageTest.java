@@ -66,4 +66,36 @@ class ArchiveOutageTest {
             assertTrue(archive.append(message(archive, APP, "alice", "bob", null)), "accepting again");
         }
     }
+
+    /** The fold thread fails while the database is down and catches up, counting everything once, when it is back. */
+    @AllDatabases
+    void theFoldThreadCatchesUpAfterAnOutage(TestDatabase db) throws Exception {
+        ArchiveFixtures.FlakyDatabase flaky = new ArchiveFixtures.FlakyDatabase(db);
+        AppUser bob = AppUser.of(APP, "bob");
+        try (SqlArchive archive = new SqlArchive(flaky, new MessageIds(1),
+                settings(100, 8).withFolding(java.time.Duration.ofMillis(5), java.time.Duration.ZERO))) {
+            ArchiveFixtures.send(archive, APP, "alice", "bob", null);
+            archive.flush();
+            flaky.setDown(true);
+            Thread.sleep(50); // some folds fail
+            for (int i = 0; i < 20; i++) {
+                ArchiveFixtures.send(archive, APP, "alice", "bob", null);
+            }
+            flaky.setDown(false);
+            archive.flush();
+            long newest;
+            try (java.sql.Connection con = db.getConnection(); java.sql.Statement st = con.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT MAX(msgId) FROM ofImMessage")) {
+                rs.next();
+                newest = rs.getLong(1);
+            }
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (ArchiveFixtures.foldedUpTo(db) < newest && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(ArchiveFixtures.foldedUpTo(db) >= newest, "the fold thread reached the newest message");
+            assertEquals(21, new UnreadCounters(db).unread(bob, "alice"));
+            assertEquals(1, assertCountersConsistent(db));
+        }
+    }
 }

@@ -57,7 +57,7 @@ final class BatchCommitter {
             } else if (command instanceof WriteCommand.MarkRead r) {
                 insert(con, segment, foldedUpTo);
                 segment.clear();
-                readResults.add(markRead(con, r.owner(), r.peer(), r.upTo(), foldedUpTo));
+                readResults.add(markRead(con, r.owner(), r.peer(), r.upTo()));
             }
         }
         insert(con, segment, foldedUpTo);
@@ -152,7 +152,7 @@ final class BatchCommitter {
      * {@code upTo} (null: the last message) and recounts the unread messages above it (the row holds those
      * folded); returns all unread messages left.
      */
-    private int markRead(Connection con, AppUser owner, String peer, String upTo, long foldedUpTo) throws SQLException {
+    private int markRead(Connection con, AppUser owner, String peer, String upTo) throws SQLException {
         if (!maintainConversations) {
             return 0;
         }
@@ -178,7 +178,8 @@ final class BatchCommitter {
         }
         boolean sideA = owner.username().equals(key.userA());
         long readUpTo = Math.max(sideA ? row.readUpToA() : row.readUpToB(), markId);
-        ConversationSql.Unread unread = conversations.countUnread(con, key, owner.username(), readUpTo, foldedUpTo);
+        // after the row lock: a fold that changed the row before it has committed foldedUpTo as well
+        ConversationSql.Unread unread = conversations.countUnread(con, key, owner.username(), readUpTo, fold.foldedUpTo(con));
         conversations.setUnread(con, key, sideA, unread.folded(), readUpTo);
         return unread.all();
     }

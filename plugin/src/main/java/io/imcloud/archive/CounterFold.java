@@ -100,6 +100,14 @@ final class CounterFold {
         return marks(con);
     }
 
+    /**
+     * {@code foldedUpTo} as committed now; read after locking a conversation row, it tells which of the row's
+     * messages are counted in it (a fold that held the row lock has committed its mark too).
+     */
+    long foldedUpTo(Connection con) throws SQLException {
+        return marks(con).folded();
+    }
+
     /** Locks row {@value #FOLDED} (no fold counts until the caller's transaction ends) and returns the marks. */
     Marks lockFolded(Connection con, long now) throws SQLException {
         touch(con, "node = " + FOLDED, now);

@@ -84,4 +84,49 @@ class CounterFoldStepsTest {
             assertEquals(2, assertCountersConsistent(db));
         }
     }
+
+    /**
+     * A mark-read that waits for a fold's lock on its row counts with the fold's new {@code foldedUpTo}: the fold
+     * (played here statement by statement, as {@link CounterFold#foldClaimed} runs it) counted a message in the
+     * row that the mark-read must keep counting.
+     */
+    @AllDatabases
+    void aMarkReadWaitingForAFoldCountsWhatTheFoldAdded(TestDatabase db) throws Exception {
+        CounterFold fold = new CounterFold(db.databaseType());
+        UnreadCounters counters = new UnreadCounters(db);
+        try (SqlArchive archive = new SqlArchive(db, new MessageIds(1), settings(100, 10))) {
+            ArchivedMessage first = ArchiveFixtures.send(archive, APP, "alice", "bob", "m0");
+            ArchiveFixtures.send(archive, APP, "alice", "bob", "m1");
+            archive.flush();
+            Thread.sleep(2);
+            archive.foldCounters();
+            ArchivedMessage unfolded = ArchiveFixtures.send(archive, APP, "alice", "bob", "m2");
+            archive.flush();
+            Thread.sleep(2);
+            CounterFold.Marks claimed;
+            try (Connection con = db.getConnection()) {
+                claimed = Transactions.readCommitted(con, db.databaseType(),
+                        c -> fold.claim(c, MessageIds.firstIdAt(System.currentTimeMillis()) - 1, 0));
+            }
+            assertTrue(claimed.claimed() >= unfolded.msgId() && claimed.folded() < unfolded.msgId());
+            java.util.concurrent.CompletableFuture<Integer> read;
+            try (Connection foldCon = db.getConnection()) {
+                foldCon.setAutoCommit(false);
+                foldCon.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                try (java.sql.Statement st = foldCon.createStatement()) {
+                    st.executeUpdate("UPDATE ofImUnreadFold SET modified = 1 WHERE node = -1");
+                    st.executeUpdate("UPDATE ofImConversation SET unreadB = unreadB + 1, lastMsgId = " + unfolded.msgId()
+                            + " WHERE appKey = 'acme#chat' AND userA = 'alice' AND userB = 'bob'");
+                    st.executeUpdate("UPDATE ofImUnreadFold SET upTo = " + claimed.claimed() + " WHERE node = -1");
+                }
+                read = archive.markRead(BOB, "alice", "m0"); // waits for the row
+                Thread.sleep(300);
+                foldCon.commit();
+            }
+            assertEquals(2, read.get().intValue(), "m1 and m2 are left");
+            assertEquals(2, counters.unread(BOB, "alice"));
+            assertEquals(1, assertCountersConsistent(db));
+            assertTrue(first.msgId() < unfolded.msgId());
+        }
+    }
 }

@@ -30,9 +30,10 @@ import java.util.TreeMap;
  * {@link #foldClaimed} (long, while the writers go on) locks row {@value #FOLDED}, reads the messages from
  * {@code foldedUpTo} to {@code claimedUpTo} (all committed by then), counts them into their rows under the
  * rows' locks, and moves {@code foldedUpTo}. A batch with a message at or below {@code claimedUpTo} (its
- * queue wait outlasted the fold lag: a database outage, a node's clock far behind) locks row {@value #FOLDED}
- * first, waiting for the fold in progress, and counts its messages at or below {@code foldedUpTo} itself
- * ({@link #apply}). Mark-reads run in archive batches; retention sweeps and app purges lock row
+ * queue wait outlasted the fold lag: a database outage, a node's clock far behind) first locks row
+ * {@value #FOLDED} if the message is still to be counted, waiting for the fold in progress, and counts its
+ * messages at or below {@code foldedUpTo} itself ({@link #apply}). Mark-reads run in archive batches and read
+ * {@code foldedUpTo} after their row lock ({@link #foldedUpTo}); retention sweeps and app purges lock row
  * {@value #FOLDED}. Lock order, always: row -2, node rows, row -1, conversation rows.
  */
 final class CounterFold {

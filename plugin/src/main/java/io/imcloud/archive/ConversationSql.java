@@ -52,6 +52,7 @@ final class ConversationSql {
     static final String WHERE_KEY = " WHERE appKey = ? AND userA = ? AND userB = ?";
     private static final String ROW_COLUMNS = "appKey, userA, userB, unreadA, unreadB, readUpToA, readUpToB, lastMsgId, lastTs";
     private static final int KEYS_PER_SELECT = 100;
+    private static final int KEYS_PER_LOCKING_READ = 500;
     private static final int ROWS_PER_STATEMENT = 250;
 
     private final DatabaseType type;
@@ -101,7 +102,7 @@ final class ConversationSql {
     /**
      * Locks and reads the existing rows of {@code keys}. PostgreSQL: one locking read of constant text, the
      * keys passed as three arrays and joined (planned once per connection; an OR of keys took 100 us a key
-     * to plan and run). MySQL and MariaDB: locking reads of {@value #KEYS_PER_SELECT} keys each. Others: a
+     * to plan and run). MySQL and MariaDB: locking reads of {@value #KEYS_PER_LOCKING_READ} keys each. Others: a
      * no-op update of each row, then reads of {@value #KEYS_PER_SELECT} keys each, or of one key on HSQLDB
      * (embedded: no round trip, and it would scan for an OR of keys instead of using the index).
      */
@@ -119,12 +120,11 @@ final class ConversationSql {
             }
             return rows;
         }
-        boolean lockingRead = type == DatabaseType.MARIADB || type == DatabaseType.MYSQL;
-        if (!lockingRead) {
+        if (!lockingRead()) {
             lock(con, keys);
         }
-        String forUpdate = lockingRead ? " FOR UPDATE" : "";
-        int chunk = type == DatabaseType.HSQLDB ? 1 : KEYS_PER_SELECT;
+        String forUpdate = lockingRead() ? " FOR UPDATE" : "";
+        int chunk = type == DatabaseType.HSQLDB ? 1 : lockingRead() ? KEYS_PER_LOCKING_READ : KEYS_PER_SELECT;
         int full = keys.size() / chunk * chunk;
         if (full > 0) {
             try (PreparedStatement ps = con.prepareStatement(selectKeys(chunk) + forUpdate)) {
@@ -143,9 +143,17 @@ final class ConversationSql {
         return rows;
     }
 
-    private static String selectKeys(int n) {
-        return "SELECT " + ROW_COLUMNS + " FROM ofImConversation WHERE "
-                + String.join(" OR ", Collections.nCopies(n, "(appKey = ? AND userA = ? AND userB = ?)"));
+    /** Rows of {@code n} keys: a row-value IN on MySQL and MariaDB (40% less server time than an OR there), else an OR. */
+    private String selectKeys(int n) {
+        String where = lockingRead()
+                ? "(appKey, userA, userB) IN (" + String.join(", ", Collections.nCopies(n, "(?, ?, ?)")) + ")"
+                : String.join(" OR ", Collections.nCopies(n, "(appKey = ? AND userA = ? AND userB = ?)"));
+        return "SELECT " + ROW_COLUMNS + " FROM ofImConversation WHERE " + where;
+    }
+
+    /** MySQL and MariaDB lock the rows they read with {@code FOR UPDATE}; the others get a no-op update first. */
+    private boolean lockingRead() {
+        return type == DatabaseType.MARIADB || type == DatabaseType.MYSQL;
     }
 
     private static void bindKeys(PreparedStatement ps, List<Key> keys) throws SQLException {

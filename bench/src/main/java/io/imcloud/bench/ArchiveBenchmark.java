@@ -34,7 +34,7 @@ import static io.imcloud.bench.ArchiveBenchSupport.ratio;
  *
  * <p>Run: {@code mvn -B -Pbench test-compile exec:java -Dexec.mainClass=io.imcloud.bench.ArchiveBenchmark}
  * with {@code IMCLOUD_TEST_POSTGRES_URL} set for PostgreSQL. Sizes: {@code -Dbench.messages=50000
- * -Dbench.batch=500 -Dbench.rounds=3 -Dbench.sustain=30 -Dbench.archive=1000000 -Dbench.pages=2000
+ * -Dbench.batch=500 -Dbench.rounds=5 -Dbench.sustain=30 -Dbench.archive=1000000 -Dbench.pages=2000
  * -Dbench.dbs=hsqldb,postgresql} ({@code bench.sustain=0} skips the sustained run);
  * throughput figures are the best of {@code bench.rounds} alternating rounds.
  */
@@ -48,7 +48,7 @@ public final class ArchiveBenchmark {
         int batch = intProperty("bench.batch", 500);
         int archive = intProperty("bench.archive", 1_000_000);
         int pages = intProperty("bench.pages", 2000);
-        int rounds = intProperty("bench.rounds", 3);
+        int rounds = intProperty("bench.rounds", 5);
         int sustainSeconds = intProperty("bench.sustain", 30);
         for (DatabaseType type : ArchiveBenchSupport.databases()) {
             System.out.println("== " + type.scriptName());
@@ -69,8 +69,14 @@ public final class ArchiveBenchmark {
         double withoutCounters = 0;
         for (int round = 0; round < rounds; round++) {
             raw = Math.max(raw, rawInsert(type, load, batch));
-            withCounters = Math.max(withCounters, writer(type, load, counters, round == rounds - 1));
-            withoutCounters = Math.max(withoutCounters, writer(type, load, counters.withoutConversations(), false));
+            // which mode goes first alternates, so that neither always inherits the other's garbage
+            if (round % 2 == 0) {
+                withCounters = Math.max(withCounters, writer(type, load, counters, round == rounds - 1));
+                withoutCounters = Math.max(withoutCounters, writer(type, load, counters.withoutConversations(), false));
+            } else {
+                withoutCounters = Math.max(withoutCounters, writer(type, load, counters.withoutConversations(), false));
+                withCounters = Math.max(withCounters, writer(type, load, counters, round == rounds - 1));
+            }
         }
         System.out.printf(Locale.ROOT, "  raw JDBC batch insert          %,10.0f msg/s%n", raw);
         System.out.printf(Locale.ROOT, "  writer, counters on            %,10.0f msg/s%n", withCounters);
@@ -87,8 +93,13 @@ public final class ArchiveBenchmark {
         double chattyOn = 0;
         double chattyOff = 0;
         for (int round = 0; round < rounds; round++) {
-            chattyOn = Math.max(chattyOn, writer(type, chatty, counters, false));
-            chattyOff = Math.max(chattyOff, writer(type, chatty, counters.withoutConversations(), false));
+            if (round % 2 == 0) {
+                chattyOn = Math.max(chattyOn, writer(type, chatty, counters, false));
+                chattyOff = Math.max(chattyOff, writer(type, chatty, counters.withoutConversations(), false));
+            } else {
+                chattyOff = Math.max(chattyOff, writer(type, chatty, counters.withoutConversations(), false));
+                chattyOn = Math.max(chattyOn, writer(type, chatty, counters, false));
+            }
         }
         System.out.println(ratio("(d) same, one busy conversation: on / off", chattyOn / chattyOff, 0.9, true));
         if (sustainSeconds > 0) {
@@ -104,6 +115,7 @@ public final class ArchiveBenchmark {
 
     private static double rawInsert(DatabaseType type, List<ArchivedMessage> load, int batch) throws Exception {
         try (TestDatabase db = TestDatabase.create(type); Connection con = db.getConnection()) {
+            System.gc();
             long start = System.nanoTime();
             ArchiveBenchSupport.insertRaw(con, load, batch);
             return load.size() / ((System.nanoTime() - start) / 1e9);
@@ -118,6 +130,7 @@ public final class ArchiveBenchmark {
     private static double writer(DatabaseType type, List<ArchivedMessage> load, WriterSettings settings, boolean report) {
         try (TestDatabase db = TestDatabase.create(type);
              SqlArchive archive = new SqlArchive(db, new MessageIds(1), settings)) {
+            System.gc(); // the previous run's garbage is not this run's cost
             long start = System.nanoTime();
             appendAll(archive, load);
             archive.flush();

@@ -153,23 +153,22 @@ final class BatchCommitter {
      * folded); returns all unread messages left.
      */
     private int markRead(Connection con, AppUser owner, String peer, String upTo) throws SQLException {
-        if (!maintainConversations) {
-            return 0;
-        }
         ConversationSql.Key key = ConversationSql.Key.of(owner.appKey().toString(), owner.username(), peer);
-        long markId = 0;
+        long markId;
         if (upTo != null) {
             markId = resolveMark(con, key, owner.username(), peer, upTo);
             if (markId < 0) {
                 return -1;
             }
-        }
-        if (upTo == null) {
+        } else {
             long[] last = conversations.lastMessage(con, key, Long.MAX_VALUE);
             if (last == null) {
                 return 0;
             }
             markId = last[0];
+        }
+        if (!maintainConversations) {
+            return 0;
         }
         ConversationSql.Marks row = conversations.lock(con, key);
         if (row == null) {

@@ -50,6 +50,8 @@ final class ConversationSql {
     }
 
     static final String WHERE_KEY = " WHERE appKey = ? AND userA = ? AND userB = ?";
+    /** Locks a row where a locking read is not portable: a no-op update. */
+    private static final String LOCK_ROW = "UPDATE ofImConversation SET readUpToA = readUpToA" + WHERE_KEY;
     private static final String ROW_COLUMNS = "appKey, userA, userB, unreadA, unreadB, readUpToA, readUpToB, lastMsgId, lastTs";
     private static final int KEYS_PER_SELECT = 100;
     private static final int KEYS_PER_LOCKING_READ = 500;
@@ -62,11 +64,11 @@ final class ConversationSql {
     }
 
     /**
-     * Locks the row with a no-op update (portable, unlike {@code SELECT ... FOR UPDATE}) and reads its read
-     * marks and last message id; null when the conversation has no row.
+     * Locks the row ({@link #LOCK_ROW}) and reads its read marks and last message id; null when the
+     * conversation has no row.
      */
     Marks lock(Connection con, Key key) throws SQLException {
-        try (PreparedStatement ps = con.prepareStatement("UPDATE ofImConversation SET readUpToA = readUpToA" + WHERE_KEY)) {
+        try (PreparedStatement ps = con.prepareStatement(LOCK_ROW)) {
             bindKey(ps, key, 1);
             ps.executeUpdate();
         }
@@ -88,9 +90,9 @@ final class ConversationSql {
         long lastTs;
     }
 
-    /** Locks existing rows of {@code keys} with a no-op update (where a locking read is not available). */
-    private static void lock(Connection con, List<Key> keys) throws SQLException {
-        try (PreparedStatement ps = con.prepareStatement("UPDATE ofImConversation SET readUpToA = readUpToA" + WHERE_KEY)) {
+    /** Locks the existing rows of {@code keys}, in their order, with no-op updates (a batch). */
+    private static void lockRows(Connection con, List<Key> keys) throws SQLException {
+        try (PreparedStatement ps = con.prepareStatement(LOCK_ROW)) {
             for (Key key : keys) {
                 bindKey(ps, key, 1);
                 ps.addBatch();
@@ -121,7 +123,7 @@ final class ConversationSql {
             return rows;
         }
         if (!lockingRead()) {
-            lock(con, keys);
+            lockRows(con, keys);
         }
         String forUpdate = lockingRead() ? " FOR UPDATE" : "";
         int chunk = type == DatabaseType.HSQLDB ? 1 : lockingRead() ? KEYS_PER_LOCKING_READ : KEYS_PER_SELECT;
@@ -242,8 +244,8 @@ final class ConversationSql {
 
     /** Creates the row of a conversation that has no folded message yet, to hold a read mark. */
     void insertEmpty(Connection con, Key key) throws SQLException {
-        try (PreparedStatement ps = con.prepareStatement("INSERT INTO ofImConversation (appKey, userA, userB, unreadA, unreadB,"
-                + " readUpToA, readUpToB, lastMsgId, lastTs) VALUES (?, ?, ?, 0, 0, 0, 0, 0, 0)")) {
+        try (PreparedStatement ps = con.prepareStatement("INSERT INTO ofImConversation (" + ROW_COLUMNS
+                + ") VALUES (?, ?, ?, 0, 0, 0, 0, 0, 0)")) {
             bindKey(ps, key, 1);
             ps.executeUpdate();
         }

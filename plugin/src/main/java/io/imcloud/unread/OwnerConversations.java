@@ -55,13 +55,15 @@ final class OwnerConversations {
     private static final String PAIR_TAIL = "SELECT COUNT(*) FROM ofImMessage WHERE appKey = ? AND userA = ? AND userB = ?"
             + " AND receiver = ? AND msgId > ?";
 
+    private static final String NO_FOLD_ROW = "ofImUnreadFold has no row -1 (foldedUpTo): the imcloud schema is incomplete";
+
     private OwnerConversations() {
     }
 
     /** Every conversation of {@code owner}, in no particular order. */
     static List<Entry> all(Connection con, AppUser owner) throws SQLException {
         Map<String, Entry> byPeer = new HashMap<>();
-        long foldedUpTo = 0;
+        long foldedUpTo = -1;
         try (PreparedStatement ps = con.prepareStatement(ROWS)) {
             bindTwice(ps, owner, null);
             try (ResultSet rs = ps.executeQuery()) {
@@ -79,6 +81,9 @@ final class OwnerConversations {
                     byPeer.put(peer, e);
                 }
             }
+        }
+        if (foldedUpTo < 0) {
+            throw new SQLException(NO_FOLD_ROW);
         }
         try (PreparedStatement ps = con.prepareStatement(TAIL)) {
             bindTwice(ps, owner, foldedUpTo);
@@ -118,7 +123,7 @@ final class OwnerConversations {
             ps.setString(3, userB);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    throw new SQLException("ofImUnreadFold has no cluster row: the imcloud schema is incomplete");
+                    throw new SQLException(NO_FOLD_ROW);
                 }
                 unread = rs.getInt(ownerIsA ? 1 : 2);
                 above = Math.max(rs.getLong(5), rs.getLong(ownerIsA ? 3 : 4));

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,29 +153,37 @@ public final class AppStore {
         return find(key).map(app -> new AppCredentials(app, secret));
     }
 
-    /** Applies the non-null options; empty when the app does not exist. */
+    /**
+     * Applies the non-null options in one statement (an option left out keeps the value in the database, not
+     * a cached one, which another node may have changed); empty when the app does not exist.
+     */
     public Optional<App> update(AppKey key, AppOptions options) {
-        Optional<App> current = find(key);
-        if (current.isEmpty()) {
-            return current;
-        }
-        App old = current.get();
-        String sql = "UPDATE ofImApp SET openRegistration = ?, maxUsers = ?, retentionDays = ?, modified = ? "
-                + "WHERE org = ? AND app = ?";
+        String sql = "UPDATE ofImApp SET openRegistration = COALESCE(?, openRegistration), maxUsers = COALESCE(?, maxUsers),"
+                + " retentionDays = COALESCE(?, retentionDays), modified = ? WHERE org = ? AND app = ?";
         try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
-            boolean open = options.openRegistration() == null ? old.openRegistration() : options.openRegistration();
-            ps.setInt(1, open ? 1 : 0);
-            ps.setInt(2, options.maxUsers() == null ? old.maxUsers() : options.maxUsers());
-            ps.setInt(3, options.retentionDays() == null ? old.retentionDays() : options.retentionDays());
+            setNullable(ps, 1, options.openRegistration() == null ? null : options.openRegistration() ? 1 : 0);
+            setNullable(ps, 2, options.maxUsers());
+            setNullable(ps, 3, options.retentionDays());
             ps.setLong(4, clock.millis());
             ps.setString(5, key.org());
             ps.setString(6, key.app());
-            ps.executeUpdate();
+            int updated = ps.executeUpdate();
             cache.remove(key);
+            if (updated == 0) {
+                return Optional.empty();
+            }
         } catch (SQLException e) {
             throw new StoreException("Updating the options of app " + key, e);
         }
         return find(key);
+    }
+
+    private static void setNullable(PreparedStatement ps, int index, Integer value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.INTEGER);
+        } else {
+            ps.setInt(index, value);
+        }
     }
 
     /** Deletes the app row; false when there was none. Its users are the caller's to remove. */

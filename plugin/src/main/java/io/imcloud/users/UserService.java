@@ -204,14 +204,13 @@ public final class UserService implements AppData {
      *
      * @throws UserException ILLEGAL_ARGUMENT for a bad password, NOT_FOUND for an unknown user
      */
-    public UserAccount changePassword(AppUser user, String newPassword) {
+    public void changePassword(AppUser user, String newPassword) {
         checkPassword(newPassword);
-        UserAccount account = store.find(user).orElseThrow(() -> notFound(user));
+        store.find(user).orElseThrow(() -> notFound(user));
         if (!directory.setPassword(user.node(), newPassword)) {
             throw notFound(user);
         }
         store.touch(user, clock.millis());
-        return store.find(user).orElse(account);
     }
 
     /** The account when {@code password} is the registered, activated user's password; else empty. */

@@ -108,4 +108,18 @@ class AppStoreTest {
         assertTrue(nodeB.find(key).isEmpty());
         assertTrue(new AppStore(db, clock, 0).find(key).isEmpty());
     }
+
+    /** An option one node leaves out keeps what another node set a moment ago, not the first node's cached value. */
+    @AllDatabases
+    void anUpdateKeepsOptionsAnotherNodeJustChanged(TestDatabase db) {
+        AppStore nodeA = new AppStore(db, clock);
+        AppStore nodeB = new AppStore(db, clock);
+        AppKey key = AppKey.of("acme", "chat");
+        nodeA.create(key, AppOptions.none()).orElseThrow();
+        assertEquals(0, nodeA.find(key).orElseThrow().maxUsers(), "node A caches the app");
+        nodeB.update(key, new AppOptions(null, 50, null)).orElseThrow();
+        App afterA = nodeA.update(key, new AppOptions(null, null, 7)).orElseThrow();
+        assertEquals(50, afterA.maxUsers(), "node B's limit survives node A's update");
+        assertEquals(7, afterA.retentionDays());
+    }
 }

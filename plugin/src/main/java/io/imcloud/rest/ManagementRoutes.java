@@ -16,6 +16,8 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The operator's API {@code /management/apps}: create, list, get, set options, rotate the secret,
@@ -26,6 +28,9 @@ final class ManagementRoutes implements RouteGroup {
 
     /** Most apps one list answer holds. */
     static final int MAX_LIST = 1000;
+    private static final Set<String> OPTION_FIELDS = Set.of("open_registration", "max_users", "retention_days");
+    private static final Set<String> CREATE_FIELDS = Set.of("org", "app", "open_registration", "max_users", "retention_days");
+    private static final int MAX_SHOWN_FIELD = 64;
 
     private final AdminAuthenticator admins;
     private final AppRemoval removal;
@@ -48,6 +53,7 @@ final class ManagementRoutes implements RouteGroup {
     private void create(RestExchange ex) throws IOException {
         requireAdmin(ex);
         JsonNode body = requireObject(ex.jsonBody());
+        rejectUnknownFields(body, CREATE_FIELDS);
         String org = RestExchange.text(body, "org");
         String name = RestExchange.text(body, "app");
         if (!AppKey.isValidPart(org) || !AppKey.isValidPart(name)) {
@@ -65,12 +71,13 @@ final class ManagementRoutes implements RouteGroup {
 
     private void list(RestExchange ex) throws IOException {
         requireAdmin(ex);
-        List<App> apps = ex.context().apps().list(MAX_LIST);
+        List<App> apps = ex.context().apps().list(MAX_LIST + 1);
         ArrayNode entities = ex.array();
-        apps.forEach(a -> entities.add(appEntity(ex, a)));
+        apps.stream().limit(MAX_LIST).forEach(a -> entities.add(appEntity(ex, a)));
         ObjectNode envelope = ex.envelope("get");
         envelope.set("entities", entities);
-        envelope.put("count", apps.size());
+        envelope.put("count", entities.size());
+        envelope.put("truncated", apps.size() > MAX_LIST);
         ex.reply(envelope);
     }
 
@@ -84,7 +91,9 @@ final class ManagementRoutes implements RouteGroup {
     private void update(RestExchange ex) throws IOException {
         requireAdmin(ex);
         AppKey key = ex.appKey();
-        AppOptions options = options(requireObject(ex.jsonBody()));
+        JsonNode body = requireObject(ex.jsonBody());
+        rejectUnknownFields(body, OPTION_FIELDS);
+        AppOptions options = options(body);
         App app = ex.context().apps().update(key, options).orElseThrow(() -> notFound(key));
         replyData(ex, "put", appEntity(ex, app));
     }
@@ -147,6 +156,16 @@ final class ManagementRoutes implements RouteGroup {
             throw ApiException.illegalArgument("The request body must be a JSON object");
         }
         return body;
+    }
+
+    /** A misspelt option must not pass as "left as it is". */
+    private static void rejectUnknownFields(JsonNode body, Set<String> known) {
+        body.fieldNames().forEachRemaining(name -> {
+            if (!known.contains(name)) {
+                String shown = name.length() > MAX_SHOWN_FIELD ? name.substring(0, MAX_SHOWN_FIELD) + "..." : name;
+                throw ApiException.illegalArgument("Unknown field " + shown + "; the fields are " + String.join(", ", new TreeSet<>(known)));
+            }
+        });
     }
 
     private static AppOptions options(JsonNode body) {

@@ -54,11 +54,14 @@ class ManagementApiTest {
             assertEquals("illegal_argument", admin(s, "POST", "/management/apps", "{\"org\":\"management\",\"app\":\"x\"}").error());
             assertEquals("illegal_argument", admin(s, "POST", "/management/apps", "{\"org\":\"a\",\"app\":\"b\",\"max_users\":-1}").error());
             assertEquals("illegal_argument", admin(s, "POST", "/management/apps", "{\"org\":\"a\",\"app\":\"b\",\"open_registration\":\"yes\"}").error());
+            assertEquals("illegal_argument", admin(s, "POST", "/management/apps", "{\"org\":\"a\",\"app\":\"b\",\"maxUsers\":5}").error(),
+                    "a misspelt option");
             assertEquals("json_parse", admin(s, "POST", "/management/apps", "{").error());
 
             Response list = admin(s, "GET", "/management/apps", null);
             assertEquals(200, list.status());
             assertEquals(1, list.json().get("count").asInt());
+            assertFalse(list.json().get("truncated").asBoolean(), "the whole list");
             assertEquals(clientId, list.json().get("entities").get(0).get("client_id").asText());
             assertFalse(list.body().contains(secret), "the secret is shown only once");
             Response one = admin(s, "GET", "/management/apps/acme/chat", null);
@@ -81,6 +84,10 @@ class ManagementApiTest {
             assertEquals(200, s.http.post("/acme/chat/users", null, user("b", "pw", "B")).status());
             assertEquals("exceed_limit", s.http.post("/acme/chat/users", null, user("c", "pw", "C")).error());
             assertEquals("organization_application_not_found", admin(s, "PUT", "/management/apps/acme/none", "{}").error());
+            Response misspelt = admin(s, "PUT", "/management/apps/acme/chat", "{\"retentionDays\":1}");
+            assertEquals(400, misspelt.status(), misspelt.body());
+            assertEquals(90, admin(s, "GET", "/management/apps/acme/chat", null).json().get("data").get("retention_days").asInt(),
+                    "nothing changed");
 
             Response rotated = admin(s, "POST", "/management/apps/acme/chat/secret", null);
             assertEquals(200, rotated.status(), rotated.body());

@@ -1,5 +1,7 @@
 package io.imcloud.rest;
 
+import io.imcloud.tenancy.AppUser;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -55,6 +57,11 @@ public class ApiException extends RuntimeException {
     }
 
     /** 404 organization_application_not_found. */
+    /** 404 for a user the app does not have. */
+    public static ApiException userNotFound(AppUser user) {
+        return notFound("Service resource not found: user " + user.username());
+    }
+
     public static ApiException appNotFound(String orgApp) {
         return new ApiException(404, "organization_application_not_found",
                 "org.apache.usergrid.rest.exceptions.OrganizationApplicationNotFoundException",

@@ -40,7 +40,7 @@ public final class ArchiveRoutes {
         ex.requireAppOrUser(ex.pathParam("username"));
         AppUser owner = ex.pathUser("username");
         if (ex.caller().orElseThrow().isApp() && ex.context().users().find(owner).isEmpty()) {
-            throw ApiException.notFound("Service resource not found: user " + owner.username());
+            throw ApiException.userNotFound(owner);
         }
         return owner;
     }

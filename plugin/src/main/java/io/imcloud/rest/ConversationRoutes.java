@@ -195,10 +195,6 @@ final class ConversationRoutes implements RouteGroup {
 
     /** The peer of the path, a valid username (it need not exist: a deleted peer's history stays readable). */
     private static String peer(RestExchange ex) {
-        String peer = AppUser.normalize(ex.pathParam("peer"));
-        if (!AppUser.isValidUsername(peer)) {
-            throw ApiException.illegalArgument("peer [" + ex.pathParam("peer") + "] is not legal");
-        }
-        return peer;
+        return RestExchange.username(ex.pathParam("peer"), "peer");
     }
 }

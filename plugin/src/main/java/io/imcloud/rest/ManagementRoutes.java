@@ -52,7 +52,7 @@ final class ManagementRoutes implements RouteGroup {
 
     private void create(RestExchange ex) throws IOException {
         requireAdmin(ex);
-        JsonNode body = requireObject(ex.jsonBody());
+        JsonNode body = ex.jsonObjectBody();
         rejectUnknownFields(body, CREATE_FIELDS);
         String org = RestExchange.text(body, "org");
         String name = RestExchange.text(body, "app");
@@ -91,7 +91,7 @@ final class ManagementRoutes implements RouteGroup {
     private void update(RestExchange ex) throws IOException {
         requireAdmin(ex);
         AppKey key = ex.appKey();
-        JsonNode body = requireObject(ex.jsonBody());
+        JsonNode body = ex.jsonObjectBody();
         rejectUnknownFields(body, OPTION_FIELDS);
         AppOptions options = options(body);
         App app = ex.context().apps().update(key, options).orElseThrow(() -> notFound(key));
@@ -149,13 +149,6 @@ final class ManagementRoutes implements RouteGroup {
         } catch (UnknownHostException e) {
             return false;
         }
-    }
-
-    private static JsonNode requireObject(JsonNode body) {
-        if (!body.isObject()) {
-            throw ApiException.illegalArgument("The request body must be a JSON object");
-        }
-        return body;
     }
 
     /** A misspelt option must not pass as "left as it is". */

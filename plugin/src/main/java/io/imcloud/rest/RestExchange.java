@@ -56,10 +56,6 @@ public final class RestExchange {
         return request;
     }
 
-    public HttpServletResponse response() {
-        return response;
-    }
-
     /** The value of path parameter {@code name} of the route's pattern. */
     public String pathParam(String name) {
         String value = params.get(name);
@@ -112,11 +108,16 @@ public final class RestExchange {
 
     /** The user named by path parameter {@code name} in this app; 400 illegal_argument when illegal. */
     public AppUser pathUser(String name) {
-        String username = AppUser.normalize(pathParam(name));
+        return new AppUser(app().key(), username(pathParam(name), "username"));
+    }
+
+    /** {@code raw} as a username (normalized); 400 illegal_argument naming {@code what} when it is not a legal one. */
+    static String username(String raw, String what) {
+        String username = AppUser.normalize(raw);
         if (!AppUser.isValidUsername(username)) {
-            throw ApiException.illegalArgument("username [" + pathParam(name) + "] is not legal");
+            throw ApiException.illegalArgument(what + " [" + raw + "] is not legal");
         }
-        return new AppUser(app().key(), username);
+        return username;
     }
 
     /**
@@ -195,6 +196,15 @@ public final class RestExchange {
     /** The remote address of the connection (as the container reports it). */
     public String remoteAddress() {
         return request.getRemoteAddr();
+    }
+
+    /** {@link #jsonBody()} when it is a JSON object; 400 illegal_argument for any other JSON value. */
+    public JsonNode jsonObjectBody() throws IOException {
+        JsonNode body = jsonBody();
+        if (!body.isObject()) {
+            throw ApiException.illegalArgument("The request body must be a JSON object");
+        }
+        return body;
     }
 
     /**
@@ -295,7 +305,7 @@ public final class RestExchange {
     }
 
     /** Milliseconds since the request arrived. */
-    public long durationMillis() {
+    private long durationMillis() {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 }

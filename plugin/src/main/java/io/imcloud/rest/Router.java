@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Maps method and path to a {@link RouteHandler}. Patterns are slash-separated segments, each a
@@ -17,7 +18,8 @@ import java.util.TreeSet;
  */
 public final class Router {
 
-    private final List<Route> routes = new ArrayList<>();
+    /** Written while the servlet is built, read by every request: reads take no lock. */
+    private final List<Route> routes = new CopyOnWriteArrayList<>();
 
     /** Adds a GET route. */
     public Router get(String pattern, RouteHandler handler) {
@@ -45,7 +47,7 @@ public final class Router {
      * @throws IllegalStateException when that method and pattern are already taken
      */
     public synchronized Router add(String method, String pattern, RouteHandler handler) {
-        Route route = new Route(method, split(pattern), pattern, handler);
+        Route route = new Route(method, split(pattern), handler);
         for (Route r : routes) {
             if (r.method.equals(method) && r.shape().equals(route.shape())) {
                 throw new IllegalStateException("Route registered twice: " + method + " " + pattern);
@@ -60,7 +62,7 @@ public final class Router {
      *
      * @throws ApiException 404 for an unknown path, 405 for a known path with another method
      */
-    public synchronized Match resolve(String method, String path) {
+    public Match resolve(String method, String path) {
         List<String> segments = split(path);
         Match best = null;
         Set<String> allowed = new TreeSet<>();
@@ -108,11 +110,6 @@ public final class Router {
             return route.handler;
         }
 
-        /** The pattern the route was registered with. */
-        public String pattern() {
-            return route.pattern;
-        }
-
         /** Path parameter values by name. */
         public Map<String, String> params() {
             return params;
@@ -122,13 +119,11 @@ public final class Router {
     private static final class Route {
         final String method;
         final List<String> segments;
-        final String pattern;
         final RouteHandler handler;
 
-        Route(String method, List<String> segments, String pattern, RouteHandler handler) {
+        Route(String method, List<String> segments, RouteHandler handler) {
             this.method = method;
             this.segments = segments;
-            this.pattern = pattern;
             this.handler = handler;
         }
 

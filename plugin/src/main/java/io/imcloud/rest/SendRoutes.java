@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -97,8 +98,7 @@ final class SendRoutes implements RouteGroup {
         if (!body.isObject()) {
             throw ApiException.illegalArgument("The request body must be {from, to: [...], type, body: {msg}, ext}");
         }
-        String sender = username(body.has("from") && !body.get("from").isNull() ? RestExchange.text(body, "from")
-                : DEFAULT_SENDER, "from");
+        String sender = RestExchange.username(Objects.requireNonNullElse(RestExchange.text(body, "from"), DEFAULT_SENDER), "from");
         Set<String> receivers = receivers(body.get("to"));
         if (receivers.contains(sender)) {
             throw ApiException.illegalArgument("from [" + sender + "] cannot send a message to itself");
@@ -135,17 +135,9 @@ final class SendRoutes implements RouteGroup {
             if (!item.isTextual()) {
                 throw ApiException.illegalArgument("to must contain usernames (strings)");
             }
-            receivers.add(username(item.asText(), "to"));
+            receivers.add(RestExchange.username(item.asText(), "to"));
         }
         return receivers;
-    }
-
-    private static String username(String raw, String field) {
-        String username = AppUser.normalize(raw);
-        if (!AppUser.isValidUsername(username)) {
-            throw ApiException.illegalArgument(field + ": username [" + raw + "] is not legal");
-        }
-        return username;
     }
 
     /** 404 naming (up to {@value #MAX_NAMED} of) the sender and receivers that are not users of the app. */

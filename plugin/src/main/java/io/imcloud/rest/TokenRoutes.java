@@ -30,10 +30,7 @@ final class TokenRoutes implements RouteGroup {
 
     private void token(RestExchange ex) throws IOException {
         App app = ex.app();
-        JsonNode body = ex.jsonBody();
-        if (!body.isObject()) {
-            throw ApiException.illegalArgument("The request body must be a JSON object");
-        }
+        JsonNode body = ex.jsonObjectBody();
         long ttl = ttl(ex, body.get("ttl"));
         long expiresAt = ex.context().clock().instant().getEpochSecond() + ttl;
         String grant = RestExchange.text(body, "grant_type");

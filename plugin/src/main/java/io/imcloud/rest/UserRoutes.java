@@ -148,14 +148,14 @@ final class UserRoutes implements RouteGroup {
     private void get(RestExchange ex) throws IOException {
         ex.requireAppOrUser(ex.pathParam("username"));
         AppUser user = ex.pathUser("username");
-        UserAccount account = ex.context().users().find(user).orElseThrow(() -> userNotFound(user));
+        UserAccount account = ex.context().users().find(user).orElseThrow(() -> ApiException.userNotFound(user));
         replyOne(ex, "get", account);
     }
 
     private void delete(RestExchange ex) throws IOException {
         ex.requireApp();
         AppUser user = ex.pathUser("username");
-        UserAccount account = ex.context().users().delete(user).orElseThrow(() -> userNotFound(user));
+        UserAccount account = ex.context().users().delete(user).orElseThrow(() -> ApiException.userNotFound(user));
         replyOne(ex, "delete", account);
     }
 
@@ -175,9 +175,5 @@ final class UserRoutes implements RouteGroup {
         envelope.set("entities", ex.array().add(ex.userEntity(account)));
         envelope.put("count", 1);
         ex.reply(envelope);
-    }
-
-    private static ApiException userNotFound(AppUser user) {
-        return ApiException.notFound("Service resource not found: user " + user.username());
     }
 }

@@ -26,7 +26,7 @@ public enum DatabaseType {
     }
 
     /** True where {@code FETCH FIRST n ROWS ONLY} is not understood and {@code LIMIT n} must be used. */
-    public boolean usesLimitClause() {
+    private boolean usesLimitClause() {
         return this == MYSQL || this == MARIADB || this == POSTGRESQL || this == HSQLDB;
     }
 

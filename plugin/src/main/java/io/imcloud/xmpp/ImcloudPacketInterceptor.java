@@ -36,6 +36,12 @@ public final class ImcloudPacketInterceptor implements PacketInterceptor {
     private final PacketSender errorSender;
 
     /**
+     * The error reply {@link #answerRemote} is routing on this thread: the router runs the interceptors on it,
+     * and the firewall would refuse it (an app user writing to a remote one).
+     */
+    private final ThreadLocal<Packet> ownReply = new ThreadLocal<>();
+
+    /**
      * @param archive     the message archive
      * @param xmppDomain  Openfire's XMPP domain ({@code XMPPServer.getInstance().getServerInfo().getXMPPDomain()})
      * @param errorSender routes error replies to remote senders ({@code getPacketRouter()::route})
@@ -54,6 +60,9 @@ public final class ImcloudPacketInterceptor implements PacketInterceptor {
     @Override
     public void interceptPacket(Packet packet, Session session, boolean incoming, boolean processed)
             throws PacketRejectedException {
+        if (packet == ownReply.get()) {
+            return; // our error reply to a remote sender, on its way through the router that runs us again
+        }
         if (incoming) {
             if (!processed) {
                 beforeRouting(packet, session);
@@ -90,7 +99,12 @@ public final class ImcloudPacketInterceptor implements PacketInterceptor {
         reply.setTo(packet.getFrom());
         reply.setFrom(packet.getTo());
         reply.setError(rejection.getRejectionError());
-        errorSender.send(reply);
+        ownReply.set(reply);
+        try {
+            errorSender.send(reply);
+        } finally {
+            ownReply.remove();
+        }
     }
 
     private static boolean isError(Packet packet) {

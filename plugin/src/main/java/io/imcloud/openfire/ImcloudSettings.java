@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -42,7 +43,11 @@ public final class ImcloudSettings implements AutoCloseable {
     public static final Setting<Boolean> MANAGEMENT_ALLOW_REMOTE =
             Setting.flag(PREFIX + "management.allow_remote", false);
 
-    /** This cluster node's number in archive ids; distinct per node ({@code io.imcloud.archive.MessageIds}). */
+    /**
+     * This cluster node's number in archive ids; distinct per node ({@code io.imcloud.archive.MessageIds}), so
+     * read from the node's own {@code openfire.xml} first ({@link #NODE_LOCAL}): system properties are shared
+     * by every node of a cluster.
+     */
     public static final Setting<Integer> NODE_ID = Setting.integer(PREFIX + "node.id", 0, 0, 1023);
 
     /** Messages the archive writer may hold in memory before refusing new ones. */
@@ -95,6 +100,9 @@ public final class ImcloudSettings implements AutoCloseable {
             REGISTRATION_BURST, OPEN_REGISTRATION_PER_IP_PER_MINUTE, OPEN_REGISTRATION_PER_IP_BURST,
             RETENTION_SWEEP_MINUTES);
 
+    /** Settings that must differ between cluster nodes, so are read from each node's openfire.xml first. */
+    static final Set<String> NODE_LOCAL = Set.of(NODE_ID.name());
+
     private static final Map<String, Setting<?>> BY_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(Setting::name, Function.identity()));
 
@@ -114,7 +122,18 @@ public final class ImcloudSettings implements AutoCloseable {
 
     /** Settings read from Openfire's system properties and following their changes until {@link #close()}. */
     public static ImcloudSettings fromOpenfire() {
-        return new ImcloudSettings(JiveGlobals::getProperty).listen();
+        return new ImcloudSettings(nodeLocalFirst(JiveGlobals::getXMLProperty, JiveGlobals::getProperty)).listen();
+    }
+
+    /**
+     * Properties from {@code shared} (Openfire's system properties, the same on every cluster node), except that
+     * a {@link #NODE_LOCAL} setting present in {@code nodeLocal} (the node's {@code openfire.xml}) is read there.
+     */
+    static Function<String, String> nodeLocalFirst(Function<String, String> nodeLocal, Function<String, String> shared) {
+        return name -> {
+            String local = NODE_LOCAL.contains(name) ? nodeLocal.apply(name) : null;
+            return local != null ? local : shared.apply(name);
+        };
     }
 
     /** Registers with Openfire's {@link PropertyEventDispatcher} so that changes apply at once. */

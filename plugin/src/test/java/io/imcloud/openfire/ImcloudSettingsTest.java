@@ -136,4 +136,16 @@ class ImcloudSettingsTest {
         properties.put(name, value);
         PropertyEventDispatcher.dispatchEvent(name, EventType.property_set, Map.of("value", value));
     }
+
+    /** node.id comes from the node's own openfire.xml when set there; other settings never do. */
+    @Test
+    void nodeIdIsReadFromTheNodesOwnConfigurationFirst() {
+        Map<String, String> xml = Map.of(ImcloudSettings.NODE_ID.name(), "7", ImcloudSettings.MAM_MAX.name(), "5");
+        Map<String, String> shared = Map.of(ImcloudSettings.NODE_ID.name(), "1", ImcloudSettings.MAM_MAX.name(), "50");
+        ImcloudSettings settings = new ImcloudSettings(ImcloudSettings.nodeLocalFirst(xml::get, shared::get));
+        assertEquals(7, settings.get(ImcloudSettings.NODE_ID));
+        assertEquals(50, settings.get(ImcloudSettings.MAM_MAX), "a shared setting stays shared");
+        ImcloudSettings withoutXml = new ImcloudSettings(ImcloudSettings.nodeLocalFirst(Map.<String, String>of()::get, shared::get));
+        assertEquals(1, withoutXml.get(ImcloudSettings.NODE_ID), "a single server may use the system property");
+    }
 }

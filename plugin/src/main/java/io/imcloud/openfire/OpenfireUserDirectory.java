@@ -5,10 +5,13 @@ import org.jivesoftware.openfire.auth.AuthFactory;
 import org.jivesoftware.openfire.auth.ConnectionException;
 import org.jivesoftware.openfire.auth.InternalUnauthenticatedException;
 import org.jivesoftware.openfire.auth.UnauthorizedException;
+import org.jivesoftware.openfire.event.UserEventDispatcher;
 import org.jivesoftware.openfire.user.User;
 import org.jivesoftware.openfire.user.UserAlreadyExistsException;
 import org.jivesoftware.openfire.user.UserManager;
 import org.jivesoftware.openfire.user.UserNotFoundException;
+
+import java.util.Map;
 
 /**
  * App users as ordinary Openfire accounts: Openfire stores the password its own way (SCRAM by
@@ -42,13 +45,26 @@ public final class OpenfireUserDirectory implements UserDirectory {
         }
     }
 
+    /**
+     * {@inheritDoc} Through {@link AuthFactory}, not {@code User.setPassword}, which logs and swallows a failure.
+     *
+     * @throws IllegalStateException when Openfire cannot reach its user store (the password is unchanged)
+     */
     @Override
     public boolean setPassword(String node, String password) {
         User user = find(node);
         if (user == null) {
             return false;
         }
-        user.setPassword(password);
+        try {
+            AuthFactory.setPassword(node, password);
+        } catch (UserNotFoundException e) {
+            return false;
+        } catch (ConnectionException | InternalUnauthenticatedException e) {
+            throw new IllegalStateException("Openfire cannot change passwords right now", e);
+        }
+        // what User.setPassword announces, for listeners such as the clustering cache
+        UserEventDispatcher.dispatchEvent(user, UserEventDispatcher.EventType.user_modified, Map.of("type", "passwordModified"));
         return true;
     }
 

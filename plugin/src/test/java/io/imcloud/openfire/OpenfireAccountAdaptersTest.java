@@ -75,12 +75,23 @@ class OpenfireAccountAdaptersTest {
         assertFalse(directory.exists("acme#chat_bob"));
 
         assertTrue(directory.setPassword(NODE, "new"));
-        verify(alice).setPassword("new");
+        auth.verify(() -> AuthFactory.setPassword(NODE, "new"));
         assertFalse(directory.setPassword("acme#chat_bob", "new"));
 
         directory.delete(NODE);
         directory.delete("acme#chat_bob");
         verify(userManager).deleteUser(alice);
+    }
+
+    /** Openfire's User.setPassword logs a failure and returns: the adapter must not report it as done. */
+    @Test
+    void aPasswordChangeThatFailsIsNotReportedAsDone() throws Exception {
+        when(userManager.getUser(NODE)).thenReturn(mock(User.class));
+        auth.when(() -> AuthFactory.setPassword(NODE, "gone")).thenThrow(new UserNotFoundException());
+        auth.when(() -> AuthFactory.setPassword(NODE, "down")).thenThrow(new ConnectionException());
+
+        assertFalse(directory.setPassword(NODE, "gone"));
+        assertThrows(IllegalStateException.class, () -> directory.setPassword(NODE, "down"));
     }
 
     @Test

@@ -34,10 +34,15 @@ public final class ImcloudSettings implements AutoCloseable {
     /** The prefix every setting's property name starts with. */
     public static final String PREFIX = "plugin.imcloud.";
 
-    /** Context path of the REST API on Openfire's HTTP-bind ports; not "/" (that would hide BOSH and websockets). */
+    /**
+     * Context path of the REST API on Openfire's HTTP-bind ports; not "/", "/http-bind" or "/ws" (that would hide
+     * Openfire's BOSH or websocket service, mounted there by {@code HttpBindManager}).
+     */
     public static final Setting<String> HTTP_CONTEXT = Setting.text(PREFIX + "http.context", "/imcloud",
-            Pattern.compile("(/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+").asMatchPredicate(),
-            "a path such as /imcloud: '/'-separated segments of letters, digits, '.', '_', '~' or '-'");
+            Pattern.compile("(/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+").asMatchPredicate()
+                    .and(path -> !path.equals("/http-bind") && !path.equals("/ws")),
+            "a path such as /imcloud: '/'-separated segments of letters, digits, '.', '_', '~' or '-', other than"
+                    + " /http-bind and /ws (Openfire's BOSH and websockets)");
 
     /** Whether the management API answers requests from other hosts than the loopback. */
     public static final Setting<Boolean> MANAGEMENT_ALLOW_REMOTE =

@@ -67,11 +67,6 @@ public final class Setting<T> {
         return defaultValue;
     }
 
-    /** What a valid value looks like, in words. */
-    public String rule() {
-        return rule;
-    }
-
     /**
      * The value a property text stands for: the default when it is null or blank.
      *

@@ -1,6 +1,7 @@
 package io.imcloud.xmpp;
 
 import io.imcloud.archive.ArchivedMessage;
+import io.imcloud.tenancy.AppUser;
 import org.dom4j.Attribute;
 import org.dom4j.DocumentException;
 import org.dom4j.DocumentHelper;
@@ -20,7 +21,8 @@ import java.time.Instant;
  * {@code <message to=requester from=archive><result xmlns='urn:xmpp:mam:2' queryid=.. id={archive id}>
  * <forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp=../><message xmlns='jabber:client' ../>
  * </forwarded></result></message>}. The forwarded message is the stanza as archived, or, for messages
- * archived without one (REST sends), one rebuilt from sender, receiver, type, body and ext.
+ * archived without one (messages archived before stanzas were stored), one rebuilt from sender, receiver,
+ * type, body and ext.
  */
 final class MamResults {
 
@@ -59,10 +61,9 @@ final class MamResults {
                 Log.debug("Archived stanza of message {} does not parse; rebuilding it from the body", archived.msgId(), e);
             }
         }
-        String appKey = archived.appKey().toString();
         Element rebuilt = DocumentHelper.createElement(QName.get("message", CLIENT));
-        rebuilt.addAttribute("from", appKey + "_" + archived.sender() + "@" + domain);
-        rebuilt.addAttribute("to", appKey + "_" + archived.receiver() + "@" + domain);
+        rebuilt.addAttribute("from", new AppUser(archived.appKey(), archived.sender()).node() + "@" + domain);
+        rebuilt.addAttribute("to", new AppUser(archived.appKey(), archived.receiver()).node() + "@" + domain);
         rebuilt.addAttribute("type", archived.type());
         if (archived.clientMsgId() != null) {
             rebuilt.addAttribute("id", archived.clientMsgId());

@@ -148,4 +148,14 @@ class ImcloudSettingsTest {
         ImcloudSettings withoutXml = new ImcloudSettings(ImcloudSettings.nodeLocalFirst(Map.<String, String>of()::get, shared::get));
         assertEquals(1, withoutXml.get(ImcloudSettings.NODE_ID), "a single server may use the system property");
     }
+
+    /** Openfire serves BOSH at /http-bind and websockets at /ws on the same ports: the REST API may not take them. */
+    @Test
+    void theRestContextCannotHideBoshOrWebsockets() {
+        for (String taken : new String[] {"/http-bind", "/ws"}) {
+            ImcloudSettings settings = new ImcloudSettings(Map.of("plugin.imcloud.http.context", taken)::get);
+            assertEquals("/imcloud", settings.get(ImcloudSettings.HTTP_CONTEXT), taken);
+        }
+        assertEquals("/ws2", new ImcloudSettings(Map.of("plugin.imcloud.http.context", "/ws2")::get).get(ImcloudSettings.HTTP_CONTEXT));
+    }
 }

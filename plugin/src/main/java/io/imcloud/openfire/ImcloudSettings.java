@@ -105,6 +105,9 @@ public final class ImcloudSettings implements AutoCloseable {
             REGISTRATION_BURST, OPEN_REGISTRATION_PER_IP_PER_MINUTE, OPEN_REGISTRATION_PER_IP_BURST,
             RETENTION_SWEEP_MINUTES);
 
+    /** Settings read once, when the plugin starts (the archive writer and its ids are built with them). */
+    static final Set<Setting<?>> ON_RESTART = Set.of(NODE_ID, ARCHIVE_QUEUE_CAPACITY, ARCHIVE_BATCH_SIZE);
+
     /** Settings that must differ between cluster nodes, so are read from each node's openfire.xml first. */
     static final Set<String> NODE_LOCAL = Set.of(NODE_ID.name());
 
@@ -187,7 +190,8 @@ public final class ImcloudSettings implements AutoCloseable {
         Object before = values.get(setting);
         Object after = read(setting);
         if (!after.equals(before)) {
-            Log.info("imcloud setting {} is now {}", setting.name(), after);
+            Log.info("imcloud setting {} is now {}{}", setting.name(), after,
+                    ON_RESTART.contains(setting) ? " (taken into use when the plugin restarts)" : "");
             subscriptions.forEach(s -> s.notifyIfFor(setting));
         }
     }

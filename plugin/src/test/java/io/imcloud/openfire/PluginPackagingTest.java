@@ -15,6 +15,7 @@ import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -45,6 +46,27 @@ class PluginPackagingTest {
         assertTrue(Modifier.isPublic(pluginClass.getModifiers()));
         assertTrue(Modifier.isPublic(pluginClass.getConstructor().getModifiers()),
                 "Openfire needs a public no-argument constructor");
+    }
+
+    /**
+     * Openfire 5.1's PluginManager reads these elements (PluginMetadata.getInstance) before the
+     * plugin is registered, when its i18n bundle cannot be found yet: a {@code ${key}} there makes
+     * the load throw and be abandoned, retried forever. Values must be plain text.
+     */
+    @Test
+    void descriptorElementsReadBeforeRegistrationAreLiteralText() throws Exception {
+        Element root = xml(PROJECT.resolve("plugin.xml")).getDocumentElement();
+        for (String element : List.of("class", "name", "description", "author", "version", "date",
+                "minServerVersion", "priorToServerVersion", "minJavaVersion", "databaseKey", "databaseVersion",
+                "licenseType", "csrfProtectionEnabled")) {
+            NodeList found = root.getElementsByTagName(element);
+            for (int i = 0; i < found.getLength(); i++) {
+                String value = found.item(i).getTextContent();
+                assertFalse(value.contains("${"), "<" + element + "> must be literal text, found " + value);
+            }
+        }
+        assertFalse(descriptorValue("name").isBlank());
+        assertFalse(descriptorValue("description").isBlank());
     }
 
     @Test

@@ -50,7 +50,7 @@ public final class InterceptorBenchmark {
     }
 
     static void measure(SqlArchive archive) throws Exception {
-        ImcloudPacketInterceptor interceptor = new ImcloudPacketInterceptor(archive, DOMAIN, p -> { });
+        ImcloudPacketInterceptor interceptor = new ImcloudPacketInterceptor(archive, DOMAIN, true, p -> { });
         JID alice = new JID("acme#chat_alice", DOMAIN, "phone");
         JID bob = new JID("acme#chat_bob", DOMAIN, null);
         JID carol = new JID("acme#other_carol", DOMAIN, null);

@@ -21,7 +21,6 @@ import io.imcloud.tenancy.SigningKeyStore;
 import io.imcloud.tenancy.TokenService;
 import io.imcloud.users.UserService;
 import io.imcloud.xmpp.ImcloudPacketInterceptor;
-import io.imcloud.xmpp.MamDiscoFeatures;
 import io.imcloud.xmpp.MamIqHandler;
 import io.imcloud.xmpp.OfflineStateListener;
 import io.imcloud.xmpp.PacketSender;
@@ -85,8 +84,9 @@ public final class ImcloudPlugin implements Plugin {
                 RetentionSchedule::close);
         settings.onChange(ImcloudSettings.RETENTION_SWEEP_MINUTES, retention::reschedule);
 
+        boolean servesMam = !MamIqHandler.monitoringPluginInstalled(pluginDirectory);
         ImcloudPacketInterceptor interceptor = steps.start("packet interceptor", () -> {
-            ImcloudPacketInterceptor i = new ImcloudPacketInterceptor(archive, domain, packetRouter);
+            ImcloudPacketInterceptor i = new ImcloudPacketInterceptor(archive, domain, servesMam, packetRouter);
             InterceptorManager.getInstance().addInterceptor(i);
             return i;
         }, i -> InterceptorManager.getInstance().removeInterceptor(i));
@@ -95,17 +95,12 @@ public final class ImcloudPlugin implements Plugin {
             OfflineMessageStrategy.addListener(l);
             return l;
         }, OfflineMessageStrategy::removeListener);
-        if (!MamIqHandler.monitoringPluginInstalled(pluginDirectory)) {
+        if (servesMam) {
             steps.start("XEP-0313 handler", () -> {
                 MamIqHandler h = new MamIqHandler(archive, domain, packetRouter, () -> settings.get(ImcloudSettings.MAM_MAX));
                 server.getIQRouter().addHandler(h);
                 return h;
             }, h -> server.getIQRouter().removeHandler(h));
-            steps.start("XEP-0313 disco features", () -> {
-                MamDiscoFeatures f = new MamDiscoFeatures(server.getIQDiscoInfoHandler());
-                f.register();
-                return f;
-            }, MamDiscoFeatures::unregister);
         }
 
         // One set of account services for the REST API and the console page, so each sees the other's changes at once.

@@ -23,6 +23,8 @@ import org.xmpp.packet.Presence;
  * <li>Sent, after delivery to a client session that is still open: DELIVERED for a stamped message.
  * On a closed connection Openfire re-routes the stanza to offline storage instead, which
  * {@link OfflineStateListener} records.</li>
+ * <li>Sent, before delivery to a client session: XEP-0313 is added to the service discovery answers
+ * of app users ({@link MamDiscoFeatures}), when this plugin serves XEP-0313.</li>
  * </ul>
  * Server-generated packets (no session, or a bare-JID sender such as REST server-side sends) are
  * never archived here: whoever creates them archives and stamps them.
@@ -34,6 +36,7 @@ public final class ImcloudPacketInterceptor implements PacketInterceptor {
     private final TenantFirewall firewall;
     private final MessageArchiver archiver;
     private final PacketSender errorSender;
+    private final MamDiscoFeatures mamFeatures;
 
     /**
      * The error reply {@link #answerRemote} is routing on this thread: the router runs the interceptors on it,
@@ -44,12 +47,14 @@ public final class ImcloudPacketInterceptor implements PacketInterceptor {
     /**
      * @param archive     the message archive
      * @param xmppDomain  Openfire's XMPP domain ({@code XMPPServer.getInstance().getServerInfo().getXMPPDomain()})
+     * @param servesMam   whether this plugin answers XEP-0313 (and so advertises it to app users)
      * @param errorSender routes error replies to remote senders ({@code getPacketRouter()::route})
      */
-    public ImcloudPacketInterceptor(Archive archive, String xmppDomain, PacketSender errorSender) {
+    public ImcloudPacketInterceptor(Archive archive, String xmppDomain, boolean servesMam, PacketSender errorSender) {
         this.firewall = new TenantFirewall(xmppDomain);
         this.archiver = new MessageArchiver(archive, firewall);
         this.errorSender = errorSender;
+        this.mamFeatures = servesMam ? new MamDiscoFeatures(firewall) : null;
     }
 
     /** The archiver this interceptor feeds; the offline listener shares it. */
@@ -67,9 +72,12 @@ public final class ImcloudPacketInterceptor implements PacketInterceptor {
             if (!processed) {
                 beforeRouting(packet, session);
             }
-        } else if (processed && packet instanceof Message message && session instanceof ClientSession
-                && !session.isClosed()) {
-            archiver.onDelivered(message, session.getAddress());
+        } else if (session instanceof ClientSession) {
+            if (!processed && packet instanceof IQ iq && mamFeatures != null) {
+                mamFeatures.addTo(iq, session.getAddress());
+            } else if (processed && packet instanceof Message message && !session.isClosed()) {
+                archiver.onDelivered(message, session.getAddress());
+            }
         }
     }
 

@@ -1,87 +1,55 @@
 package io.imcloud.xmpp;
 
-import org.jivesoftware.openfire.disco.IQDiscoInfoHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
-import java.util.List;
+import org.dom4j.Element;
+import org.xmpp.packet.IQ;
+import org.xmpp.packet.JID;
 
 /**
- * Advertises {@code urn:xmpp:mam:2} in service discovery, where XEP-0313 clients look for it: on the
- * server (older clients) and on the user's own bare JID (current XEP-0313).
+ * Advertises {@code urn:xmpp:mam:2} in service discovery to those it is served to, and to no one else:
+ * an app user asking about the server (older clients) or about their own bare JID (current XEP-0313).
  * <p>
- * The server feature uses {@code IQDiscoInfoHandler.addServerFeature}, present in 4.2.0 and 5.1.1.
- * User features come from {@code org.jivesoftware.openfire.disco.UserFeaturesProvider}, which 5.1.1
- * has ({@code IQDiscoInfoHandler.addUserFeaturesProvider}) and 4.2.0, our compile target, lacks; so
- * that provider is a {@link Proxy} registered reflectively, and skipped with a log line where the
- * running Openfire has no such interface. The provider lists the feature for every registered user:
- * Openfire's interface does not say which user is asked; plain users get {@code feature-not-implemented}.
+ * Openfire's feature registry cannot say that: its server features go to everyone, and its
+ * {@code UserFeaturesProvider} is not told which user is asked about. A plain user who was offered
+ * the feature got {@code feature-not-implemented} for every query. So nothing is registered with
+ * Openfire; instead the feature is added to the {@code disco#info} result on its way to the app
+ * user's session ({@link ImcloudPacketInterceptor}).
  */
-public final class MamDiscoFeatures {
+final class MamDiscoFeatures {
 
-    private static final Logger Log = LoggerFactory.getLogger(MamDiscoFeatures.class);
-    static final String USER_FEATURES_PROVIDER = "org.jivesoftware.openfire.disco.UserFeaturesProvider";
+    static final String DISCO_INFO_NAMESPACE = "http://jabber.org/protocol/disco#info";
 
-    private final IQDiscoInfoHandler disco;
-    private final String providerTypeName;
-    private Class<?> providerType;
-    private Object provider;
+    private final TenantFirewall firewall;
 
-    /** Features for {@code disco} ({@code XMPPServer.getInstance().getIQDiscoInfoHandler()}). */
-    public MamDiscoFeatures(IQDiscoInfoHandler disco) {
-        this(disco, USER_FEATURES_PROVIDER);
+    /** Features for the app users that {@code firewall} recognises on its domain. */
+    MamDiscoFeatures(TenantFirewall firewall) {
+        this.firewall = firewall;
     }
 
-    /** Features for {@code disco}, whose user-feature provider interface is named {@code providerTypeName} (tests). */
-    MamDiscoFeatures(IQDiscoInfoHandler disco, String providerTypeName) {
-        this.disco = disco;
-        this.providerTypeName = providerTypeName;
-    }
-
-    /** Adds the server feature and, where Openfire supports it, the user feature. */
-    public void register() {
-        disco.addServerFeature(MamIqHandler.NAMESPACE);
-        try {
-            Class<?> type = Class.forName(providerTypeName, false, disco.getClass().getClassLoader());
-            Object proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, new Features());
-            disco.getClass().getMethod("addUserFeaturesProvider", type).invoke(disco, proxy);
-            providerType = type;
-            provider = proxy;
-        } catch (ClassNotFoundException | NoSuchMethodException e) {
-            Log.info("This Openfire has no user features in service discovery: {} is advertised on the server only",
-                    MamIqHandler.NAMESPACE);
-        } catch (ReflectiveOperationException e) {
-            Log.warn("Could not advertise {} on user JIDs", MamIqHandler.NAMESPACE, e);
+    /** Adds the MAM feature to {@code result} when it answers an app user about the server or about themselves. */
+    void addTo(IQ result, JID receiver) {
+        if (result.getType() != IQ.Type.result) {
+            return;
         }
-    }
-
-    /** Removes what {@link #register()} added. */
-    public void unregister() {
-        disco.removeServerFeature(MamIqHandler.NAMESPACE);
-        if (provider != null) {
-            try {
-                disco.getClass().getMethod("removeUserFeaturesProvider", providerType).invoke(disco, provider);
-            } catch (ReflectiveOperationException e) {
-                Log.warn("Could not withdraw {} from user JIDs", MamIqHandler.NAMESPACE, e);
+        Element query = result.getChildElement();
+        if (query == null || !DISCO_INFO_NAMESPACE.equals(query.getNamespaceURI()) || query.attributeValue("node") != null
+                || firewall.localAppUser(receiver) == null || !isServerOrSelf(result.getFrom(), receiver)) {
+            return;
+        }
+        for (Element feature : query.elements("feature")) {
+            if (MamIqHandler.NAMESPACE.equals(feature.attributeValue("var"))) {
+                return;
             }
-            provider = null;
         }
+        query.addElement("feature").addAttribute("var", MamIqHandler.NAMESPACE);
     }
 
-    /** The proxy's behaviour: {@code getFeatures()} lists the MAM namespace; identity semantics otherwise. */
-    private static final class Features implements InvocationHandler {
-        @Override
-        public Object invoke(Object proxy, Method method, Object[] args) {
-            return switch (method.getName()) {
-                case "getFeatures" -> List.of(MamIqHandler.NAMESPACE).iterator();
-                case "equals" -> proxy == args[0];
-                case "hashCode" -> System.identityHashCode(proxy);
-                case "toString" -> "imcloud XEP-0313 user features";
-                default -> throw new UnsupportedOperationException(method.getName());
-            };
+    private boolean isServerOrSelf(JID about, JID receiver) {
+        if (about == null) {
+            return true;
         }
+        if (about.getResource() != null || !firewall.domain().equals(about.getDomain())) {
+            return false;
+        }
+        return about.getNode() == null || about.getNode().equals(receiver.getNode());
     }
 }

@@ -50,7 +50,7 @@ final class ArchiveApiStack implements AutoCloseable {
     private ArchiveApiStack(TestDatabase db, Function<Archive, Archive> wrap) {
         this.archive = new SqlArchive(db, new MessageIds(1), ArchiveFixtures.settings(10_000, 200));
         Archive served = wrap.apply(archive);
-        this.interceptor = new ImcloudPacketInterceptor(archive, DOMAIN, packet -> {
+        this.interceptor = new ImcloudPacketInterceptor(archive, DOMAIN, true, packet -> {
             throw new AssertionError("no error replies expected: " + packet.toXML());
         });
         this.offline = new OfflineStateListener(interceptor.archiver());

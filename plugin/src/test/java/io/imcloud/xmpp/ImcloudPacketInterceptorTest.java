@@ -71,7 +71,7 @@ class ImcloudPacketInterceptorTest {
         db = TestDatabase.create(databaseType);
         archive = TestArchives.open(db);
         sent = new ArrayList<>();
-        interceptor = new ImcloudPacketInterceptor(archive, DOMAIN, sent::add);
+        interceptor = new ImcloudPacketInterceptor(archive, DOMAIN, true, sent::add);
         offline = new OfflineStateListener(interceptor.archiver());
     }
 
@@ -238,7 +238,7 @@ class ImcloudPacketInterceptorTest {
         FlakyDatabase flaky = new FlakyDatabase(db);
         flaky.setDown(true);
         try (SqlArchive tiny = new SqlArchive(flaky, new MessageIds(2), settings(1, 1))) {
-            ImcloudPacketInterceptor full = new ImcloudPacketInterceptor(tiny, DOMAIN, sent::add);
+            ImcloudPacketInterceptor full = new ImcloudPacketInterceptor(tiny, DOMAIN, true, sent::add);
             List<String> accepted = new ArrayList<>();
             StanzaRejection rejection = null;
             for (int i = 0; i < 3 && rejection == null; i++) {

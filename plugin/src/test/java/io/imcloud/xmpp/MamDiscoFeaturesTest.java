@@ -1,76 +1,83 @@
 package io.imcloud.xmpp;
 
-import org.jivesoftware.openfire.disco.IQDiscoInfoHandler;
-import java.util.Iterator;
+import io.imcloud.archive.Archive;
+import org.dom4j.Element;
+import org.jivesoftware.openfire.interceptor.PacketRejectedException;
 import org.junit.jupiter.api.Test;
+import org.xmpp.packet.IQ;
+import org.xmpp.packet.JID;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
+import static io.imcloud.xmpp.testsupport.XmppFixture.DOMAIN;
+import static io.imcloud.xmpp.testsupport.XmppFixture.bare;
+import static io.imcloud.xmpp.testsupport.XmppFixture.clientSession;
+import static io.imcloud.xmpp.testsupport.XmppFixture.full;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.Mockito.mock;
 
-/** Service discovery of urn:xmpp:mam:2 on an Openfire with user features (5.1.1) and without (4.2.0). */
+/**
+ * urn:xmpp:mam:2 in service discovery: added to the disco#info answers an app user gets about the
+ * server or their own account, and to no one else's (plain users would be refused the queries).
+ */
 class MamDiscoFeaturesTest {
 
-    /** IQDiscoInfoHandler's feature registry as 4.2.0 has it: server features only (no cache, no cluster). */
-    static class ServerOnlyDisco extends IQDiscoInfoHandler {
-        final Set<String> serverFeatures = new HashSet<>();
+    static final String ALICE = "acme#chat_alice";
 
-        @Override
-        public void addServerFeature(String namespace) {
-            serverFeatures.add(namespace);
-        }
+    final List<String> none = new ArrayList<>();
 
-        @Override
-        public void removeServerFeature(String namespace) {
-            serverFeatures.remove(namespace);
-        }
-    }
-
-    /** The shape of a user-feature provider interface (5.1.1 has one; 4.2.0, our compile target, does not). */
-    public interface FeatureSource {
-        Iterator<String> getFeatures();
-    }
-
-    /** As 5.1.1 has it: plus user feature providers, here of our own {@link FeatureSource} type. */
-    public static class UserFeaturesDisco extends ServerOnlyDisco {
-        final List<FeatureSource> userProviders = new ArrayList<>();
-
-        public void addUserFeaturesProvider(FeatureSource provider) {
-            userProviders.add(provider);
-        }
-
-        public void removeUserFeaturesProvider(FeatureSource provider) {
-            userProviders.remove(provider);
-        }
+    @Test
+    void anAppUserLearnsOfMamOnTheServerAndOnTheirOwnAccount() throws Exception {
+        assertEquals(List.of(MamIqHandler.NAMESPACE), mamFeatures(answer(new JID(DOMAIN), full(ALICE), null), true));
+        assertEquals(List.of(MamIqHandler.NAMESPACE), mamFeatures(answer(bare(ALICE), full(ALICE), null), true));
     }
 
     @Test
-    void advertisesOnServerAndUsersAndWithdrawsBoth() {
-        UserFeaturesDisco disco = new UserFeaturesDisco();
-        MamDiscoFeatures features = new MamDiscoFeatures(disco, FeatureSource.class.getName());
-        features.register();
-        assertEquals(Set.of(MamIqHandler.NAMESPACE), disco.serverFeatures);
-        assertEquals(1, disco.userProviders.size());
-        List<String> userFeatures = new ArrayList<>();
-        disco.userProviders.get(0).getFeatures().forEachRemaining(userFeatures::add);
-        assertEquals(List.of(MamIqHandler.NAMESPACE), userFeatures);
-
-        features.unregister();
-        assertTrue(disco.serverFeatures.isEmpty());
-        assertTrue(disco.userProviders.isEmpty(), "the same provider object is removed");
+    void plainUsersOtherAccountsNodesAndServicesAreLeftAlone() throws Exception {
+        assertEquals(none, mamFeatures(answer(new JID(DOMAIN), full("plainuser"), null), true), "a plain user");
+        assertEquals(none, mamFeatures(answer(bare("acme#chat_bob"), full(ALICE), null), true), "someone else's account");
+        assertEquals(none, mamFeatures(answer(full(ALICE), full(ALICE), null), true), "a resource, not the account");
+        assertEquals(none, mamFeatures(answer(new JID(DOMAIN), full(ALICE), "http://jabber.org/protocol/commands"), true),
+                "a node of the server");
+        assertEquals(none, mamFeatures(answer(new JID("conference." + DOMAIN), full(ALICE), null), true), "a service");
     }
 
     @Test
-    void anOpenfireWithoutUserFeaturesGetsTheServerFeatureOnly() {
-        ServerOnlyDisco disco = new ServerOnlyDisco();
-        MamDiscoFeatures features = new MamDiscoFeatures(disco);
-        features.register();
-        assertEquals(Set.of(MamIqHandler.NAMESPACE), disco.serverFeatures);
-        features.unregister();
-        assertTrue(disco.serverFeatures.isEmpty());
+    void nothingIsAdvertisedWhenAnotherPluginServesMam() throws Exception {
+        assertEquals(none, mamFeatures(answer(bare(ALICE), full(ALICE), null), false));
+    }
+
+    @Test
+    void theFeatureIsNotListedTwice() throws Exception {
+        IQ answer = answer(new JID(DOMAIN), full(ALICE), null);
+        answer.getChildElement().addElement("feature").addAttribute("var", MamIqHandler.NAMESPACE);
+        assertEquals(List.of(MamIqHandler.NAMESPACE), mamFeatures(answer, true));
+    }
+
+    /** A disco#info result from {@code about} to {@code receiver}, listing one unrelated feature. */
+    private static IQ answer(JID about, JID receiver, String node) {
+        IQ result = new IQ(IQ.Type.result, "disco1");
+        result.setFrom(about);
+        result.setTo(receiver);
+        Element query = result.setChildElement("query", MamDiscoFeatures.DISCO_INFO_NAMESPACE);
+        if (node != null) {
+            query.addAttribute("node", node);
+        }
+        query.addElement("feature").addAttribute("var", "jabber:iq:version");
+        return result;
+    }
+
+    /** The MAM features of {@code answer} after it went through the interceptor to its receiver's session. */
+    private static List<String> mamFeatures(IQ answer, boolean servesMam) throws PacketRejectedException {
+        ImcloudPacketInterceptor interceptor = new ImcloudPacketInterceptor(mock(Archive.class), DOMAIN, servesMam, p -> { });
+        interceptor.interceptPacket(answer, clientSession(answer.getTo()), false, false);
+        List<String> found = new ArrayList<>();
+        for (Element feature : answer.getChildElement().elements("feature")) {
+            if (MamIqHandler.NAMESPACE.equals(feature.attributeValue("var"))) {
+                found.add(feature.attributeValue("var"));
+            }
+        }
+        return found;
     }
 }

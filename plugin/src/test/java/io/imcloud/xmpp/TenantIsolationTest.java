@@ -57,7 +57,7 @@ class TenantIsolationTest {
         db = TestDatabase.create(databaseType);
         archive = TestArchives.open(db);
         sent = new ArrayList<>();
-        interceptor = new ImcloudPacketInterceptor(archive, DOMAIN, packet -> {
+        interceptor = new ImcloudPacketInterceptor(archive, DOMAIN, true, packet -> {
             try { // Openfire's routers run the interceptors on every packet they route, our own replies too
                 interceptor.interceptPacket(packet, null, true, false);
             } catch (PacketRejectedException e) {

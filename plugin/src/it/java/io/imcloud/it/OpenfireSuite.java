@@ -1,0 +1,389 @@
+package io.imcloud.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.imcloud.it.XmppClient.Login;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smackx.chat_markers.element.ChatMarkersElements;
+import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
+import org.jivesoftware.smackx.mam.MamManager;
+import org.jivesoftware.smackx.sid.element.StanzaIdElement;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.jxmpp.jid.impl.JidCreate;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The README's walk-through and more, against the built {@code target/imcloud.jar} in a real
+ * Openfire 5.1.x process, with a real XMPP client library (Smack) and real HTTP. The steps run in
+ * order on one server and build on each other: an app, its users, chat, archive, unread counters,
+ * a restart, an unload and a reload. Subclasses choose Openfire's database.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class OpenfireSuite {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final String PASSWORD_ALICE = "s3cret-A";
+    private static final String PASSWORD_BOB = "s3cret-B";
+    private static final String PASSWORD_CAROL = "s3cret-C";
+    private static final String PLAIN_USER = "plainuser";
+    private static final String CONTEXT = "/imcloud";
+
+    private final RestClient rest = new RestClient(OpenfireServer.HTTP_PORT);
+    private final List<XmppClient> clients = new ArrayList<>();
+    private OpenfireServer server;
+    private OpenfireServer.LogMark firstStart;
+    private String appToken;
+
+    /** The database Openfire is set up with, or null to skip the suite (and say why in {@link #skipReason()}). */
+    abstract OpenfireDatabase database() throws Exception;
+
+    /** Why the suite is skipped when {@link #database()} is null. */
+    abstract String skipReason();
+
+    /** The name of the server's home under {@code target/openfire-it}. */
+    abstract String name();
+
+    @BeforeAll
+    void startOpenfireWithThePlugin() throws Exception {
+        Assumptions.assumeTrue(OpenfireServer.distributionPresent(),
+                "no Openfire distribution at " + OpenfireServer.distribution() + " (set OPENFIRE_HOME)");
+        OpenfireDatabase database = database();
+        Assumptions.assumeTrue(database != null, skipReason());
+        server = OpenfireServer.prepare(name(), database, List.of(PLAIN_USER));
+        server.installPlugin(pluginJar());
+        firstStart = server.start();
+        server.awaitLog(firstStart, OpenfireServer.PLUGIN_LOADED, WAIT.multipliedBy(4));
+    }
+
+    @AfterAll
+    void stopOpenfire() throws Exception {
+        clients.forEach(XmppClient::close);
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    static Path pluginJar() {
+        return Path.of(System.getProperty("imcloud.jar", "target/imcloud.jar"));
+    }
+
+    @Test
+    @Order(1)
+    void pluginLoadsAndTheConsoleShowsItsNameAndDescription() throws Exception {
+        String log = server.logSince(firstStart);
+        assertTrue(log.contains("imcloud: started on"), "the plugin's own start line");
+        assertEquals(List.of(), problemLines(log), "no ERROR or WARN about imcloud while it loaded");
+
+        String pluginsPage = new AdminConsoleClient(OpenfireServer.ADMIN_PORT)
+                .loginAndGet("admin", OpenfireServer.ADMIN_PASSWORD, "/plugin-admin.jsp");
+        assertTrue(pluginsPage.contains("imcloud"), "the plugin list names imcloud");
+        assertTrue(pluginsPage.contains("Multi-tenant IM cloud in the style of Easemob"), "and shows its description");
+    }
+
+    @Test
+    @Order(2)
+    void operatorCreatesAnAppAndTheBackEndGetsAnAppToken() throws Exception {
+        JsonNode app = createApp("acme", "chat");
+        JsonNode token = rest.call("POST", CONTEXT + "/acme/chat/token", null, Map.of("grant_type", "client_credentials",
+                "client_id", app.get("client_id").asText(), "client_secret", app.get("client_secret").asText(),
+                "ttl", 3600)).expect(200);
+        appToken = token.get("access_token").asText();
+        assertEquals(3600, token.get("expires_in").asInt());
+    }
+
+    @Test
+    @Order(3)
+    void backEndRegistersOneUserAndABatch() throws Exception {
+        JsonNode one = rest.call("POST", CONTEXT + "/acme/chat/users", appToken,
+                Map.of("username", "alice", "password", PASSWORD_ALICE, "nickname", "Alice")).expect(200);
+        assertEquals("alice", one.get("entities").get(0).get("username").asText());
+        JsonNode batch = rest.call("POST", CONTEXT + "/acme/chat/users", appToken, List.of(
+                Map.of("username", "bob", "password", PASSWORD_BOB),
+                Map.of("username", "carol", "password", PASSWORD_CAROL))).expect(200);
+        assertEquals(2, batch.get("entities").size());
+        assertEquals(200, rest.call("GET", CONTEXT + "/acme/chat/users/carol", appToken, null).status());
+    }
+
+    @Test
+    @Order(4)
+    void usersLogInWithScramSha1AndWithPlainOverStartTls() throws Exception {
+        XmppClient alice = connect("acme#chat_alice", PASSWORD_ALICE, Login.SCRAM_SHA_1);
+        assertEquals("SCRAM-SHA-1", alice.connection().getUsedSaslMechansism());
+        assertFalse(alice.connection().isSecureConnection());
+
+        XmppClient bob = connect("acme#chat_bob", PASSWORD_BOB, Login.PLAIN_OVER_STARTTLS);
+        assertEquals("PLAIN", bob.connection().getUsedSaslMechansism());
+        assertTrue(bob.connection().isSecureConnection(), "PLAIN went over TLS");
+        bob.close();
+    }
+
+    @Test
+    @Order(5)
+    void onlineChatCarriesOurStanzaId() throws Exception {
+        XmppClient alice = connect("acme#chat_alice", PASSWORD_ALICE, Login.SCRAM_SHA_1);
+        XmppClient bob = connect("acme#chat_bob", PASSWORD_BOB, Login.SCRAM_SHA_1);
+
+        alice.sendChat("acme#chat_bob", "hello bob");
+        Message received = bob.await(m -> "hello bob".equals(m.getBody()), WAIT);
+        StanzaIdElement stanzaId = XmppClient.stanzaId(received);
+        assertNotNull(stanzaId, "the receiver gets our XEP-0359 stanza-id");
+        assertEquals("acme#chat_bob@localhost", stanzaId.getBy());
+        assertTrue(Long.parseLong(stanzaId.getId()) > 0);
+        eventually(() -> "delivered".equals(rest.call("GET", CONTEXT + "/acme/chat/users/bob/offline_msg_status/"
+                + stanzaId.getId(), appToken, null).expect(200).get("data").get(stanzaId.getId()).asText()));
+    }
+
+    @Test
+    @Order(6)
+    void offlineMessagesAreCountedAndDeliveredAtLogin() throws Exception {
+        XmppClient alice = connect("acme#chat_alice", PASSWORD_ALICE, Login.SCRAM_SHA_1);
+        alice.sendChat("acme#chat_carol", "carol 1");
+        alice.sendChat("acme#chat_carol", "carol 2");
+        eventually(() -> rest.call("GET", CONTEXT + "/acme/chat/users/carol/offline_msg_count", appToken, null)
+                .expect(200).get("data").get("carol").asInt() == 2);
+
+        XmppClient carol = connect("acme#chat_carol", PASSWORD_CAROL, Login.SCRAM_SHA_1);
+        Message first = carol.await(m -> "carol 1".equals(m.getBody()), WAIT);
+        Message second = carol.await(m -> "carol 2".equals(m.getBody()), WAIT);
+        assertEquals("acme#chat_carol@localhost", XmppClient.stanzaId(first).getBy());
+        assertTrue(Long.parseLong(XmppClient.stanzaId(second).getId()) > Long.parseLong(XmppClient.stanzaId(first).getId()));
+    }
+
+    @Test
+    @Order(7)
+    void historyPagesOverRestNewestFirst() throws Exception {
+        JsonNode firstPage = history("carol", "alice", null, 1);
+        assertEquals(1, firstPage.get("entities").size());
+        assertEquals("carol 2", body(firstPage.get("entities").get(0)));
+        String cursor = firstPage.get("cursor").asText();
+        JsonNode secondPage = history("carol", "alice", cursor, 1);
+        assertEquals("carol 1", body(secondPage.get("entities").get(0)));
+        assertEquals("alice", secondPage.get("entities").get(0).get("from").asText());
+        assertNull(secondPage.get("cursor"), "the last page has no cursor");
+    }
+
+    @Test
+    @Order(8)
+    void clientPagesHistoryWithXep0313() throws Exception {
+        XmppClient carol = connect("acme#chat_carol", PASSWORD_CAROL, Login.SCRAM_SHA_1);
+        MamManager mam = MamManager.getInstanceFor(carol.connection());
+        assertTrue(mam.isSupported(), "XEP-0313 is advertised to an app user");
+        MamManager.MamQuery query = mam.queryArchive(MamManager.MamQueryArgs.builder()
+                .limitResultsToJid(XmppClient.jid("acme#chat_alice")).setResultPageSizeTo(1).queryLastPage().build());
+        assertEquals(List.of("carol 2"), query.getMessages().stream().map(Message::getBody).toList());
+        List<Message> earlier = query.pagePrevious(1);
+        assertEquals(List.of("carol 1"), earlier.stream().map(Message::getBody).toList());
+    }
+
+    @Test
+    @Order(9)
+    void plainUsersAreNotOfferedXep0313() throws Exception {
+        XmppClient plain = connect(PLAIN_USER, PLAIN_USER, Login.SCRAM_SHA_1);
+        ServiceDiscoveryManager disco = ServiceDiscoveryManager.getInstanceFor(plain.connection());
+        assertFalse(disco.discoverInfo(JidCreate.bareFrom(OpenfireServer.DOMAIN)).containsFeature("urn:xmpp:mam:2"),
+                "the server does not offer a plain user what it would refuse him");
+        assertFalse(MamManager.getInstanceFor(plain.connection()).isSupported());
+    }
+
+    @Test
+    @Order(10)
+    void serverSideSendReachesAnOnlineClient() throws Exception {
+        XmppClient bob = connect("acme#chat_bob", PASSWORD_BOB, Login.SCRAM_SHA_1);
+        JsonNode sent = rest.call("POST", CONTEXT + "/acme/chat/messages/users", appToken, Map.of("from", "alice",
+                "to", List.of("bob"), "type", "txt", "body", Map.of("msg", "from the back-end"),
+                "ext", Map.of("k", "v"))).expect(200);
+        String id = sent.get("data").get("bob").asText();
+        Message received = bob.await(m -> "from the back-end".equals(m.getBody()), WAIT);
+        assertEquals("acme#chat_alice@localhost", received.getFrom().asBareJid().toString());
+        assertEquals(id, XmppClient.stanzaId(received).getId());
+        assertTrue(received.toXML().toString().contains("urn:imcloud:ext"), "ext travels in the stanza");
+    }
+
+    @Test
+    @Order(11)
+    void unreadCountersRiseAndClearByRestAndByDisplayedMarker() throws Exception {
+        XmppClient alice = connect("acme#chat_alice", PASSWORD_ALICE, Login.SCRAM_SHA_1);
+        XmppClient carol = connect("acme#chat_carol", PASSWORD_CAROL, Login.SCRAM_SHA_1);
+        carol.drain(Duration.ofMillis(300));
+        // carol has 2 unread from alice (the offline ones); 3 more arrive.
+        for (int i = 1; i <= 3; i++) {
+            alice.sendChat("acme#chat_carol", "unread " + i);
+        }
+        Message last = carol.await(m -> "unread 3".equals(m.getBody()), WAIT);
+        eventually(() -> unread("carol", "alice") == 5);
+
+        rest.call("POST", CONTEXT + "/acme/chat/users/carol/conversations/alice/read", appToken, null).expect(200);
+        assertEquals(0, unread("carol", "alice"));
+
+        alice.sendChat("acme#chat_carol", "unread 4");
+        alice.sendChat("acme#chat_carol", "unread 5");
+        Message newest = carol.await(m -> "unread 5".equals(m.getBody()), WAIT);
+        eventually(() -> unread("carol", "alice") == 2);
+        assertTrue(Long.parseLong(XmppClient.stanzaId(newest).getId()) > Long.parseLong(XmppClient.stanzaId(last).getId()));
+        Message displayed = carol.connection().getStanzaFactory().buildMessageStanza()
+                .to(XmppClient.jid("acme#chat_alice")).ofType(Message.Type.chat)
+                .addExtension(new ChatMarkersElements.DisplayedExtension(XmppClient.stanzaId(newest).getId())).build();
+        carol.send(displayed);
+        eventually(() -> unread("carol", "alice") == 0);
+        JsonNode total = rest.call("GET", CONTEXT + "/acme/chat/users/carol/unread", appToken, null).expect(200);
+        assertEquals(0, total.get("data").get("total").asInt());
+    }
+
+    @Test
+    @Order(12)
+    void messageToAnotherAppsUserIsRefusedWithAStanzaError() throws Exception {
+        JsonNode other = createApp("acme", "other");
+        String otherToken = rest.call("POST", CONTEXT + "/acme/other/token", null, Map.of("grant_type",
+                "client_credentials", "client_id", other.get("client_id").asText(), "client_secret",
+                other.get("client_secret").asText())).expect(200).get("access_token").asText();
+        rest.call("POST", CONTEXT + "/acme/other/users", otherToken, Map.of("username", "mallory", "password", "s3cret-M"))
+                .expect(200);
+        XmppClient mallory = connect("acme#other_mallory", "s3cret-M", Login.SCRAM_SHA_1);
+        XmppClient bob = connect("acme#chat_bob", PASSWORD_BOB, Login.SCRAM_SHA_1);
+
+        mallory.sendChat("acme#chat_bob", "across apps");
+        Message error = mallory.await(m -> m.getType() == Message.Type.error, WAIT);
+        assertEquals(StanzaError.Condition.not_allowed, error.getError().getCondition());
+        assertTrue(bob.drain(Duration.ofSeconds(1)).stream().noneMatch(m -> "across apps".equals(m.getBody())),
+                "the other app's user never gets it");
+        assertEquals(0, history("bob", "mallory", null, 10).get("entities").size());
+    }
+
+    @Test
+    @Order(13)
+    void appsUsersTokensArchiveAndCountersSurviveARestart() throws Exception {
+        XmppClient alice = connect("acme#chat_alice", PASSWORD_ALICE, Login.SCRAM_SHA_1);
+        alice.sendChat("acme#chat_carol", "before restart");
+        eventually(() -> unread("carol", "alice") == 1);
+        closeClients();
+
+        server.stop();
+        OpenfireServer.LogMark restart = server.start();
+        server.awaitLog(restart, OpenfireServer.PLUGIN_LOADED, WAIT.multipliedBy(4));
+
+        assertEquals(1, unread("carol", "alice"), "the app token, the user and the counter are still there");
+        assertEquals("before restart", body(history("carol", "alice", null, 1).get("entities").get(0)));
+        assertEquals(200, rest.callAsAdmin("GET", CONTEXT + "/management/apps/acme/chat", "admin",
+                OpenfireServer.ADMIN_PASSWORD, null).status());
+        XmppClient carol = connect("acme#chat_carol", PASSWORD_CAROL, Login.SCRAM_SHA_1);
+        assertTrue(carol.connection().isAuthenticated(), "the user still logs in");
+    }
+
+    @Test
+    @Order(14)
+    void unloadRemovesTheApiAndPuttingTheJarBackLoadsItAgain() throws Exception {
+        closeClients();
+        OpenfireServer.LogMark beforeUnload = server.mark();
+        server.removePlugin();
+        server.awaitLog(beforeUnload, OpenfireServer.PLUGIN_UNLOADED, WAIT.multipliedBy(4));
+        assertEquals(404, rest.call("GET", CONTEXT + "/acme/chat/users/carol/unread", appToken, null).status());
+        String unloadLog = server.logSince(beforeUnload);
+        assertFalse(unloadLog.contains("Exception"), "unloading logged an exception:\n" + unloadLog);
+
+        OpenfireServer.LogMark beforeReload = server.mark();
+        server.installPlugin(pluginJar());
+        server.awaitLog(beforeReload, OpenfireServer.PLUGIN_LOADED, WAIT.multipliedBy(4));
+        eventually(() -> rest.call("GET", CONTEXT + "/acme/chat/users/carol/unread", appToken, null).status() == 200);
+        assertEquals(1, unread("carol", "alice"));
+    }
+
+    @Test
+    @Order(99)
+    void logHasNoLinkageErrorsAndNoErrorFromImcloud() throws Exception {
+        String log = server.logSince(new OpenfireServer.LogMark(0));
+        for (String linkage : List.of("NoSuchMethodError", "NoClassDefFoundError", "AbstractMethodError",
+                "ClassCastException", "NoSuchFieldError")) {
+            assertFalse(log.contains(linkage), linkage + " in " + server.home().resolve("logs/openfire.log"));
+        }
+        assertEquals(List.of(), problemLines(log));
+    }
+
+    // --- helpers -------------------------------------------------------------------------------------------
+
+    /** ERROR and WARN lines logged by imcloud's classes or naming the plugin. */
+    private static List<String> problemLines(String log) {
+        Pattern problem = Pattern.compile("^.*\\b(ERROR|WARN)\\b.*$", Pattern.MULTILINE);
+        Matcher m = problem.matcher(log);
+        List<String> found = new ArrayList<>();
+        while (m.find()) {
+            String line = m.group();
+            if (line.contains("io.imcloud") || line.toLowerCase().contains("imcloud")) {
+                found.add(line);
+            }
+        }
+        return found;
+    }
+
+    private JsonNode createApp(String org, String app) throws Exception {
+        return rest.callAsAdmin("POST", CONTEXT + "/management/apps", "admin", OpenfireServer.ADMIN_PASSWORD,
+                Map.of("org", org, "app", app, "open_registration", false)).expect(200).get("data");
+    }
+
+    private JsonNode history(String owner, String peer, String before, int limit) throws Exception {
+        String query = "?limit=" + limit + (before == null ? "" : "&before=" + before);
+        return rest.call("GET", CONTEXT + "/acme/chat/users/" + owner + "/conversations/" + peer + "/messages" + query,
+                appToken, null).expect(200);
+    }
+
+    private int unread(String owner, String peer) throws Exception {
+        JsonNode data = rest.call("GET", CONTEXT + "/acme/chat/users/" + owner + "/unread", appToken, null)
+                .expect(200).get("data");
+        for (JsonNode conversation : data.get("conversations")) {
+            if (peer.equals(conversation.get("peer").asText())) {
+                return conversation.get("unread_num").asInt();
+            }
+        }
+        return 0;
+    }
+
+    private static String body(JsonNode message) {
+        return message.get("payload").get("bodies").get(0).get("msg").asText();
+    }
+
+    private XmppClient connect(String node, String password, Login login) throws Exception {
+        XmppClient client = XmppClient.login(node, password, login);
+        clients.add(client);
+        return client;
+    }
+
+    private void closeClients() {
+        clients.forEach(XmppClient::close);
+        clients.clear();
+    }
+
+    /**
+     * Polls {@code condition} until it holds: the archive writes behind the message path, so what a
+     * client received reaches the database a few milliseconds later.
+     */
+    private static void eventually(Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition still false after " + WAIT);
+            }
+            Thread.sleep(100);
+        }
+    }
+}

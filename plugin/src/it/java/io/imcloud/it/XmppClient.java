@@ -1,0 +1,147 @@
+package io.imcloud.it;
+
+import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
+import org.jivesoftware.smack.StanzaListener;
+import org.jivesoftware.smack.filter.StanzaTypeFilter;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.Stanza;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
+import org.jivesoftware.smackx.sid.element.StanzaIdElement;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.impl.JidCreate;
+
+import javax.net.ssl.X509TrustManager;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * One logged-in XMPP client (Smack, over TCP to 127.0.0.1:5222) that collects every message it
+ * receives. Stream management is off, so a disconnected client is offline for the server at once.
+ */
+public final class XmppClient implements AutoCloseable {
+
+    /** How a client authenticates. */
+    public enum Login {
+        /** SCRAM-SHA-1 on a plain connection. */
+        SCRAM_SHA_1,
+        /** PLAIN after STARTTLS (Openfire's self-signed certificate is trusted for the test). */
+        PLAIN_OVER_STARTTLS
+    }
+
+    /** Openfire made itself a self-signed certificate at setup; the test trusts it as it is. */
+    private static final X509TrustManager TRUST_ANY = new X509TrustManager() {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    };
+
+    private final XMPPTCPConnection connection;
+    private final BlockingQueue<Message> received = new LinkedBlockingQueue<>();
+
+    private XmppClient(XMPPTCPConnection connection) {
+        this.connection = connection;
+    }
+
+    /** Connects and logs in as {@code node@localhost}; messages are collected from before the login on (offline delivery). */
+    public static XmppClient login(String node, String password, Login login) throws Exception {
+        XMPPTCPConnectionConfiguration.Builder config = XMPPTCPConnectionConfiguration.builder()
+                .setXmppDomain(OpenfireServer.DOMAIN).setHost("127.0.0.1").setPort(OpenfireServer.CLIENT_PORT)
+                .setUsernameAndPassword(node, password).setResource("it").setConnectTimeout(10_000);
+        if (login == Login.SCRAM_SHA_1) {
+            config.setSecurityMode(SecurityMode.disabled).addEnabledSaslMechanism("SCRAM-SHA-1");
+        } else {
+            config.setSecurityMode(SecurityMode.required).addEnabledSaslMechanism("PLAIN")
+                    .setCustomX509TrustManager(TRUST_ANY).setHostnameVerifier((host, session) -> true);
+        }
+        XMPPTCPConnection connection = new XMPPTCPConnection(config.build());
+        connection.setUseStreamManagement(false);
+        connection.setReplyTimeout(15_000);
+        XmppClient client = new XmppClient(connection);
+        connection.addAsyncStanzaListener(client.collector(), StanzaTypeFilter.MESSAGE);
+        connection.connect().login();
+        return client;
+    }
+
+    private StanzaListener collector() {
+        return (Stanza stanza) -> received.add((Message) stanza);
+    }
+
+    /** The underlying Smack connection. */
+    public XMPPTCPConnection connection() {
+        return connection;
+    }
+
+    /** {@code node@localhost}. */
+    public static EntityBareJid jid(String node) throws Exception {
+        return JidCreate.entityBareFrom(node + "@" + OpenfireServer.DOMAIN);
+    }
+
+    /** Sends a chat message with {@code body} to {@code node@localhost}. */
+    public Message sendChat(String node, String body) throws Exception {
+        Message message = connection.getStanzaFactory().buildMessageStanza().to(jid(node))
+                .ofType(Message.Type.chat).setBody(body).build();
+        connection.sendStanza(message);
+        return message;
+    }
+
+    /** Sends {@code message} as it is. */
+    public void send(Message message) throws Exception {
+        connection.sendStanza(message);
+    }
+
+    /** The next received message that {@code wanted} accepts, skipping others; fails after {@code timeout}. */
+    public Message await(Predicate<Message> wanted, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Message> skipped = new ArrayList<>();
+        try {
+            while (true) {
+                Message next = received.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (next == null) {
+                    throw new AssertionError("no such message within " + timeout + "; received instead: " + skipped);
+                }
+                if (wanted.test(next)) {
+                    return next;
+                }
+                skipped.add(next);
+            }
+        } finally {
+            received.addAll(skipped);
+        }
+    }
+
+    /** Every message received within {@code quiet} of each other, removed from what was collected. */
+    public List<Message> drain(Duration quiet) throws InterruptedException {
+        List<Message> all = new ArrayList<>();
+        Message next;
+        while ((next = received.poll(quiet.toMillis(), TimeUnit.MILLISECONDS)) != null) {
+            all.add(next);
+        }
+        return all;
+    }
+
+    /** The XEP-0359 stanza-id {@code by} stamped on {@code message}, or null. */
+    public static StanzaIdElement stanzaId(Message message) {
+        return StanzaIdElement.getStanzaId(message);
+    }
+
+    @Override
+    public void close() {
+        connection.disconnect();
+    }
+}

@@ -1,0 +1,224 @@
+package io.imcloud.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.imcloud.it.OpenfireDatabase;
+import io.imcloud.it.OpenfireServer;
+import io.imcloud.it.RestClient;
+import io.imcloud.it.XmppClient;
+import org.jivesoftware.smack.filter.MessageTypeFilter;
+import org.jivesoftware.smack.packet.Message;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The message path's cost on the real server: a Smack load (sender/receiver pairs of one app's
+ * users, chat messages) against a real Openfire ({@code $OPENFIRE_HOME}) without the plugin and with
+ * {@code target/imcloud.jar}, alternating, on a fresh server each run. For each run: messages/s from
+ * the first send to the last receipt (with the plugin: until every message is also archived and
+ * counted, checked over REST), and Openfire's own CPU time per message (from {@code /proc}, the
+ * steadier figure on shared cores). Prints the medians and the plugin's ratios to stock: goals
+ * throughput &gt;= 0.97 and CPU per message &lt;= 1.10.
+ * <p>
+ * {@code mvn -B -Pintegration,bench package exec:java -Dexec.mainClass=io.imcloud.bench.MessagePathBenchmark}
+ * with {@code -Dbench.pairs=4 -Dbench.messages=20000 -Dbench.warmup=2000 -Dbench.rounds=5}.
+ */
+public final class MessagePathBenchmark {
+
+    private static final int PAIRS = Integer.getInteger("bench.pairs", 4);
+    private static final int MESSAGES = Integer.getInteger("bench.messages", 20_000);
+    private static final int WARMUP = Integer.getInteger("bench.warmup", 2_000);
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
+    private static final String PASSWORD = "bench-Pass1";
+    private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(5);
+
+    private MessagePathBenchmark() {
+    }
+
+    /** One run's figures. */
+    record Run(double messagesPerSecond, double cpuMillisPerMessage) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (!OpenfireServer.distributionPresent()) {
+            System.out.println("MessagePathBenchmark: no Openfire distribution at " + OpenfireServer.distribution());
+            return;
+        }
+        Path jar = Path.of(System.getProperty("imcloud.jar", "target/imcloud.jar"));
+        System.out.printf("Message path on Openfire %s: %d pairs, %d messages (after %d warm-up), %d rounds alternating%n",
+                OpenfireServer.distributionVersion(), PAIRS, MESSAGES, WARMUP, ROUNDS);
+        List<Run> stock = new ArrayList<>();
+        List<Run> plugin = new ArrayList<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            boolean pluginFirst = round % 2 == 1;
+            for (boolean withPlugin : pluginFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
+                Run run = runOnce(withPlugin ? jar : null);
+                (withPlugin ? plugin : stock).add(run);
+                System.out.printf("  round %d %-12s %8.0f msg/s   Openfire CPU %.3f ms/msg%n", round + 1,
+                        withPlugin ? "with plugin" : "stock", run.messagesPerSecond(), run.cpuMillisPerMessage());
+            }
+        }
+        double stockRate = median(stock.stream().mapToDouble(Run::messagesPerSecond).toArray());
+        double pluginRate = median(plugin.stream().mapToDouble(Run::messagesPerSecond).toArray());
+        double stockCpu = median(stock.stream().mapToDouble(Run::cpuMillisPerMessage).toArray());
+        double pluginCpu = median(plugin.stream().mapToDouble(Run::cpuMillisPerMessage).toArray());
+        System.out.printf("median stock        %8.0f msg/s   CPU %.3f ms/msg%n", stockRate, stockCpu);
+        System.out.printf("median with plugin  %8.0f msg/s   CPU %.3f ms/msg%n", pluginRate, pluginCpu);
+        System.out.printf("throughput ratio %.3f (goal >= 0.97)   CPU per message ratio %.3f (goal <= 1.10)%n",
+                pluginRate / stockRate, pluginCpu / stockCpu);
+    }
+
+    private static Run runOnce(Path pluginJar) throws Exception {
+        List<String> senders = new ArrayList<>();
+        List<String> receivers = new ArrayList<>();
+        for (int i = 1; i <= PAIRS; i++) {
+            senders.add("s" + i);
+            receivers.add("r" + i);
+        }
+        List<String> accounts = new ArrayList<>();
+        if (pluginJar == null) {
+            senders.forEach(u -> accounts.add("acme#chat_" + u));
+            receivers.forEach(u -> accounts.add("acme#chat_" + u));
+        }
+        try (OpenfireServer server = OpenfireServer.prepare("bench", OpenfireDatabase.embedded(), accounts)) {
+            RestClient rest = new RestClient(OpenfireServer.HTTP_PORT);
+            String appToken = null;
+            if (pluginJar != null) {
+                server.installPlugin(pluginJar);
+                OpenfireServer.LogMark start = server.start();
+                server.awaitLog(start, "Successfully loaded plugin 'imcloud", Duration.ofSeconds(60));
+                appToken = registerUsers(rest, senders, receivers);
+            } else {
+                server.start();
+            }
+            String password = pluginJar == null ? null : PASSWORD;
+            List<XmppClient> senderClients = new ArrayList<>();
+            List<XmppClient> receiverClients = new ArrayList<>();
+            for (int i = 0; i < PAIRS; i++) {
+                senderClients.add(login(senders.get(i), password));
+                receiverClients.add(login(receivers.get(i), password));
+            }
+            try {
+                send(senderClients, receiverClients, receivers, WARMUP, "warm");
+                if (appToken != null) {
+                    awaitArchived(rest, appToken, senders, receivers, WARMUP / PAIRS);
+                }
+                Duration cpuBefore = server.cpuTime();
+                long started = System.nanoTime();
+                send(senderClients, receiverClients, receivers, MESSAGES, "load");
+                if (appToken != null) {
+                    awaitArchived(rest, appToken, senders, receivers, (WARMUP + MESSAGES) / PAIRS);
+                }
+                double seconds = (System.nanoTime() - started) / 1e9;
+                double cpuMillis = server.cpuTime().minus(cpuBefore).toNanos() / 1e6;
+                return new Run(MESSAGES / seconds, cpuMillis / MESSAGES);
+            } finally {
+                senderClients.forEach(XmppClient::close);
+                receiverClients.forEach(XmppClient::close);
+            }
+        }
+    }
+
+    /** Creates app acme#chat with the bench users; returns an app token. */
+    private static String registerUsers(RestClient rest, List<String> senders, List<String> receivers) throws Exception {
+        JsonNode app = rest.callAsAdmin("POST", "/imcloud/management/apps", "admin", OpenfireServer.ADMIN_PASSWORD,
+                Map.of("org", "acme", "app", "chat")).expect(200).get("data");
+        String token = rest.call("POST", "/imcloud/acme/chat/token", null, Map.of("grant_type", "client_credentials",
+                "client_id", app.get("client_id").asText(), "client_secret", app.get("client_secret").asText()))
+                .expect(200).get("access_token").asText();
+        List<Map<String, String>> users = new ArrayList<>();
+        for (String u : senders) {
+            users.add(Map.of("username", u, "password", PASSWORD));
+        }
+        for (String u : receivers) {
+            users.add(Map.of("username", u, "password", PASSWORD));
+        }
+        rest.call("POST", "/imcloud/acme/chat/users", token, users).expect(200);
+        return token;
+    }
+
+    private static XmppClient login(String user, String password) throws Exception {
+        String node = "acme#chat_" + user;
+        return XmppClient.login(node, password == null ? node : password, XmppClient.Login.SCRAM_SHA_1);
+    }
+
+    /** Each sender sends {@code total / pairs} messages to its receiver; returns when every receiver has them all. */
+    private static void send(List<XmppClient> senders, List<XmppClient> receivers, List<String> receiverNames,
+                             int total, String prefix) throws Exception {
+        int perPair = total / senders.size();
+        CountDownLatch received = new CountDownLatch(perPair * senders.size());
+        List<org.jivesoftware.smack.StanzaListener> listeners = new ArrayList<>();
+        for (XmppClient receiver : receivers) {
+            org.jivesoftware.smack.StanzaListener listener = stanza -> {
+                String body = ((Message) stanza).getBody();
+                if (body != null && body.startsWith(prefix)) {
+                    received.countDown();
+                }
+            };
+            receiver.connection().addSyncStanzaListener(listener, MessageTypeFilter.CHAT);
+            listeners.add(listener);
+        }
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < senders.size(); i++) {
+            XmppClient sender = senders.get(i);
+            String to = "acme#chat_" + receiverNames.get(i);
+            Thread thread = new Thread(() -> {
+                try {
+                    for (int n = 0; n < perPair; n++) {
+                        sender.sendChat(to, prefix + " message " + n + " of a benchmark of the imcloud message path");
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        if (!received.await(DRAIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            throw new IllegalStateException(received.getCount() + " messages not received within " + DRAIN_TIMEOUT);
+        }
+        for (int i = 0; i < receivers.size(); i++) {
+            receivers.get(i).connection().removeSyncStanzaListener(listeners.get(i));
+        }
+    }
+
+    /** Waits until each receiver's unread count from its sender is {@code perPair}: archived and counted. */
+    private static void awaitArchived(RestClient rest, String token, List<String> senders, List<String> receivers,
+                                      int perPair) throws Exception {
+        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+        for (int i = 0; i < receivers.size(); i++) {
+            while (unread(rest, token, receivers.get(i), senders.get(i)) < perPair) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("not all messages archived within " + DRAIN_TIMEOUT);
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static int unread(RestClient rest, String token, String owner, String peer) throws Exception {
+        for (JsonNode c : rest.call("GET", "/imcloud/acme/chat/users/" + owner + "/unread", token, null)
+                .expect(200).get("data").get("conversations")) {
+            if (peer.equals(c.get("peer").asText())) {
+                return c.get("unread_num").asInt();
+            }
+        }
+        return 0;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}

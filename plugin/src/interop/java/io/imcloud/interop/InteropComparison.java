@@ -1,0 +1,82 @@
+package io.imcloud.interop;
+
+import io.imcloud.it.OpenfireDatabase;
+import io.imcloud.it.OpenfireServer;
+import org.igniterealtime.smack.inttest.Configuration;
+import org.igniterealtime.smack.inttest.SmackIntegrationTestFramework;
+import org.igniterealtime.smack.inttest.SmackIntegrationTestFramework.TestRunResult;
+import org.igniterealtime.smack.inttest.TestResult;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * XMPP interoperability, stock against plugin: Smack's integration test framework (the suite
+ * Openfire's own CI runs) against a real Openfire ({@code $OPENFIRE_HOME}) without the plugin, then
+ * against a fresh copy of the same Openfire with {@code target/imcloud.jar} installed, same settings.
+ * Prints both totals and every test that passed on stock but not with the plugin; exits 1 when there
+ * is one. Run with {@code mvn -B -Pinterop verify}.
+ */
+public final class InteropComparison {
+
+    private InteropComparison() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (!OpenfireServer.distributionPresent()) {
+            System.out.println("interop: SKIPPED, no Openfire distribution at " + OpenfireServer.distribution());
+            return;
+        }
+        Path jar = Path.of(System.getProperty("imcloud.jar", "target/imcloud.jar"));
+        Outcome stock = run("interop-stock", null);
+        Outcome withPlugin = run("interop-plugin", jar);
+        Set<String> regressions = new TreeSet<>(stock.passed());
+        regressions.removeAll(withPlugin.passed());
+        System.out.printf("interop: Openfire %s, stock:       %s%n", OpenfireServer.distributionVersion(), stock);
+        System.out.printf("interop: Openfire %s, with plugin: %s%n", OpenfireServer.distributionVersion(), withPlugin);
+        regressions.forEach(test -> System.out.println("interop: passes on stock, not with the plugin: " + test));
+        Set<String> gained = new TreeSet<>(withPlugin.passed());
+        gained.removeAll(stock.passed());
+        gained.forEach(test -> System.out.println("interop: passes only with the plugin: " + test));
+        System.out.println(regressions.isEmpty() ? "interop: no regression" : "interop: " + regressions.size() + " regressions");
+        System.exit(regressions.isEmpty() ? 0 : 1);
+    }
+
+    /** The passed, failed and impossible tests of one run against a fresh server. */
+    record Outcome(Set<String> passed, Set<String> failed, int notPossible) {
+        @Override
+        public String toString() {
+            return passed.size() + " passed, " + failed.size() + " failed, " + notPossible + " not possible"
+                    + (failed.isEmpty() ? "" : " " + failed);
+        }
+    }
+
+    private static Outcome run(String name, Path pluginJar) throws Exception {
+        try (OpenfireServer server = OpenfireServer.prepare(name, OpenfireDatabase.embedded(), List.of())) {
+            if (pluginJar != null) {
+                server.installPlugin(pluginJar);
+            }
+            OpenfireServer.LogMark started = server.start();
+            if (pluginJar != null) {
+                server.awaitLog(started, "Successfully loaded plugin 'imcloud", java.time.Duration.ofSeconds(60));
+            }
+            System.setProperty("sinttest.service", OpenfireServer.DOMAIN);
+            System.setProperty("sinttest.host", "127.0.0.1");
+            System.setProperty("sinttest.securityMode", "disabled");
+            System.setProperty("sinttest.enabledConnections", "tcp");
+            System.setProperty("sinttest.replyTimeout", "15000");
+            System.setProperty("sinttest.adminAccountUsername", "admin");
+            System.setProperty("sinttest.adminAccountPassword", OpenfireServer.ADMIN_PASSWORD);
+            TestRunResult result = new SmackIntegrationTestFramework(Configuration.newConfiguration(new String[0])).run();
+            return new Outcome(names(result.getSuccessfulTests()), names(result.getFailedTests()),
+                    result.getNotPossibleTests().size());
+        }
+    }
+
+    private static Set<String> names(List<? extends TestResult> results) {
+        return results.stream().map(r -> r.concreteTest.toString()).collect(Collectors.toCollection(TreeSet::new));
+    }
+}

@@ -107,7 +107,8 @@ public final class OpenfireServer implements AutoCloseable {
     }
 
     /**
-     * Starts Openfire and waits until it has processed its plugins and accepts clients.
+     * Starts Openfire and waits until its HTTP-bind server runs (it starts after the console's plugin)
+     * and it accepts clients; the imcloud plugin may still be loading (wait for {@link #PLUGIN_LOADED}).
      *
      * @return the log position before the start, to look for what this start logged
      */
@@ -122,7 +123,13 @@ public final class OpenfireServer implements AutoCloseable {
         }
         LogMark mark = mark();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx768m", "-DopenfireHome=" + home,
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx768m"));
+        // Extra JVM options for Openfire, e.g. -XX:StartFlightRecording=... to profile the server under a benchmark.
+        String extra = System.getProperty("openfire.jvmArgs", "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-DopenfireHome=" + home,
                 "-Dopenfire.lib.dir=" + home.resolve("lib"), "-Dlog4j.configurationFile=" + home.resolve("lib/log4j2.xml"),
                 "-cp", home.resolve("lib/startup.jar").toString(), "org.jivesoftware.openfire.starter.ServerStarter"));
         process = new ProcessBuilder(command).directory(home.toFile())
@@ -130,7 +137,7 @@ public final class OpenfireServer implements AutoCloseable {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-        awaitLog(mark, "Finished processing all plugins.", START_TIMEOUT);
+        awaitLog(mark, "HTTP bind service started", START_TIMEOUT);
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (!accepts(CLIENT_PORT) || !accepts(HTTP_PORT)) {
             if (System.nanoTime() > deadline || !process.isAlive()) {
@@ -196,8 +203,13 @@ public final class OpenfireServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        stop();
+    public void close() {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
     }
 
     static boolean accepts(int port) {

@@ -7,29 +7,31 @@ import org.igniterealtime.smack.inttest.SmackIntegrationTestFramework;
 import org.igniterealtime.smack.inttest.SmackIntegrationTestFramework.TestRunResult;
 import org.igniterealtime.smack.inttest.TestResult;
 
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * XMPP interoperability, stock against plugin: Smack's integration test framework (the suite
  * Openfire's own CI runs) against a real Openfire ({@code $OPENFIRE_HOME}) without the plugin, then
  * against a fresh copy of the same Openfire with {@code target/imcloud.jar} installed, same settings.
- * Prints both totals and every test that passed on stock but not with the plugin; exits 1 when there
- * is one. Run with {@code mvn -B -Pinterop verify}.
+ * Prints both totals and every test that passed on stock but not with the plugin, and fails when
+ * there is one. Run with {@code mvn -B -Pinterop verify}.
  */
-public final class InteropComparison {
+class InteropComparisonIT {
 
-    private InteropComparison() {
-    }
-
-    public static void main(String[] args) throws Exception {
-        if (!OpenfireServer.distributionPresent()) {
-            System.out.println("interop: SKIPPED, no Openfire distribution at " + OpenfireServer.distribution());
-            return;
-        }
+    @Test
+    void everyTestThatPassesOnStockPassesWithThePlugin() throws Exception {
+        Assumptions.assumeTrue(OpenfireServer.distributionPresent(),
+                "no Openfire distribution at " + OpenfireServer.distribution() + " (set OPENFIRE_HOME)");
         Path jar = Path.of(System.getProperty("imcloud.jar", "target/imcloud.jar"));
         Outcome stock = run("interop-stock", null);
         Outcome withPlugin = run("interop-plugin", jar);
@@ -41,16 +43,17 @@ public final class InteropComparison {
         Set<String> gained = new TreeSet<>(withPlugin.passed());
         gained.removeAll(stock.passed());
         gained.forEach(test -> System.out.println("interop: passes only with the plugin: " + test));
-        System.out.println(regressions.isEmpty() ? "interop: no regression" : "interop: " + regressions.size() + " regressions");
-        System.exit(regressions.isEmpty() ? 0 : 1);
+        assertEquals(Set.of(), regressions, "tests that pass on stock Openfire but not with the plugin");
+        assertTrue(stock.passed().size() > 0, "the framework ran tests against stock Openfire");
     }
 
     /** The passed, failed and impossible tests of one run against a fresh server. */
-    record Outcome(Set<String> passed, Set<String> failed, int notPossible) {
+    record Outcome(Set<String> passed, Set<String> failed, int notPossible, Set<String> impossibleClasses) {
         @Override
         public String toString() {
-            return passed.size() + " passed, " + failed.size() + " failed, " + notPossible + " not possible"
-                    + (failed.isEmpty() ? "" : " " + failed);
+            return passed.size() + " passed, " + failed.size() + " failed, " + notPossible + " not possible, "
+                    + impossibleClasses.size() + " test classes impossible " + impossibleClasses
+                    + (failed.isEmpty() ? "" : ", failed: " + failed);
         }
     }
 
@@ -72,7 +75,8 @@ public final class InteropComparison {
             System.setProperty("sinttest.adminAccountPassword", OpenfireServer.ADMIN_PASSWORD);
             TestRunResult result = new SmackIntegrationTestFramework(Configuration.newConfiguration(new String[0])).run();
             return new Outcome(names(result.getSuccessfulTests()), names(result.getFailedTests()),
-                    result.getNotPossibleTests().size());
+                    result.getNotPossibleTests().size(), result.getImpossibleTestClasses().keySet().stream()
+                    .map(Class::getSimpleName).collect(Collectors.toCollection(TreeSet::new)));
         }
     }
 

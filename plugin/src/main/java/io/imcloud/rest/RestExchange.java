@@ -196,9 +196,9 @@ public final class RestExchange {
         }
     }
 
-    /** The remote address of the connection (as the container reports it). */
+    /** The client's address: the TCP peer of the connection, or what a trusted proxy forwarded (see {@link ClientAddresses}). */
     public String remoteAddress() {
-        return request.getRemoteAddr();
+        return context.clientAddresses().of(request, settings.trustedProxies());
     }
 
     /** {@link #jsonBody()} when it is a JSON object; 400 illegal_argument for any other JSON value. */

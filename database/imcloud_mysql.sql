@@ -1,6 +1,6 @@
-# imcloud schema, version 1, for mysql. Openfire runs it once when the plugin is installed.
+# imcloud schema, version 3, for mysql. Openfire runs it once when the plugin is installed.
 
-INSERT INTO ofVersion (name, version) VALUES ('imcloud', 2);
+INSERT INTO ofVersion (name, version) VALUES ('imcloud', 3);
 
 # ofImApp: apps (tenants): one row per app key org#app; the client secret only as a salted hash
 CREATE TABLE ofImApp (
@@ -27,7 +27,7 @@ CREATE TABLE ofImKey (
   CONSTRAINT ofImKey_pk PRIMARY KEY (keyName)
 );
 
-# ofImUser: app users; Openfire's ofUser keeps the password (node org#app_username)
+# ofImUser: app users; Openfire's ofUser keeps the password (node org#app_username); tokensRevokedUpTo: epoch milliseconds of the last password change or reset (0: none), the user's tokens issued up to it are revoked
 CREATE TABLE ofImUser (
   appKey           VARCHAR(65) NOT NULL,
   username         VARCHAR(64) NOT NULL,
@@ -36,6 +36,7 @@ CREATE TABLE ofImUser (
   created          BIGINT NOT NULL,
   modified         BIGINT NOT NULL,
   activated        INT NOT NULL,
+  tokensRevokedUpTo BIGINT DEFAULT 0 NOT NULL,
   CONSTRAINT ofImUser_pk PRIMARY KEY (appKey, username)
 );
 

@@ -1,6 +1,6 @@
-REM imcloud schema, version 1, for oracle. Openfire runs it once when the plugin is installed.
+REM imcloud schema, version 3, for oracle. Openfire runs it once when the plugin is installed.
 
-INSERT INTO ofVersion (name, version) VALUES ('imcloud', 2);
+INSERT INTO ofVersion (name, version) VALUES ('imcloud', 3);
 
 REM ofImApp: apps (tenants): one row per app key org#app; the client secret only as a salted hash
 CREATE TABLE ofImApp (
@@ -27,7 +27,7 @@ CREATE TABLE ofImKey (
   CONSTRAINT ofImKey_pk PRIMARY KEY (keyName)
 );
 
-REM ofImUser: app users; Openfire's ofUser keeps the password (node org#app_username)
+REM ofImUser: app users; Openfire's ofUser keeps the password (node org#app_username); tokensRevokedUpTo: epoch milliseconds of the last password change or reset (0: none), the user's tokens issued up to it are revoked
 CREATE TABLE ofImUser (
   appKey           VARCHAR2(65) NOT NULL,
   username         VARCHAR2(64) NOT NULL,
@@ -36,6 +36,7 @@ CREATE TABLE ofImUser (
   created          NUMBER(19) NOT NULL,
   modified         NUMBER(19) NOT NULL,
   activated        NUMBER(10) NOT NULL,
+  tokensRevokedUpTo NUMBER(19) DEFAULT 0 NOT NULL,
   CONSTRAINT ofImUser_pk PRIMARY KEY (appKey, username)
 );
 

@@ -40,6 +40,13 @@ public interface Archive {
     Optional<ArchivedMessage> find(AppKey appKey, long msgId);
 
     /**
+     * Message {@code msgId} when it is in {@code owner}'s own archive (they sent or received it), including
+     * one this node has queued but not yet committed; empty for any other id. A paging bound a client
+     * names must pass this check: an id that is no message of theirs is refused, not used as a bound.
+     */
+    Optional<ArchivedMessage> findOwn(AppUser owner, long msgId);
+
+    /**
      * The conversation of {@code owner} with {@code peer}, newest first: up to {@code limit} messages
      * with an archive id below {@code beforeId} (Long.MAX_VALUE for the newest page).
      */
@@ -47,6 +54,12 @@ public interface Archive {
 
     /** One page of a user's own archive (XEP-0313). */
     ArchivePage query(ArchiveQuery query);
+
+    /**
+     * How many messages the whole result set of {@code query} holds: its owner, peer and time range, ignoring
+     * its paging ({@code afterId}, {@code beforeId}, {@code lastPage}, {@code max}); the XEP-0059 {@code <count/>}.
+     */
+    long count(ArchiveQuery query);
 
     /** How many messages to {@code user} wait in offline storage. */
     long offlineCount(AppUser user);

@@ -83,10 +83,8 @@ public final class ArchiveReader {
     public ArchivePage query(ArchiveQuery q) {
         requirePositive(q.max());
         int max = Math.min(q.max(), MAX_PAGE);
-        long lower = Math.max(q.afterId() == null ? Long.MIN_VALUE : saturatedIncrement(q.afterId()),
-                q.startMillis() == null ? Long.MIN_VALUE : firstIdAt(q.startMillis()));
-        long upper = Math.min(q.beforeId() == null ? Long.MAX_VALUE : q.beforeId(),
-                q.endMillis() == null ? Long.MAX_VALUE : firstIdAt(saturatedIncrement(q.endMillis())));
+        long lower = Math.max(q.afterId() == null ? Long.MIN_VALUE : saturatedIncrement(q.afterId()), lowerTimeBound(q));
+        long upper = Math.min(q.beforeId() == null ? Long.MAX_VALUE : q.beforeId(), upperTimeBound(q));
         List<ArchivedMessage> rows;
         try (Connection con = db.getConnection()) {
             if (q.with() != null) {
@@ -110,6 +108,26 @@ public final class ArchiveReader {
             Collections.reverse(page);
         }
         return new ArchivePage(page, complete);
+    }
+
+    /**
+     * See {@link Archive#count}. Without {@code with}, the sent and the received messages are counted as two
+     * index ranges; a message to oneself is counted on the sent side only.
+     */
+    public long count(ArchiveQuery q) {
+        long lower = lowerTimeBound(q);
+        long upper = upperTimeBound(q);
+        String owner = q.owner().username();
+        try (Connection con = db.getConnection()) {
+            if (q.with() != null) {
+                return countRange(con, q, "userA = ? AND userB = ?",
+                        List.of(MessageRows.userA(owner, q.with()), MessageRows.userB(owner, q.with())), lower, upper);
+            }
+            return countRange(con, q, "sender = ?", List.of(owner), lower, upper)
+                    + countRange(con, q, "receiver = ? AND sender <> ?", List.of(owner, owner), lower, upper);
+        } catch (SQLException e) {
+            throw new ArchiveException("Cannot count the archive of " + q.owner(), e);
+        }
     }
 
     /** See {@link Archive#offlineCount}. */
@@ -154,6 +172,34 @@ public final class ArchiveReader {
             ps.setLong(i, upper);
             return readAll(ps);
         }
+    }
+
+    private static long countRange(Connection con, ArchiveQuery q, String condition, List<String> values,
+                                   long lower, long upper) throws SQLException {
+        String sql = "SELECT COUNT(*) FROM ofImMessage WHERE appKey = ? AND " + condition + " AND msgId >= ? AND msgId < ?";
+        try (PreparedStatement ps = con.prepareStatement(sql)) {
+            int i = 1;
+            ps.setString(i++, q.owner().appKey().toString());
+            for (String value : values) {
+                ps.setString(i++, value);
+            }
+            ps.setLong(i++, lower);
+            ps.setLong(i, upper);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** The smallest id the query's start time admits (inclusive). */
+    private static long lowerTimeBound(ArchiveQuery q) {
+        return q.startMillis() == null ? Long.MIN_VALUE : firstIdAt(q.startMillis());
+    }
+
+    /** The smallest id beyond the query's end time (exclusive): the end millisecond is inclusive. */
+    private static long upperTimeBound(ArchiveQuery q) {
+        return q.endMillis() == null ? Long.MAX_VALUE : firstIdAt(saturatedIncrement(q.endMillis()));
     }
 
     private static long saturatedIncrement(long value) {

@@ -20,6 +20,16 @@ import io.imcloud.tenancy.AppKey;
 public record ArchivedMessage(long msgId, AppKey appKey, String sender, String receiver, long sentAt, String type,
                               String body, String extJson, String stanzaXml, String clientMsgId, DeliveryState state) {
 
+    /** True when {@code username} sent or received this message: it is in their own archive. */
+    public boolean involves(String username) {
+        return sender.equals(username) || receiver.equals(username);
+    }
+
+    /** True when this message belongs to the conversation of {@code user} and {@code peer} (either direction). */
+    public boolean between(String user, String peer) {
+        return sender.equals(user) ? receiver.equals(peer) : sender.equals(peer) && receiver.equals(user);
+    }
+
     /** The same message with another delivery state. */
     public ArchivedMessage withState(DeliveryState newState) {
         return new ArchivedMessage(msgId, appKey, sender, receiver, sentAt, type, body, extJson, stanzaXml, clientMsgId, newState);

@@ -57,7 +57,13 @@ public final class MessageIds {
 
     /** The smallest id that can be issued in millisecond {@code epochMillis}. */
     public static long firstIdAt(long epochMillis) {
-        return Math.max(0, epochMillis - EPOCH) << (NODE_BITS + SEQUENCE_BITS);
+        // compared before subtracting: a time near Long.MIN_VALUE would wrap around to a large positive id
+        return epochMillis <= EPOCH ? 0 : (epochMillis - EPOCH) << (NODE_BITS + SEQUENCE_BITS);
+    }
+
+    /** True when a REST "before" value is an archive id rather than a millisecond timestamp (see {@link #cursorOf}). */
+    public static boolean isArchiveId(long idOrTimestamp) {
+        return idOrTimestamp >= SMALLEST_ID;
     }
 
     /** The millisecond an id was issued in. */
@@ -67,6 +73,6 @@ public final class MessageIds {
 
     /** Reads a REST "before" value: an archive id as it is, a millisecond timestamp as {@link #firstIdAt}. */
     public static long cursorOf(long idOrTimestamp) {
-        return idOrTimestamp < SMALLEST_ID ? firstIdAt(idOrTimestamp) : idOrTimestamp;
+        return isArchiveId(idOrTimestamp) ? idOrTimestamp : firstIdAt(idOrTimestamp);
     }
 }

@@ -33,6 +33,11 @@ import java.util.concurrent.TimeUnit;
 public final class SqlArchive implements Archive, AutoCloseable {
 
     private static final Logger Log = LoggerFactory.getLogger(SqlArchive.class);
+    /**
+     * How long {@link #findOwn} waits for this node's writer when an id is not in the database yet: a client
+     * may page from a stanza-id it received a moment ago, which the write-behind queue still holds.
+     */
+    private static final long QUEUED_ID_WAIT_MILLIS = 2_000;
     /** About 146 years: long enough to mean "no bound", short enough for nanosecond arithmetic. */
     private static final long UNBOUNDED_MILLIS = Long.MAX_VALUE / 2_000_000;
 
@@ -120,6 +125,20 @@ public final class SqlArchive implements Archive, AutoCloseable {
         return reader.find(appKey, msgId);
     }
 
+    /** Looks in the database; on a miss, waits (bounded) for the queued messages to commit and looks once more. */
+    @Override
+    public Optional<ArchivedMessage> findOwn(AppUser owner, long msgId) {
+        Optional<ArchivedMessage> found = committedOwn(owner, msgId);
+        if (found.isEmpty() && flush(QUEUED_ID_WAIT_MILLIS)) {
+            found = committedOwn(owner, msgId);
+        }
+        return found;
+    }
+
+    private Optional<ArchivedMessage> committedOwn(AppUser owner, long msgId) {
+        return reader.find(owner.appKey(), msgId).filter(m -> m.involves(owner.username()));
+    }
+
     @Override
     public List<ArchivedMessage> history(AppUser owner, String peer, long beforeId, int limit) {
         return reader.history(owner, AppUser.normalize(peer), beforeId, limit);
@@ -128,6 +147,11 @@ public final class SqlArchive implements Archive, AutoCloseable {
     @Override
     public ArchivePage query(ArchiveQuery query) {
         return reader.query(query);
+    }
+
+    @Override
+    public long count(ArchiveQuery query) {
+        return reader.count(query);
     }
 
     @Override

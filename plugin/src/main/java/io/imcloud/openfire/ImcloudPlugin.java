@@ -10,6 +10,7 @@ import io.imcloud.archive.WriterSettings;
 import io.imcloud.rest.ArchiveRoutes;
 import io.imcloud.rest.CoreRoutes;
 import io.imcloud.rest.ImcloudServlet;
+import io.imcloud.rest.ClientAddresses;
 import io.imcloud.rest.RestContext;
 import io.imcloud.rest.RouteGroup;
 import io.imcloud.sql.ConnectionProvider;
@@ -129,7 +130,7 @@ public final class ImcloudPlugin implements Plugin {
                                               SqlArchive archive, MessageDelivery delivery) {
         TokenService tokens = new TokenService(new SigningKeyStore(database, accounts.clock()), accounts.clock());
         RestContext context = new RestContext(accounts.apps(), tokens, accounts.users(),
-                () -> RestEndpoint.restSettings(settings), accounts.clock());
+                () -> RestEndpoint.restSettings(settings), accounts.clock(), new ClientAddresses(JettyBridge::tcpPeerAddress));
         OpenfireAdminCredentials admins = new OpenfireAdminCredentials();
         List<RouteGroup> groups = new ArrayList<>(CoreRoutes.all(admins::isAdmin, accounts.removal()));
         groups.addAll(ArchiveRoutes.all(archive, new ConversationList(database), new UnreadCounters(database), delivery));

@@ -1,5 +1,6 @@
 package io.imcloud.openfire;
 
+import io.imcloud.rest.ClientAddresses;
 import org.jivesoftware.util.JiveGlobals;
 import org.jivesoftware.util.PropertyEventDispatcher;
 import org.jivesoftware.util.PropertyEventListener;
@@ -43,6 +44,14 @@ public final class ImcloudSettings implements AutoCloseable {
                     .and(path -> !path.equals("/http-bind") && !path.equals("/ws")),
             "a path such as /imcloud: '/'-separated segments of letters, digits, '.', '_', '~' or '-', other than"
                     + " /http-bind and /ws (Openfire's BOSH and websockets)");
+
+    /**
+     * Reverse proxies (IP literals, comma-separated) whose forwarded client address ({@code X-Forwarded-For}, applied by
+     * Openfire's {@code httpbind.forwarded.enabled}) is believed for the loopback check and per-address limits; any
+     * other peer of the TCP connection is taken as the client, whatever headers it sends.
+     */
+    public static final Setting<String> HTTP_TRUSTED_PROXIES = Setting.text(PREFIX + "http.trusted_proxies", "",
+            ClientAddresses::isAddressList, "IPv4 or IPv6 addresses separated by commas (no host names)");
 
     /** Whether the management API answers requests from other hosts than the loopback. */
     public static final Setting<Boolean> MANAGEMENT_ALLOW_REMOTE =
@@ -100,7 +109,7 @@ public final class ImcloudSettings implements AutoCloseable {
 
     /** Every setting the plugin reads. */
     public static final List<Setting<?>> ALL = List.of(
-            HTTP_CONTEXT, MANAGEMENT_ALLOW_REMOTE, NODE_ID, ARCHIVE_QUEUE_CAPACITY, ARCHIVE_BATCH_SIZE, MAM_MAX,
+            HTTP_CONTEXT, HTTP_TRUSTED_PROXIES, MANAGEMENT_ALLOW_REMOTE, NODE_ID, ARCHIVE_QUEUE_CAPACITY, ARCHIVE_BATCH_SIZE, MAM_MAX,
             REST_MAX_BODY_BYTES, TOKEN_DEFAULT_TTL_SECONDS, TOKEN_MAX_TTL_SECONDS, REGISTRATION_PER_SECOND,
             REGISTRATION_BURST, OPEN_REGISTRATION_PER_IP_PER_MINUTE, OPEN_REGISTRATION_PER_IP_BURST,
             RETENTION_SWEEP_MINUTES);

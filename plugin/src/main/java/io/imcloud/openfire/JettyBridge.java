@@ -5,8 +5,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -30,6 +33,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class JettyBridge {
 
     private static final Logger Log = LoggerFactory.getLogger(JettyBridge.class);
+    /** What {@link #callDeclared} answers for a type that does not declare the method accessibly. */
+    private static final Object NOT_DECLARED = new Object();
+    private static final AtomicBoolean PEER_UNKNOWN_LOGGED = new AtomicBoolean();
 
     /** Where the servlet context classes live: Jetty 12 ee8 (Openfire 5.x) first, then Jetty 9 (Openfire 4.x). */
     private static final List<String> SERVLET_PACKAGES =
@@ -128,6 +134,68 @@ public final class JettyBridge {
                     + " that accepts a " + argument.getClass().getName());
         }
         return best;
+    }
+
+    /**
+     * The IP literal of the TCP peer of {@code request}'s connection, which Jetty's {@code ForwardedRequestCustomizer}
+     * (Openfire's {@code httpbind.forwarded.enabled}) leaves alone while it rewrites {@code getRemoteAddr()}:
+     * Jetty 12 {@code ee8} ({@code getCoreRequest().getConnectionMetaData().getConnection().getEndPoint()}) or
+     * Jetty 9 ({@code getHttpChannel().getEndPoint()}). Null when neither path exists (another container).
+     */
+    public static String tcpPeerAddress(HttpServletRequest request) {
+        Object endPoint = call(call(call(call(request, "getCoreRequest"), "getConnectionMetaData"), "getConnection"), "getEndPoint");
+        if (endPoint == null) {
+            endPoint = call(call(request, "getHttpChannel"), "getEndPoint");
+        }
+        Object address = call(endPoint, "getRemoteSocketAddress");
+        if (address == null) {
+            address = call(endPoint, "getRemoteAddress");
+        }
+        if (address instanceof InetSocketAddress socket && socket.getAddress() != null) {
+            return socket.getAddress().getHostAddress();
+        }
+        if (PEER_UNKNOWN_LOGGED.compareAndSet(false, true)) {
+            Log.warn("imcloud: cannot tell the TCP peer of HTTP requests in {}; the loopback check and per-address limits"
+                    + " treat every caller as one unknown address", request.getClass().getName());
+        }
+        return null;
+    }
+
+    /**
+     * The public no-argument method {@code name} of {@code target}, invoked through a public class or interface
+     * that declares it (Jetty's wrappers are often private classes); null when target is null or has no such method.
+     */
+    private static Object call(Object target, String name) {
+        if (target == null) {
+            return null;
+        }
+        for (Class<?> type = target.getClass(); type != null; type = type.getSuperclass()) {
+            Object result = callDeclared(type, target, name);
+            if (result != NOT_DECLARED) {
+                return result;
+            }
+            for (Class<?> iface : type.getInterfaces()) {
+                result = callDeclared(iface, target, name);
+                if (result != NOT_DECLARED) {
+                    return result;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Object callDeclared(Class<?> type, Object target, String name) {
+        if (!Modifier.isPublic(type.getModifiers())) {
+            return NOT_DECLARED;
+        }
+        try {
+            return type.getMethod(name).invoke(target);
+        } catch (NoSuchMethodException | IllegalAccessException e) {
+            return NOT_DECLARED;
+        } catch (InvocationTargetException e) {
+            Log.debug("imcloud: {} of {} failed", name, type.getName(), e.getCause());
+            return null;
+        }
     }
 
     /** A servlet context registered with the registry; {@link #close()} takes it off again. */

@@ -1,5 +1,6 @@
 package io.imcloud.openfire;
 
+import io.imcloud.rest.ClientAddresses;
 import io.imcloud.rest.ImcloudServlet;
 import io.imcloud.rest.RestSettings;
 import org.slf4j.Logger;
@@ -55,6 +56,7 @@ final class RestEndpoint implements AutoCloseable {
                 settings.get(ImcloudSettings.REGISTRATION_BURST),
                 settings.get(ImcloudSettings.OPEN_REGISTRATION_PER_IP_PER_MINUTE) / 60.0,
                 settings.get(ImcloudSettings.OPEN_REGISTRATION_PER_IP_BURST),
-                settings.get(ImcloudSettings.MANAGEMENT_ALLOW_REMOTE));
+                settings.get(ImcloudSettings.MANAGEMENT_ALLOW_REMOTE),
+                ClientAddresses.parseAddressList(settings.get(ImcloudSettings.HTTP_TRUSTED_PROXIES)));
     }
 }

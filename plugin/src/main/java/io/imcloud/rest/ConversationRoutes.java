@@ -70,7 +70,7 @@ final class ConversationRoutes implements RouteGroup {
         AppUser owner = ArchiveRoutes.owner(ex);
         String peer = peer(ex);
         int limit = ex.intQuery("limit", DEFAULT_HISTORY_LIMIT, 1, MAX_HISTORY_LIMIT);
-        long before = before(ex.query("before"));
+        long before = before(owner, peer, ex.query("before"));
         List<ArchivedMessage> page = archive.history(owner, peer, before, limit + 1);
         boolean more = page.size() > limit;
         if (more) {
@@ -87,13 +87,24 @@ final class ConversationRoutes implements RouteGroup {
         ex.reply(envelope);
     }
 
-    private static long before(String raw) {
+    /**
+     * The upper bound of a history page. A timestamp is a bound of its own; a msg_id must name a message of
+     * this conversation, else 404 {@code service_resource_not_found} (the resource the cursor names is not there,
+     * as for {@code offline_msg_status} of an unknown msg_id), while a value that is neither a number nor an id
+     * is a malformed request: 400 {@code illegal_argument}.
+     */
+    private long before(AppUser owner, String peer, String raw) {
         if (raw == null || raw.isEmpty()) {
             return Long.MAX_VALUE;
         }
         long value = OfflineRoutes.parseId(raw);
         if (value < 0) {
             throw ApiException.illegalArgument("before must be a msg_id or a timestamp in milliseconds");
+        }
+        if (MessageIds.isArchiveId(value)
+                && archive.findOwn(owner, value).filter(m -> m.between(owner.username(), peer)).isEmpty()) {
+            throw ApiException.notFound("Service resource not found: message " + raw + " in the conversation of "
+                    + owner.username() + " with " + peer);
         }
         return MessageIds.cursorOf(value);
     }

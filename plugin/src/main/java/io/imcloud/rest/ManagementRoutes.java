@@ -11,11 +11,10 @@ import io.imcloud.tenancy.AppOptions;
 
 import java.io.IOException;
 import java.util.Map;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -31,6 +30,11 @@ final class ManagementRoutes implements RouteGroup {
     private static final Set<String> OPTION_FIELDS = Set.of("open_registration", "max_users", "retention_days");
     private static final Set<String> CREATE_FIELDS = Set.of("org", "app", "open_registration", "max_users", "retention_days");
     private static final int MAX_SHOWN_FIELD = 64;
+    /** Failed Basic logins per client address, and per username, before attempts are refused (Openfire's console: 10). */
+    static final int MAX_FAILED_LOGINS = 10;
+    /** The window in which {@link #MAX_FAILED_LOGINS} refill (Openfire's console: 15 minutes). */
+    static final int FAILED_LOGIN_WINDOW_MINUTES = 15;
+    private static final double FAILED_LOGINS_PER_SECOND = MAX_FAILED_LOGINS / (FAILED_LOGIN_WINDOW_MINUTES * 60.0);
 
     private final AdminAuthenticator admins;
     private final AppRemoval removal;
@@ -119,36 +123,41 @@ final class ManagementRoutes implements RouteGroup {
         replyData(ex, "delete", data);
     }
 
+    /**
+     * Loopback only (unless allowed remote), then HTTP Basic of an Openfire administrator. Like Openfire's console
+     * lockout, {@value #MAX_FAILED_LOGINS} failed logins from one client address or for one username within
+     * {@value #FAILED_LOGIN_WINDOW_MINUTES} minutes make further attempts 429 {@code reach_limit} without any
+     * password check, until the window lets one more through.
+     */
     private void requireAdmin(RestExchange ex) {
-        if (!ex.settings().managementAllowRemote() && !isLoopback(ex.remoteAddress())) {
+        String address = ex.remoteAddress();
+        if (!ex.settings().managementAllowRemote() && !ClientAddresses.isLoopback(address)) {
             throw ApiException.forbidden("The management API answers only on the loopback interface");
         }
         String header = ex.request().getHeader("Authorization");
         if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            String decoded;
             try {
-                String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-                int colon = decoded.indexOf(':');
-                if (colon > 0 && admins.isAdmin(decoded.substring(0, colon), decoded.substring(colon + 1))) {
-                    return;
-                }
+                decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException malformed) {
-                // answered below like wrong credentials
+                decoded = "";
             }
+            int colon = decoded.indexOf(':');
+            String username = colon > 0 ? decoded.substring(0, colon).toLowerCase(Locale.ROOT) : "";
+            List<String> failureKeys = List.of("admin-login-ip:" + address, "admin-login-user:" + username);
+            for (String key : failureKeys) {
+                long wait = ex.context().rateLimiter().waitMillis(key, 1, FAILED_LOGINS_PER_SECOND, MAX_FAILED_LOGINS);
+                if (wait > 0) {
+                    throw ApiException.reachLimit((wait + 999) / 1000);
+                }
+            }
+            if (colon > 0 && admins.isAdmin(decoded.substring(0, colon), decoded.substring(colon + 1))) {
+                return;
+            }
+            failureKeys.forEach(key -> ex.context().rateLimiter().tryAcquire(key, 1, FAILED_LOGINS_PER_SECOND, MAX_FAILED_LOGINS));
         }
         throw ApiException.unauthorized("The management API needs a server administrator's credentials (HTTP Basic)")
                 .withHeader("WWW-Authenticate", "Basic realm=\"imcloud management\", charset=\"UTF-8\"");
-    }
-
-    /** True for 127.0.0.0/8 and ::1. The address is a literal from the container, so nothing is resolved. */
-    private static boolean isLoopback(String address) {
-        if (address == null || !address.matches("[0-9a-fA-F:.\\[\\]%]+")) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(address).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 
     /** A misspelt option must not pass as "left as it is". */

@@ -39,6 +39,15 @@ public final class RateLimiter {
     }
 
     /**
+     * The milliseconds until the bucket of {@code key} holds {@code cost} tokens, 0 when it does now; takes nothing
+     * (to refuse a request before it costs anything, and charge only a failure afterwards).
+     */
+    public long waitMillis(String key, int cost, double perSecond, int burst) {
+        Bucket bucket = buckets.get(key);
+        return bucket == null ? 0 : bucket.waitMillis(Math.min(cost, burst), clock.millis(), perSecond, burst);
+    }
+
+    /**
      * Bounds memory when keys flood in (say, many remote addresses): forgetting a full bucket
      * changes nothing; forgetting all is the lesser evil against unbounded growth.
      */
@@ -63,14 +72,18 @@ public final class RateLimiter {
         }
 
         synchronized long take(int cost, long now, double perSecond, int burst) {
+            long wait = waitMillis(cost, now, perSecond, burst);
+            if (wait == 0) {
+                tokens -= cost;
+            }
+            return wait;
+        }
+
+        synchronized long waitMillis(int cost, long now, double perSecond, int burst) {
             this.perSecond = perSecond;
             this.burst = burst;
             refill(now);
-            if (tokens >= cost) {
-                tokens -= cost;
-                return 0;
-            }
-            return (long) Math.ceil((cost - tokens) * 1000 / perSecond);
+            return tokens >= cost ? 0 : (long) Math.ceil((cost - tokens) * 1000 / perSecond);
         }
 
         /** True when the bucket, with the rate and burst it was last used with, has refilled completely. */

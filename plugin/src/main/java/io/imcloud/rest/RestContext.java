@@ -22,19 +22,27 @@ public final class RestContext {
     private final Supplier<RestSettings> settings;
     private final Clock clock;
     private final RateLimiter rateLimiter;
+    private final ClientAddresses clientAddresses;
     private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /**
      * @param settings asked once per request for the current snapshot
      * @param clock    time of tokens, timestamps and rate limits (tests move it)
+     * @param clientAddresses tells where a request comes from
      */
-    public RestContext(AppStore apps, TokenService tokens, UserService users, Supplier<RestSettings> settings, Clock clock) {
+    public RestContext(AppStore apps, TokenService tokens, UserService users, Supplier<RestSettings> settings, Clock clock,
+                       ClientAddresses clientAddresses) {
         this.apps = Objects.requireNonNull(apps);
         this.tokens = Objects.requireNonNull(tokens);
         this.users = Objects.requireNonNull(users);
         this.settings = Objects.requireNonNull(settings);
         this.clock = Objects.requireNonNull(clock);
         this.rateLimiter = new RateLimiter(clock);
+        this.clientAddresses = Objects.requireNonNull(clientAddresses);
+    }
+
+    public ClientAddresses clientAddresses() {
+        return clientAddresses;
     }
 
     public AppStore apps() {

@@ -124,7 +124,7 @@ public final class RestExchange {
      * The caller of this tenant request, empty without {@code Authorization} header. A token is taken
      * only from {@code Authorization: Bearer}; a token in the query string is refused. 401 when the
      * token is malformed, expired, issued for another app, issued before a secret rotation, or names
-     * a user who no longer exists (or was re-created).
+     * a user who no longer exists (or was re-created), or was issued before the user's password changed.
      */
     public Optional<Caller> caller() {
         if (caller == null) {
@@ -158,9 +158,12 @@ public final class RestExchange {
             return new Caller(current.key(), null);
         }
         AppUser user = new AppUser(current.key(), token.username());
-        context.users().find(user)
+        UserAccount account = context.users().find(user)
                 .filter(a -> a.uuid().equals(token.userUuid()) && a.activated())
                 .orElseThrow(() -> ApiException.unauthorized("The user of this access token no longer exists"));
+        if (!account.acceptsTokenIssuedAt(token.issuedAt())) {
+            throw ApiException.unauthorized("The access token was revoked by a password change");
+        }
         return new Caller(current.key(), user);
     }
 
@@ -193,9 +196,9 @@ public final class RestExchange {
         }
     }
 
-    /** The remote address of the connection (as the container reports it). */
+    /** The client's address: the TCP peer of the connection, or what a trusted proxy forwarded (see {@link ClientAddresses}). */
     public String remoteAddress() {
-        return request.getRemoteAddr();
+        return context.clientAddresses().of(request, settings.trustedProxies());
     }
 
     /** {@link #jsonBody()} when it is a JSON object; 400 illegal_argument for any other JSON value. */

@@ -1,5 +1,7 @@
 package io.imcloud.rest;
 
+import java.util.Set;
+
 /**
  * The REST layer's settings, one immutable snapshot. The servlet asks its {@code Supplier} for the
  * current snapshot on every request, so the Openfire side can replace it when a
@@ -15,16 +17,19 @@ package io.imcloud.rest;
  * @param openRegistrationPerIpPerSecond users one remote address may register per second without a token
  * @param openRegistrationPerIpBurst    burst of the same
  * @param managementAllowRemote         whether {@code /management} answers callers other than loopback
+ * @param trustedProxies                IP addresses (canonical, see {@link ClientAddresses}) of reverse proxies whose
+ *                                      forwarded client address is believed; every other peer is the client itself
  */
 public record RestSettings(int maxBodyBytes, long tokenDefaultTtlSeconds, long tokenMaxTtlSeconds,
                            double registrationPerSecond, int registrationBurst,
                            double openRegistrationPerIpPerSecond, int openRegistrationPerIpBurst,
-                           boolean managementAllowRemote) {
+                           boolean managementAllowRemote, Set<String> trustedProxies) {
 
     /** Upper bound of {@code maxBodyBytes}: the API takes JSON only, never uploads. */
     public static final int MAX_BODY_LIMIT = 16 * 1024 * 1024;
 
     public RestSettings {
+        trustedProxies = Set.copyOf(trustedProxies);
         require(maxBodyBytes >= 1024 && maxBodyBytes <= MAX_BODY_LIMIT, "maxBodyBytes must be 1024.." + MAX_BODY_LIMIT);
         require(tokenMaxTtlSeconds >= 60, "tokenMaxTtlSeconds must be at least 60");
         require(tokenDefaultTtlSeconds >= 60 && tokenDefaultTtlSeconds <= tokenMaxTtlSeconds,
@@ -34,9 +39,9 @@ public record RestSettings(int maxBodyBytes, long tokenDefaultTtlSeconds, long t
                 "open registration rate and burst must be positive");
     }
 
-    /** The defaults: 64 KiB bodies, tokens 7 days (at most 30), 50 registrations/s per app (burst 100), 1/s per address for open registration (burst 10), management from loopback only. */
+    /** The defaults: 64 KiB bodies, tokens 7 days (at most 30), 50 registrations/s per app (burst 100), 1/s per address for open registration (burst 10), management from loopback only, no trusted proxy. */
     public static RestSettings defaults() {
-        return new RestSettings(64 * 1024, 7 * 86_400L, 30 * 86_400L, 50, 100, 1, 10, false);
+        return new RestSettings(64 * 1024, 7 * 86_400L, 30 * 86_400L, 50, 100, 1, 10, false, Set.of());
     }
 
     private static void require(boolean ok, String message) {

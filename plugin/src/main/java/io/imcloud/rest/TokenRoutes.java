@@ -32,24 +32,25 @@ final class TokenRoutes implements RouteGroup {
         App app = ex.app();
         JsonNode body = ex.jsonObjectBody();
         long ttl = ttl(ex, body.get("ttl"));
-        long expiresAt = ex.context().clock().instant().getEpochSecond() + ttl;
+        long issuedAt = ex.context().clock().millis();
+        long expiresAt = issuedAt / 1000 + ttl;
         String grant = RestExchange.text(body, "grant_type");
         ObjectNode answer = ex.context().json().createObjectNode();
         if ("client_credentials".equals(grant)) {
             App authenticated = ex.context().apps().authenticateClient(app.key(),
                             RestExchange.text(body, "client_id"), RestExchange.text(body, "client_secret"))
                     .orElseThrow(() -> invalidGrant("invalid client_id or client_secret"));
-            answer.put("access_token", ex.context().tokens().issue(Token.forApp(authenticated, expiresAt)));
+            answer.put("access_token", ex.context().tokens().issue(Token.forApp(authenticated, issuedAt, expiresAt)));
         } else if ("password".equals(grant)) {
             String username = AppUser.normalize(RestExchange.text(body, "username"));
             if (!AppUser.isValidUsername(username)) {
                 throw invalidGrant("invalid username or password");
             }
             AppUser user = new AppUser(app.key(), username);
-            ex.rateLimit("password:" + user.node(), 1, PASSWORD_ATTEMPTS_PER_MINUTE / 60.0, PASSWORD_ATTEMPTS_BURST);
+            limitPasswordAttempts(ex, user);
             UserAccount account = ex.context().users().authenticate(user, RestExchange.text(body, "password"))
                     .orElseThrow(() -> invalidGrant("invalid username or password"));
-            answer.put("access_token", ex.context().tokens().issue(Token.forUser(app, user, account.uuid(), expiresAt)));
+            answer.put("access_token", ex.context().tokens().issue(Token.forUser(app, user, account.uuid(), issuedAt, expiresAt)));
             answer.set("user", ex.userEntity(account));
         } else {
             throw new ApiException(400, "unsupported_grant_type", "java.lang.IllegalArgumentException",
@@ -58,6 +59,11 @@ final class TokenRoutes implements RouteGroup {
         answer.put("expires_in", ttl);
         answer.put("application", app.uuid());
         ex.send(200, answer);
+    }
+
+    /** Takes one password attempt of {@code user} (token grants and own password changes share the bucket); 429 beyond the limit. */
+    static void limitPasswordAttempts(RestExchange ex, AppUser user) {
+        ex.rateLimit("password:" + user.node(), 1, PASSWORD_ATTEMPTS_PER_MINUTE / 60.0, PASSWORD_ATTEMPTS_BURST);
     }
 
     /** The requested lifetime: the default when absent, cut to the maximum, 400 unless a positive integer. */

@@ -159,14 +159,25 @@ final class UserRoutes implements RouteGroup {
         replyOne(ex, "delete", account);
     }
 
+    /**
+     * {@code {newpassword}} with an app token (a reset); {@code {oldpassword, newpassword}} with the user's own
+     * token, where a missing or wrong old password is 400 (guesses count against the password-grant limit of
+     * the user). Either way the user's tokens issued so far stop working.
+     */
     private void password(RestExchange ex) throws IOException {
-        ex.requireAppOrUser(ex.pathParam("username"));
+        Caller caller = ex.requireAppOrUser(ex.pathParam("username"));
         AppUser user = ex.pathUser("username");
         JsonNode body = ex.jsonBody();
         if (!body.isObject()) {
             throw ApiException.illegalArgument("The request body must be {\"newpassword\": \"...\"}");
         }
-        ex.context().users().changePassword(user, RestExchange.text(body, "newpassword"));
+        String newPassword = RestExchange.text(body, "newpassword");
+        if (caller.isApp()) {
+            ex.context().users().changePassword(user, newPassword);
+        } else {
+            TokenRoutes.limitPasswordAttempts(ex, user);
+            ex.context().users().changeOwnPassword(user, RestExchange.text(body, "oldpassword"), newPassword);
+        }
         ex.reply(ex.envelope("set user password"));
     }
 

@@ -21,7 +21,13 @@ public final class TokenService {
     public static final int MAX_TOKEN_LENGTH = 512;
 
     private static final String KEY_NAME = "token.hmac";
-    private static final String FORMAT = "1";
+    /** Claims: format, app key, app uuid, username, user uuid, secret version, issued at, expires at. */
+    private static final String FORMAT = "2";
+    /**
+     * Format 1 (imcloud 0.2) had no time of issue. Its tokens stay valid until they expire or the user's tokens
+     * are revoked: they count as issued at 0, before any revocation.
+     */
+    private static final String FORMAT_WITHOUT_ISSUE_TIME = "1";
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private final SigningKeyStore keys;
@@ -36,7 +42,8 @@ public final class TokenService {
     /** The signed token string for {@code token}. */
     public String issue(Token token) {
         String claims = String.join("|", FORMAT, token.appKey().toString(), token.appUuid(), nullToEmpty(token.username()),
-                nullToEmpty(token.userUuid()), Integer.toString(token.secretVersion()), Long.toString(token.expiresAt()));
+                nullToEmpty(token.userUuid()), Integer.toString(token.secretVersion()), Long.toString(token.issuedAt()),
+                Long.toString(token.expiresAt()));
         byte[] payload = claims.getBytes(StandardCharsets.UTF_8);
         return B64.encodeToString(payload) + '.' + B64.encodeToString(sign(payload));
     }
@@ -65,12 +72,18 @@ public final class TokenService {
 
     private static Optional<Token> parse(String claims) {
         String[] c = claims.split("\\|", -1);
-        if (c.length != 7 || !FORMAT.equals(c[0])) {
+        long issuedAt;
+        if (c.length == 8 && FORMAT.equals(c[0])) {
+            issuedAt = Long.parseLong(c[6]);
+        } else if (c.length == 7 && FORMAT_WITHOUT_ISSUE_TIME.equals(c[0])) {
+            issuedAt = 0;
+        } else {
             return Optional.empty();
         }
         String username = c[3].isEmpty() ? null : c[3];
         String userUuid = c[4].isEmpty() ? null : c[4];
-        return Optional.of(new Token(AppKey.parse(c[1]), c[2], username, userUuid, Integer.parseInt(c[5]), Long.parseLong(c[6])));
+        return Optional.of(new Token(AppKey.parse(c[1]), c[2], username, userUuid, Integer.parseInt(c[5]), issuedAt,
+                Long.parseLong(c[c.length - 1])));
     }
 
     private byte[] sign(byte[] payload) {

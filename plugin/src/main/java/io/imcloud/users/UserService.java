@@ -64,7 +64,7 @@ public final class UserService implements AppData {
         List<UserAccount> accounts = new ArrayList<>();
         try {
             for (Validated v : valid) {
-                UserAccount account = new UserAccount(UUID.randomUUID().toString(), v.user(), v.nickname(), now, now, true);
+                UserAccount account = new UserAccount(UUID.randomUUID().toString(), v.user(), v.nickname(), now, now, true, 0);
                 if (!store.insert(account)) {
                     throw duplicate(v.user());
                 }
@@ -200,7 +200,8 @@ public final class UserService implements AppData {
     }
 
     /**
-     * Replaces the user's password.
+     * Replaces the user's password and revokes every token the user was issued so far (the change is recorded
+     * in the database, so every cluster node refuses them at once).
      *
      * @throws UserException ILLEGAL_ARGUMENT for a bad password, NOT_FOUND for an unknown user
      */
@@ -210,7 +211,24 @@ public final class UserService implements AppData {
         if (!directory.setPassword(user.node(), newPassword)) {
             throw notFound(user);
         }
-        store.touch(user, clock.millis());
+        long now = clock.millis();
+        store.passwordChanged(user, now, now);
+    }
+
+    /**
+     * {@link #changePassword} by the user themselves: {@code oldPassword} must be their current password.
+     *
+     * @throws UserException ILLEGAL_ARGUMENT for a missing or wrong old password or a bad new one, NOT_FOUND for an unknown user
+     */
+    public void changeOwnPassword(AppUser user, String oldPassword, String newPassword) {
+        if (oldPassword == null || oldPassword.isEmpty()) {
+            throw new UserException(UserException.Reason.ILLEGAL_ARGUMENT, "oldpassword is required to change one's own password");
+        }
+        checkPassword(newPassword);
+        if (authenticate(user, oldPassword).isEmpty()) {
+            throw new UserException(UserException.Reason.ILLEGAL_ARGUMENT, "oldpassword is not the current password");
+        }
+        changePassword(user, newPassword);
     }
 
     /** The account when {@code password} is the registered, activated user's password; else empty. */

@@ -16,7 +16,7 @@ import java.util.Optional;
 /** The rows of table {@code ofImUser}; every statement is scoped by app key. */
 final class UserStore {
 
-    private static final String COLUMNS = "username, userUuid, nickname, created, modified, activated";
+    private static final String COLUMNS = "username, userUuid, nickname, created, modified, activated, tokensRevokedUpTo";
 
     private final ConnectionProvider db;
 
@@ -26,7 +26,7 @@ final class UserStore {
 
     /** Inserts the row; false when the (app, username) primary key is taken. */
     boolean insert(UserAccount a) {
-        String sql = "INSERT INTO ofImUser (appKey, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)";
+        String sql = "INSERT INTO ofImUser (appKey, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
             ps.setString(1, a.user().appKey().toString());
             ps.setString(2, a.user().username());
@@ -35,6 +35,7 @@ final class UserStore {
             ps.setLong(5, a.created());
             ps.setLong(6, a.modified());
             ps.setInt(7, a.activated() ? 1 : 0);
+            ps.setLong(8, a.tokensRevokedUpTo());
             ps.executeUpdate();
             return true;
         } catch (SQLException e) {
@@ -105,12 +106,14 @@ final class UserStore {
         }
     }
 
-    void touch(AppUser user, long modified) {
-        String sql = "UPDATE ofImUser SET modified = ? WHERE appKey = ? AND username = ?";
+    /** Records a password change: the row's modified time, and the time before which the user's tokens are revoked. */
+    void passwordChanged(AppUser user, long modified, long tokensRevokedUpTo) {
+        String sql = "UPDATE ofImUser SET modified = ?, tokensRevokedUpTo = ? WHERE appKey = ? AND username = ?";
         try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
             ps.setLong(1, modified);
-            ps.setString(2, user.appKey().toString());
-            ps.setString(3, user.username());
+            ps.setLong(2, tokensRevokedUpTo);
+            ps.setString(3, user.appKey().toString());
+            ps.setString(4, user.username());
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("Updating user " + user.node(), e);
@@ -119,6 +122,6 @@ final class UserStore {
 
     private static UserAccount read(AppKey appKey, ResultSet rs) throws SQLException {
         return new UserAccount(rs.getString(2), new AppUser(appKey, rs.getString(1)), rs.getString(3),
-                rs.getLong(4), rs.getLong(5), rs.getInt(6) != 0);
+                rs.getLong(4), rs.getLong(5), rs.getInt(6) != 0, rs.getLong(7));
     }
 }

@@ -25,7 +25,9 @@ import java.util.function.IntSupplier;
  * <p>
  * Errors: {@code forbidden} for a query addressed to another user's archive, {@code feature-not-implemented}
  * for a requester who is no app user (imcloud archives only app users' messages), {@code bad-request}
- * and {@code item-not-found} for bad input (see {@link MamRequest}).
+ * and {@code item-not-found} for bad input (see {@link MamRequest}), {@code item-not-found} for an {@code after} or
+ * {@code before} that names no message of the requester's archive. {@code <max>0</max>} is answered with the
+ * XEP-0059 {@code <count/>} of the result set and no messages.
  * <p>
  * Register with {@code XMPPServer.getInstance().getIQRouter().addHandler(handler)}, unless
  * {@link #monitoringPluginInstalled(File)}: Openfire's Monitoring plugin answers the same namespace.
@@ -102,9 +104,28 @@ public final class MamIqHandler extends IQHandler {
         }
         try {
             MamRequest request = MamRequest.parse(iq.getChildElement(), owner, firewall, currentMaxPageSize());
-            return answer(iq, request);
+            requireOwnMessage(owner, request.query().afterId());
+            requireOwnMessage(owner, request.query().beforeId());
+            return request.query().max() == 0 ? countOnly(iq, request) : answer(iq, request);
         } catch (MamRequest.Invalid invalid) {
             return error(iq, invalid.condition, invalid.getMessage());
+        }
+    }
+
+    /** XEP-0059 section 2.6: a page of no items asks for the size of the result set; no result message is sent. */
+    private IQ countOnly(IQ iq, MamRequest request) {
+        long count = request.emptyByDefinition() ? 0 : archive.count(request.query());
+        IQ reply = IQ.createResultIQ(iq);
+        Element fin = reply.setChildElement("fin", NAMESPACE);
+        fin.addAttribute("complete", Boolean.toString(count == 0));
+        fin.addElement("set", MamRequest.RSM_NAMESPACE).addElement("count").addText(Long.toString(count));
+        return reply;
+    }
+
+    /** XEP-0313 section 4.3.2: an {@code after}/{@code before} that names no message of the owner's archive is {@code item-not-found}. */
+    private void requireOwnMessage(AppUser owner, Long msgId) throws MamRequest.Invalid {
+        if (msgId != null && archive.findOwn(owner, msgId).isEmpty()) {
+            throw new MamRequest.Invalid(PacketError.Condition.item_not_found, "No message of your archive has the id " + msgId);
         }
     }
 

@@ -12,7 +12,8 @@ import java.time.format.DateTimeParseException;
 /**
  * One XEP-0313 ({@code urn:xmpp:mam:2}) query read from its {@code <query/>} element: the data form
  * fields {@code with}, {@code start}, {@code end} (XEP-0082 date-times) and the XEP-0059 paging
- * {@code <set/>} ({@code max}, {@code after}, {@code before}; an empty {@code <before/>} asks for the last page).
+ * {@code <set/>} ({@code max}, {@code after}, {@code before}; an empty {@code <before/>} asks for the last page; {@code <max>0</max>}
+ * asks only for the count).
  *
  * @param queryId   the client's {@code queryid}, echoed in every result, or null
  * @param query     the archive query
@@ -41,7 +42,8 @@ record MamRequest(String queryId, ArchiveQuery query, boolean emptyByDefinition)
      * size when the client gives none.
      *
      * @throws Invalid {@code bad-request} for unknown fields, bad date-times, a bad {@code with} or {@code max};
-     *                 {@code item-not-found} for an {@code after}/{@code before} that is no archive id;
+     *                 {@code item-not-found} for an {@code after}/{@code before} that is no archive id (whether it
+     *                 names a message of the owner is checked against the archive by the caller);
      *                 {@code feature-not-implemented} for {@code <index/>}
      */
     static MamRequest parse(Element query, AppUser owner, TenantFirewall firewall, int maxPageSize) throws Invalid {
@@ -118,7 +120,7 @@ record MamRequest(String queryId, ArchiveQuery query, boolean emptyByDefinition)
     private static long timestamp(String var, String value) throws Invalid {
         try {
             return OffsetDateTime.parse(value == null ? "" : value).toInstant().toEpochMilli();
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeParseException | ArithmeticException e) { // ArithmeticException: a year beyond epoch milliseconds
             throw new Invalid(PacketError.Condition.bad_request, var + " must be an XEP-0082 date-time");
         }
     }
@@ -136,6 +138,9 @@ record MamRequest(String queryId, ArchiveQuery query, boolean emptyByDefinition)
     }
 
     private static long archiveId(String text) throws Invalid {
+        if (text.isEmpty()) {
+            throw new Invalid(PacketError.Condition.bad_request, "An empty <after/> names no position");
+        }
         long id = StanzaIds.parseId(text);
         if (id < 0) {
             throw new Invalid(PacketError.Condition.item_not_found, "No archived message has the id " + text);

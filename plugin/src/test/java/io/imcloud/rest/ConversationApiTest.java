@@ -78,6 +78,27 @@ class ConversationApiTest {
     }
 
     @AllDatabases
+    void beforeAnIdOutsideTheConversationIs404(TestDatabase db) throws Exception {
+        try (ArchiveApiStack stack = ArchiveApiStack.start(db)) {
+            TestApp app = stack.app("acme", "chat", "alice", "bob", "carol");
+            long withBob = Long.parseLong(stanzaId(app.chat("alice", "bob", "one", "c1")));
+            long fromBob = Long.parseLong(stanzaId(app.chat("bob", "alice", "two", "c2")));
+            long withCarol = Long.parseLong(stanzaId(app.chat("alice", "carol", "elsewhere", "c3")));
+            stack.archive.flush();
+
+            Response known = app.get("/users/alice/conversations/bob/messages?before=" + withBob, app.token());
+            assertEquals(200, known.status(), known.body());
+            assertEquals(0, known.json().get("count").asInt(), "nothing is older than the first message");
+            long unused = Math.max(Math.max(withBob, fromBob), withCarol) + 1;
+            for (long unknown : new long[] {unused, withCarol}) {
+                Response r = app.get("/users/alice/conversations/bob/messages?before=" + unknown, app.token());
+                assertEquals(404, r.status(), unknown + ": " + r.body());
+                assertEquals("service_resource_not_found", r.error());
+            }
+        }
+    }
+
+    @AllDatabases
     void badParametersAre400(TestDatabase db) throws Exception {
         try (ArchiveApiStack stack = ArchiveApiStack.start(db)) {
             TestApp app = stack.app("acme", "chat", "alice", "bob");

@@ -121,6 +121,58 @@ class ManagementApiTest {
         }
     }
 
+    /** X-Forwarded-For (which the container applies to getRemoteAddr) counts only from a trusted proxy. */
+    @AllDatabases
+    void forwardedAddressIsBelievedOnlyFromATrustedProxy(TestDatabase db) {
+        try (RestHarnessStack s = RestHarnessStack.start(db)) {
+            Response fromLoopback = s.http.send(adminFrom(s, "203.0.113.7", RestHarnessStack.ADMIN_PASSWORD));
+            assertEquals(200, fromLoopback.status(), "the TCP peer is the loopback, whatever the header says: " + fromLoopback.body());
+
+            trustLoopbackProxy(s);
+            Response forwarded = s.http.send(adminFrom(s, "203.0.113.7", RestHarnessStack.ADMIN_PASSWORD));
+            assertEquals(403, forwarded.status(), "a trusted proxy forwarded a remote client: " + forwarded.body());
+            assertEquals(200, s.http.send(adminFrom(s, "::1", RestHarnessStack.ADMIN_PASSWORD)).status());
+        }
+    }
+
+    /** Failed Basic logins are limited per client address and per username; beyond the limit no password is checked. */
+    @AllDatabases
+    void failedLoginsAreLimitedPerAddressAndPerUsername(TestDatabase db) {
+        try (RestHarnessStack s = RestHarnessStack.start(db)) {
+            trustLoopbackProxy(s);
+            for (int i = 0; i < ManagementRoutes.MAX_FAILED_LOGINS; i++) {
+                Response wrong = s.http.send(adminFrom(s, "127.0.0." + (10 + i), "wrong-" + i));
+                assertEquals(401, wrong.status(), wrong.body());
+            }
+            Response locked = s.http.send(adminFrom(s, "127.0.0.99", RestHarnessStack.ADMIN_PASSWORD));
+            assertEquals(429, locked.status(), "the username is locked, from any address, right password or not: " + locked.body());
+            assertEquals("reach_limit", locked.error());
+            assertTrue(Long.parseLong(locked.header("Retry-After")) > 0);
+
+            for (int i = 0; i < ManagementRoutes.MAX_FAILED_LOGINS; i++) {
+                assertEquals(401, s.http.send(s.http.request("/management/apps", null).header("X-Forwarded-For", "127.0.0.200")
+                        .header("Authorization", RestHarness.basic("guess" + i, "x"))).status());
+            }
+            assertEquals(429, s.http.send(s.http.request("/management/apps", null).header("X-Forwarded-For", "127.0.0.200")
+                    .header("Authorization", RestHarness.basic("guess-new", "x"))).status(), "a fresh username from a locked address");
+            s.clock.advance(java.time.Duration.ofMinutes(ManagementRoutes.FAILED_LOGIN_WINDOW_MINUTES));
+            assertEquals(200, s.http.send(adminFrom(s, "127.0.0.99", RestHarnessStack.ADMIN_PASSWORD)).status(),
+                    "the window has passed for the admin account");
+        }
+    }
+
+    private static HttpRequest.Builder adminFrom(RestHarnessStack s, String forwardedFor, String password) {
+        return s.http.request("/management/apps", null).header("X-Forwarded-For", forwardedFor)
+                .header("Authorization", RestHarness.basic(RestHarnessStack.ADMIN, password));
+    }
+
+    private static void trustLoopbackProxy(RestHarnessStack s) {
+        RestSettings d = RestSettings.defaults();
+        s.settings.set(new RestSettings(d.maxBodyBytes(), d.tokenDefaultTtlSeconds(), d.tokenMaxTtlSeconds(), d.registrationPerSecond(),
+                d.registrationBurst(), d.openRegistrationPerIpPerSecond(), d.openRegistrationPerIpBurst(), false,
+                java.util.Set.of("127.0.0.1", "0:0:0:0:0:0:0:1")));
+    }
+
     /** A caller on another interface than loopback is refused unless the setting allows it. */
     @AllDatabases
     void answersOnlyLoopbackUnlessAllowed(TestDatabase db) throws Exception {
@@ -132,7 +184,7 @@ class ManagementApiTest {
             Response refused = s.http.send(remote);
             assertEquals(403, refused.status(), refused.body());
             assertEquals("forbidden", refused.error());
-            s.settings.set(new RestSettings(65536, 600, 3600, 50, 100, 1, 10, true));
+            s.settings.set(new RestSettings(65536, 600, 3600, 50, 100, 1, 10, true, java.util.Set.of()));
             assertEquals(200, s.http.send(remote).status());
             assertEquals(200, admin(s, "GET", "/management/apps", null).status(), "loopback is always fine");
         }

@@ -281,6 +281,11 @@ class SendApiTest {
         }
 
         @Override
+        public Optional<ArchivedMessage> findOwn(AppUser owner, long msgId) {
+            return delegate.findOwn(owner, msgId);
+        }
+
+        @Override
         public List<ArchivedMessage> history(AppUser owner, String peer, long beforeId, int limit) {
             return delegate.history(owner, peer, beforeId, limit);
         }
@@ -288,6 +293,11 @@ class SendApiTest {
         @Override
         public ArchivePage query(ArchiveQuery query) {
             return delegate.query(query);
+        }
+
+        @Override
+        public long count(ArchiveQuery query) {
+            return delegate.count(query);
         }
 
         @Override

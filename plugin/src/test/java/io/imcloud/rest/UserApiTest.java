@@ -140,14 +140,33 @@ class UserApiTest {
             assertEquals(403, s.http.put("/acme/chat/users/bob/password", alice, Map.of("newpassword", "x")).status());
 
             s.clock.advance(java.time.Duration.ofSeconds(3));
-            Response own = s.http.put("/acme/chat/users/alice/password", alice, Map.of("newpassword", "pw-a2"));
+            Response noOld = s.http.put("/acme/chat/users/alice/password", alice, Map.of("newpassword", "pw-a2"));
+            assertEquals(400, noOld.status(), noOld.body());
+            assertEquals("illegal_argument", noOld.error());
+            Response wrongOld = s.http.put("/acme/chat/users/alice/password", alice,
+                    Map.of("oldpassword", "pw-x", "newpassword", "pw-a2"));
+            assertEquals(400, wrongOld.status(), wrongOld.body());
+            assertTrue(s.directory.authenticate("acme#chat_alice", "pw-a"), "unchanged after a refused change");
+            assertEquals(200, s.http.get("/acme/chat/users/alice", alice).status(), "a refused change ends no token");
+
+            Response own = s.http.put("/acme/chat/users/alice/password", alice,
+                    Map.of("oldpassword", "pw-a", "newpassword", "pw-a2"));
             assertEquals(200, own.status(), own.body());
             assertEquals("set user password", own.json().get("action").asText());
             assertTrue(s.directory.authenticate("acme#chat_alice", "pw-a2"));
             assertEquals(s.clock.millis(), s.http.get("/acme/chat/users/alice", token).json().get("entities").get(0).get("modified").asLong());
+            Response revoked = s.http.get("/acme/chat/users/alice", alice);
+            assertEquals(401, revoked.status(), "the change ends the user's earlier tokens: " + revoked.body());
+            s.clock.advance(java.time.Duration.ofMillis(1));
+            String aliceAgain = s.userToken(app, "alice", "pw-a2");
+            assertEquals(200, s.http.get("/acme/chat/users/alice", aliceAgain).status(), "a token issued after the change");
+
+            String bob = s.userToken(app, "bob", "pw-b");
             Response byApp = s.http.put("/acme/chat/users/bob/password", token, Map.of("newpassword", "pw-b2"));
             assertEquals(200, byApp.status(), byApp.body());
             assertTrue(s.directory.authenticate("acme#chat_bob", "pw-b2"));
+            assertEquals(401, s.http.get("/acme/chat/users/bob", bob).status(), "a reset by the app ends bob's tokens");
+            assertEquals(200, s.http.get("/acme/chat/users/bob", token).status(), "and not the app's");
             assertEquals("illegal_argument", s.http.put("/acme/chat/users/bob/password", token, Map.of("newpassword", "")).error());
             assertEquals(404, s.http.put("/acme/chat/users/nobody/password", token, Map.of("newpassword", "x")).status());
         }

@@ -21,7 +21,7 @@ class SchemaScriptsTest {
         try (Connection con = db.getConnection(); Statement st = con.createStatement();
              ResultSet rs = st.executeQuery("SELECT version FROM ofVersion WHERE name = 'imcloud'")) {
             assertTrue(rs.next(), "ofVersion row for imcloud");
-            assertEquals(2, rs.getInt(1));
+            assertEquals(3, rs.getInt(1));
         }
         for (String table : new String[] {"ofImApp", "ofImKey", "ofImUser", "ofImMessage", "ofImConversation"}) {
             assertEquals(0, db.count(table), table);
@@ -58,12 +58,37 @@ class SchemaScriptsTest {
         }
     }
 
+    /**
+     * Version 2 to 3 on a version 2 database with a user (made by taking version 3's column away): the upgrade adds
+     * {@code ofImUser.tokensRevokedUpTo} as 0 (no token revoked) and records version 3.
+     */
+    @AllDatabases
+    void upgradeToVersion3AddsTheTokenRevocationColumn(TestDatabase db) throws Exception {
+        try (Connection con = db.getConnection(); Statement st = con.createStatement()) {
+            st.execute("ALTER TABLE ofImUser DROP COLUMN tokensRevokedUpTo");
+            st.execute("UPDATE ofVersion SET version = 2 WHERE name = 'imcloud'");
+            st.execute("INSERT INTO ofImUser (appKey, username, userUuid, created, modified, activated)"
+                    + " VALUES ('acme#chat', 'alice', 'u-1', 1, 1, 1)");
+            SchemaScript.run(con, SchemaScript.projectDir().resolve("database/upgrade/3/imcloud_" + db.databaseType().scriptName() + ".sql"), false);
+            try (ResultSet rs = st.executeQuery("SELECT tokensRevokedUpTo FROM ofImUser WHERE username = 'alice'")) {
+                assertTrue(rs.next());
+                assertEquals(0, rs.getLong(1));
+            }
+            try (ResultSet rs = st.executeQuery("SELECT version FROM ofVersion WHERE name = 'imcloud'")) {
+                assertTrue(rs.next());
+                assertEquals(3, rs.getInt(1));
+            }
+        }
+    }
+
     @Test
     void everyDatabaseTypeHasAnInstallScript() {
         for (DatabaseType type : DatabaseType.values()) {
             assertTrue(Files.isRegularFile(SchemaScript.installScript(type.scriptName())), type.scriptName());
-            assertTrue(Files.isRegularFile(SchemaScript.projectDir().resolve("database/upgrade/2/imcloud_" + type.scriptName() + ".sql")),
-                    "upgrade to 2 for " + type.scriptName());
+            for (int version = 2; version <= 3; version++) {
+                assertTrue(Files.isRegularFile(SchemaScript.projectDir().resolve(
+                        "database/upgrade/" + version + "/imcloud_" + type.scriptName() + ".sql")), "upgrade to " + version + " for " + type.scriptName());
+            }
         }
     }
 }

@@ -31,7 +31,7 @@ class TokenServiceTest {
         TokenService tokens = new TokenService(new SigningKeyStore(db, clock), clock);
         long exp = clock.instant().getEpochSecond() + 60;
         App app = new App(KEY, "app-uuid", "YXA6x", 1, false, 0, 0, 0, 0);
-        Token user = Token.forUser(app, AppUser.of(KEY, "bob"), "u-1", exp);
+        Token user = Token.forUser(app, AppUser.of(KEY, "bob"), "u-1", clock.millis(), exp);
         String issued = tokens.issue(user);
 
         assertEquals(user, tokens.verify(issued).orElseThrow());
@@ -46,11 +46,11 @@ class TokenServiceTest {
         MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
         TokenService tokens = new TokenService(new SigningKeyStore(db, clock), clock);
         long exp = clock.instant().getEpochSecond() + 3600;
-        String issued = tokens.issue(new Token(KEY, "app-uuid", null, null, 1, exp));
+        String issued = tokens.issue(new Token(KEY, "app-uuid", null, null, 1, clock.millis(), exp));
         String payload = issued.substring(0, issued.indexOf('.'));
         String signature = issued.substring(issued.indexOf('.') + 1);
         String forged = Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(("1|acme#chat|app-uuid|||2|" + exp).getBytes()) + "." + signature;
+                .encodeToString(("2|acme#chat|app-uuid|||2|" + clock.millis() + "|" + exp).getBytes()) + "." + signature;
 
         assertTrue(tokens.verify(forged).isEmpty(), "claims changed under the old signature");
         assertTrue(tokens.verify(payload).isEmpty());
@@ -61,6 +61,23 @@ class TokenServiceTest {
             TokenService otherServer = new TokenService(new SigningKeyStore(other, clock), clock);
             assertTrue(otherServer.verify(issued).isEmpty(), "another installation's key");
         }
+    }
+
+    /** Tokens of format 1 (no time of issue, imcloud 0.2) still verify, as issued at 0: any revocation ends them. */
+    @AllDatabases
+    void acceptsFormatOneTokensAsIssuedAtZero(TestDatabase db) throws Exception {
+        MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        SigningKeyStore keys = new SigningKeyStore(db, clock);
+        TokenService tokens = new TokenService(keys, clock);
+        long exp = clock.instant().getEpochSecond() + 60;
+        tokens.issue(new Token(KEY, "app-uuid", null, null, 1, clock.millis(), exp)); // creates the signing key
+        byte[] claims = ("1|acme#chat|app-uuid|bob|u-1|0|" + exp).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(keys.loadOrCreate("token.hmac", 32), "HmacSHA256"));
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String formatOne = b64.encodeToString(claims) + "." + b64.encodeToString(mac.doFinal(claims));
+
+        assertEquals(new Token(KEY, "app-uuid", "bob", "u-1", 0, 0, exp), tokens.verify(formatOne).orElseThrow());
     }
 
     /** Cluster nodes starting together all end up with the one key that won the insert. */

@@ -2,6 +2,8 @@ package io.imcloud.testsupport;
 
 import io.imcloud.rest.CoreRoutes;
 import io.imcloud.rest.ImcloudServlet;
+import io.imcloud.openfire.JettyBridge;
+import io.imcloud.rest.ClientAddresses;
 import io.imcloud.rest.RestContext;
 import io.imcloud.rest.RestSettings;
 import io.imcloud.rest.RouteGroup;
@@ -54,7 +56,7 @@ public final class RestHarnessStack implements AutoCloseable {
         this.apps = new AppStore(db, clock);
         this.tokens = new TokenService(new SigningKeyStore(db, clock), clock);
         this.users = new UserService(db, directory, clock);
-        this.context = new RestContext(apps, tokens, users, settings::get, clock);
+        this.context = new RestContext(apps, tokens, users, settings::get, clock, new ClientAddresses(JettyBridge::tcpPeerAddress));
         this.removal = new AppRemoval(apps, List.of(users, new ArchivePurge(db)));
         List<RouteGroup> groups = new ArrayList<>(CoreRoutes.all((u, p) -> ADMIN.equals(u) && ADMIN_PASSWORD.equals(p), removal));
         groups.addAll(extraGroups);

@@ -62,6 +62,8 @@ class MamIqHandlerTest {
     MamIqHandler handler;
     /** Ids in time order: alice/bob at minutes 0,2,4,6,8; alice/dave at minutes 1,3. */
     List<Long> ids;
+    /** The id of a message of the other app's alice. */
+    long otherAppId;
     final AtomicLong clock = new AtomicLong();
     final MessageIds idSource = new MessageIds(1, clock::get);
 
@@ -79,7 +81,7 @@ class MamIqHandlerTest {
         for (int i = 0; i < plan.length; i++) {
             ids.add(store(APP, plan[i][0], plan[i][1], T0 + minutes[i] * 60_000L, "m" + i, i % 2 == 0));
         }
-        store(OTHER, "alice", "carol", T0, "another app's alice", true);
+        otherAppId = store(OTHER, "alice", "carol", T0, "another app's alice", true);
         archive.flush();
     }
 
@@ -260,6 +262,60 @@ class MamIqHandlerTest {
     }
 
     @Test
+    void maxZeroAnswersTheCountOfTheWholeResultSetAndNoMessages() {
+        IQ reply = handler.handleIQ(query(full(ALICE), null, "0", null, null));
+        assertEquals(List.of(), resultIds(reply));
+        assertEquals("7", set(reply).elementText("count"));
+        assertNull(set(reply).element("first"));
+        assertEquals("false", fin(reply).attributeValue("complete"));
+
+        reply = handler.handleIQ(query(full(ALICE), Map.of("with", "acme#chat_bob@" + DOMAIN), "0",
+                Long.toString(ids.get(4)), null));
+        assertEquals("5", set(reply).elementText("count"), "paging bounds do not change the count");
+        assertEquals(List.of(), resultIds(reply));
+
+        reply = handler.handleIQ(query(full(ALICE), Map.of("start", "2026-03-01T08:03:00Z"), "0", null, ""));
+        assertEquals("4", set(reply).elementText("count"));
+
+        reply = handler.handleIQ(query(full("acme#chat_bob"), null, "0", null, null));
+        assertEquals("5", set(reply).elementText("count"), "bob's archive");
+
+        reply = handler.handleIQ(query(full(ALICE), Map.of("with", "acme#other_carol@" + DOMAIN), "0", null, null));
+        assertEquals("0", set(reply).elementText("count"));
+        assertEquals("true", fin(reply).attributeValue("complete"));
+    }
+
+    @Test
+    void selfMessagesAreCountedOnce() {
+        ids.add(store(APP, "alice", "alice", T0 + 10 * 60_000L, "note to self", true));
+        archive.flush();
+        assertEquals("8", set(handler.handleIQ(query(full(ALICE), null, "0", null, null))).elementText("count"));
+        assertEquals(8, resultIds(handler.handleIQ(query(full(ALICE), null, null, null, null))).size());
+    }
+
+    @Test
+    void anIdThatNamesNoMessageOfTheArchiveIsItemNotFound() {
+        String noSuchId = Long.toString(ids.get(0) + 1);
+        assertError(PacketError.Condition.item_not_found, query(full(ALICE), null, null, noSuchId, null));
+        assertError(PacketError.Condition.item_not_found, query(full(ALICE), null, null, null, noSuchId));
+        assertError(PacketError.Condition.item_not_found, query(full(ALICE), null, "0", noSuchId, null));
+        assertError(PacketError.Condition.item_not_found, query(full(ALICE), null, null, Long.toString(otherAppId), null));
+        assertError(PacketError.Condition.item_not_found,
+                query(full("acme#chat_bob"), null, null, Long.toString(ids.get(1)), null), "alice and dave's message");
+        assertEquals(ids.subList(1, 7), resultIds(handler.handleIQ(query(full(ALICE), null, null, Long.toString(ids.get(0)), null))));
+    }
+
+    @Test
+    void malformedQueriesAreBadRequest() {
+        assertError(PacketError.Condition.bad_request, query(full(ALICE), null, null, "", null));
+        assertError(PacketError.Condition.bad_request, query(full(ALICE), Map.of("start", "+999999999-01-01T00:00:00Z"), null, null, null));
+        assertError(PacketError.Condition.bad_request, query(full(ALICE), Map.of("end", "-999999999-01-01T00:00:00Z"), null, null, null));
+        assertError(PacketError.Condition.bad_request, query(full(ALICE), null, "99999999999", null, null));
+        assertEquals(List.of(), resultIds(handler.handleIQ(query(full(ALICE), Map.of("end", "-290000000-01-01T00:00:00Z"), null, null, null))),
+                "a time before the first id bounds everything out");
+    }
+
+    @Test
     void badInputIsRefused() {
         assertError(PacketError.Condition.bad_request, query(full(ALICE), Map.of("start", "yesterday"), null, null, null));
         assertError(PacketError.Condition.bad_request, query(full(ALICE), Map.of("end", "2026-03-01 08:00"), null, null, null));
@@ -319,9 +375,13 @@ class MamIqHandlerTest {
     }
 
     void assertError(PacketError.Condition condition, IQ request) {
+        assertError(condition, request, "");
+    }
+
+    void assertError(PacketError.Condition condition, IQ request, String why) {
         IQ reply = handler.handleIQ(request);
         assertEquals(IQ.Type.error, reply.getType(), () -> request.toXML() + " -> " + reply.toXML());
-        assertEquals(condition, reply.getError().getCondition(), request::toXML);
+        assertEquals(condition, reply.getError().getCondition(), () -> why + " " + request.toXML());
         assertEquals(request.getID(), reply.getID());
         assertTrue(sent.isEmpty(), "no results sent on error");
     }

@@ -78,6 +78,7 @@ public final class OpenfireServer implements AutoCloseable {
      * (name and password alike) at setup.
      */
     public static OpenfireServer prepare(String name, OpenfireDatabase database, List<String> plainUsers) throws IOException {
+        requireFreePorts(); // a running server may be using the home about to be replaced
         Path home = Path.of(System.getProperty("imcloud.projectDir", ".")).resolve("target/openfire-it").resolve(name)
                 .toAbsolutePath();
         FileUtils.deleteDirectory(home.toFile());
@@ -116,11 +117,7 @@ public final class OpenfireServer implements AutoCloseable {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("already running");
         }
-        for (int port : new int[] {CLIENT_PORT, HTTP_PORT, ADMIN_PORT}) {
-            if (accepts(port)) {
-                throw new IllegalStateException("port " + port + " is taken: another Openfire is running");
-            }
-        }
+        requireFreePorts();
         LogMark mark = mark();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx768m"));
@@ -209,6 +206,14 @@ public final class OpenfireServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
+        }
+    }
+
+    private static void requireFreePorts() {
+        for (int port : new int[] {CLIENT_PORT, HTTP_PORT, ADMIN_PORT}) {
+            if (accepts(port)) {
+                throw new IllegalStateException("port " + port + " is taken: another Openfire is running");
+            }
         }
     }
 

@@ -1,7 +1,6 @@
 package io.imcloud.tenancy;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * An app key {@code org#app}: the tenant. Both parts are 1-32 characters of {@code [a-z0-9-]}
@@ -9,7 +8,6 @@ import java.util.regex.Pattern;
  */
 public final class AppKey {
 
-    private static final Pattern PART = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
 
     private final String org;
     private final String app;
@@ -36,9 +34,21 @@ public final class AppKey {
         return of(appKey.substring(0, hash), appKey.substring(hash + 1));
     }
 
-    /** True when {@code part} is a valid org or app name. */
+    /**
+     * True when {@code part} is a valid org or app name: {@code [a-z0-9][a-z0-9-]{0,31}}. Checked by hand,
+     * not by a regular expression: every stanza's addresses pass here, and a matcher costs ten times more.
+     */
     public static boolean isValidPart(String part) {
-        return part != null && PART.matcher(part).matches();
+        if (part == null || part.isEmpty() || part.length() > 32 || part.charAt(0) == '-') {
+            return false;
+        }
+        for (int i = 0; i < part.length(); i++) {
+            char c = part.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public String org() {

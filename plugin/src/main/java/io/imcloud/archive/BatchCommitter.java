@@ -10,7 +10,9 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Applies one batch of {@link WriteCommand}s inside the caller's transaction, in queue order where order
@@ -18,7 +20,9 @@ import java.util.List;
  * after it are not. Within such a segment the messages are inserted as one JDBC batch in id order; the
  * unread counters are not touched (a later {@link CounterFold} counts them), except for a message whose id
  * is already folded. Delivery-state changes never touch counters, so they run last, as one batch, in queue
- * order (each after the insert of its message).
+ * order (each after the insert of its message). A message delivered while it still waited in the queue
+ * (the common case: delivery takes microseconds, a commit milliseconds) is inserted with its final
+ * state, and its state change costs no statement of its own.
  */
 final class BatchCommitter {
 
@@ -44,7 +48,8 @@ final class BatchCommitter {
     }
 
     /** Applies {@code batch} on {@code con} (not committed); returns the results of its mark-reads in order. */
-    List<Integer> apply(Connection con, List<WriteCommand> batch) throws SQLException {
+    List<Integer> apply(Connection con, List<WriteCommand> queued) throws SQLException {
+        List<WriteCommand> batch = coalesceStates(queued);
         long foldedUpTo = maintainConversations ? foldedUpTo(con, batch) : Long.MIN_VALUE;
         List<Integer> readResults = new ArrayList<>();
         List<ArchivedMessage> segment = new ArrayList<>();
@@ -63,6 +68,30 @@ final class BatchCommitter {
         insert(con, segment, foldedUpTo);
         updateStates(con, states);
         return readResults;
+    }
+
+    /**
+     * The batch with each state change folded into the append of the same message before it, when there is
+     * one; the remaining state changes (of messages committed by an earlier batch) stay, in order.
+     */
+    static List<WriteCommand> coalesceStates(List<WriteCommand> batch) {
+        Map<Long, Integer> appendAt = new HashMap<>();
+        List<WriteCommand> result = new ArrayList<>(batch.size());
+        for (WriteCommand command : batch) {
+            if (command instanceof WriteCommand.StateChange s && appendAt.containsKey(s.msgId())) {
+                int at = appendAt.get(s.msgId());
+                WriteCommand.Append queued = (WriteCommand.Append) result.get(at);
+                if (queued.message().appKey().equals(s.appKey())) {
+                    result.set(at, queued.withState(s.state()));
+                    continue;
+                }
+            }
+            if (command instanceof WriteCommand.Append a) {
+                appendAt.put(a.message().msgId(), result.size());
+            }
+            result.add(command);
+        }
+        return result;
     }
 
     /**

@@ -10,6 +10,10 @@ sealed interface WriteCommand {
 
     /** Archive a message. {@code queuedNanos} is when it was queued, for the loss-window statistics. */
     record Append(ArchivedMessage message, long queuedNanos) implements WriteCommand {
+        /** The same append, its message in delivery state {@code state}. */
+        Append withState(DeliveryState state) {
+            return new Append(message.withState(state), queuedNanos);
+        }
     }
 
     /** Change the delivery state of an archived message. */

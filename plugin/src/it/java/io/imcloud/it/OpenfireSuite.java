@@ -2,11 +2,16 @@ package io.imcloud.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imcloud.it.XmppClient.Login;
+import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.chat_markers.element.ChatMarkersElements;
 import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
+import org.jivesoftware.smackx.iqregister.AccountManager;
 import org.jivesoftware.smackx.mam.MamManager;
+import org.jivesoftware.smackx.muc.MultiUserChat;
+import org.jivesoftware.smackx.muc.MultiUserChatManager;
 import org.jivesoftware.smackx.sid.element.StanzaIdElement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -16,7 +21,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.impl.JidCreate;
+import org.jxmpp.jid.parts.Localpart;
+import org.jxmpp.jid.parts.Resourcepart;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -307,6 +316,74 @@ abstract class OpenfireSuite {
         server.awaitLog(beforeReload, OpenfireServer.PLUGIN_LOADED, WAIT.multipliedBy(4));
         eventually(() -> rest.call("GET", CONTEXT + "/acme/chat/users/carol/unread", appToken, null).status() == 200);
         assertEquals(1, unread("carol", "alice"));
+    }
+
+    @Test
+    @Order(15)
+    void inBandRegistrationOfAnAppUsersNameIsRefusedWhileAPlainUserStillRegisters() throws Exception {
+        XMPPTCPConnection anonymous = XmppClient.connectWithoutLogin();
+        try {
+            AccountManager accounts = AccountManager.getInstance(anonymous);
+            accounts.sensitiveOperationOverInsecureConnection(true);
+            XMPPException.XMPPErrorException refused = assertThrows(XMPPException.XMPPErrorException.class,
+                    () -> accounts.createAccount(Localpart.from("acme#chat_eve"), "s3cret-E"));
+            assertEquals(StanzaError.Condition.not_allowed, refused.getStanzaError().getCondition());
+            assertTrue(refused.getStanzaError().getDescriptiveText().contains("in-band registration"),
+                    refused.getStanzaError().toString());
+
+            accounts.createAccount(Localpart.from("dave"), "s3cret-D"); // Openfire's in-band registration is on by default
+        } finally {
+            anonymous.disconnect();
+        }
+        assertTrue(connect("dave", "s3cret-D", Login.SCRAM_SHA_1).connection().isAuthenticated(), "the plain user logs in");
+        assertThrows(Exception.class, () -> connect("acme#chat_eve", "s3cret-E", Login.SCRAM_SHA_1), "no such account");
+        assertEquals(404, rest.call("GET", CONTEXT + "/acme/chat/users/eve", appToken, null).status());
+    }
+
+    @Test
+    @Order(16)
+    void anAppsRoomTakesOnlyItsOwnUsersAndNobodyElseSeesItsMessages() throws Exception {
+        XmppClient alice = connect("acme#chat_alice", PASSWORD_ALICE, Login.SCRAM_SHA_1);
+        XmppClient bob = connect("acme#chat_bob", PASSWORD_BOB, Login.SCRAM_SHA_1);
+        XmppClient mallory = connect("acme#other_mallory", "s3cret-M", Login.SCRAM_SHA_1);
+        XmppClient plain = connect(PLAIN_USER, PLAIN_USER, Login.SCRAM_SHA_1);
+        EntityBareJid roomJid = JidCreate.entityBareFrom("acme#chat_g1@conference." + OpenfireServer.DOMAIN);
+
+        MultiUserChat room = MultiUserChatManager.getInstanceFor(alice.connection()).getMultiUserChat(roomJid);
+        room.create(Resourcepart.from("alice")).makeInstant();
+        MultiUserChatManager.getInstanceFor(bob.connection()).getMultiUserChat(roomJid).join(Resourcepart.from("bob"));
+        for (XmppClient intruder : List.of(mallory, plain)) {
+            MultiUserChat attempt = MultiUserChatManager.getInstanceFor(intruder.connection()).getMultiUserChat(roomJid);
+            XMPPException.XMPPErrorException refused = assertThrows(XMPPException.XMPPErrorException.class,
+                    () -> attempt.join(Resourcepart.from("intruder")));
+            assertEquals(StanzaError.Condition.not_allowed, refused.getStanzaError().getCondition());
+        }
+
+        room.sendMessage("for acme#chat only");
+        bob.await(m -> "for acme#chat only".equals(m.getBody()), WAIT);
+        for (XmppClient intruder : List.of(mallory, plain)) {
+            assertTrue(intruder.drain(Duration.ofSeconds(1)).stream().noneMatch(m -> "for acme#chat only".equals(m.getBody())),
+                    "an intruder never sees the room's messages");
+        }
+        assertEquals(List.of("acme#chat_alice@localhost/it", "acme#chat_bob@localhost/it"),
+                room.getOccupants().stream().map(occupant -> room.getOccupant(occupant).getJid().toString()).sorted().toList());
+    }
+
+    @Test
+    @Order(17)
+    void anAppUserCannotJoinAPlainRoom() throws Exception {
+        XmppClient plain = connect(PLAIN_USER, PLAIN_USER, Login.SCRAM_SHA_1);
+        XmppClient alice = connect("acme#chat_alice", PASSWORD_ALICE, Login.SCRAM_SHA_1);
+        EntityBareJid lobby = JidCreate.entityBareFrom("lobby@conference." + OpenfireServer.DOMAIN);
+        MultiUserChat plainRoom = MultiUserChatManager.getInstanceFor(plain.connection()).getMultiUserChat(lobby);
+        plainRoom.create(Resourcepart.from("plain")).makeInstant();
+
+        MultiUserChat attempt = MultiUserChatManager.getInstanceFor(alice.connection()).getMultiUserChat(lobby);
+        XMPPException.XMPPErrorException refused = assertThrows(XMPPException.XMPPErrorException.class,
+                () -> attempt.join(Resourcepart.from("alice")));
+        assertEquals(StanzaError.Condition.not_allowed, refused.getStanzaError().getCondition());
+        plainRoom.sendMessage("plain room talk");
+        assertTrue(alice.drain(Duration.ofSeconds(1)).stream().noneMatch(m -> "plain room talk".equals(m.getBody())));
     }
 
     @Test

@@ -78,6 +78,19 @@ public final class XmppClient implements AutoCloseable {
         return client;
     }
 
+    /**
+     * A connected client that has not logged in, as one that is about to register an account in band
+     * (XEP-0077); its registration is sent in the clear, as Smack allows only when told to.
+     */
+    public static XMPPTCPConnection connectWithoutLogin() throws Exception {
+        XMPPTCPConnection connection = new XMPPTCPConnection(XMPPTCPConnectionConfiguration.builder()
+                .setXmppDomain(OpenfireServer.DOMAIN).setHost("127.0.0.1").setPort(OpenfireServer.CLIENT_PORT)
+                .setSecurityMode(SecurityMode.disabled).setConnectTimeout(10_000).build());
+        connection.setReplyTimeout(15_000);
+        connection.connect();
+        return connection;
+    }
+
     private StanzaListener collector() {
         return (Stanza stanza) -> received.add((Message) stanza);
     }

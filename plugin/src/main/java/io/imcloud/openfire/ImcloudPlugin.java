@@ -14,17 +14,22 @@ import io.imcloud.rest.ClientAddresses;
 import io.imcloud.rest.RestContext;
 import io.imcloud.rest.RouteGroup;
 import io.imcloud.sql.ConnectionProvider;
+import io.imcloud.tenancy.AppMembership;
 import io.imcloud.tenancy.AppRemoval;
 import io.imcloud.tenancy.AppStore;
 import io.imcloud.unread.ConversationList;
 import io.imcloud.unread.UnreadCounters;
 import io.imcloud.tenancy.SigningKeyStore;
+import io.imcloud.tenancy.StoreException;
 import io.imcloud.tenancy.TokenService;
+import io.imcloud.users.RegisteredUsers;
+import io.imcloud.users.SquattedNames;
 import io.imcloud.users.UserService;
 import io.imcloud.xmpp.ImcloudPacketInterceptor;
 import io.imcloud.xmpp.MamIqHandler;
 import io.imcloud.xmpp.OfflineStateListener;
 import io.imcloud.xmpp.PacketSender;
+import io.imcloud.xmpp.TenantFirewall;
 import io.imcloud.xmpp.XmppMessageDelivery;
 import org.jivesoftware.openfire.OfflineMessageStrategy;
 import org.jivesoftware.openfire.XMPPServer;
@@ -39,6 +44,8 @@ import java.io.File;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -50,6 +57,15 @@ import java.util.function.Supplier;
 public final class ImcloudPlugin implements Plugin {
 
     private static final Logger Log = LoggerFactory.getLogger(ImcloudPlugin.class);
+
+    /**
+     * Domains of the services this plugin itself provides to app users (none yet): app users reach them
+     * whatever {@link ImcloudSettings#ALLOWED_SERVICES} lists.
+     */
+    private static final Set<String> PLUGIN_SERVICES = Set.of();
+
+    /** Most squatted names the start-up warning lists. */
+    private static final int SQUATTED_NAMES_LOGGED = 20;
 
     private final LifecycleSteps steps = new LifecycleSteps();
     private final Supplier<JettyBridge> httpBind;
@@ -85,9 +101,17 @@ public final class ImcloudPlugin implements Plugin {
                 RetentionSchedule::close);
         settings.onChange(ImcloudSettings.RETENTION_SWEEP_MINUTES, retention::reschedule);
 
+        OpenfireMembershipCache membershipCache = steps.start("membership cache", OpenfireMembershipCache::create,
+                OpenfireMembershipCache::close);
+        AppMembership membership = new AppMembership(new RegisteredUsers(database), membershipCache);
+        Predicate<String> openServices = service -> PLUGIN_SERVICES.contains(service)
+                || ImcloudSettings.domains(settings.get(ImcloudSettings.ALLOWED_SERVICES)).contains(service);
+        TenantFirewall firewall = new TenantFirewall(domain, membership, openServices);
+        reportSquattedNames(database);
+
         boolean servesMam = !MamIqHandler.monitoringPluginInstalled(pluginDirectory);
         ImcloudPacketInterceptor interceptor = steps.start("packet interceptor", () -> {
-            ImcloudPacketInterceptor i = new ImcloudPacketInterceptor(archive, domain, servesMam, packetRouter);
+            ImcloudPacketInterceptor i = new ImcloudPacketInterceptor(archive, firewall, servesMam, packetRouter);
             InterceptorManager.getInstance().addInterceptor(i);
             return i;
         }, i -> InterceptorManager.getInstance().removeInterceptor(i));
@@ -98,14 +122,14 @@ public final class ImcloudPlugin implements Plugin {
         }, OfflineMessageStrategy::removeListener);
         if (servesMam) {
             steps.start("XEP-0313 handler", () -> {
-                MamIqHandler h = new MamIqHandler(archive, domain, packetRouter, () -> settings.get(ImcloudSettings.MAM_MAX));
+                MamIqHandler h = new MamIqHandler(archive, firewall, packetRouter, () -> settings.get(ImcloudSettings.MAM_MAX));
                 server.getIQRouter().addHandler(h);
                 return h;
             }, h -> server.getIQRouter().removeHandler(h));
         }
 
         // One set of account services for the REST API and the console page, so each sees the other's changes at once.
-        Accounts accounts = Accounts.on(database);
+        Accounts accounts = Accounts.on(database, membership);
         RestEndpoint rest = steps.start("REST API", () -> new RestEndpoint(httpBind.get(),
                 restServlet(database, settings, accounts, archive, new XmppMessageDelivery(domain, server.getMessageRouter()::route)),
                 settings.get(ImcloudSettings.HTTP_CONTEXT)), RestEndpoint::close);
@@ -118,11 +142,32 @@ public final class ImcloudPlugin implements Plugin {
 
     /** Apps, users and app removal over Openfire's database and user store. */
     private record Accounts(Clock clock, AppStore apps, UserService users, AppRemoval removal) {
-        static Accounts on(ConnectionProvider database) {
+        static Accounts on(ConnectionProvider database, AppMembership membership) {
             Clock clock = Clock.systemUTC();
             AppStore apps = new AppStore(database, clock);
-            UserService users = new UserService(database, new OpenfireUserDirectory(), clock);
+            UserService users = new UserService(database, new OpenfireUserDirectory(), clock, membership);
             return new Accounts(clock, apps, users, new AppRemoval(apps, List.of(users, new ArchivePurge(database))));
+        }
+    }
+
+    /**
+     * One warning, when there are any, about Openfire accounts named like app users that no app registered:
+     * they cannot log in while imcloud runs, and only the operator can delete them.
+     */
+    private static void reportSquattedNames(ConnectionProvider database) {
+        SquattedNames.Report squatted;
+        try {
+            squatted = new SquattedNames(database).find(SQUATTED_NAMES_LOGGED);
+        } catch (StoreException e) {
+            // A report, not a component: the plugin runs without it (such accounts are refused at login all the same).
+            Log.warn("imcloud: could not look for Openfire accounts named like unregistered app users", e);
+            return;
+        }
+        if (squatted.count() > 0) {
+            Log.warn("imcloud: {} Openfire account(s) are named like app users but no app registered them (in-band"
+                    + " registration, or left behind); they are refused at login. Delete them under Users/Groups: {}{}",
+                    squatted.count(), String.join(", ", squatted.names()),
+                    squatted.count() > squatted.names().size() ? ", ..." : "");
         }
     }
 

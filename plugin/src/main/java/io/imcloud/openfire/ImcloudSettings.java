@@ -7,7 +7,9 @@ import org.jivesoftware.util.PropertyEventListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -107,18 +109,35 @@ public final class ImcloudSettings implements AutoCloseable {
     public static final Setting<Integer> RETENTION_SWEEP_MINUTES =
             Setting.integer(PREFIX + "retention.sweep_minutes", 60, 1, 7 * 24 * 60);
 
+    /**
+     * Service domains (subdomains of the XMPP domain, e.g. {@code conference.example.com}) that app users may
+     * use beyond their own app's rooms, comma-separated; empty: none. Rooms of other apps stay closed whatever
+     * this lists.
+     */
+    public static final Setting<String> ALLOWED_SERVICES = Setting.text(PREFIX + "tenancy.allowed_services", "",
+            Pattern.compile("[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*(\\s*,\\s*[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*)*").asMatchPredicate(),
+            "a comma-separated list of service domains such as conference.example.com");
+
     /** Every setting the plugin reads. */
     public static final List<Setting<?>> ALL = List.of(
             HTTP_CONTEXT, HTTP_TRUSTED_PROXIES, MANAGEMENT_ALLOW_REMOTE, NODE_ID, ARCHIVE_QUEUE_CAPACITY, ARCHIVE_BATCH_SIZE, MAM_MAX,
             REST_MAX_BODY_BYTES, TOKEN_DEFAULT_TTL_SECONDS, TOKEN_MAX_TTL_SECONDS, REGISTRATION_PER_SECOND,
             REGISTRATION_BURST, OPEN_REGISTRATION_PER_IP_PER_MINUTE, OPEN_REGISTRATION_PER_IP_BURST,
-            RETENTION_SWEEP_MINUTES);
+            RETENTION_SWEEP_MINUTES, ALLOWED_SERVICES);
 
     /** Settings read once, when the plugin starts (the archive writer and its ids are built with them). */
     static final Set<Setting<?>> ON_RESTART = Set.of(NODE_ID, ARCHIVE_QUEUE_CAPACITY, ARCHIVE_BATCH_SIZE);
 
     /** Settings that must differ between cluster nodes, so are read from each node's openfire.xml first. */
     static final Set<String> NODE_LOCAL = Set.of(NODE_ID.name());
+
+    /** The domains of an {@link #ALLOWED_SERVICES} value, lower case (as Openfire keeps domains). */
+    public static Set<String> domains(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(","))
+                .map(domain -> domain.trim().toLowerCase(Locale.ROOT))
+                .filter(domain -> !domain.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
+    }
 
     private static final Map<String, Setting<?>> BY_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(Setting::name, Function.identity()));

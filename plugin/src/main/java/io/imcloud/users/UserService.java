@@ -3,6 +3,7 @@ package io.imcloud.users;
 import io.imcloud.sql.ConnectionProvider;
 import io.imcloud.tenancy.AppData;
 import io.imcloud.tenancy.AppKey;
+import io.imcloud.tenancy.AppMembership;
 import io.imcloud.tenancy.AppUser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,8 @@ import java.util.UUID;
  * App users: registration, lookup, listing, deletion and passwords. The password and the XMPP
  * account live in the {@link UserDirectory} (node {@link AppUser#node()}); our {@code ofImUser}
  * row adds uuid, nickname and timestamps, and its primary key decides who gets a username.
+ * Every row inserted or deleted is reported to {@link AppMembership#forget}, so that no cached
+ * answer outlives the row it was read from.
  */
 public final class UserService implements AppData {
 
@@ -32,11 +35,17 @@ public final class UserService implements AppData {
     private final UserStore store;
     private final UserDirectory directory;
     private final Clock clock;
+    private final AppMembership membership;
 
-    public UserService(ConnectionProvider db, UserDirectory directory, Clock clock) {
+    /**
+     * @param membership the membership decisions whose cached answers this service's registrations and
+     *                   deletions invalidate (the one the XMPP and REST layers ask)
+     */
+    public UserService(ConnectionProvider db, UserDirectory directory, Clock clock, AppMembership membership) {
         this.store = new UserStore(db);
         this.directory = directory;
         this.clock = clock;
+        this.membership = membership;
     }
 
     /**
@@ -69,6 +78,7 @@ public final class UserService implements AppData {
                     throw duplicate(v.user());
                 }
                 rows.add(account);
+                membership.forget(v.user());
                 if (!directory.create(v.user().node(), v.password(), v.nickname())) {
                     throw duplicate(v.user());
                 }
@@ -96,6 +106,7 @@ public final class UserService implements AppData {
         for (UserAccount a : rows) {
             try {
                 store.delete(a.user(), a.uuid());
+                membership.forget(a.user());
             } catch (RuntimeException e) {
                 cause.addSuppressed(e);
                 Log.error("Could not undo the ofImUser row of {} after a failed registration", a.user().node(), e);
@@ -175,6 +186,7 @@ public final class UserService implements AppData {
         account.ifPresent(a -> {
             directory.delete(user.node());
             store.delete(user, a.uuid());
+            membership.forget(user);
         });
         return account;
     }
@@ -193,6 +205,7 @@ public final class UserService implements AppData {
             for (UserAccount a : batch) {
                 directory.delete(a.user().node());
                 store.delete(a.user(), a.uuid());
+                membership.forget(a.user());
                 deleted++;
             }
         }

@@ -59,6 +59,20 @@ final class UserStore {
         }
     }
 
+    /** True when the user has its row. */
+    boolean exists(AppUser user) {
+        String sql = "SELECT 1 FROM ofImUser WHERE appKey = ? AND username = ?";
+        try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
+            ps.setString(1, user.appKey().toString());
+            ps.setString(2, user.username());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Checking the registration of " + user.node(), e);
+        }
+    }
+
     /** Up to {@code limit} users of the app with a username after {@code after} (null: from the start). */
     List<UserAccount> after(AppKey appKey, String after, int limit) {
         String sql = "SELECT " + COLUMNS + " FROM ofImUser WHERE appKey = ?" + (after == null ? "" : " AND username > ?")

@@ -19,7 +19,9 @@ import org.xmpp.packet.Presence;
  * messages read from a user's own client session, the archive hook ({@link MessageArchiver}): forged
  * stanza-ids stripped, archivable messages stamped and queued, XEP-0333 displayed markers applied.
  * A rejection becomes a stanza error that Openfire 4.8+ sends to the sender's session. Stanzas from
- * another server have no session there, so the error reply is sent here, through the sender port.</li>
+ * another server have no session there, so the error reply is sent here, through the sender port.
+ * A client session whose account looks like an app user's but is registered with no app is closed
+ * on its first stanza: no login of such an account gets further than resource binding.</li>
  * <li>Sent, after delivery to a client session that is still open: DELIVERED for a stamped message.
  * On a closed connection Openfire re-routes the stanza to offline storage instead, which
  * {@link OfflineStateListener} records.</li>
@@ -46,12 +48,12 @@ public final class ImcloudPacketInterceptor implements PacketInterceptor {
 
     /**
      * @param archive     the message archive
-     * @param xmppDomain  Openfire's XMPP domain ({@code XMPPServer.getInstance().getServerInfo().getXMPPDomain()})
+     * @param firewall    tenant isolation for Openfire's XMPP domain
      * @param servesMam   whether this plugin answers XEP-0313 (and so advertises it to app users)
      * @param errorSender routes error replies to remote senders ({@code getPacketRouter()::route})
      */
-    public ImcloudPacketInterceptor(Archive archive, String xmppDomain, boolean servesMam, PacketSender errorSender) {
-        this.firewall = new TenantFirewall(xmppDomain);
+    public ImcloudPacketInterceptor(Archive archive, TenantFirewall firewall, boolean servesMam, PacketSender errorSender) {
+        this.firewall = firewall;
         this.archiver = new MessageArchiver(archive, firewall);
         this.errorSender = errorSender;
         this.mamFeatures = servesMam ? new MamDiscoFeatures(firewall) : null;
@@ -93,6 +95,11 @@ public final class ImcloudPacketInterceptor implements PacketInterceptor {
                     packet.getTo(), rejection.getMessage());
             if (!fromClient && firewall.isRemote(packet.getFrom())) {
                 answerRemote(packet, rejection);
+            }
+            if (fromClient && TenantFirewall.isUnregisteredSender(rejection)) {
+                // Openfire still answers the stanza; a closed session simply drops that answer.
+                Log.info("Closing the session of {}: the account is not a registered user of an app", packet.getFrom());
+                session.close();
             }
             throw rejection;
         }

@@ -51,14 +51,14 @@ public final class MamIqHandler extends IQHandler {
 
     /**
      * @param archive     the message archive
-     * @param xmppDomain  Openfire's XMPP domain
+     * @param firewall    tenant isolation for Openfire's XMPP domain (who is an app user)
      * @param sender      routes the result messages ({@code XMPPServer.getInstance().getPacketRouter()::route})
      * @param maxPageSize the current {@code plugin.imcloud.mam.max} (read live; out-of-range values fall back or are capped)
      */
-    public MamIqHandler(Archive archive, String xmppDomain, PacketSender sender, IntSupplier maxPageSize) {
+    public MamIqHandler(Archive archive, TenantFirewall firewall, PacketSender sender, IntSupplier maxPageSize) {
         super("imcloud XEP-0313 message archive");
         this.archive = archive;
-        this.firewall = new TenantFirewall(xmppDomain);
+        this.firewall = firewall;
         this.sender = sender;
         this.maxPageSize = maxPageSize;
     }

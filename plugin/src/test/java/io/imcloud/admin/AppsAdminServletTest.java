@@ -12,6 +12,7 @@ import io.imcloud.tenancy.AppStore;
 import io.imcloud.testsupport.AllDatabases;
 import io.imcloud.testsupport.ScramUserDirectory;
 import io.imcloud.testsupport.TestDatabase;
+import io.imcloud.testsupport.TestMembership;
 import io.imcloud.users.NewUser;
 import io.imcloud.users.UserService;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class AppsAdminServletTest {
         Console(TestDatabase db, Locale locale, Filter filter) {
             apps = new AppStore(db, Clock.systemUTC());
             directory = new ScramUserDirectory(db);
-            users = new UserService(db, directory, Clock.systemUTC());
+            users = new UserService(db, directory, Clock.systemUTC(), TestMembership.on(db));
             installation = AdminConsole.install(apps, new AppRemoval(apps, List.of(users, new ArchivePurge(db))), () -> locale);
             http = AdminPageHarness.start(filter);
         }

@@ -31,6 +31,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.List;
@@ -76,6 +78,9 @@ class ImcloudPluginTest {
             return null;
         });
         db = TestDatabase.create(DatabaseType.HSQLDB);
+        try (Connection con = db.getConnection(); Statement st = con.createStatement()) {
+            st.execute("CREATE TABLE ofUser (username VARCHAR(64) NOT NULL, PRIMARY KEY (username))"); // Openfire's, read at start
+        }
         database = mockStatic(DbConnectionManager.class);
         database.when(DbConnectionManager::getConnection).thenAnswer(invocation -> db.getConnection());
 

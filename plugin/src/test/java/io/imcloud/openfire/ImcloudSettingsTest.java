@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -157,5 +158,18 @@ class ImcloudSettingsTest {
             assertEquals("/imcloud", settings.get(ImcloudSettings.HTTP_CONTEXT), taken);
         }
         assertEquals("/ws2", new ImcloudSettings(Map.of("plugin.imcloud.http.context", "/ws2")::get).get(ImcloudSettings.HTTP_CONTEXT));
+    }
+
+    @Test
+    void allowedServicesAreACommaSeparatedListOfDomains() {
+        String property = "plugin.imcloud.tenancy.allowed_services";
+        String listed = new ImcloudSettings(Map.of(property, "Conference.example.com , pubsub.example.com")::get)
+                .get(ImcloudSettings.ALLOWED_SERVICES);
+        assertEquals(Set.of("conference.example.com", "pubsub.example.com"), ImcloudSettings.domains(listed));
+        assertEquals(Set.of(), ImcloudSettings.domains(new ImcloudSettings(Map.<String, String>of()::get)
+                .get(ImcloudSettings.ALLOWED_SERVICES)));
+        for (String invalid : new String[] {"conference.example.com;pubsub", "a b", ",x", "*.example.com"}) {
+            assertEquals("", new ImcloudSettings(Map.of(property, invalid)::get).get(ImcloudSettings.ALLOWED_SERVICES), invalid);
+        }
     }
 }

@@ -12,6 +12,7 @@ import io.imcloud.testsupport.TestDatabase;
 import io.imcloud.unread.ConversationList;
 import io.imcloud.unread.UnreadCounters;
 import io.imcloud.xmpp.ImcloudPacketInterceptor;
+import io.imcloud.xmpp.TenantFirewall;
 import io.imcloud.xmpp.OfflineStateListener;
 import io.imcloud.xmpp.XmppMessageDelivery;
 import org.jivesoftware.openfire.interceptor.PacketRejectedException;
@@ -50,12 +51,13 @@ final class ArchiveApiStack implements AutoCloseable {
     private ArchiveApiStack(TestDatabase db, Function<Archive, Archive> wrap) {
         this.archive = new SqlArchive(db, new MessageIds(1), ArchiveFixtures.settings(10_000, 200));
         Archive served = wrap.apply(archive);
-        this.interceptor = new ImcloudPacketInterceptor(archive, DOMAIN, true, packet -> {
+        this.s = RestHarnessStack.start(db, ArchiveRoutes.all(served, new ConversationList(db), new UnreadCounters(db),
+                new XmppMessageDelivery(DOMAIN, routed::add)).toArray(RouteGroup[]::new));
+        TenantFirewall firewall = new TenantFirewall(DOMAIN, s.membership, service -> false);
+        this.interceptor = new ImcloudPacketInterceptor(archive, firewall, true, packet -> {
             throw new AssertionError("no error replies expected: " + packet.toXML());
         });
         this.offline = new OfflineStateListener(interceptor.archiver());
-        this.s = RestHarnessStack.start(db, ArchiveRoutes.all(served, new ConversationList(db), new UnreadCounters(db),
-                new XmppMessageDelivery(DOMAIN, routed::add)).toArray(RouteGroup[]::new));
     }
 
     static ArchiveApiStack start(TestDatabase db) {

@@ -9,6 +9,7 @@ import io.imcloud.rest.RestSettings;
 import io.imcloud.rest.RouteGroup;
 import io.imcloud.tenancy.AppCredentials;
 import io.imcloud.tenancy.AppKey;
+import io.imcloud.tenancy.AppMembership;
 import io.imcloud.tenancy.AppOptions;
 import io.imcloud.archive.ArchivePurge;
 import io.imcloud.tenancy.AppRemoval;
@@ -45,6 +46,8 @@ public final class RestHarnessStack implements AutoCloseable {
     public final ScramUserDirectory directory;
     public final AppStore apps;
     public final TokenService tokens;
+    /** Who is a user of which app: the one {@link #users} invalidates, for XMPP hooks next to the stack. */
+    public final AppMembership membership;
     public final UserService users;
     public final AppRemoval removal;
     public final RestContext context;
@@ -55,7 +58,8 @@ public final class RestHarnessStack implements AutoCloseable {
         this.directory = new ScramUserDirectory(db);
         this.apps = new AppStore(db, clock);
         this.tokens = new TokenService(new SigningKeyStore(db, clock), clock);
-        this.users = new UserService(db, directory, clock);
+        this.membership = TestMembership.on(db);
+        this.users = new UserService(db, directory, clock, membership);
         this.context = new RestContext(apps, tokens, users, settings::get, clock, new ClientAddresses(JettyBridge::tcpPeerAddress));
         this.removal = new AppRemoval(apps, List.of(users, new ArchivePurge(db)));
         List<RouteGroup> groups = new ArrayList<>(CoreRoutes.all((u, p) -> ADMIN.equals(u) && ADMIN_PASSWORD.equals(p), removal));

@@ -6,6 +6,7 @@ import io.imcloud.testsupport.AllDatabases;
 import io.imcloud.testsupport.RestHarnessStack.MovableClock;
 import io.imcloud.testsupport.ScramUserDirectory;
 import io.imcloud.testsupport.TestDatabase;
+import io.imcloud.testsupport.TestMembership;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ class UserServiceTest {
     @AllDatabases
     void registersNormalisedUsersWithDirectoryAccounts(TestDatabase db) {
         ScramUserDirectory directory = new ScramUserDirectory(db);
-        UserService users = new UserService(db, directory, clock);
+        UserService users = new UserService(db, directory, clock, TestMembership.on(db));
 
         List<UserAccount> created = users.register(APP, List.of(new NewUser("Bob", "pw1", "Bobby"), new NewUser("a.b-c_9", "pw2", null)), 0);
 
@@ -46,7 +47,7 @@ class UserServiceTest {
     @AllDatabases
     void failingBatchLeavesNothing(TestDatabase db) throws Exception {
         ScramUserDirectory scram = new ScramUserDirectory(db);
-        UserService users = new UserService(db, new FailingDirectory(scram, "acme#chat_u3"), clock);
+        UserService users = new UserService(db, new FailingDirectory(scram, "acme#chat_u3"), clock, TestMembership.on(db));
         List<NewUser> batch = new ArrayList<>();
         for (int i = 1; i <= 5; i++) {
             batch.add(new NewUser("u" + i, "pw", null));
@@ -71,7 +72,7 @@ class UserServiceTest {
 
     @AllDatabases
     void refusesIllegalInput(TestDatabase db) throws Exception {
-        UserService users = new UserService(db, new ScramUserDirectory(db), clock);
+        UserService users = new UserService(db, new ScramUserDirectory(db), clock, TestMembership.on(db));
         for (NewUser bad : List.of(new NewUser(null, "pw", null), new NewUser("", "pw", null), new NewUser("a b", "pw", null),
                 new NewUser("x".repeat(65), "pw", null), new NewUser("ok", "", null), new NewUser("ok", null, null),
                 new NewUser("ok", "p".repeat(UserService.MAX_PASSWORD_LENGTH + 1), null),
@@ -91,7 +92,7 @@ class UserServiceTest {
     @AllDatabases
     void concurrentDuplicateRegistrationCreatesOneUser(TestDatabase db) throws Exception {
         ScramUserDirectory directory = new ScramUserDirectory(db);
-        UserService users = new UserService(db, directory, clock);
+        UserService users = new UserService(db, directory, clock, TestMembership.on(db));
         int threads = 12;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -122,7 +123,7 @@ class UserServiceTest {
 
     @AllDatabases
     void enforcesMaxUsersAlsoUnderConcurrency(TestDatabase db) throws Exception {
-        UserService users = new UserService(db, new ScramUserDirectory(db), clock);
+        UserService users = new UserService(db, new ScramUserDirectory(db), clock, TestMembership.on(db));
         users.register(APP, List.of(new NewUser("a", "pw", null), new NewUser("b", "pw", null)), 3);
         UserException e = assertThrows(UserException.class,
                 () -> users.register(APP, List.of(new NewUser("c", "pw", null), new NewUser("d", "pw", null)), 3));
@@ -155,7 +156,7 @@ class UserServiceTest {
     @AllDatabases
     void pagesDeletesAndChangesPasswords(TestDatabase db) throws Exception {
         ScramUserDirectory directory = new ScramUserDirectory(db);
-        UserService users = new UserService(db, directory, clock);
+        UserService users = new UserService(db, directory, clock, TestMembership.on(db));
         users.register(APP, List.of(new NewUser("c", "pw", null), new NewUser("a", "pw", null), new NewUser("b", "pw", null)), 0);
         users.register(AppKey.of("acme", "other"), List.of(new NewUser("a0", "pw", null)), 0);
 

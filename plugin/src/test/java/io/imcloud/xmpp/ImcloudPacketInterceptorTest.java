@@ -37,6 +37,7 @@ import static io.imcloud.xmpp.testsupport.XmppFixture.DOMAIN;
 import static io.imcloud.xmpp.testsupport.XmppFixture.bare;
 import static io.imcloud.xmpp.testsupport.XmppFixture.chat;
 import static io.imcloud.xmpp.testsupport.XmppFixture.clientSession;
+import static io.imcloud.xmpp.testsupport.XmppFixture.firewallOfRegisteredShapes;
 import static io.imcloud.xmpp.testsupport.XmppFixture.full;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -71,7 +72,7 @@ class ImcloudPacketInterceptorTest {
         db = TestDatabase.create(databaseType);
         archive = TestArchives.open(db);
         sent = new ArrayList<>();
-        interceptor = new ImcloudPacketInterceptor(archive, DOMAIN, true, sent::add);
+        interceptor = new ImcloudPacketInterceptor(archive, firewallOfRegisteredShapes(), true, sent::add);
         offline = new OfflineStateListener(interceptor.archiver());
     }
 
@@ -238,7 +239,7 @@ class ImcloudPacketInterceptorTest {
         FlakyDatabase flaky = new FlakyDatabase(db);
         flaky.setDown(true);
         try (SqlArchive tiny = new SqlArchive(flaky, new MessageIds(2), settings(1, 1))) {
-            ImcloudPacketInterceptor full = new ImcloudPacketInterceptor(tiny, DOMAIN, true, sent::add);
+            ImcloudPacketInterceptor full = new ImcloudPacketInterceptor(tiny, firewallOfRegisteredShapes(), true, sent::add);
             List<String> accepted = new ArrayList<>();
             StanzaRejection rejection = null;
             for (int i = 0; i < 3 && rejection == null; i++) {
@@ -293,7 +294,7 @@ class ImcloudPacketInterceptorTest {
             assertEquals(1, restarted.offlineCount(AppUser.of(APP, "bob")));
 
             List<Packet> results = new ArrayList<>();
-            MamIqHandler mam = new MamIqHandler(restarted, DOMAIN, results::add, () -> 100);
+            MamIqHandler mam = new MamIqHandler(restarted, firewallOfRegisteredShapes(), results::add, () -> 100);
             IQ query = new IQ(IQ.Type.set, "after-restart");
             query.setFrom(full(BOB));
             query.setChildElement("query", MamIqHandler.NAMESPACE);

@@ -13,6 +13,7 @@ import java.util.List;
 import static io.imcloud.xmpp.testsupport.XmppFixture.DOMAIN;
 import static io.imcloud.xmpp.testsupport.XmppFixture.bare;
 import static io.imcloud.xmpp.testsupport.XmppFixture.clientSession;
+import static io.imcloud.xmpp.testsupport.XmppFixture.firewallOfRegisteredShapes;
 import static io.imcloud.xmpp.testsupport.XmppFixture.full;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.mockito.Mockito.mock;
@@ -70,7 +71,7 @@ class MamDiscoFeaturesTest {
 
     /** The MAM features of {@code answer} after it went through the interceptor to its receiver's session. */
     private static List<String> mamFeatures(IQ answer, boolean servesMam) throws PacketRejectedException {
-        ImcloudPacketInterceptor interceptor = new ImcloudPacketInterceptor(mock(Archive.class), DOMAIN, servesMam, p -> { });
+        ImcloudPacketInterceptor interceptor = new ImcloudPacketInterceptor(mock(Archive.class), firewallOfRegisteredShapes(), servesMam, p -> { });
         interceptor.interceptPacket(answer, clientSession(answer.getTo()), false, false);
         List<String> found = new ArrayList<>();
         for (Element feature : answer.getChildElement().elements("feature")) {

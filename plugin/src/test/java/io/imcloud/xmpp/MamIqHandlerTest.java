@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import static io.imcloud.xmpp.testsupport.XmppFixture.DOMAIN;
 import static io.imcloud.xmpp.testsupport.XmppFixture.bare;
 import static io.imcloud.xmpp.testsupport.XmppFixture.chat;
+import static io.imcloud.xmpp.testsupport.XmppFixture.firewallOfRegisteredShapes;
 import static io.imcloud.xmpp.testsupport.XmppFixture.full;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -73,7 +74,7 @@ class MamIqHandlerTest {
         archive = TestArchives.open(db);
         sent = new ArrayList<>();
         maxPageSize = 100;
-        handler = new MamIqHandler(archive, DOMAIN, sent::add, () -> maxPageSize);
+        handler = new MamIqHandler(archive, firewallOfRegisteredShapes(), sent::add, () -> maxPageSize);
         ids = new ArrayList<>();
         String[][] plan = {{"alice", "bob"}, {"dave", "alice"}, {"bob", "alice"}, {"alice", "dave"}, {"alice", "bob"},
                 {"bob", "alice"}, {"alice", "bob"}};

@@ -5,10 +5,17 @@ import io.imcloud.archive.SqlArchive;
 import io.imcloud.sql.DatabaseType;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppUser;
+import io.imcloud.tenancy.AppMembership;
+import io.imcloud.testsupport.ScramUserDirectory;
 import io.imcloud.testsupport.TestDatabase;
+import io.imcloud.testsupport.TestMembership;
+import io.imcloud.users.NewUser;
+import io.imcloud.users.UserService;
+import io.imcloud.xmpp.testsupport.XmppFixture;
 import io.imcloud.xmpp.testsupport.TestArchives;
 import org.dom4j.Element;
 import org.jivesoftware.openfire.interceptor.PacketRejectedException;
+import org.jivesoftware.openfire.session.ClientSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,8 +29,11 @@ import org.xmpp.packet.Packet;
 import org.xmpp.packet.PacketError;
 import org.xmpp.packet.Presence;
 
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import static io.imcloud.xmpp.testsupport.XmppFixture.DOMAIN;
 import static io.imcloud.xmpp.testsupport.XmppFixture.bare;
@@ -33,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.Mockito.verify;
 
 /** Tenant isolation through the interceptor, in every direction, with real Tinder packets, on every available database. */
 @ParameterizedClass(name = "{0}")
@@ -45,9 +56,19 @@ class TenantIsolationTest {
     static final String PLAIN = "admin";
     static final JID REMOTE = new JID("eve", "remote.org", "laptop");
 
+    static final AppKey CHAT = AppKey.of("acme", "chat");
+    static final AppKey OTHER = AppKey.of("acme", "other");
+    static final String MUC = "conference." + DOMAIN;
+    static final JID CHAT_ROOM = new JID("acme#chat_g1", MUC, null);
+    static final JID OTHER_ROOM = new JID("acme#other_g1", MUC, null);
+    static final JID PLAIN_ROOM = new JID("lobby", MUC, null);
+
     @Parameter
     DatabaseType databaseType;
     TestDatabase db;
+    AppMembership membership;
+    UserService users;
+    final Set<String> openServices = new HashSet<>();
     SqlArchive archive;
     List<Packet> sent;
     ImcloudPacketInterceptor interceptor;
@@ -57,7 +78,11 @@ class TenantIsolationTest {
         db = TestDatabase.create(databaseType);
         archive = TestArchives.open(db);
         sent = new ArrayList<>();
-        interceptor = new ImcloudPacketInterceptor(archive, DOMAIN, true, packet -> {
+        membership = TestMembership.on(db);
+        users = new UserService(db, new ScramUserDirectory(db), Clock.systemUTC(), membership);
+        users.register(CHAT, List.of(new NewUser("alice", "pw", null), new NewUser("bob", "pw", null)), 0);
+        users.register(OTHER, List.of(new NewUser("carol", "pw", null)), 0);
+        interceptor = new ImcloudPacketInterceptor(archive, new TenantFirewall(DOMAIN, membership, openServices::contains), true, packet -> {
             try { // Openfire's routers run the interceptors on every packet they route, our own replies too
                 interceptor.interceptPacket(packet, null, true, false);
             } catch (PacketRejectedException e) {
@@ -176,18 +201,173 @@ class TenantIsolationTest {
     }
 
     @Test
-    void serverOwnAddressComponentsAndTheSameAppStayAllowed() {
+    void serverOwnAddressOwnAppsRoomsAndTheSameAppStayAllowed() {
         assertDoesNotThrow(() -> read(vcardGet(full(ALICE), new JID(DOMAIN))));
         assertDoesNotThrow(() -> read(vcardGet(full(ALICE), bare(ALICE))));
         assertDoesNotThrow(() -> read(vcardGet(full(ALICE), null)));
-        assertDoesNotThrow(() -> read(chat(full(ALICE), new JID("room", "conference." + DOMAIN, null), "to a room", null)));
-        assertDoesNotThrow(() -> read(presence(full(ALICE), new JID("room", "conference." + DOMAIN, "alice"), null)));
-        assertDoesNotThrow(() -> read(chat(new JID("room", "conference." + DOMAIN, "bob"), full(ALICE), "from a room", null)));
         assertDoesNotThrow(() -> read(chat(new JID(DOMAIN), full(ALICE), "from the server", null)));
         assertDoesNotThrow(() -> read(presence(full(ALICE), bare(BOB), Presence.Type.subscribe)));
         assertDoesNotThrow(() -> read(vcardGet(full(ALICE), bare(BOB))));
         assertDoesNotThrow(() -> read(rosterSet(full(ALICE), BOB + "@" + DOMAIN, null)));
         assertDoesNotThrow(() -> read(presence(full(ALICE), null, null)));
+    }
+
+    @Test
+    void appUsersUseTheirOwnAppsRoomsOnAnyService() {
+        assertDoesNotThrow(() -> read(presence(full(ALICE), occupant(CHAT_ROOM, "alice"), null)));
+        assertDoesNotThrow(() -> read(groupchat(full(ALICE), CHAT_ROOM)));
+        assertDoesNotThrow(() -> read(chat(full(ALICE), occupant(CHAT_ROOM, "bob"), "private via the room", null)));
+        assertDoesNotThrow(() -> read(presence(full(ALICE), new JID("acme#chat_g2", "rooms." + DOMAIN, "alice"), null)));
+        assertDoesNotThrow(() -> fromService(groupchat(occupant(CHAT_ROOM, "bob"), full(ALICE))));
+        assertDoesNotThrow(() -> fromService(presence(occupant(CHAT_ROOM, "bob"), full(ALICE), null)));
+        assertDoesNotThrow(() -> fromService(groupchat(CHAT_ROOM, full(BOB))));
+    }
+
+    @Test
+    void appUsersReachNoOtherAppsRoomNoPlainRoomAndNoOtherService() {
+        assertRejected(presence(full(ALICE), occupant(OTHER_ROOM, "alice"), null));
+        assertRejected(groupchat(full(ALICE), OTHER_ROOM));
+        assertRejected(presence(full(ALICE), occupant(PLAIN_ROOM, "alice"), null));
+        assertRejected(chat(full(ALICE), occupant(PLAIN_ROOM, "admin"), "private", null));
+        assertRejected(discoItems(full(ALICE), new JID(MUC)));
+        assertRejected(vcardGet(full(ALICE), new JID("search." + DOMAIN)));
+        assertRejected(pubsubPublish(full(ALICE), new JID("pubsub." + DOMAIN)));
+        assertRejected(presence(full(CAROL), occupant(CHAT_ROOM, "carol"), null));
+    }
+
+    @Test
+    void servicesReachAppUsersOnlyFromTheirOwnAppsRooms() {
+        assertRejectedFromService(groupchat(occupant(OTHER_ROOM, "carol"), full(ALICE)));
+        assertRejectedFromService(groupchat(occupant(PLAIN_ROOM, "admin"), full(ALICE)));
+        assertRejectedFromService(chat(new JID("pubsub." + DOMAIN), full(ALICE), "an event", null));
+        assertRejectedFromService(groupchat(occupant(CHAT_ROOM, "x"), full(CAROL)));
+        assertRejectedFromService(groupchat(occupant(CHAT_ROOM, "x"), full(PLAIN)));
+        assertRejectedFromService(groupchat(occupant(CHAT_ROOM, "x"), REMOTE));
+    }
+
+    @Test
+    void clientsDiscoverWhatAServiceIsButNotItsRooms() {
+        IQ info = discoInfo(full(ALICE), new JID(MUC));
+        assertDoesNotThrow(() -> read(info));
+        IQ answer = IQ.createResultIQ(info);
+        answer.setChildElement("query", TenantFirewall.DISCO_INFO_NAMESPACE).addElement("identity").addAttribute("category", "conference");
+        assertDoesNotThrow(() -> fromService(answer));
+        assertRejected(discoInfo(full(ALICE), new JID("lobby", MUC, null)));
+    }
+
+    @Test
+    void theOperatorOpensAServiceButNeverAnotherAppsRoom() {
+        openServices.add(MUC);
+        assertDoesNotThrow(() -> read(presence(full(ALICE), occupant(PLAIN_ROOM, "alice"), null)));
+        assertDoesNotThrow(() -> read(discoItems(full(ALICE), new JID(MUC))));
+        assertDoesNotThrow(() -> fromService(groupchat(occupant(PLAIN_ROOM, "admin"), full(ALICE))));
+        assertRejected(presence(full(ALICE), occupant(OTHER_ROOM, "alice"), null));
+        assertRejectedFromService(groupchat(occupant(OTHER_ROOM, "carol"), full(ALICE)));
+        assertRejected(pubsubPublish(full(ALICE), new JID("pubsub." + DOMAIN)));
+    }
+
+    @Test
+    void appRoomsTakeNoPlainOrRemoteOccupantWhilePlainUsersKeepPlainRooms() {
+        assertRejected(presence(full(PLAIN), occupant(CHAT_ROOM, "admin"), null));
+        assertRejected(groupchat(full(PLAIN), CHAT_ROOM));
+        StanzaRejection fromRemote = assertThrows(StanzaRejection.class,
+                () -> interceptor.interceptPacket(presence(REMOTE, occupant(CHAT_ROOM, "eve"), null), null, true, false));
+        assertEquals(PacketError.Condition.not_allowed, fromRemote.condition());
+        assertDoesNotThrow(() -> read(presence(full(PLAIN), occupant(PLAIN_ROOM, "admin"), null)));
+        assertDoesNotThrow(() -> read(discoItems(full(PLAIN), new JID(MUC))));
+        assertDoesNotThrow(() -> fromService(groupchat(occupant(PLAIN_ROOM, "bob"), full(PLAIN))));
+    }
+
+    @Test
+    void invitationsToAnAppRoomNameOnlyItsAppsUsers() {
+        assertDoesNotThrow(() -> read(invite(full(ALICE), CHAT_ROOM, BOB + "@" + DOMAIN)));
+        assertRoomMemberRefused(invite(full(ALICE), CHAT_ROOM, CAROL + "@" + DOMAIN));
+        assertRoomMemberRefused(invite(full(ALICE), CHAT_ROOM, PLAIN + "@" + DOMAIN));
+        assertRoomMemberRefused(invite(full(ALICE), CHAT_ROOM, REMOTE.toBareJID()));
+        assertRoomMemberRefused(invite(full(ALICE), CHAT_ROOM, "acme#chat_nobody@" + DOMAIN));
+        // A plain user's mediated invitation through a plain room reaches no app user: the room's message is refused.
+        assertDoesNotThrow(() -> read(invite(full(PLAIN), PLAIN_ROOM, ALICE + "@" + DOMAIN)));
+        Message forwarded = invite(PLAIN_ROOM, full(ALICE), null);
+        assertRejectedFromService(forwarded);
+    }
+
+    @Test
+    void affiliationAndRoleChangesInAnAppRoomNameOnlyItsAppsUsers() {
+        assertDoesNotThrow(() -> read(roomItems(full(ALICE), CHAT_ROOM, TenantFirewall.MUC_ADMIN_NAMESPACE, BOB + "@" + DOMAIN)));
+        assertRoomMemberRefused(roomItems(full(ALICE), CHAT_ROOM, TenantFirewall.MUC_ADMIN_NAMESPACE, CAROL + "@" + DOMAIN));
+        assertRoomMemberRefused(roomItems(full(ALICE), CHAT_ROOM, TenantFirewall.MUC_ADMIN_NAMESPACE, PLAIN + "@" + DOMAIN));
+        assertRoomMemberRefused(roomItems(full(ALICE), CHAT_ROOM, TenantFirewall.MUC_OWNER_NAMESPACE, REMOTE.toBareJID()));
+
+        IQ config = new IQ(IQ.Type.set);
+        config.setFrom(full(ALICE));
+        config.setTo(CHAT_ROOM);
+        Element form = config.setChildElement("query", TenantFirewall.MUC_OWNER_NAMESPACE).addElement("x", "jabber:x:data")
+                .addAttribute("type", "submit");
+        Element admins = form.addElement("field").addAttribute("var", "muc#roomconfig_roomadmins");
+        admins.addElement("value").setText(BOB + "@" + DOMAIN);
+        assertDoesNotThrow(() -> read(config.createCopy()));
+        admins.addElement("value").setText(PLAIN + "@" + DOMAIN);
+        assertRoomMemberRefused(config);
+        // Occupants by nick are app users already: such items pass.
+        IQ kick = roomItems(full(ALICE), CHAT_ROOM, TenantFirewall.MUC_ADMIN_NAMESPACE, null);
+        kick.getChildElement().element("item").addAttribute("nick", "bob").addAttribute("role", "none");
+        assertDoesNotThrow(() -> read(kick));
+    }
+
+    @Test
+    void inBandRegistrationOfAnAppUsersNameIsRefusedWhateverTheForm() {
+        JID unauthenticated = new JID(null, DOMAIN, "stream-1234", true); // Openfire's address of a session before login
+        assertRegistrationRefused(register(unauthenticated, "acme#chat_eve"));
+        assertRegistrationRefused(register(unauthenticated, "ACME#chat_Eve"));
+        assertRegistrationRefused(register(unauthenticated, "acme\uFF03chat_eve")); // nodeprep folds U+FF03 into '#'
+        assertRegistrationRefused(register(unauthenticated, "x#y"));
+        assertRegistrationRefused(registerByForm(unauthenticated, "acme#chat_eve"));
+        assertRegistrationRefused(register(full(PLAIN), "acme#chat_eve")); // an account made by a logged-in user
+
+        IQ remove = new IQ(IQ.Type.set);
+        remove.setFrom(full(ALICE));
+        remove.setChildElement("query", TenantFirewall.REGISTER_NAMESPACE).addElement("remove");
+        assertRegistrationRefused(remove);
+        assertRegistrationRefused(register(full(ALICE), ALICE)); // a password change goes through the app
+        assertTrue(membership.isMember(AppUser.of(CHAT, "alice")), "alice is still registered");
+
+        assertDoesNotThrow(() -> read(register(unauthenticated, "dave")));
+        assertDoesNotThrow(() -> read(registerByForm(unauthenticated, "dave")));
+        IQ form = register(unauthenticated, null);
+        form.setType(IQ.Type.get);
+        assertDoesNotThrow(() -> read(form), "asking for the form is Openfire's business");
+    }
+
+    @Test
+    void anAccountThatLooksLikeAnAppUserButIsNotRegisteredIsRefusedAndItsSessionClosed() throws Exception {
+        Message fromSquatter = chat(full("acme#chat_eve"), bare(ALICE), "hi", null);
+        ClientSession squatter = XmppFixture.clientSession(fromSquatter.getFrom());
+        StanzaRejection rejection = assertThrows(StanzaRejection.class,
+                () -> interceptor.interceptPacket(fromSquatter, squatter, true, false));
+        assertEquals(PacketError.Condition.not_authorized, rejection.condition());
+        verify(squatter).close();
+
+        IQ vcardOfServer = vcardGet(full("acme#chat_eve"), new JID(DOMAIN));
+        assertThrows(StanzaRejection.class, () -> read(vcardOfServer), "not even the server is reachable");
+        assertRejected(chat(full(ALICE), bare("acme#chat_eve"), "hi eve", null));
+        assertRejected(chat(full(PLAIN), bare("acme#chat_eve"), "hi eve", null));
+        assertDoesNotThrow(() -> read(chat(new JID(DOMAIN), bare("acme#chat_eve"), "server notice", null)));
+        archive.flush();
+        assertEquals(0, db.count("ofImMessage"));
+    }
+
+    @Test
+    void membershipFollowsRegistrationAndDeletion() {
+        assertRejected(chat(full(ALICE), bare("acme#chat_dave"), "before dave exists", null));
+        users.register(CHAT, List.of(new NewUser("dave", "pw", null)), 0);
+        assertDoesNotThrow(() -> read(chat(full(ALICE), bare("acme#chat_dave"), "dave exists", null)));
+
+        users.delete(AppUser.of(CHAT, "bob"));
+        assertRejected(chat(full(ALICE), bare(BOB), "bob is gone", null));
+        assertThrows(StanzaRejection.class, () -> read(chat(full(BOB), bare(ALICE), "from bob's old session", null)));
+
+        users.deleteAll(OTHER);
+        assertThrows(StanzaRejection.class, () -> read(presence(full(CAROL), null, null)), "carol's app is gone");
     }
 
     @Test
@@ -205,9 +385,117 @@ class TenantIsolationTest {
 
     @Test
     void aNodeWithHashThatIsNoAppUserReachesNoUser() {
-        assertRejected(chat(full("acme#BAD"), bare(ALICE), "hi", null));
-        assertRejected(chat(full("acme#bad"), bare(PLAIN), "hi", null));
         assertRejected(chat(full(ALICE), bare("x#y"), "hi", null));
-        assertDoesNotThrow(() -> read(vcardGet(full("x#y"), new JID(DOMAIN))));
+        assertRejected(chat(full(PLAIN), bare("acme#BAD"), "hi", null));
+        StanzaRejection fromMalformed = assertThrows(StanzaRejection.class,
+                () -> read(vcardGet(full("x#y"), new JID(DOMAIN))));
+        assertEquals(PacketError.Condition.not_authorized, fromMalformed.condition());
+    }
+
+    // --- packets --------------------------------------------------------------------------------------------
+
+    void fromService(Packet packet) throws PacketRejectedException {
+        interceptor.interceptPacket(packet, null, true, false); // components' packets reach the routers without a session
+    }
+
+    void assertRejectedFromService(Packet packet) {
+        StanzaRejection rejection = assertThrows(StanzaRejection.class, () -> fromService(packet), packet.toXML());
+        assertEquals(PacketError.Condition.not_allowed, rejection.condition());
+    }
+
+    void assertRoomMemberRefused(Packet packet) {
+        StanzaRejection rejection = assertThrows(StanzaRejection.class, () -> read(packet), packet.toXML());
+        assertEquals(PacketError.Condition.not_allowed, rejection.condition());
+        assertTrue(rejection.getMessage().contains("room's own app"), rejection.getMessage());
+    }
+
+    void assertRegistrationRefused(IQ iq) {
+        StanzaRejection rejection = assertThrows(StanzaRejection.class, () -> read(iq), iq.toXML());
+        assertEquals(PacketError.Condition.not_allowed, rejection.condition());
+        assertTrue(rejection.getRejectionError().getText().contains("in-band registration"), rejection.getMessage());
+    }
+
+    static JID occupant(JID room, String nick) {
+        return new JID(room.getNode(), room.getDomain(), nick);
+    }
+
+    static Message groupchat(JID from, JID to) {
+        Message message = new Message();
+        message.setType(Message.Type.groupchat);
+        message.setFrom(from);
+        message.setTo(to);
+        message.setBody("to everyone");
+        return message;
+    }
+
+    static Message invite(JID from, JID room, String invitee) {
+        Message message = new Message();
+        message.setFrom(from);
+        message.setTo(room);
+        Element invite = message.addChildElement("x", TenantFirewall.MUC_USER_NAMESPACE).addElement("invite");
+        if (invitee != null) {
+            invite.addAttribute("to", invitee);
+        }
+        return message;
+    }
+
+    static IQ roomItems(JID from, JID room, String namespace, String jid) {
+        IQ iq = new IQ(IQ.Type.set);
+        iq.setFrom(from);
+        iq.setTo(room);
+        Element item = iq.setChildElement("query", namespace).addElement("item").addAttribute("affiliation", "admin");
+        if (jid != null) {
+            item.addAttribute("jid", jid);
+        }
+        return iq;
+    }
+
+    static IQ discoInfo(JID from, JID to) {
+        IQ iq = new IQ(IQ.Type.get);
+        iq.setFrom(from);
+        iq.setTo(to);
+        iq.setChildElement("query", TenantFirewall.DISCO_INFO_NAMESPACE);
+        return iq;
+    }
+
+    static IQ discoItems(JID from, JID to) {
+        IQ iq = new IQ(IQ.Type.get);
+        iq.setFrom(from);
+        iq.setTo(to);
+        iq.setChildElement("query", "http://jabber.org/protocol/disco#items");
+        return iq;
+    }
+
+    static IQ pubsubPublish(JID from, JID to) {
+        IQ iq = new IQ(IQ.Type.set);
+        iq.setFrom(from);
+        iq.setTo(to);
+        iq.setChildElement("pubsub", "http://jabber.org/protocol/pubsub").addElement("publish").addAttribute("node", "n");
+        return iq;
+    }
+
+    /** XEP-0077 registration to the server, with the fields as child elements. */
+    static IQ register(JID from, String username) {
+        IQ iq = new IQ(IQ.Type.set);
+        iq.setFrom(from);
+        Element query = iq.setChildElement("query", TenantFirewall.REGISTER_NAMESPACE);
+        if (username != null) {
+            query.addElement("username").setText(username);
+            query.addElement("password").setText("pw");
+        }
+        return iq;
+    }
+
+    /** XEP-0077 registration to the server with a data form (XEP-0004). */
+    static IQ registerByForm(JID from, String username) {
+        IQ iq = new IQ(IQ.Type.set);
+        iq.setFrom(from);
+        iq.setTo(new JID(DOMAIN));
+        Element form = iq.setChildElement("query", TenantFirewall.REGISTER_NAMESPACE).addElement("x", "jabber:x:data")
+                .addAttribute("type", "submit");
+        form.addElement("field").addAttribute("var", "FORM_TYPE").addElement("value").setText(TenantFirewall.REGISTER_NAMESPACE);
+        form.addElement("field").addAttribute("var", "username").addElement("value").setText(username);
+        form.addElement("field").addAttribute("var", "password").addElement("value").setText("pw");
+        return iq;
     }
 }

@@ -1,5 +1,8 @@
 package io.imcloud.xmpp.testsupport;
 
+import io.imcloud.tenancy.AppMembership;
+import io.imcloud.testsupport.TestMembership;
+import io.imcloud.xmpp.TenantFirewall;
 import org.jivesoftware.openfire.session.ClientSession;
 import org.xmpp.packet.JID;
 import org.xmpp.packet.Message;
@@ -14,6 +17,14 @@ public final class XmppFixture {
     public static final String DOMAIN = "im.example.com";
 
     private XmppFixture() {
+    }
+
+    /**
+     * A firewall on {@link #DOMAIN} that takes every well-formed app node for a registered user and opens no
+     * service: for tests about other things than membership ({@code TenantIsolationTest} registers its users).
+     */
+    public static TenantFirewall firewallOfRegisteredShapes() {
+        return new TenantFirewall(DOMAIN, new AppMembership(user -> true, new TestMembership()), service -> false);
     }
 
     /** {@code node@DOMAIN/phone}. */

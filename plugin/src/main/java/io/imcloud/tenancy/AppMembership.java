@@ -1,0 +1,60 @@
+package io.imcloud.tenancy;
+
+import java.util.Optional;
+
+/**
+ * Decides whether an XMPP node is a user of an app. Membership is a fact of the database (a row of
+ * {@code ofImUser}, which only the app's REST registration creates), never of a node's shape: an
+ * Openfire account named {@code org#app_x} that has no row (made through in-band registration, or
+ * left behind) is no member of anything. Answers, yes and no, are kept in a {@link MembershipCache}
+ * and dropped by {@link #forget} whenever a user is registered or deleted.
+ */
+public final class AppMembership {
+
+    /** The database's answer: whether the user has its registration row. */
+    @FunctionalInterface
+    public interface Registry {
+        /** True when {@code user} is registered with its app. */
+        boolean isRegistered(AppUser user);
+    }
+
+    private final Registry registry;
+    private final MembershipCache cache;
+
+    /** Membership read from {@code registry}, with answers kept in {@code cache}. */
+    public AppMembership(Registry registry, MembershipCache cache) {
+        this.registry = registry;
+        this.cache = cache;
+    }
+
+    /**
+     * The app whose registered user has the XMPP node {@code node}; empty for a plain node (no
+     * {@code #}), a node that breaks the naming rules, or one without a registration.
+     *
+     * @throws StoreException when the answer is not cached and the database cannot give it
+     */
+    public Optional<AppKey> appOf(String node) {
+        return AppUser.fromNode(node).filter(this::isMember).map(AppUser::appKey);
+    }
+
+    /**
+     * True when {@code user} is registered with its app.
+     *
+     * @throws StoreException when the answer is not cached and the database cannot give it
+     */
+    public boolean isMember(AppUser user) {
+        String node = user.node();
+        Boolean cached = cache.get(node);
+        if (cached != null) {
+            return cached;
+        }
+        boolean member = registry.isRegistered(user);
+        cache.put(node, member);
+        return member;
+    }
+
+    /** Drops what is known about {@code user}: call after its registration row was inserted or deleted. */
+    public void forget(AppUser user) {
+        cache.remove(user.node());
+    }
+}

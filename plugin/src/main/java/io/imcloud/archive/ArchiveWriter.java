@@ -13,6 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * The write-behind half of the archive: a bounded queue of {@link WriteCommand}s drained by one thread
@@ -38,6 +39,7 @@ final class ArchiveWriter implements AutoCloseable {
     private final BlockingQueue<WriteCommand> queue;
     private final LossWindow lossWindow = new LossWindow();
     private final AtomicLong rejected = new AtomicLong();
+    private final Predicate<ArchivedMessage> discarded;
     private final Thread thread;
     /** Guards {@code queued}, {@code done}, {@code closing}, {@code stopped}; flush waits on it. */
     private final Object progress = new Object();
@@ -46,10 +48,14 @@ final class ArchiveWriter implements AutoCloseable {
     private boolean closing;
     private boolean stopped;
 
-    /** Starts the writer of cluster node {@code node}. */
-    ArchiveWriter(ConnectionProvider db, WriterSettings settings, int node) {
+    /**
+     * Starts the writer of cluster node {@code node}; it drops, instead of writing, every queued message that
+     * {@code discarded} matches when its batch is taken (a message of a user deleted meanwhile).
+     */
+    ArchiveWriter(ConnectionProvider db, WriterSettings settings, int node, Predicate<ArchivedMessage> discarded) {
         this.db = db;
         this.settings = settings;
+        this.discarded = discarded;
         this.committer = new BatchCommitter(db.databaseType(), settings.conversations(), node);
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.thread = new Thread(this::run, "imcloud-archive-writer");
@@ -133,7 +139,14 @@ final class ArchiveWriter implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, settings.batchSize() - 1);
-                write(batch);
+                int before = batch.size();
+                batch.removeIf(c -> c instanceof WriteCommand.Append a && discarded.test(a.message()));
+                if (batch.size() < before) {
+                    finished(before - batch.size());
+                }
+                if (!batch.isEmpty()) {
+                    write(batch);
+                }
                 batch.clear();
             }
         } catch (InterruptedException e) {

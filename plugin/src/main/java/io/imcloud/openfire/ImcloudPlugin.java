@@ -105,7 +105,7 @@ public final class ImcloudPlugin implements Plugin {
         }
 
         // One set of account services for the REST API and the console page, so each sees the other's changes at once.
-        Accounts accounts = Accounts.on(database);
+        Accounts accounts = Accounts.on(database, archive);
         RestEndpoint rest = steps.start("REST API", () -> new RestEndpoint(httpBind.get(),
                 restServlet(database, settings, accounts, archive, new XmppMessageDelivery(domain, server.getMessageRouter()::route)),
                 settings.get(ImcloudSettings.HTTP_CONTEXT)), RestEndpoint::close);
@@ -116,12 +116,12 @@ public final class ImcloudPlugin implements Plugin {
                 database.databaseType().scriptName(), domain, settings.get(ImcloudSettings.NODE_ID));
     }
 
-    /** Apps, users and app removal over Openfire's database and user store. */
+    /** Apps, users and app removal over Openfire's database and user store; deleting a user purges the archive of them. */
     private record Accounts(Clock clock, AppStore apps, UserService users, AppRemoval removal) {
-        static Accounts on(ConnectionProvider database) {
+        static Accounts on(ConnectionProvider database, SqlArchive archive) {
             Clock clock = Clock.systemUTC();
             AppStore apps = new AppStore(database, clock);
-            UserService users = new UserService(database, new OpenfireUserDirectory(), clock);
+            UserService users = new UserService(database, new OpenfireUserDirectory(), clock, List.of(archive));
             return new Accounts(clock, apps, users, new AppRemoval(apps, List.of(users, new ArchivePurge(database))));
         }
     }

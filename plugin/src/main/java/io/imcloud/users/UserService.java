@@ -4,6 +4,7 @@ import io.imcloud.sql.ConnectionProvider;
 import io.imcloud.tenancy.AppData;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppUser;
+import io.imcloud.tenancy.UserData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,11 +33,19 @@ public final class UserService implements AppData {
     private final UserStore store;
     private final UserDirectory directory;
     private final Clock clock;
+    private final List<UserData> userData;
 
+    /** Users in {@code db} and {@code directory}, with no other data kept per user. */
     public UserService(ConnectionProvider db, UserDirectory directory, Clock clock) {
+        this(db, directory, clock, List.of());
+    }
+
+    /** Users in {@code db} and {@code directory}; deleting a user deletes what each of {@code userData} keeps for them. */
+    public UserService(ConnectionProvider db, UserDirectory directory, Clock clock, List<UserData> userData) {
         this.store = new UserStore(db);
         this.directory = directory;
         this.clock = clock;
+        this.userData = List.copyOf(userData);
     }
 
     /**
@@ -166,7 +175,10 @@ public final class UserService implements AppData {
     }
 
     /**
-     * Deletes the user's directory account, then its row.
+     * Deletes the user's directory account, then its row (which ends the user's tokens: they name the row's uuid),
+     * then everything the {@link UserData} keep for the user (archive, conversations and unread counters, their
+     * peers' conversations with them included), so that a later user of the same name starts empty. The data goes
+     * last: once the account and row are gone, nothing new of the user's can arrive.
      *
      * @return the deleted account, or empty when there was no such user
      */
@@ -175,6 +187,7 @@ public final class UserService implements AppData {
         account.ifPresent(a -> {
             directory.delete(user.node());
             store.delete(user, a.uuid());
+            userData.forEach(d -> d.deleteUser(user));
         });
         return account;
     }

@@ -54,7 +54,7 @@ final class ArchiveApiStack implements AutoCloseable {
             throw new AssertionError("no error replies expected: " + packet.toXML());
         });
         this.offline = new OfflineStateListener(interceptor.archiver());
-        this.s = RestHarnessStack.start(db, ArchiveRoutes.all(served, new ConversationList(db), new UnreadCounters(db),
+        this.s = RestHarnessStack.start(db, List.of(archive), ArchiveRoutes.all(served, new ConversationList(db), new UnreadCounters(db),
                 new XmppMessageDelivery(DOMAIN, routed::add)).toArray(RouteGroup[]::new));
     }
 

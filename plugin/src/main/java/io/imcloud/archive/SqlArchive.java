@@ -245,6 +245,11 @@ public final class SqlArchive implements Archive, UserData, AutoCloseable {
         return writer.queueSize();
     }
 
+    /** Estimated memory the queued messages hold (a monitoring figure, bounded by the settings' queue bytes). */
+    public long queueBytes() {
+        return writer.queuedBytes();
+    }
+
     /** Commands rejected because they failed on their own while the database was up (each logged as an error). */
     public long rejectedCount() {
         return writer.rejectedCount();

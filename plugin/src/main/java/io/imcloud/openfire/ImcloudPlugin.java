@@ -6,7 +6,6 @@ import io.imcloud.archive.MessageDelivery;
 import io.imcloud.archive.MessageIds;
 import io.imcloud.archive.RetentionSweeper;
 import io.imcloud.archive.SqlArchive;
-import io.imcloud.archive.WriterSettings;
 import io.imcloud.rest.ArchiveRoutes;
 import io.imcloud.rest.CoreRoutes;
 import io.imcloud.rest.ImcloudServlet;
@@ -77,9 +76,7 @@ public final class ImcloudPlugin implements Plugin {
 
         // The archive is stopped after every hook that feeds it, so close() commits all they queued.
         SqlArchive archive = steps.start("archive", () -> new SqlArchive(database,
-                new MessageIds(settings.get(ImcloudSettings.NODE_ID)),
-                WriterSettings.of(settings.get(ImcloudSettings.ARCHIVE_QUEUE_CAPACITY),
-                        settings.get(ImcloudSettings.ARCHIVE_BATCH_SIZE))), SqlArchive::close);
+                new MessageIds(settings.get(ImcloudSettings.NODE_ID)), settings.writerSettings()), SqlArchive::close);
         RetentionSchedule retention = steps.start("retention sweeper", () -> new RetentionSchedule(
                 new RetentionSweeper(database), settings.get(ImcloudSettings.RETENTION_SWEEP_MINUTES)),
                 RetentionSchedule::close);
@@ -87,7 +84,8 @@ public final class ImcloudPlugin implements Plugin {
 
         boolean servesMam = !MamIqHandler.monitoringPluginInstalled(pluginDirectory);
         ImcloudPacketInterceptor interceptor = steps.start("packet interceptor", () -> {
-            ImcloudPacketInterceptor i = new ImcloudPacketInterceptor(archive, domain, servesMam, packetRouter);
+            ImcloudPacketInterceptor i = new ImcloudPacketInterceptor(archive, domain, servesMam, packetRouter,
+                    settings::messageLimits);
             InterceptorManager.getInstance().addInterceptor(i);
             return i;
         }, i -> InterceptorManager.getInstance().removeInterceptor(i));

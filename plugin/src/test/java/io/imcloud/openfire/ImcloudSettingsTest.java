@@ -1,5 +1,7 @@
 package io.imcloud.openfire;
 
+import io.imcloud.archive.WriterSettings;
+import io.imcloud.xmpp.MessageLimits;
 import org.jivesoftware.util.PropertyEventDispatcher;
 import org.jivesoftware.util.PropertyEventDispatcher.EventType;
 import org.junit.jupiter.api.Test;
@@ -157,5 +159,32 @@ class ImcloudSettingsTest {
             assertEquals("/imcloud", settings.get(ImcloudSettings.HTTP_CONTEXT), taken);
         }
         assertEquals("/ws2", new ImcloudSettings(Map.of("plugin.imcloud.http.context", "/ws2")::get).get(ImcloudSettings.HTTP_CONTEXT));
+    }
+
+    /**
+     * The archive sizes the settings accept are the sizes the writer accepts: the largest of each builds the writer's
+     * settings, one beyond it (10,000,000 was once documented) falls back to the default instead of failing the load.
+     */
+    @Test
+    void archiveSizesShareTheWritersBounds() {
+        properties.put("plugin.imcloud.archive.queue.capacity", Integer.toString(WriterSettings.MAX_QUEUE_CAPACITY));
+        properties.put("plugin.imcloud.archive.queue.max_bytes", Integer.toString(WriterSettings.MAX_QUEUE_BYTES));
+        properties.put("plugin.imcloud.archive.batch.size", Integer.toString(WriterSettings.MAX_BATCH_SIZE));
+        WriterSettings largest = new ImcloudSettings(properties::get).writerSettings();
+        assertEquals(WriterSettings.MAX_QUEUE_CAPACITY, largest.queueCapacity());
+        assertEquals(WriterSettings.MAX_QUEUE_BYTES, largest.queueMaxBytes());
+        assertEquals(WriterSettings.MAX_BATCH_SIZE, largest.batchSize());
+
+        properties.put("plugin.imcloud.archive.queue.capacity", "10000000");
+        properties.put("plugin.imcloud.archive.queue.max_bytes", "1024");
+        properties.put("plugin.imcloud.archive.batch.size", "10001");
+        properties.put("plugin.imcloud.message.max_body_bytes", "0");
+        properties.put("plugin.imcloud.message.max_stanza_bytes", "2000000");
+        ImcloudSettings settings = new ImcloudSettings(properties::get);
+        WriterSettings fallback = settings.writerSettings();
+        assertEquals(100_000, fallback.queueCapacity());
+        assertEquals(WriterSettings.DEFAULT_QUEUE_BYTES, fallback.queueMaxBytes());
+        assertEquals(500, fallback.batchSize());
+        assertEquals(MessageLimits.DEFAULTS, settings.messageLimits());
     }
 }

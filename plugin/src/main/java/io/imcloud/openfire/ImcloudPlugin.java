@@ -4,6 +4,7 @@ import io.imcloud.admin.AdminConsole;
 import io.imcloud.archive.ArchivePurge;
 import io.imcloud.archive.MessageDelivery;
 import io.imcloud.archive.MessageIds;
+import io.imcloud.archive.NodeLease;
 import io.imcloud.archive.RetentionSweeper;
 import io.imcloud.archive.SqlArchive;
 import io.imcloud.rest.ArchiveRoutes;
@@ -74,9 +75,12 @@ public final class ImcloudPlugin implements Plugin {
         String domain = server.getServerInfo().getXMPPDomain();
         PacketSender packetRouter = server.getPacketRouter()::route;
 
+        // The lease is released after the archive stopped issuing and committing ids of this node.
+        NodeLease node = steps.start("cluster node id", () -> NodeLease.claim(database, settings.get(ImcloudSettings.NODE_ID)),
+                NodeLease::close);
         // The archive is stopped after every hook that feeds it, so close() commits all they queued.
-        SqlArchive archive = steps.start("archive", () -> new SqlArchive(database,
-                new MessageIds(settings.get(ImcloudSettings.NODE_ID)), settings.writerSettings()), SqlArchive::close);
+        SqlArchive archive = steps.start("archive", () -> new SqlArchive(database, new MessageIds(node.nodeId()),
+                settings.writerSettings()), SqlArchive::close);
         RetentionSchedule retention = steps.start("retention sweeper", () -> new RetentionSchedule(
                 new RetentionSweeper(database), settings.get(ImcloudSettings.RETENTION_SWEEP_MINUTES)),
                 RetentionSchedule::close);
@@ -111,7 +115,7 @@ public final class ImcloudPlugin implements Plugin {
         steps.start("admin console", () -> AdminConsole.install(accounts.apps(), accounts.removal(), JiveGlobals::getLocale),
                 AdminConsole.Installation::close);
         Log.info("imcloud: started on {} for {} (node {})",
-                database.databaseType().scriptName(), domain, settings.get(ImcloudSettings.NODE_ID));
+                database.databaseType().scriptName(), domain, node.nodeId());
     }
 
     /** Apps, users and app removal over Openfire's database and user store; deleting a user purges the archive of them. */

@@ -60,11 +60,17 @@ public final class ImcloudSettings implements AutoCloseable {
             Setting.flag(PREFIX + "management.allow_remote", false);
 
     /**
-     * This cluster node's number in archive ids; distinct per node ({@code io.imcloud.archive.MessageIds}), so
-     * read from the node's own {@code openfire.xml} first ({@link #NODE_LOCAL}): system properties are shared
-     * by every node of a cluster.
+     * This cluster node's number in archive ids ({@code io.imcloud.archive.MessageIds}): {@value #AUTOMATIC_NODE_ID}
+     * (the default) leases the lowest free one from the database at start ({@code io.imcloud.archive.NodeLease}), so
+     * nodes need no numbering; 0-1023 asks for that one (an override, e.g. to keep a node's id stable), leased all the
+     * same, and a free one is taken instead while another running node holds it. Read from the node's own
+     * {@code openfire.xml} first ({@link #NODE_LOCAL}): system properties are shared by every node of a cluster.
      */
-    public static final Setting<Integer> NODE_ID = Setting.integer(PREFIX + "node.id", 0, 0, 1023);
+    public static final Setting<Integer> NODE_ID =
+            Setting.integer(PREFIX + "node.id", ImcloudSettings.AUTOMATIC_NODE_ID, ImcloudSettings.AUTOMATIC_NODE_ID, 1023);
+
+    /** {@link #NODE_ID}'s value for "lease any free id". */
+    public static final int AUTOMATIC_NODE_ID = -1;
 
     /** Messages the archive writer may hold in memory before refusing new ones; bounded as the writer bounds it. */
     public static final Setting<Integer> ARCHIVE_QUEUE_CAPACITY =

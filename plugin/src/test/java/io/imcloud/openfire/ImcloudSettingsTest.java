@@ -28,7 +28,7 @@ class ImcloudSettingsTest {
 
         assertEquals("/imcloud", settings.get(ImcloudSettings.HTTP_CONTEXT));
         assertEquals(false, settings.get(ImcloudSettings.MANAGEMENT_ALLOW_REMOTE));
-        assertEquals(0, settings.get(ImcloudSettings.NODE_ID));
+        assertEquals(ImcloudSettings.AUTOMATIC_NODE_ID, settings.get(ImcloudSettings.NODE_ID));
         assertEquals(100_000, settings.get(ImcloudSettings.ARCHIVE_QUEUE_CAPACITY));
         assertEquals(500, settings.get(ImcloudSettings.ARCHIVE_BATCH_SIZE));
         assertEquals(100, settings.get(ImcloudSettings.MAM_MAX));
@@ -61,7 +61,7 @@ class ImcloudSettingsTest {
 
         assertEquals("/imcloud", settings.get(ImcloudSettings.HTTP_CONTEXT));
         assertEquals(false, settings.get(ImcloudSettings.MANAGEMENT_ALLOW_REMOTE));
-        assertEquals(0, settings.get(ImcloudSettings.NODE_ID));
+        assertEquals(ImcloudSettings.AUTOMATIC_NODE_ID, settings.get(ImcloudSettings.NODE_ID));
         assertEquals(500, settings.get(ImcloudSettings.ARCHIVE_BATCH_SIZE));
         assertEquals(100, settings.get(ImcloudSettings.MAM_MAX));
     }
@@ -86,9 +86,9 @@ class ImcloudSettingsTest {
 
     @Test
     void invalidValueErrorNamesThePropertyAndTheRule() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImcloudSettings.NODE_ID.parse("-1"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImcloudSettings.NODE_ID.parse("-2"));
 
-        assertEquals("plugin.imcloud.node.id must be a whole number from 0 to 1023, not '-1'", e.getMessage());
+        assertEquals("plugin.imcloud.node.id must be a whole number from -1 to 1023, not '-2'", e.getMessage());
     }
 
     @Test

@@ -88,3 +88,11 @@ CREATE TABLE ofImUnreadFold (
 );
 INSERT INTO ofImUnreadFold (node, upTo, modified) VALUES (-1, 0, 0);
 INSERT INTO ofImUnreadFold (node, upTo, modified) VALUES (-2, 0, 0);
+
+-- ofImNode: cluster node ids leased by the nodes running the plugin (archive ids carry the node id, so no two live nodes may share one). A node claims the lowest id without a row or with a heartbeat older than the stale time, renews heartbeat periodically, and deletes its row when the plugin stops
+CREATE TABLE ofImNode (
+  nodeId           INTEGER NOT NULL,
+  owner            VARCHAR(64) NOT NULL,
+  heartbeat        BIGINT NOT NULL,
+  CONSTRAINT ofImNode_pk PRIMARY KEY (nodeId)
+);

@@ -1,5 +1,13 @@
-// imcloud schema version 2 to 3: tokensRevokedUpTo on ofImUser (a password change or reset revokes the user's earlier tokens).
+// imcloud schema version 2 to 3: tokensRevokedUpTo on ofImUser (a password change or reset revokes the user's earlier tokens); ofImNode (leased cluster node ids).
 
 ALTER TABLE ofImUser ADD COLUMN tokensRevokedUpTo BIGINT DEFAULT 0 NOT NULL;
+
+// ofImNode: cluster node ids leased by the nodes running the plugin (archive ids carry the node id, so no two live nodes may share one). A node claims the lowest id without a row or with a heartbeat older than the stale time, renews heartbeat periodically, and deletes its row when the plugin stops
+CREATE TABLE ofImNode (
+  nodeId           INTEGER NOT NULL,
+  owner            VARCHAR(64) NOT NULL,
+  heartbeat        BIGINT NOT NULL,
+  CONSTRAINT ofImNode_pk PRIMARY KEY (nodeId)
+);
 
 UPDATE ofVersion SET version = 3 WHERE name = 'imcloud';

@@ -3,6 +3,7 @@ package io.imcloud.archive;
 import io.imcloud.sql.ConnectionProvider;
 import io.imcloud.tenancy.AppData;
 import io.imcloud.tenancy.AppKey;
+import io.imcloud.tenancy.AppUser;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,18 +11,33 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * Removes a deleted app's archive: its messages, oldest first in transactions of a bounded size,
- * then its conversation rows (unread counters and the conversation list).
+ * Removes archived messages and conversation rows in bounded steps: a deleted app's ({@link #deleteAll}), or
+ * one deleted user's ({@link #deleteUser}, which {@link SqlArchive#deleteUser} calls after its writer committed
+ * what was queued). Messages go oldest first, {@value #BATCH} per statement, each statement its own transaction;
+ * then the conversation rows go in one transaction under the fold lock ({@link CounterFold}), so that a fold that
+ * read the last messages before they went cannot recreate a row afterwards.
  */
 public final class ArchivePurge implements AppData {
 
     private static final int BATCH = 1000;
 
+    /** Sets the parameters of a statement's WHERE clause from the first. */
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
     private final ConnectionProvider db;
+    private final int batchSize;
 
     /** Purges from the archive tables of {@code db}. */
     public ArchivePurge(ConnectionProvider db) {
+        this(db, BATCH);
+    }
+
+    /** Purges with {@code batchSize} messages per statement (tests use small batches). */
+    ArchivePurge(ConnectionProvider db, int batchSize) {
         this.db = db;
+        this.batchSize = batchSize;
     }
 
     @Override
@@ -32,32 +48,58 @@ public final class ArchivePurge implements AppData {
     @Override
     public long deleteAll(AppKey appKey) {
         String app = appKey.toString();
+        Binder byApp = ps -> ps.setString(1, app);
         try (Connection con = db.getConnection()) {
-            long deleted = 0;
-            int batch;
-            while ((batch = deleteOldest(con, app)) > 0) {
-                deleted += batch;
-            }
-            // under the fold lock: a fold that read the app's last messages before they went must not recreate rows after
-            Transactions.readCommitted(con, db.databaseType(), c -> {
-                new CounterFold(db.databaseType()).lockFolded(c, System.currentTimeMillis());
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM ofImConversation WHERE appKey = ?")) {
-                    ps.setString(1, app);
-                    return ps.executeUpdate();
-                }
-            });
+            long deleted = deleteMessages(con, "appKey = ?", byApp);
+            deleteConversations(con, byApp, "appKey = ?");
             return deleted;
         } catch (SQLException e) {
             throw new ArchiveException("Purging the archive of deleted app " + app + " failed", e);
         }
     }
 
-    /** Deletes up to {@value #BATCH} of the app's oldest messages; returns how many. */
-    private int deleteOldest(Connection con, String app) throws SQLException {
-        long lastId;
-        try (PreparedStatement ps = con.prepareStatement("SELECT msgId FROM ofImMessage WHERE appKey = ? ORDER BY msgId"
-                + db.databaseType().limit(BATCH))) {
+    /**
+     * Deletes {@code user}'s messages with an id below {@code beforeId} (those they sent, then those they received),
+     * then every conversation row the user is a side of: the user's own, and their peers' conversations with the
+     * user, whose messages are gone as well. Returns how many messages went.
+     */
+    long deleteUser(AppUser user, long beforeId) {
+        String app = user.appKey().toString();
+        Binder byUser = ps -> {
             ps.setString(1, app);
+            ps.setString(2, user.username());
+        };
+        Binder byUserBefore = ps -> {
+            byUser.bind(ps);
+            ps.setLong(3, beforeId);
+        };
+        try (Connection con = db.getConnection()) {
+            long deleted = deleteMessages(con, "appKey = ? AND sender = ? AND msgId < ?", byUserBefore)
+                    + deleteMessages(con, "appKey = ? AND receiver = ? AND msgId < ?", byUserBefore);
+            // two statements, not an OR: each side has its index
+            deleteConversations(con, byUser, "appKey = ? AND userA = ?", "appKey = ? AND userB = ?");
+            return deleted;
+        } catch (SQLException e) {
+            throw new ArchiveException("Purging the archive of deleted user " + user.node() + " failed", e);
+        }
+    }
+
+    /** Deletes the messages {@code where} selects, oldest first, {@link #batchSize} per statement; returns how many. */
+    private long deleteMessages(Connection con, String where, Binder bind) throws SQLException {
+        long deleted = 0;
+        int batch;
+        while ((batch = deleteOldest(con, where, bind)) > 0) {
+            deleted += batch;
+        }
+        return deleted;
+    }
+
+    /** Deletes up to {@link #batchSize} of the oldest messages {@code where} selects; returns how many. */
+    private int deleteOldest(Connection con, String where, Binder bind) throws SQLException {
+        long lastId;
+        try (PreparedStatement ps = con.prepareStatement("SELECT msgId FROM ofImMessage WHERE " + where + " ORDER BY msgId"
+                + db.databaseType().limit(batchSize))) {
+            bind.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 lastId = Long.MIN_VALUE;
                 while (rs.next()) {
@@ -68,10 +110,25 @@ public final class ArchivePurge implements AppData {
         if (lastId == Long.MIN_VALUE) {
             return 0;
         }
-        try (PreparedStatement ps = con.prepareStatement("DELETE FROM ofImMessage WHERE appKey = ? AND msgId <= ?")) {
-            ps.setString(1, app);
-            ps.setLong(2, lastId);
+        try (PreparedStatement ps = con.prepareStatement("DELETE FROM ofImMessage WHERE " + where + " AND msgId <= ?")) {
+            bind.bind(ps);
+            ps.setLong((int) where.chars().filter(c -> c == '?').count() + 1, lastId);
             return ps.executeUpdate();
         }
+    }
+
+    /** Deletes the conversation rows each of {@code wheres} selects, in one transaction holding the fold lock. */
+    private void deleteConversations(Connection con, Binder bind, String... wheres) throws SQLException {
+        Transactions.readCommitted(con, db.databaseType(), c -> {
+            new CounterFold(db.databaseType()).lockFolded(c, System.currentTimeMillis());
+            int deleted = 0;
+            for (String where : wheres) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM ofImConversation WHERE " + where)) {
+                    bind.bind(ps);
+                    deleted += ps.executeUpdate();
+                }
+            }
+            return deleted;
+        });
     }
 }

@@ -13,11 +13,12 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * The write-behind half of the archive: a bounded queue of {@link WriteCommand}s drained by one thread
  * with group commit (up to {@code batchSize} commands, or what is queued, per transaction, in queue
- * order).
+ * order). The queue is bounded by count and by the memory its messages hold ({@link WriterSettings#queueMaxBytes}).
  *
  * <p>When the database fails, the writer keeps the failed batch and retries it with a doubling pause
  * capped at {@code maxBackoff}; it logs once when the outage starts and once on recovery. Meanwhile
@@ -31,6 +32,8 @@ final class ArchiveWriter implements AutoCloseable {
     private static final long POLL_MILLIS = 100;
     private static final long MIN_BACKOFF_MILLIS = 50;
     private static final int MAX_FAULTS = 3;
+    /** Estimated bytes of a queued message besides its texts: the command, the record, its boxed and string headers. */
+    private static final long MESSAGE_OVERHEAD_BYTES = 256;
 
     private final ConnectionProvider db;
     private final BatchCommitter committer;
@@ -38,18 +41,25 @@ final class ArchiveWriter implements AutoCloseable {
     private final BlockingQueue<WriteCommand> queue;
     private final LossWindow lossWindow = new LossWindow();
     private final AtomicLong rejected = new AtomicLong();
+    private final Predicate<ArchivedMessage> discarded;
     private final Thread thread;
-    /** Guards {@code queued}, {@code done}, {@code closing}, {@code stopped}; flush waits on it. */
+    /** Guards {@code queued}, {@code queuedBytes}, {@code done}, {@code closing}, {@code stopped}; flush waits on it. */
     private final Object progress = new Object();
     private long queued;
+    /** Estimated memory of the messages queued or in the batch being written. */
+    private long queuedBytes;
     private long done;
     private boolean closing;
     private boolean stopped;
 
-    /** Starts the writer of cluster node {@code node}. */
-    ArchiveWriter(ConnectionProvider db, WriterSettings settings, int node) {
+    /**
+     * Starts the writer of cluster node {@code node}; it drops, instead of writing, every queued message that
+     * {@code discarded} matches when its batch is taken (a message of a user deleted meanwhile).
+     */
+    ArchiveWriter(ConnectionProvider db, WriterSettings settings, int node, Predicate<ArchivedMessage> discarded) {
         this.db = db;
         this.settings = settings;
+        this.discarded = discarded;
         this.committer = new BatchCommitter(db.databaseType(), settings.conversations(), node);
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.thread = new Thread(this::run, "imcloud-archive-writer");
@@ -57,14 +67,40 @@ final class ArchiveWriter implements AutoCloseable {
         thread.start();
     }
 
-    /** Queues {@code command} unless the queue is full or the writer is closing; never blocks. */
+    /** Queues {@code command} unless the queue is full (by count or bytes) or the writer is closing; never blocks. */
     boolean offer(WriteCommand command) {
+        long bytes = estimatedBytes(command);
         synchronized (progress) {
-            if (closing || !queue.offer(command)) {
+            if (closing || queuedBytes + bytes > settings.queueMaxBytes() || !queue.offer(command)) {
                 return false;
             }
             queued++;
+            queuedBytes += bytes;
             return true;
+        }
+    }
+
+    /**
+     * The memory a queued command holds, estimated: for a message two bytes a character of its texts (Java strings
+     * take one or two) plus {@value #MESSAGE_OVERHEAD_BYTES}; other commands are small and bounded by the count.
+     */
+    static long estimatedBytes(WriteCommand command) {
+        if (!(command instanceof WriteCommand.Append a)) {
+            return 0;
+        }
+        ArchivedMessage m = a.message();
+        return MESSAGE_OVERHEAD_BYTES + 2L * (length(m.body()) + length(m.extJson()) + length(m.stanzaXml())
+                + length(m.clientMsgId()) + m.sender().length() + m.receiver().length());
+    }
+
+    private static int length(String text) {
+        return text == null ? 0 : text.length();
+    }
+
+    /** Estimated memory the queue holds now. */
+    long queuedBytes() {
+        synchronized (progress) {
+            return queuedBytes;
         }
     }
 
@@ -133,7 +169,12 @@ final class ArchiveWriter implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, settings.batchSize() - 1);
-                write(batch);
+                List<WriteCommand> dropped = new ArrayList<>();
+                batch.removeIf(c -> c instanceof WriteCommand.Append a && discarded.test(a.message()) && dropped.add(c));
+                finished(dropped);
+                if (!batch.isEmpty()) {
+                    write(batch);
+                }
                 batch.clear();
             }
         } catch (InterruptedException e) {
@@ -172,7 +213,7 @@ final class ArchiveWriter implements AutoCloseable {
                     rejected.incrementAndGet();
                     Log.error("Archive rejected {} after {} attempts", describe(command), faults, failure);
                     fail(command, failure);
-                    finished(1);
+                    finished(List.of(command));
                     break;
                 }
             }
@@ -198,7 +239,7 @@ final class ArchiveWriter implements AutoCloseable {
                 r.result().complete(readResults.get(read++));
             }
         }
-        finished(commands.size());
+        finished(commands);
         return null;
     }
 
@@ -230,9 +271,18 @@ final class ArchiveWriter implements AutoCloseable {
         }
     }
 
-    private void finished(int commands) {
+    /** Counts {@code commands} as done (committed, rejected or dropped) and releases their bytes. */
+    private void finished(List<WriteCommand> commands) {
+        if (commands.isEmpty()) {
+            return;
+        }
+        long bytes = 0;
+        for (WriteCommand c : commands) {
+            bytes += estimatedBytes(c);
+        }
         synchronized (progress) {
-            done += commands;
+            done += commands.size();
+            queuedBytes -= bytes;
             progress.notifyAll();
         }
     }

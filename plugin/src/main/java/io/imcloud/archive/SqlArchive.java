@@ -3,6 +3,7 @@ package io.imcloud.archive;
 import io.imcloud.sql.ConnectionProvider;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppUser;
+import io.imcloud.tenancy.UserData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * {@code foldInterval} ({@link CounterFold}); when folds fail it logs once, retries at every interval, and
  * logs again when one succeeds.
  */
-public final class SqlArchive implements Archive, AutoCloseable {
+public final class SqlArchive implements Archive, UserData, AutoCloseable {
 
     private static final Logger Log = LoggerFactory.getLogger(SqlArchive.class);
     /**
@@ -38,6 +39,11 @@ public final class SqlArchive implements Archive, AutoCloseable {
      * may page from a stanza-id it received a moment ago, which the write-behind queue still holds.
      */
     private static final long QUEUED_ID_WAIT_MILLIS = 2_000;
+    /**
+     * How long {@link #deleteUser} waits for the writer to commit what was queued before the deletion; beyond it
+     * (a database outage) the purge goes on, and the writer drops the user's queued messages instead.
+     */
+    private static final long PURGE_FLUSH_WAIT_MILLIS = 30_000;
     /** About 146 years: long enough to mean "no bound", short enough for nanosecond arithmetic. */
     private static final long UNBOUNDED_MILLIS = Long.MAX_VALUE / 2_000_000;
 
@@ -47,6 +53,8 @@ public final class SqlArchive implements Archive, AutoCloseable {
     private final ArchiveWriter writer;
     private final ArchiveReader reader;
     private final CounterFold fold;
+    private final ArchivePurge purge;
+    private final DeletedUsers deletedUsers = new DeletedUsers(System::currentTimeMillis);
     private final ScheduledExecutorService folder;
     /** Whether the last scheduled fold failed; read and written by the fold thread only. */
     private boolean foldFailing;
@@ -62,8 +70,9 @@ public final class SqlArchive implements Archive, AutoCloseable {
         this.ids = ids;
         this.settings = settings;
         this.reader = new ArchiveReader(db);
-        this.writer = new ArchiveWriter(db, settings, ids.node());
+        this.writer = new ArchiveWriter(db, settings, ids.node(), deletedUsers::discards);
         this.fold = new CounterFold(db.databaseType());
+        this.purge = new ArchivePurge(db);
         this.folder = settings.conversations() ? startFolder(settings.foldInterval()) : null;
     }
 
@@ -118,6 +127,31 @@ public final class SqlArchive implements Archive, AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /**
+     * Removes a deleted user's archive: every message they sent or received, and every conversation row they are
+     * a side of, their peers' conversations with them included (those messages are gone, and a peer must not keep
+     * a conversation with a later user of the name). First fences the user on this node's writer (their messages
+     * still queued, or appended a moment later by a thread that saw the user alive, are dropped instead of written)
+     * and waits for the batch in flight, so nothing of theirs comes back after the purge; messages of a new user of
+     * the same name get ids above the fence and are kept. Another cluster node's queue is not fenced: its packet
+     * threads refuse the user once the account is gone, and what it had queued before commits within its usual
+     * queue wait, normally well before this purge reaches those ids.
+     *
+     * @throws ArchiveException when the database fails (the account is gone; calling this again finishes the purge)
+     */
+    @Override
+    public long deleteUser(AppUser user) {
+        long fence = ids.next();
+        deletedUsers.fence(user, fence);
+        if (!flush(PURGE_FLUSH_WAIT_MILLIS)) {
+            Log.warn("Archive writer did not commit its queue within {} ms; purging deleted user {} without waiting",
+                    PURGE_FLUSH_WAIT_MILLIS, user.node());
+        }
+        long deleted = purge.deleteUser(user, fence);
+        Log.info("Purged {} archived messages and the conversations of deleted user {}", deleted, user.node());
+        return deleted;
     }
 
     @Override
@@ -209,6 +243,11 @@ public final class SqlArchive implements Archive, AutoCloseable {
     /** Commands waiting for the database (a monitoring figure: it grows while the database is down). */
     public int queueSize() {
         return writer.queueSize();
+    }
+
+    /** Estimated memory the queued messages hold (a monitoring figure, bounded by the settings' queue bytes). */
+    public long queueBytes() {
+        return writer.queuedBytes();
     }
 
     /** Commands rejected because they failed on their own while the database was up (each logged as an error). */

@@ -5,8 +5,12 @@ import java.time.Duration;
 /**
  * Tuning of the archive writer.
  *
- * @param queueCapacity commands that may wait for the database (1-1,000,000); when full, {@code append} refuses
- * @param batchSize     most commands committed in one transaction (1-10,000)
+ * @param queueCapacity commands that may wait for the database (1-{@value #MAX_QUEUE_CAPACITY}); when full,
+ *                      {@code append} refuses
+ * @param queueMaxBytes memory the queued messages may hold ({@value #MIN_QUEUE_BYTES}-{@value #MAX_QUEUE_BYTES}
+ *                      bytes, estimated: two bytes a character of their texts plus a fixed overhead); when
+ *                      reached, {@code append} refuses as when the queue is full
+ * @param batchSize     most commands committed in one transaction (1-{@value #MAX_BATCH_SIZE})
  * @param maxBackoff    longest pause between retries while the database is down
  * @param closeWait     how long {@code close()} waits for the queue to drain
  * @param conversations true to maintain {@code ofImConversation} (unread counters, conversation list); false
@@ -16,20 +20,34 @@ import java.time.Duration;
  * @param foldLag       how old a message is before a fold counts it: longer than a message normally waits in
  *                      a writer's queue, so that its batch rarely has to count it itself
  */
-public record WriterSettings(int queueCapacity, int batchSize, Duration maxBackoff, Duration closeWait,
+public record WriterSettings(int queueCapacity, long queueMaxBytes, int batchSize, Duration maxBackoff, Duration closeWait,
                              boolean conversations, Duration foldInterval, Duration foldLag) {
 
     /** Default {@link #foldInterval}. */
     public static final Duration FOLD_INTERVAL = Duration.ofSeconds(10);
     /** Default {@link #foldLag}. */
     public static final Duration FOLD_LAG = Duration.ofSeconds(5);
+    /** Largest {@link #queueCapacity}; the plugin's setting shares it. */
+    public static final int MAX_QUEUE_CAPACITY = 1_000_000;
+    /** Largest {@link #batchSize}; the plugin's setting shares it. */
+    public static final int MAX_BATCH_SIZE = 10_000;
+    /** Smallest {@link #queueMaxBytes}: room for several of the largest stanzas Openfire accepts (1 MiB). */
+    public static final int MIN_QUEUE_BYTES = 4 * 1024 * 1024;
+    /** Largest {@link #queueMaxBytes}. */
+    public static final int MAX_QUEUE_BYTES = 1024 * 1024 * 1024;
+    /** Default {@link #queueMaxBytes}. */
+    public static final int DEFAULT_QUEUE_BYTES = 64 * 1024 * 1024;
 
+    /** Checks the bounds. */
     public WriterSettings {
-        if (queueCapacity < 1 || queueCapacity > 1_000_000) {
-            throw new IllegalArgumentException("queueCapacity must be 1-1000000");
+        if (queueCapacity < 1 || queueCapacity > MAX_QUEUE_CAPACITY) {
+            throw new IllegalArgumentException("queueCapacity must be 1-" + MAX_QUEUE_CAPACITY);
         }
-        if (batchSize < 1 || batchSize > 10_000) {
-            throw new IllegalArgumentException("batchSize must be 1-10000");
+        if (queueMaxBytes < MIN_QUEUE_BYTES || queueMaxBytes > MAX_QUEUE_BYTES) {
+            throw new IllegalArgumentException("queueMaxBytes must be " + MIN_QUEUE_BYTES + "-" + MAX_QUEUE_BYTES);
+        }
+        if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+            throw new IllegalArgumentException("batchSize must be 1-" + MAX_BATCH_SIZE);
         }
         if (maxBackoff.isNegative() || maxBackoff.isZero() || closeWait.isNegative()) {
             throw new IllegalArgumentException("maxBackoff must be positive and closeWait not negative");
@@ -39,19 +57,27 @@ public record WriterSettings(int queueCapacity, int batchSize, Duration maxBacko
         }
     }
 
-    /** The given sizes with a 5 s retry cap, a 10 s close wait, conversations maintained, default folding. */
+    /**
+     * The given sizes with the default byte bound, a 5 s retry cap, a 10 s close wait, conversations maintained,
+     * default folding.
+     */
     public static WriterSettings of(int queueCapacity, int batchSize) {
-        return new WriterSettings(queueCapacity, batchSize, Duration.ofSeconds(5), Duration.ofSeconds(10), true,
+        return new WriterSettings(queueCapacity, DEFAULT_QUEUE_BYTES, batchSize, Duration.ofSeconds(5), Duration.ofSeconds(10), true,
                 FOLD_INTERVAL, FOLD_LAG);
     }
 
     /** The same settings without conversation maintenance. */
     public WriterSettings withoutConversations() {
-        return new WriterSettings(queueCapacity, batchSize, maxBackoff, closeWait, false, foldInterval, foldLag);
+        return new WriterSettings(queueCapacity, queueMaxBytes, batchSize, maxBackoff, closeWait, false, foldInterval, foldLag);
+    }
+
+    /** The same settings with the queue bounded to {@code bytes}. */
+    public WriterSettings withQueueMaxBytes(long bytes) {
+        return new WriterSettings(queueCapacity, bytes, batchSize, maxBackoff, closeWait, conversations, foldInterval, foldLag);
     }
 
     /** The same settings with the given folding. */
     public WriterSettings withFolding(Duration interval, Duration lag) {
-        return new WriterSettings(queueCapacity, batchSize, maxBackoff, closeWait, conversations, interval, lag);
+        return new WriterSettings(queueCapacity, queueMaxBytes, batchSize, maxBackoff, closeWait, conversations, interval, lag);
     }
 }

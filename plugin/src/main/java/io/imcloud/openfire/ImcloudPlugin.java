@@ -4,9 +4,9 @@ import io.imcloud.admin.AdminConsole;
 import io.imcloud.archive.ArchivePurge;
 import io.imcloud.archive.MessageDelivery;
 import io.imcloud.archive.MessageIds;
+import io.imcloud.archive.NodeLease;
 import io.imcloud.archive.RetentionSweeper;
 import io.imcloud.archive.SqlArchive;
-import io.imcloud.archive.WriterSettings;
 import io.imcloud.rest.ArchiveRoutes;
 import io.imcloud.rest.CoreRoutes;
 import io.imcloud.rest.ImcloudServlet;
@@ -91,11 +91,12 @@ public final class ImcloudPlugin implements Plugin {
         String domain = server.getServerInfo().getXMPPDomain();
         PacketSender packetRouter = server.getPacketRouter()::route;
 
+        // The lease is released after the archive stopped issuing and committing ids of this node.
+        NodeLease node = steps.start("cluster node id", () -> NodeLease.claim(database, settings.get(ImcloudSettings.NODE_ID)),
+                NodeLease::close);
         // The archive is stopped after every hook that feeds it, so close() commits all they queued.
-        SqlArchive archive = steps.start("archive", () -> new SqlArchive(database,
-                new MessageIds(settings.get(ImcloudSettings.NODE_ID)),
-                WriterSettings.of(settings.get(ImcloudSettings.ARCHIVE_QUEUE_CAPACITY),
-                        settings.get(ImcloudSettings.ARCHIVE_BATCH_SIZE))), SqlArchive::close);
+        SqlArchive archive = steps.start("archive", () -> new SqlArchive(database, new MessageIds(node.nodeId()),
+                settings.writerSettings()), SqlArchive::close);
         RetentionSchedule retention = steps.start("retention sweeper", () -> new RetentionSchedule(
                 new RetentionSweeper(database), settings.get(ImcloudSettings.RETENTION_SWEEP_MINUTES)),
                 RetentionSchedule::close);
@@ -111,7 +112,8 @@ public final class ImcloudPlugin implements Plugin {
 
         boolean servesMam = !MamIqHandler.monitoringPluginInstalled(pluginDirectory);
         ImcloudPacketInterceptor interceptor = steps.start("packet interceptor", () -> {
-            ImcloudPacketInterceptor i = new ImcloudPacketInterceptor(archive, firewall, servesMam, packetRouter);
+            ImcloudPacketInterceptor i = new ImcloudPacketInterceptor(archive, firewall, servesMam, packetRouter,
+                    settings::messageLimits);
             InterceptorManager.getInstance().addInterceptor(i);
             return i;
         }, i -> InterceptorManager.getInstance().removeInterceptor(i));
@@ -129,7 +131,7 @@ public final class ImcloudPlugin implements Plugin {
         }
 
         // One set of account services for the REST API and the console page, so each sees the other's changes at once.
-        Accounts accounts = Accounts.on(database, membership);
+        Accounts accounts = Accounts.on(database, membership, archive);
         RestEndpoint rest = steps.start("REST API", () -> new RestEndpoint(httpBind.get(),
                 restServlet(database, settings, accounts, archive, new XmppMessageDelivery(domain, server.getMessageRouter()::route)),
                 settings.get(ImcloudSettings.HTTP_CONTEXT)), RestEndpoint::close);
@@ -137,15 +139,15 @@ public final class ImcloudPlugin implements Plugin {
         steps.start("admin console", () -> AdminConsole.install(accounts.apps(), accounts.removal(), JiveGlobals::getLocale),
                 AdminConsole.Installation::close);
         Log.info("imcloud: started on {} for {} (node {})",
-                database.databaseType().scriptName(), domain, settings.get(ImcloudSettings.NODE_ID));
+                database.databaseType().scriptName(), domain, node.nodeId());
     }
 
-    /** Apps, users and app removal over Openfire's database and user store. */
+    /** Apps, users and app removal over Openfire's database and user store; deleting a user purges the archive of them. */
     private record Accounts(Clock clock, AppStore apps, UserService users, AppRemoval removal) {
-        static Accounts on(ConnectionProvider database, AppMembership membership) {
+        static Accounts on(ConnectionProvider database, AppMembership membership, SqlArchive archive) {
             Clock clock = Clock.systemUTC();
             AppStore apps = new AppStore(database, clock);
-            UserService users = new UserService(database, new OpenfireUserDirectory(), clock, membership);
+            UserService users = new UserService(database, new OpenfireUserDirectory(), clock, membership, List.of(archive));
             return new Accounts(clock, apps, users, new AppRemoval(apps, List.of(users, new ArchivePurge(database))));
         }
     }

@@ -1,6 +1,8 @@
 package io.imcloud.openfire;
 
+import io.imcloud.archive.WriterSettings;
 import io.imcloud.rest.ClientAddresses;
+import io.imcloud.xmpp.MessageLimits;
 import org.jivesoftware.util.JiveGlobals;
 import org.jivesoftware.util.PropertyEventDispatcher;
 import org.jivesoftware.util.PropertyEventListener;
@@ -60,19 +62,37 @@ public final class ImcloudSettings implements AutoCloseable {
             Setting.flag(PREFIX + "management.allow_remote", false);
 
     /**
-     * This cluster node's number in archive ids; distinct per node ({@code io.imcloud.archive.MessageIds}), so
-     * read from the node's own {@code openfire.xml} first ({@link #NODE_LOCAL}): system properties are shared
-     * by every node of a cluster.
+     * This cluster node's number in archive ids ({@code io.imcloud.archive.MessageIds}): {@value #AUTOMATIC_NODE_ID}
+     * (the default) leases the lowest free one from the database at start ({@code io.imcloud.archive.NodeLease}), so
+     * nodes need no numbering; 0-1023 asks for that one (an override, e.g. to keep a node's id stable), leased all the
+     * same, and a free one is taken instead while another running node holds it. Read from the node's own
+     * {@code openfire.xml} first ({@link #NODE_LOCAL}): system properties are shared by every node of a cluster.
      */
-    public static final Setting<Integer> NODE_ID = Setting.integer(PREFIX + "node.id", 0, 0, 1023);
+    public static final Setting<Integer> NODE_ID =
+            Setting.integer(PREFIX + "node.id", ImcloudSettings.AUTOMATIC_NODE_ID, ImcloudSettings.AUTOMATIC_NODE_ID, 1023);
 
-    /** Messages the archive writer may hold in memory before refusing new ones. */
+    /** {@link #NODE_ID}'s value for "lease any free id". */
+    public static final int AUTOMATIC_NODE_ID = -1;
+
+    /** Messages the archive writer may hold in memory before refusing new ones; bounded as the writer bounds it. */
     public static final Setting<Integer> ARCHIVE_QUEUE_CAPACITY =
-            Setting.integer(PREFIX + "archive.queue.capacity", 100_000, 100, 10_000_000);
+            Setting.integer(PREFIX + "archive.queue.capacity", 100_000, 100, WriterSettings.MAX_QUEUE_CAPACITY);
 
-    /** Messages the archive writer commits in one transaction at most. */
+    /** Memory (estimated bytes) the archive writer's queued messages may hold before it refuses new ones. */
+    public static final Setting<Integer> ARCHIVE_QUEUE_MAX_BYTES = Setting.integer(PREFIX + "archive.queue.max_bytes",
+            WriterSettings.DEFAULT_QUEUE_BYTES, WriterSettings.MIN_QUEUE_BYTES, WriterSettings.MAX_QUEUE_BYTES);
+
+    /** Messages the archive writer commits in one transaction at most; bounded as the writer bounds it. */
     public static final Setting<Integer> ARCHIVE_BATCH_SIZE =
-            Setting.integer(PREFIX + "archive.batch.size", 500, 1, 10_000);
+            Setting.integer(PREFIX + "archive.batch.size", 500, 1, WriterSettings.MAX_BATCH_SIZE);
+
+    /** Largest body (UTF-8 bytes) of an archived XMPP message; a larger one is refused with policy-violation. */
+    public static final Setting<Integer> MESSAGE_MAX_BODY_BYTES = Setting.integer(PREFIX + "message.max_body_bytes",
+            MessageLimits.DEFAULT_MAX_BODY_BYTES, 1, 1024 * 1024);
+
+    /** Largest whole stanza (UTF-8 bytes) of an archived XMPP message; a larger one is refused with policy-violation. */
+    public static final Setting<Integer> MESSAGE_MAX_STANZA_BYTES = Setting.integer(PREFIX + "message.max_stanza_bytes",
+            MessageLimits.DEFAULT_MAX_STANZA_BYTES, 1024, 1024 * 1024);
 
     /** Most messages in one XEP-0313 result page, whatever the client asks for. */
     public static final Setting<Integer> MAM_MAX = Setting.integer(PREFIX + "mam.max", 100, 1, 1_000);
@@ -120,13 +140,14 @@ public final class ImcloudSettings implements AutoCloseable {
 
     /** Every setting the plugin reads. */
     public static final List<Setting<?>> ALL = List.of(
-            HTTP_CONTEXT, HTTP_TRUSTED_PROXIES, MANAGEMENT_ALLOW_REMOTE, NODE_ID, ARCHIVE_QUEUE_CAPACITY, ARCHIVE_BATCH_SIZE, MAM_MAX,
+            HTTP_CONTEXT, HTTP_TRUSTED_PROXIES, MANAGEMENT_ALLOW_REMOTE, NODE_ID, ARCHIVE_QUEUE_CAPACITY, ARCHIVE_QUEUE_MAX_BYTES,
+            ARCHIVE_BATCH_SIZE, MESSAGE_MAX_BODY_BYTES, MESSAGE_MAX_STANZA_BYTES, MAM_MAX,
             REST_MAX_BODY_BYTES, TOKEN_DEFAULT_TTL_SECONDS, TOKEN_MAX_TTL_SECONDS, REGISTRATION_PER_SECOND,
             REGISTRATION_BURST, OPEN_REGISTRATION_PER_IP_PER_MINUTE, OPEN_REGISTRATION_PER_IP_BURST,
             RETENTION_SWEEP_MINUTES, ALLOWED_SERVICES);
 
     /** Settings read once, when the plugin starts (the archive writer and its ids are built with them). */
-    static final Set<Setting<?>> ON_RESTART = Set.of(NODE_ID, ARCHIVE_QUEUE_CAPACITY, ARCHIVE_BATCH_SIZE);
+    static final Set<Setting<?>> ON_RESTART = Set.of(NODE_ID, ARCHIVE_QUEUE_CAPACITY, ARCHIVE_QUEUE_MAX_BYTES, ARCHIVE_BATCH_SIZE);
 
     /** Settings that must differ between cluster nodes, so are read from each node's openfire.xml first. */
     static final Set<String> NODE_LOCAL = Set.of(NODE_ID.name());
@@ -222,6 +243,16 @@ public final class ImcloudSettings implements AutoCloseable {
                     ON_RESTART.contains(setting) ? " (taken into use when the plugin restarts)" : "");
             subscriptions.forEach(s -> s.notifyIfFor(setting));
         }
+    }
+
+    /** The current message size limits of the XMPP path. */
+    public MessageLimits messageLimits() {
+        return new MessageLimits(get(MESSAGE_MAX_BODY_BYTES), get(MESSAGE_MAX_STANZA_BYTES));
+    }
+
+    /** The archive writer's settings: queue capacity and bytes, batch size; the rest default. */
+    public WriterSettings writerSettings() {
+        return WriterSettings.of(get(ARCHIVE_QUEUE_CAPACITY), get(ARCHIVE_BATCH_SIZE)).withQueueMaxBytes(get(ARCHIVE_QUEUE_MAX_BYTES));
     }
 
     private <T> T read(Setting<T> setting) {

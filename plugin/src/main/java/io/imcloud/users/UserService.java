@@ -5,6 +5,7 @@ import io.imcloud.tenancy.AppData;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppMembership;
 import io.imcloud.tenancy.AppUser;
+import io.imcloud.tenancy.UserData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,16 +37,26 @@ public final class UserService implements AppData {
     private final UserDirectory directory;
     private final Clock clock;
     private final AppMembership membership;
+    private final List<UserData> userData;
+
+    /** Users in {@code db} and {@code directory}, with no other data kept per user. */
+    public UserService(ConnectionProvider db, UserDirectory directory, Clock clock, AppMembership membership) {
+        this(db, directory, clock, membership, List.of());
+    }
 
     /**
+     * Users in {@code db} and {@code directory}; deleting a user deletes what each of {@code userData} keeps for them.
+     *
      * @param membership the membership decisions whose cached answers this service's registrations and
      *                   deletions invalidate (the one the XMPP and REST layers ask)
      */
-    public UserService(ConnectionProvider db, UserDirectory directory, Clock clock, AppMembership membership) {
+    public UserService(ConnectionProvider db, UserDirectory directory, Clock clock, AppMembership membership,
+                       List<UserData> userData) {
         this.store = new UserStore(db);
         this.directory = directory;
         this.clock = clock;
         this.membership = membership;
+        this.userData = List.copyOf(userData);
     }
 
     /**
@@ -177,7 +188,10 @@ public final class UserService implements AppData {
     }
 
     /**
-     * Deletes the user's directory account, then its row.
+     * Deletes the user's directory account, then its row (which ends the user's tokens: they name the row's uuid),
+     * then everything the {@link UserData} keep for the user (archive, conversations and unread counters, their
+     * peers' conversations with them included), so that a later user of the same name starts empty. The data goes
+     * last: once the account and row are gone, nothing new of the user's can arrive.
      *
      * @return the deleted account, or empty when there was no such user
      */
@@ -187,6 +201,7 @@ public final class UserService implements AppData {
             directory.delete(user.node());
             store.delete(user, a.uuid());
             membership.forget(user);
+            userData.forEach(d -> d.deleteUser(user));
         });
         return account;
     }

@@ -12,6 +12,8 @@ import org.xmpp.packet.Message;
 import org.xmpp.packet.Packet;
 import org.xmpp.packet.Presence;
 
+import java.util.function.Supplier;
+
 /**
  * imcloud's one global packet interceptor (register with {@code InterceptorManager.addInterceptor}).
  * <ul>
@@ -53,8 +55,14 @@ public final class ImcloudPacketInterceptor implements PacketInterceptor {
      * @param errorSender routes error replies to remote senders ({@code getPacketRouter()::route})
      */
     public ImcloudPacketInterceptor(Archive archive, TenantFirewall firewall, boolean servesMam, PacketSender errorSender) {
+        this(archive, firewall, servesMam, errorSender, () -> MessageLimits.DEFAULTS);
+    }
+
+    /** An interceptor whose archiver refuses messages over the current {@code limits} (see {@link MessageArchiver}). */
+    public ImcloudPacketInterceptor(Archive archive, TenantFirewall firewall, boolean servesMam, PacketSender errorSender,
+                                    Supplier<MessageLimits> limits) {
         this.firewall = firewall;
-        this.archiver = new MessageArchiver(archive, firewall);
+        this.archiver = new MessageArchiver(archive, firewall, limits);
         this.errorSender = errorSender;
         this.mamFeatures = servesMam ? new MamDiscoFeatures(firewall) : null;
     }

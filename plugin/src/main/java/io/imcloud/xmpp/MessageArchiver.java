@@ -12,6 +12,8 @@ import org.xmpp.packet.JID;
 import org.xmpp.packet.Message;
 import org.xmpp.packet.PacketError;
 
+import java.util.function.Supplier;
+
 /**
  * The archive side of the message path (DESIGN.md section 7): stamps and archives 1:1 messages
  * between users of one app as they are read from the sender's session, records when a stamped
@@ -22,7 +24,8 @@ import org.xmpp.packet.PacketError;
  * <p>
  * Easemob {@code ext} travels in the stanza as {@code <ext xmlns='urn:imcloud:ext'>{JSON object}</ext>};
  * it must be one JSON object of at most {@link #MAX_EXT_CHARS} characters, else the message is
- * refused with {@code bad-request}.
+ * refused with {@code bad-request}. A message over the {@link MessageLimits} is refused with
+ * {@code policy-violation} before it is archived (and so before Openfire routes it).
  */
 public final class MessageArchiver {
 
@@ -40,11 +43,16 @@ public final class MessageArchiver {
 
     private final Archive archive;
     private final TenantFirewall firewall;
+    private final Supplier<MessageLimits> limits;
 
-    /** An archiver writing to {@code archive}, for the users of {@code firewall}'s domain. */
-    public MessageArchiver(Archive archive, TenantFirewall firewall) {
+    /**
+     * An archiver writing to {@code archive}, for the users of {@code firewall}'s domain, refusing messages over
+     * the current {@code limits} (asked per message, so that a changed setting applies at once).
+     */
+    public MessageArchiver(Archive archive, TenantFirewall firewall, Supplier<MessageLimits> limits) {
         this.archive = archive;
         this.firewall = firewall;
+        this.limits = limits;
     }
 
     /**
@@ -52,7 +60,8 @@ public final class MessageArchiver {
      * Strips forged stanza-ids, archives and stamps an archivable message, applies a read marker.
      *
      * @throws StanzaRejection {@code resource-constraint} (wait) when the archive queue is full,
-     *                         {@code bad-request} when the {@code ext} is not a JSON object
+     *                         {@code bad-request} when the {@code ext} is not a JSON object,
+     *                         {@code policy-violation} (modify) when the body or stanza is over the {@link MessageLimits}
      */
     public void onMessageFromClient(Message message) throws StanzaRejection {
         AppUser receiver = firewall.localAppUser(message.getTo());
@@ -73,12 +82,21 @@ public final class MessageArchiver {
         if (body == null || !isArchivedType(message.getType())) {
             return;
         }
+        MessageLimits limit = limits.get();
+        if (MessageLimits.exceeds(body, limit.maxBodyBytes())) {
+            throw tooLarge("body", limit.maxBodyBytes());
+        }
         String extJson = extOf(element);
         long id = archive.nextId();
         StanzaIds.stamp(element, message.getTo().toBareJID(), id);
+        String stanzaXml = message.toXML(); // once: measured here, archived below
+        if (MessageLimits.exceeds(stanzaXml, limit.maxStanzaBytes())) {
+            StanzaIds.stripLocal(element, firewall.domain()); // not archived: the error copy must not claim it was
+            throw tooLarge("stanza", limit.maxStanzaBytes());
+        }
         String clientId = message.getID();
         ArchivedMessage archived = new ArchivedMessage(id, receiver.appKey(), sender.username(), receiver.username(),
-                MessageIds.timestampOf(id), message.getType().name(), body, extJson, message.toXML(),
+                MessageIds.timestampOf(id), message.getType().name(), body, extJson, stanzaXml,
                 clientId != null && clientId.length() <= MAX_CLIENT_ID_CHARS ? clientId : null, DeliveryState.PENDING);
         if (!archive.append(archived)) {
             Log.warn("Archive queue full: refusing message {} from {} to {} of app {} (resource-constraint)",
@@ -123,6 +141,10 @@ public final class MessageArchiver {
                 Log.warn("Could not apply displayed marker of {} for {} up to {}", owner, peer.username(), upTo, error);
             }
         });
+    }
+
+    private static StanzaRejection tooLarge(String what, int maxBytes) {
+        return StanzaRejection.policyViolation("The message " + what + " is larger than " + maxBytes + " bytes");
     }
 
     private static String extOf(Element message) throws StanzaRejection {

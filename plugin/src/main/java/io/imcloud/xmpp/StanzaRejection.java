@@ -1,5 +1,7 @@
 package io.imcloud.xmpp;
 
+import org.dom4j.DocumentHelper;
+import org.dom4j.Element;
 import org.jivesoftware.openfire.interceptor.PacketRejectedException;
 import org.xmpp.packet.PacketError;
 
@@ -14,15 +16,29 @@ import org.xmpp.packet.PacketError;
 public final class StanzaRejection extends PacketRejectedException {
 
     private static final long serialVersionUID = 1L;
+    private static final String STANZAS_NAMESPACE = "urn:ietf:params:xml:ns:xmpp-stanzas";
+    /** RFC 6120's condition for a stanza over a local policy, e.g. a size limit; Tinder's enum lacks it. */
+    private static final String POLICY_VIOLATION = "policy-violation";
 
     private final PacketError.Condition condition;
+    private final String conditionName;
     private final PacketError.Type type;
 
     /** A rejection answered with {@code condition} of {@code type}, and a human-readable {@code text}. */
     public StanzaRejection(PacketError.Condition condition, PacketError.Type type, String text) {
+        this(condition, condition.toXMPP(), type, text);
+    }
+
+    private StanzaRejection(PacketError.Condition condition, String conditionName, PacketError.Type type, String text) {
         super(text);
         this.condition = condition;
+        this.conditionName = conditionName;
         this.type = type;
+    }
+
+    /** A rejection answered with {@code policy-violation} (modify): the stanza breaks a local policy such as a size limit. */
+    public static StanzaRejection policyViolation(String text) {
+        return new StanzaRejection(null, POLICY_VIOLATION, PacketError.Type.modify, text);
     }
 
     /**
@@ -30,11 +46,23 @@ public final class StanzaRejection extends PacketRejectedException {
      * element to the reply stanza, and a dom4j element has only one parent.
      */
     public PacketError getRejectionError() {
-        return new PacketError(condition, type, getMessage());
+        if (condition != null) {
+            return new PacketError(condition, type, getMessage());
+        }
+        Element error = DocumentHelper.createElement("error");
+        error.addAttribute("type", type.toXMPP());
+        error.addElement(conditionName, STANZAS_NAMESPACE);
+        error.addElement("text", STANZAS_NAMESPACE).setText(getMessage());
+        return new PacketError(error);
     }
 
-    /** The error condition (for logs and tests). */
+    /** The error condition (for logs and tests); null for one Tinder has no constant for (see {@link #conditionName()}). */
     public PacketError.Condition condition() {
         return condition;
+    }
+
+    /** The error condition's XMPP name, e.g. {@code policy-violation}. */
+    public String conditionName() {
+        return conditionName;
     }
 }

@@ -31,7 +31,7 @@ public final class ArchiveFixtures {
      * itself rarely folds during a test).
      */
     public static WriterSettings settings(int queueCapacity, int batchSize) {
-        return new WriterSettings(queueCapacity, batchSize, Duration.ofMillis(200), Duration.ofSeconds(30), true,
+        return new WriterSettings(queueCapacity, WriterSettings.DEFAULT_QUEUE_BYTES, batchSize, Duration.ofMillis(200), Duration.ofSeconds(30), true,
                 WriterSettings.FOLD_INTERVAL, Duration.ZERO);
     }
 

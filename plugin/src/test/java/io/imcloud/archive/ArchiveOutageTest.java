@@ -98,4 +98,35 @@ class ArchiveOutageTest {
             assertEquals(1, assertCountersConsistent(db));
         }
     }
+
+    /**
+     * The queue is bounded by the memory of its messages as well as their count: large stanzas fill the byte
+     * bound long before the count, the full queue refuses, and committing releases the bytes.
+     */
+    @AllDatabases
+    void queueRefusesWhenItsMessagesHoldTheMostBytes(TestDatabase db) throws Exception {
+        ArchiveFixtures.FlakyDatabase flaky = new ArchiveFixtures.FlakyDatabase(db);
+        WriterSettings bounded = settings(1000, 8).withQueueMaxBytes(WriterSettings.MIN_QUEUE_BYTES);
+        String largeStanza = "x".repeat(400_000); // about 800 KB queued: five fit in 4 MiB, with their batch
+        try (SqlArchive archive = new SqlArchive(flaky, new MessageIds(1), bounded)) {
+            flaky.setDown(true);
+            int accepted = 0;
+            for (int i = 0; i < 20; i++) {
+                ArchivedMessage m = message(archive, APP, "alice", "bob", null);
+                if (archive.append(new ArchivedMessage(m.msgId(), m.appKey(), m.sender(), m.receiver(), m.sentAt(), m.type(),
+                        m.body(), m.extJson(), largeStanza, null, m.state()))) {
+                    accepted++;
+                }
+            }
+            assertEquals(5, accepted, "4 MiB hold five messages of 800 KB");
+            assertTrue(archive.queueBytes() > 4_000_000 && archive.queueBytes() <= WriterSettings.MIN_QUEUE_BYTES,
+                    "accounted: " + archive.queueBytes());
+            assertTrue(archive.append(message(archive, APP, "alice", "bob", null)), "a small message still fits");
+
+            flaky.setDown(false);
+            archive.flush();
+            assertEquals(0, archive.queueBytes(), "committed messages release their bytes");
+            assertEquals(6, db.count("ofImMessage"));
+        }
+    }
 }

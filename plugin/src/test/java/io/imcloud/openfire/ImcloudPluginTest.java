@@ -120,6 +120,8 @@ class ImcloudPluginTest {
         assertTrue(imcloudInterceptorInstalled(), "interceptor added");
         verify(iqRouter).addHandler(any(MamIqHandler.class));
         assertTrue(writerThreadAlive(), "archive writer running");
+        assertEquals(1, db.count("ofImNode"), "node id leased");
+        assertTrue(threadAlive("imcloud-node-lease"), "lease heartbeat running");
         HttpResponse<String> served = get("/imcloud/acme/chat/users");
         assertEquals(401, served.statusCode(), "no token");
         assertTrue(served.body().contains("\"unauthorized\""), "answered by our servlet with an Easemob error: " + served.body());
@@ -134,6 +136,8 @@ class ImcloudPluginTest {
         assertFalse(imcloudInterceptorInstalled(), "interceptor removed");
         verify(iqRouter).removeHandler(any(MamIqHandler.class));
         assertFalse(writerThreadAlive(), "archive writer stopped");
+        assertEquals(0, db.count("ofImNode"), "node id released");
+        assertFalse(threadAlive("imcloud-node-lease"), "lease heartbeat stopped");
         assertEquals(404, get("/imcloud/acme/chat/users").statusCode(), "REST context removed");
         assertEquals(2, readsOfMamMaxAfterAChange(), "settings not read again once unloaded");
         installAdminConsole().close(); // possible again: the plugin took its components away from the console page
@@ -181,8 +185,11 @@ class ImcloudPluginTest {
     }
 
     private static boolean writerThreadAlive() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(t -> t.getName().equals("imcloud-archive-writer") && t.isAlive());
+        return threadAlive("imcloud-archive-writer");
+    }
+
+    private static boolean threadAlive(String name) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
     }
 
     private HttpResponse<String> get(String path) throws Exception {

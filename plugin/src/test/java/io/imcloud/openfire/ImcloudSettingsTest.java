@@ -1,5 +1,7 @@
 package io.imcloud.openfire;
 
+import io.imcloud.archive.WriterSettings;
+import io.imcloud.xmpp.MessageLimits;
 import org.jivesoftware.util.PropertyEventDispatcher;
 import org.jivesoftware.util.PropertyEventDispatcher.EventType;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,7 @@ class ImcloudSettingsTest {
 
         assertEquals("/imcloud", settings.get(ImcloudSettings.HTTP_CONTEXT));
         assertEquals(false, settings.get(ImcloudSettings.MANAGEMENT_ALLOW_REMOTE));
-        assertEquals(0, settings.get(ImcloudSettings.NODE_ID));
+        assertEquals(ImcloudSettings.AUTOMATIC_NODE_ID, settings.get(ImcloudSettings.NODE_ID));
         assertEquals(100_000, settings.get(ImcloudSettings.ARCHIVE_QUEUE_CAPACITY));
         assertEquals(500, settings.get(ImcloudSettings.ARCHIVE_BATCH_SIZE));
         assertEquals(100, settings.get(ImcloudSettings.MAM_MAX));
@@ -60,7 +62,7 @@ class ImcloudSettingsTest {
 
         assertEquals("/imcloud", settings.get(ImcloudSettings.HTTP_CONTEXT));
         assertEquals(false, settings.get(ImcloudSettings.MANAGEMENT_ALLOW_REMOTE));
-        assertEquals(0, settings.get(ImcloudSettings.NODE_ID));
+        assertEquals(ImcloudSettings.AUTOMATIC_NODE_ID, settings.get(ImcloudSettings.NODE_ID));
         assertEquals(500, settings.get(ImcloudSettings.ARCHIVE_BATCH_SIZE));
         assertEquals(100, settings.get(ImcloudSettings.MAM_MAX));
     }
@@ -85,9 +87,9 @@ class ImcloudSettingsTest {
 
     @Test
     void invalidValueErrorNamesThePropertyAndTheRule() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImcloudSettings.NODE_ID.parse("-1"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImcloudSettings.NODE_ID.parse("-2"));
 
-        assertEquals("plugin.imcloud.node.id must be a whole number from 0 to 1023, not '-1'", e.getMessage());
+        assertEquals("plugin.imcloud.node.id must be a whole number from -1 to 1023, not '-2'", e.getMessage());
     }
 
     @Test
@@ -171,5 +173,32 @@ class ImcloudSettingsTest {
         for (String invalid : new String[] {"conference.example.com;pubsub", "a b", ",x", "*.example.com"}) {
             assertEquals("", new ImcloudSettings(Map.of(property, invalid)::get).get(ImcloudSettings.ALLOWED_SERVICES), invalid);
         }
+    }
+
+    /**
+     * The archive sizes the settings accept are the sizes the writer accepts: the largest of each builds the writer's
+     * settings, one beyond it (10,000,000 was once documented) falls back to the default instead of failing the load.
+     */
+    @Test
+    void archiveSizesShareTheWritersBounds() {
+        properties.put("plugin.imcloud.archive.queue.capacity", Integer.toString(WriterSettings.MAX_QUEUE_CAPACITY));
+        properties.put("plugin.imcloud.archive.queue.max_bytes", Integer.toString(WriterSettings.MAX_QUEUE_BYTES));
+        properties.put("plugin.imcloud.archive.batch.size", Integer.toString(WriterSettings.MAX_BATCH_SIZE));
+        WriterSettings largest = new ImcloudSettings(properties::get).writerSettings();
+        assertEquals(WriterSettings.MAX_QUEUE_CAPACITY, largest.queueCapacity());
+        assertEquals(WriterSettings.MAX_QUEUE_BYTES, largest.queueMaxBytes());
+        assertEquals(WriterSettings.MAX_BATCH_SIZE, largest.batchSize());
+
+        properties.put("plugin.imcloud.archive.queue.capacity", "10000000");
+        properties.put("plugin.imcloud.archive.queue.max_bytes", "1024");
+        properties.put("plugin.imcloud.archive.batch.size", "10001");
+        properties.put("plugin.imcloud.message.max_body_bytes", "0");
+        properties.put("plugin.imcloud.message.max_stanza_bytes", "2000000");
+        ImcloudSettings settings = new ImcloudSettings(properties::get);
+        WriterSettings fallback = settings.writerSettings();
+        assertEquals(100_000, fallback.queueCapacity());
+        assertEquals(WriterSettings.DEFAULT_QUEUE_BYTES, fallback.queueMaxBytes());
+        assertEquals(500, fallback.batchSize());
+        assertEquals(MessageLimits.DEFAULTS, settings.messageLimits());
     }
 }

@@ -51,8 +51,8 @@ final class ArchiveApiStack implements AutoCloseable {
     private ArchiveApiStack(TestDatabase db, Function<Archive, Archive> wrap) {
         this.archive = new SqlArchive(db, new MessageIds(1), ArchiveFixtures.settings(10_000, 200));
         Archive served = wrap.apply(archive);
-        this.s = RestHarnessStack.start(db, ArchiveRoutes.all(served, new ConversationList(db), new UnreadCounters(db),
-                new XmppMessageDelivery(DOMAIN, routed::add)).toArray(RouteGroup[]::new));
+        this.s = RestHarnessStack.start(db, List.of(archive), ArchiveRoutes.all(served, new ConversationList(db),
+                new UnreadCounters(db), new XmppMessageDelivery(DOMAIN, routed::add)).toArray(RouteGroup[]::new));
         TenantFirewall firewall = new TenantFirewall(DOMAIN, s.membership, service -> false);
         this.interceptor = new ImcloudPacketInterceptor(archive, firewall, true, packet -> {
             throw new AssertionError("no error replies expected: " + packet.toXML());

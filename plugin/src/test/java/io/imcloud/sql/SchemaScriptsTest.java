@@ -23,7 +23,7 @@ class SchemaScriptsTest {
             assertTrue(rs.next(), "ofVersion row for imcloud");
             assertEquals(3, rs.getInt(1));
         }
-        for (String table : new String[] {"ofImApp", "ofImKey", "ofImUser", "ofImMessage", "ofImConversation"}) {
+        for (String table : new String[] {"ofImApp", "ofImKey", "ofImUser", "ofImMessage", "ofImConversation", "ofImNode"}) {
             assertEquals(0, db.count(table), table);
         }
         assertEquals(2, db.count("ofImUnreadFold"), "the rows of foldedUpTo and claimedUpTo, nothing folded");
@@ -59,13 +59,15 @@ class SchemaScriptsTest {
     }
 
     /**
-     * Version 2 to 3 on a version 2 database with a user (made by taking version 3's column away): the upgrade adds
-     * {@code ofImUser.tokensRevokedUpTo} as 0 (no token revoked) and records version 3.
+     * Version 2 to 3 on a version 2 database with a user (made by taking version 3's column and table away): the
+     * upgrade adds {@code ofImUser.tokensRevokedUpTo} as 0 (no token revoked) and the empty node-lease table
+     * {@code ofImNode}, and records version 3.
      */
     @AllDatabases
-    void upgradeToVersion3AddsTheTokenRevocationColumn(TestDatabase db) throws Exception {
+    void upgradeToVersion3AddsTheTokenRevocationColumnAndNodeLeases(TestDatabase db) throws Exception {
         try (Connection con = db.getConnection(); Statement st = con.createStatement()) {
             st.execute("ALTER TABLE ofImUser DROP COLUMN tokensRevokedUpTo");
+            st.execute("DROP TABLE ofImNode");
             st.execute("UPDATE ofVersion SET version = 2 WHERE name = 'imcloud'");
             st.execute("INSERT INTO ofImUser (appKey, username, userUuid, created, modified, activated)"
                     + " VALUES ('acme#chat', 'alice', 'u-1', 1, 1, 1)");
@@ -74,6 +76,8 @@ class SchemaScriptsTest {
                 assertTrue(rs.next());
                 assertEquals(0, rs.getLong(1));
             }
+            st.execute("INSERT INTO ofImNode (nodeId, owner, heartbeat) VALUES (0, 'node-a', 1)");
+            assertEquals(1, db.count("ofImNode"));
             try (ResultSet rs = st.executeQuery("SELECT version FROM ofVersion WHERE name = 'imcloud'")) {
                 assertTrue(rs.next());
                 assertEquals(3, rs.getInt(1));

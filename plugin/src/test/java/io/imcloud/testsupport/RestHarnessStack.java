@@ -16,6 +16,7 @@ import io.imcloud.tenancy.AppRemoval;
 import io.imcloud.tenancy.AppStore;
 import io.imcloud.tenancy.SigningKeyStore;
 import io.imcloud.tenancy.TokenService;
+import io.imcloud.tenancy.UserData;
 import io.imcloud.users.UserService;
 
 import java.time.Clock;
@@ -53,13 +54,13 @@ public final class RestHarnessStack implements AutoCloseable {
     public final RestContext context;
     public final RestHarness http;
 
-    private RestHarnessStack(TestDatabase db, String bindHost, List<RouteGroup> extraGroups) {
+    private RestHarnessStack(TestDatabase db, String bindHost, List<UserData> userData, List<RouteGroup> extraGroups) {
         this.db = db;
         this.directory = new ScramUserDirectory(db);
         this.apps = new AppStore(db, clock);
         this.tokens = new TokenService(new SigningKeyStore(db, clock), clock);
         this.membership = TestMembership.on(db);
-        this.users = new UserService(db, directory, clock, membership);
+        this.users = new UserService(db, directory, clock, membership, userData);
         this.context = new RestContext(apps, tokens, users, settings::get, clock, new ClientAddresses(JettyBridge::tcpPeerAddress));
         this.removal = new AppRemoval(apps, List.of(users, new ArchivePurge(db)));
         List<RouteGroup> groups = new ArrayList<>(CoreRoutes.all((u, p) -> ADMIN.equals(u) && ADMIN_PASSWORD.equals(p), removal));
@@ -69,12 +70,17 @@ public final class RestHarnessStack implements AutoCloseable {
 
     /** Starts the stack on {@code db} with the core routes and {@code extraGroups}. */
     public static RestHarnessStack start(TestDatabase db, RouteGroup... extraGroups) {
-        return new RestHarnessStack(db, "127.0.0.1", List.of(extraGroups));
+        return new RestHarnessStack(db, "127.0.0.1", List.of(), List.of(extraGroups));
+    }
+
+    /** Like {@link #start}, deleting what each of {@code userData} keeps for a user when the user is deleted. */
+    public static RestHarnessStack start(TestDatabase db, List<UserData> userData, RouteGroup... extraGroups) {
+        return new RestHarnessStack(db, "127.0.0.1", userData, List.of(extraGroups));
     }
 
     /** Like {@link #start} but listening on {@code bindHost}, e.g. 0.0.0.0 for non-loopback callers. */
     public static RestHarnessStack startOn(String bindHost, TestDatabase db, RouteGroup... extraGroups) {
-        return new RestHarnessStack(db, bindHost, List.of(extraGroups));
+        return new RestHarnessStack(db, bindHost, List.of(), List.of(extraGroups));
     }
 
     /** Creates an app directly in the store (the management API has its own tests). */

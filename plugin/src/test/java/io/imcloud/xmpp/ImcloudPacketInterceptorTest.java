@@ -366,4 +366,32 @@ class ImcloudPacketInterceptorTest {
         marker.addChildElement("displayed", MessageArchiver.MARKERS_NAMESPACE).addAttribute("id", id);
         return marker;
     }
+
+    /**
+     * An archived message over the body or stanza limit (UTF-8 bytes, read from the settings per message) is refused
+     * with policy-violation (modify) before it is archived, and carries no stanza-id of ours; one at the limit passes.
+     */
+    @Test
+    void messagesOverTheSizeLimitsAreRefusedWithPolicyViolation() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<MessageLimits> limits = new java.util.concurrent.atomic.AtomicReference<>(MessageLimits.DEFAULTS);
+        ImcloudPacketInterceptor limited = new ImcloudPacketInterceptor(archive, firewallOfRegisteredShapes(), true, sent::add, limits::get);
+        readFromClient(limited, chat(full(ALICE), bare(BOB), "a".repeat(5 * 1024), null));
+        readFromClient(limited, chat(full(ALICE), bare(BOB), "\u4f60".repeat(1705) + "\uD83D\uDE00", null)); // 5115 + 4 bytes
+
+        Message bigStanza = chat(full(ALICE), bare(BOB), "small body", null);
+        bigStanza.addChildElement("payload", "urn:example:big").setText("p".repeat(64 * 1024));
+        for (Message refused : List.of(chat(full(ALICE), bare(BOB), "a".repeat(5 * 1024 + 1), null),
+                chat(full(ALICE), bare(BOB), "\u4f60".repeat(1706) + "\uD83D\uDE00", null), bigStanza)) {
+            StanzaRejection rejection = assertThrows(StanzaRejection.class, () -> readFromClient(limited, refused));
+            assertEquals("policy-violation", rejection.conditionName());
+            Element error = rejection.getRejectionError().getElement();
+            assertEquals("modify", error.attributeValue("type"));
+            assertNotNull(error.element(org.dom4j.QName.get("policy-violation", "urn:ietf:params:xml:ns:xmpp-stanzas")));
+            assertNull(refused.getElement().element(org.dom4j.QName.get("stanza-id", "urn:xmpp:sid:0")), "not stamped");
+        }
+        limits.set(new MessageLimits(10, 64 * 1024));
+        assertThrows(StanzaRejection.class, () -> readFromClient(limited, chat(full(ALICE), bare(BOB), "eleven char", null)),
+                "a changed setting applies to the next message");
+        assertEquals(2, aliceArchive().messages().size(), "only the two messages within the limits are archived");
+    }
 }

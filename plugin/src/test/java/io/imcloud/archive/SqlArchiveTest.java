@@ -65,6 +65,10 @@ class SqlArchiveTest {
                 }
                 if (!pass.isEmpty()) {
                     // everything appended up to the newest id seen was committed in order: the pass must be exactly that prefix
+                    // (the writer may commit a message before the inserter has noted its id: wait for the note)
+                    while (!appended.contains(pass.get(0))) {
+                        Thread.onSpinWait();
+                    }
                     List<Long> prefix;
                     synchronized (appended) {
                         prefix = new ArrayList<>(appended.subList(0, appended.indexOf(pass.get(0)) + 1));

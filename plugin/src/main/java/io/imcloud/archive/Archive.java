@@ -66,10 +66,12 @@ public interface Archive {
 
     /**
      * The delivery state of message {@code msgId} if it is addressed to {@code receiver} (REST
-     * {@code offline_msg_status}); empty for an unknown id or a message to anyone else.
+     * {@code offline_msg_status}); empty for an unknown id or a message to anyone else. Like
+     * {@link #findOwn}, it finds a message this node still holds in its write queue: a receiver may ask
+     * about an id it got a moment ago.
      */
     default Optional<DeliveryState> deliveryState(AppUser receiver, long msgId) {
-        return find(receiver.appKey(), msgId)
+        return findOwn(receiver, msgId)
                 .filter(m -> m.receiver().equals(receiver.username()))
                 .map(ArchivedMessage::state);
     }

@@ -6,6 +6,7 @@ import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.blocking.BlockingCommandManager;
 import org.jivesoftware.smackx.chat_markers.element.ChatMarkersElements;
 import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
 import org.jivesoftware.smackx.iqregister.AccountManager;
@@ -384,6 +385,70 @@ abstract class OpenfireSuite {
         assertEquals(StanzaError.Condition.not_allowed, refused.getStanzaError().getCondition());
         plainRoom.sendMessage("plain room talk");
         assertTrue(alice.drain(Duration.ofSeconds(1)).stream().noneMatch(m -> "plain room talk".equals(m.getBody())));
+    }
+
+    @Test
+    @Order(18)
+    void aBlockedSendersMessagesAreNeitherDeliveredNorArchivedNorCounted() throws Exception {
+        XmppClient alice = connect("acme#chat_alice", PASSWORD_ALICE, Login.SCRAM_SHA_1);
+        XmppClient bob = connect("acme#chat_bob", PASSWORD_BOB, Login.SCRAM_SHA_1);
+        BlockingCommandManager blocking = BlockingCommandManager.getInstanceFor(bob.connection());
+        blocking.blockContacts(List.of(XmppClient.jid("acme#chat_alice")));
+        int unreadBefore = unread("bob", "alice");
+
+        alice.sendChat("acme#chat_bob", "while blocked");
+        alice.sendChat("acme#chat_carol", "to carol meanwhile"); // archived: shows the writer has passed the blocked one
+        eventually(() -> !history("carol", "alice", null, 1).get("entities").isEmpty()
+                && "to carol meanwhile".equals(body(history("carol", "alice", null, 1).get("entities").get(0))));
+        assertTrue(bob.drain(Duration.ofSeconds(1)).stream().noneMatch(m -> "while blocked".equals(m.getBody())));
+        assertTrue(history("bob", "alice", null, 100).get("entities").findValuesAsText("msg").stream()
+                .noneMatch("while blocked"::equals), "not archived");
+        assertEquals(unreadBefore, unread("bob", "alice"), "not counted");
+
+        blocking.unblockContacts(List.of(XmppClient.jid("acme#chat_alice")));
+        alice.sendChat("acme#chat_bob", "after unblocking");
+        bob.await(m -> "after unblocking".equals(m.getBody()), WAIT);
+        eventually(() -> unread("bob", "alice") == unreadBefore + 1);
+    }
+
+    @Test
+    @Order(19)
+    void aUserRegisteredUnderADeletedUsersNameStartsEmpty() throws Exception {
+        rest.call("POST", CONTEXT + "/acme/chat/users", appToken, Map.of("username", "zed", "password", "s3cret-Z"))
+                .expect(200);
+        XmppClient alice = connect("acme#chat_alice", PASSWORD_ALICE, Login.SCRAM_SHA_1);
+        alice.sendChat("acme#chat_zed", "for the first zed");
+        eventually(() -> unread("zed", "alice") == 1);
+
+        rest.call("DELETE", CONTEXT + "/acme/chat/users/zed", appToken, null).expect(200);
+        rest.call("POST", CONTEXT + "/acme/chat/users", appToken, Map.of("username", "zed", "password", "s3cret-Z2"))
+                .expect(200);
+
+        assertEquals(0, history("zed", "alice", null, 100).get("entities").size(), "no history");
+        assertEquals(0, rest.call("GET", CONTEXT + "/acme/chat/users/zed/conversations", appToken, null).expect(200)
+                .get("entities").size(), "no conversations");
+        assertEquals(0, rest.call("GET", CONTEXT + "/acme/chat/users/zed/unread", appToken, null).expect(200)
+                .get("data").get("total").asInt(), "nothing unread");
+        assertEquals(0, rest.call("GET", CONTEXT + "/acme/chat/users/zed/offline_msg_count", appToken, null).expect(200)
+                .get("data").get("zed").asInt());
+        XmppClient zed = connect("acme#chat_zed", "s3cret-Z2", Login.SCRAM_SHA_1);
+        MamManager.MamQuery archive = MamManager.getInstanceFor(zed.connection())
+                .queryArchive(MamManager.MamQueryArgs.builder().setResultPageSizeTo(10).build());
+        assertEquals(List.of(), archive.getMessages(), "nothing over XEP-0313");
+        assertTrue(zed.drain(Duration.ofSeconds(1)).stream().noneMatch(m -> "for the first zed".equals(m.getBody())),
+                "nor from the offline store");
+    }
+
+    @Test
+    @Order(20)
+    void aCountOnlyXep0313QueryIsAnsweredWithTheCount() throws Exception {
+        XmppClient carol = connect("acme#chat_carol", PASSWORD_CAROL, Login.SCRAM_SHA_1);
+        MamManager.MamQuery counted = MamManager.getInstanceFor(carol.connection()).queryArchive(MamManager.MamQueryArgs
+                .builder().limitResultsToJid(XmppClient.jid("acme#chat_alice")).onlyReturnMessageCount().build());
+        assertEquals(List.of(), counted.getMessages());
+        int archived = history("carol", "alice", null, 100).get("entities").size();
+        assertTrue(archived > 5);
+        assertEquals(archived, counted.getMessageCount());
     }
 
     @Test

@@ -27,6 +27,7 @@ import io.imcloud.users.SquattedNames;
 import io.imcloud.users.UserService;
 import io.imcloud.xmpp.ImcloudPacketInterceptor;
 import io.imcloud.xmpp.MamIqHandler;
+import io.imcloud.xmpp.MessageArchiver;
 import io.imcloud.xmpp.OfflineStateListener;
 import io.imcloud.xmpp.PacketSender;
 import io.imcloud.xmpp.TenantFirewall;
@@ -112,8 +113,9 @@ public final class ImcloudPlugin implements Plugin {
 
         boolean servesMam = !MamIqHandler.monitoringPluginInstalled(pluginDirectory);
         ImcloudPacketInterceptor interceptor = steps.start("packet interceptor", () -> {
-            ImcloudPacketInterceptor i = new ImcloudPacketInterceptor(archive, firewall, servesMam, packetRouter,
-                    settings::messageLimits);
+            MessageArchiver archiver = new MessageArchiver(archive, firewall, settings::messageLimits,
+                    new OpenfirePrivacyLists());
+            ImcloudPacketInterceptor i = new ImcloudPacketInterceptor(firewall, archiver, servesMam, packetRouter);
             InterceptorManager.getInstance().addInterceptor(i);
             return i;
         }, i -> InterceptorManager.getInstance().removeInterceptor(i));

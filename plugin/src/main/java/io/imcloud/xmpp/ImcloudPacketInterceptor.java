@@ -55,14 +55,15 @@ public final class ImcloudPacketInterceptor implements PacketInterceptor {
      * @param errorSender routes error replies to remote senders ({@code getPacketRouter()::route})
      */
     public ImcloudPacketInterceptor(Archive archive, TenantFirewall firewall, boolean servesMam, PacketSender errorSender) {
-        this(archive, firewall, servesMam, errorSender, () -> MessageLimits.DEFAULTS);
+        this(firewall, new MessageArchiver(archive, firewall, () -> MessageLimits.DEFAULTS, PrivacyLists.NONE), servesMam,
+                errorSender);
     }
 
-    /** An interceptor whose archiver refuses messages over the current {@code limits} (see {@link MessageArchiver}). */
-    public ImcloudPacketInterceptor(Archive archive, TenantFirewall firewall, boolean servesMam, PacketSender errorSender,
-                                    Supplier<MessageLimits> limits) {
+    /** An interceptor feeding {@code archiver} (which has its size limits and privacy rules; see {@link MessageArchiver}). */
+    public ImcloudPacketInterceptor(TenantFirewall firewall, MessageArchiver archiver, boolean servesMam,
+                                    PacketSender errorSender) {
         this.firewall = firewall;
-        this.archiver = new MessageArchiver(archive, firewall, limits);
+        this.archiver = archiver;
         this.errorSender = errorSender;
         this.mamFeatures = servesMam ? new MamDiscoFeatures(firewall) : null;
     }
@@ -96,7 +97,7 @@ public final class ImcloudPacketInterceptor implements PacketInterceptor {
         try {
             firewall.check(packet);
             if (fromClient && packet instanceof Message message) {
-                archiver.onMessageFromClient(message);
+                archiver.onMessageFromClient(message, (ClientSession) session);
             }
         } catch (StanzaRejection rejection) {
             Log.debug("Rejected {} from {} to {}: {}", packet.getClass().getSimpleName(), packet.getFrom(),

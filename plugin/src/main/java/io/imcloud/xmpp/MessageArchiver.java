@@ -6,6 +6,7 @@ import io.imcloud.archive.DeliveryState;
 import io.imcloud.archive.MessageIds;
 import io.imcloud.tenancy.AppUser;
 import org.dom4j.Element;
+import org.jivesoftware.openfire.session.ClientSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmpp.packet.JID;
@@ -44,26 +45,31 @@ public final class MessageArchiver {
     private final Archive archive;
     private final TenantFirewall firewall;
     private final Supplier<MessageLimits> limits;
+    private final PrivacyLists privacy;
 
     /**
      * An archiver writing to {@code archive}, for the users of {@code firewall}'s domain, refusing messages over
-     * the current {@code limits} (asked per message, so that a changed setting applies at once).
+     * the current {@code limits} (asked per message, so that a changed setting applies at once), and leaving out
+     * what {@code privacy} keeps from its receiver.
      */
-    public MessageArchiver(Archive archive, TenantFirewall firewall, Supplier<MessageLimits> limits) {
+    public MessageArchiver(Archive archive, TenantFirewall firewall, Supplier<MessageLimits> limits, PrivacyLists privacy) {
         this.archive = archive;
         this.firewall = firewall;
         this.limits = limits;
+        this.privacy = privacy;
     }
 
     /**
-     * A message read from a user's own session, before Openfire routes it (tenant checks passed).
-     * Strips forged stanza-ids, archives and stamps an archivable message, applies a read marker.
+     * A message read from {@code session}, a user's own, before Openfire routes it (tenant checks passed).
+     * Strips forged stanza-ids, archives and stamps an archivable message, applies a read marker. A message
+     * that the sender's or the receiver's privacy or block list keeps from the receiver is left alone: Openfire
+     * refuses or drops it, and it is neither archived nor counted.
      *
      * @throws StanzaRejection {@code resource-constraint} (wait) when the archive queue is full,
      *                         {@code bad-request} when the {@code ext} is not a JSON object,
      *                         {@code policy-violation} (modify) when the body or stanza is over the {@link MessageLimits}
      */
-    public void onMessageFromClient(Message message) throws StanzaRejection {
+    public void onMessageFromClient(Message message, ClientSession session) throws StanzaRejection {
         AppUser receiver = firewall.localAppUser(message.getTo());
         if (receiver == null) {
             return;
@@ -87,6 +93,11 @@ public final class MessageArchiver {
             throw tooLarge("body", limit.maxBodyBytes());
         }
         String extJson = extOf(element);
+        if (privacy.blocksDelivery(message, session)) {
+            Log.debug("Not archiving a message from {} to {} of app {}: a privacy or block list keeps it from the receiver",
+                    sender.username(), receiver.username(), receiver.appKey());
+            return;
+        }
         long id = archive.nextId();
         StanzaIds.stamp(element, message.getTo().toBareJID(), id);
         String stanzaXml = message.toXML(); // once: measured here, archived below

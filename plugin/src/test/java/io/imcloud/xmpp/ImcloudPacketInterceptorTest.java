@@ -133,6 +133,33 @@ class ImcloudPacketInterceptorTest {
         assertEquals(DeliveryState.DELIVERED, archive.find(APP, id).orElseThrow().state());
     }
 
+    /**
+     * A message a privacy or block list keeps from its receiver is routed untouched (Openfire refuses or drops it):
+     * no stanza-id, nothing archived, nothing counted; the privacy rule is asked with the sender's own session.
+     */
+    @Test
+    void aMessageKeptFromItsReceiverByPrivacyListsIsNotArchived() throws Exception {
+        TenantFirewall firewall = firewallOfRegisteredShapes();
+        List<ClientSession> askedWith = new ArrayList<>();
+        PrivacyLists bobBlocksAlice = (message, sender) -> {
+            askedWith.add(sender);
+            return message.getTo().getNode().equals(BOB) && message.getFrom().getNode().equals(ALICE);
+        };
+        ImcloudPacketInterceptor guarded = new ImcloudPacketInterceptor(firewall,
+                new MessageArchiver(archive, firewall, () -> MessageLimits.DEFAULTS, bobBlocksAlice), true, sent::add);
+        Message blocked = chat(full(ALICE), bare(BOB), "you blocked me", "c-blocked");
+        ClientSession aliceSession = clientSession(blocked.getFrom());
+        guarded.interceptPacket(blocked, aliceSession, true, false);
+        Message allowed = chat(full(BOB), bare(ALICE), "but I may write to you", "c-allowed");
+        readFromClient(guarded, allowed);
+
+        assertNull(stanzaId(blocked, BOB + "@" + DOMAIN), "no stanza-id claims it was archived");
+        assertNotNull(stanzaId(allowed, ALICE + "@" + DOMAIN));
+        archive.flush();
+        assertEquals(1, db.count("ofImMessage"), "only the message Openfire will deliver");
+        assertEquals(aliceSession, askedWith.get(0));
+    }
+
     @Test
     void normalTypeIsArchivedToo() throws Exception {
         Message message = chat(full(ALICE), bare(BOB), "a normal one", null);
@@ -374,7 +401,9 @@ class ImcloudPacketInterceptorTest {
     @Test
     void messagesOverTheSizeLimitsAreRefusedWithPolicyViolation() throws Exception {
         java.util.concurrent.atomic.AtomicReference<MessageLimits> limits = new java.util.concurrent.atomic.AtomicReference<>(MessageLimits.DEFAULTS);
-        ImcloudPacketInterceptor limited = new ImcloudPacketInterceptor(archive, firewallOfRegisteredShapes(), true, sent::add, limits::get);
+        TenantFirewall firewall = firewallOfRegisteredShapes();
+        ImcloudPacketInterceptor limited = new ImcloudPacketInterceptor(firewall,
+                new MessageArchiver(archive, firewall, limits::get, PrivacyLists.NONE), true, sent::add);
         readFromClient(limited, chat(full(ALICE), bare(BOB), "a".repeat(5 * 1024), null));
         readFromClient(limited, chat(full(ALICE), bare(BOB), "\u4f60".repeat(1705) + "\uD83D\uDE00", null)); // 5115 + 4 bytes
 

@@ -6,7 +6,9 @@ import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smackx.blocking.BlockingCommandManager;
+import org.jivesoftware.smackx.mam.element.MamFinIQ;
 import org.jivesoftware.smackx.chat_markers.element.ChatMarkersElements;
 import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
 import org.jivesoftware.smackx.iqregister.AccountManager;
@@ -387,25 +389,33 @@ abstract class OpenfireSuite {
         assertTrue(alice.drain(Duration.ofSeconds(1)).stream().noneMatch(m -> "plain room talk".equals(m.getBody())));
     }
 
+    /**
+     * Openfire binds a session to the default list it had at login, and XEP-0191 creates that list at the first
+     * block: so bob logs in again after blocking, as Openfire needs, and the block is tried online and offline.
+     */
     @Test
     @Order(18)
     void aBlockedSendersMessagesAreNeitherDeliveredNorArchivedNorCounted() throws Exception {
         XmppClient alice = connect("acme#chat_alice", PASSWORD_ALICE, Login.SCRAM_SHA_1);
         XmppClient bob = connect("acme#chat_bob", PASSWORD_BOB, Login.SCRAM_SHA_1);
-        BlockingCommandManager blocking = BlockingCommandManager.getInstanceFor(bob.connection());
-        blocking.blockContacts(List.of(XmppClient.jid("acme#chat_alice")));
+        BlockingCommandManager.getInstanceFor(bob.connection()).blockContacts(List.of(XmppClient.jid("acme#chat_alice")));
+        bob.close();
         int unreadBefore = unread("bob", "alice");
 
-        alice.sendChat("acme#chat_bob", "while blocked");
-        alice.sendChat("acme#chat_carol", "to carol meanwhile"); // archived: shows the writer has passed the blocked one
-        eventually(() -> !history("carol", "alice", null, 1).get("entities").isEmpty()
-                && "to carol meanwhile".equals(body(history("carol", "alice", null, 1).get("entities").get(0))));
-        assertTrue(bob.drain(Duration.ofSeconds(1)).stream().noneMatch(m -> "while blocked".equals(m.getBody())));
+        alice.sendChat("acme#chat_bob", "blocked while offline");
+        Message refused = alice.await(m -> m.getType() == Message.Type.error, WAIT);
+        assertEquals(StanzaError.Condition.service_unavailable, refused.getError().getCondition());
+        bob = connect("acme#chat_bob", PASSWORD_BOB, Login.SCRAM_SHA_1);
+        alice.sendChat("acme#chat_bob", "blocked while online");
+        alice.sendChat("acme#chat_carol", "to carol meanwhile"); // archived: shows the writer has passed the blocked ones
+        eventually(() -> "to carol meanwhile".equals(body(history("carol", "alice", null, 1).get("entities").get(0))));
+        assertTrue(bob.drain(Duration.ofSeconds(1)).stream().noneMatch(m -> m.getBody() != null && m.getBody().startsWith("blocked")),
+                "not delivered");
         assertTrue(history("bob", "alice", null, 100).get("entities").findValuesAsText("msg").stream()
-                .noneMatch("while blocked"::equals), "not archived");
+                .noneMatch(body -> body.startsWith("blocked")), "not archived");
         assertEquals(unreadBefore, unread("bob", "alice"), "not counted");
 
-        blocking.unblockContacts(List.of(XmppClient.jid("acme#chat_alice")));
+        BlockingCommandManager.getInstanceFor(bob.connection()).unblockContacts(List.of(XmppClient.jid("acme#chat_alice")));
         alice.sendChat("acme#chat_bob", "after unblocking");
         bob.await(m -> "after unblocking".equals(m.getBody()), WAIT);
         eventually(() -> unread("bob", "alice") == unreadBefore + 1);
@@ -439,16 +449,30 @@ abstract class OpenfireSuite {
                 "nor from the offline store");
     }
 
+    /** XEP-0059 section 2.6 with XEP-0313: {@code <max>0</max>} asks for the count only (sent raw: Smack 4.4 drops a 0). */
     @Test
     @Order(20)
     void aCountOnlyXep0313QueryIsAnsweredWithTheCount() throws Exception {
         XmppClient carol = connect("acme#chat_carol", PASSWORD_CAROL, Login.SCRAM_SHA_1);
-        MamManager.MamQuery counted = MamManager.getInstanceFor(carol.connection()).queryArchive(MamManager.MamQueryArgs
-                .builder().limitResultsToJid(XmppClient.jid("acme#chat_alice")).onlyReturnMessageCount().build());
-        assertEquals(List.of(), counted.getMessages());
+        IQ countOnly = new IQ("query", "urn:xmpp:mam:2") {
+            @Override
+            protected IQChildElementXmlStringBuilder getIQChildElementBuilder(IQChildElementXmlStringBuilder xml) {
+                xml.rightAngleBracket();
+                xml.append("<x xmlns='jabber:x:data' type='submit'>"
+                        + "<field var='FORM_TYPE' type='hidden'><value>urn:xmpp:mam:2</value></field>"
+                        + "<field var='with'><value>acme#chat_alice@localhost</value></field></x>"
+                        + "<set xmlns='http://jabber.org/protocol/rsm'><max>0</max></set>");
+                return xml;
+            }
+        };
+        countOnly.setType(IQ.Type.set);
+        MamFinIQ fin = carol.connection().sendIqRequestAndWaitForResponse(countOnly);
+
         int archived = history("carol", "alice", null, 100).get("entities").size();
         assertTrue(archived > 5);
-        assertEquals(archived, counted.getMessageCount());
+        assertEquals(archived, fin.getRSMSet().getCount());
+        assertTrue(carol.drain(Duration.ofMillis(500)).stream().noneMatch(m -> m.toXML().toString().contains("urn:xmpp:mam:2")),
+                "no result messages");
     }
 
     @Test

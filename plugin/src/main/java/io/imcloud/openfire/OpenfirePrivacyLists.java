@@ -1,52 +1,79 @@
 package io.imcloud.openfire;
 
 import io.imcloud.xmpp.PrivacyLists;
+import org.jivesoftware.openfire.SessionManager;
 import org.jivesoftware.openfire.privacy.PrivacyList;
 import org.jivesoftware.openfire.privacy.PrivacyListManager;
 import org.jivesoftware.openfire.session.ClientSession;
+import org.xmpp.packet.JID;
 import org.xmpp.packet.Message;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.function.Function;
 
 /**
- * {@link PrivacyLists} as Openfire 5.1 applies them to a message (read in v5.1.1's source):
+ * {@link PrivacyLists} as Openfire 5.1 applies them to a message (read in v5.1.1's source), so that what
+ * is archived is what Openfire delivers or stores:
  * <ul>
  * <li>the sender's lists: {@code MessageRouter} answers {@code not-acceptable} and routes nothing when
- * the sender's active list (else their default list) blocks a stanza from the receiver;</li>
- * <li>the receiver's default list, which XEP-0191 blocking edits and which {@code OfflineMessageStrategy}
- * and every session without an active list apply.</li>
+ * the sender session's active list, else its default list, blocks a stanza from the receiver;</li>
+ * <li>a receiver with sessions gets the message unless every session it would go to refuses it by the
+ * same rule ({@code LocalClientSession.canDeliver}); a session keeps the default list it had at login,
+ * so the first block a user ever makes (XEP-0191 creates the list) binds only their later sessions;</li>
+ * <li>a receiver without sessions: {@code OfflineMessageStrategy} stores it unless the user's default
+ * list, which XEP-0191 blocking edits, blocks it.</li>
  * </ul>
- * An active list a receiver's session chose for itself (XEP-0016's session-only lists, which no current
- * client uses) is not consulted: such a message is archived though that one session does not get it.
  */
 final class OpenfirePrivacyLists implements PrivacyLists {
 
     private final Function<String, PrivacyList> defaultListOf;
+    private final Function<JID, Collection<ClientSession>> sessionsOf;
 
-    /** Lists from Openfire's {@code PrivacyListManager} (cached there, so a user without lists costs a lookup). */
+    /** Lists and sessions from Openfire's {@code PrivacyListManager} and {@code SessionManager}. */
     OpenfirePrivacyLists() {
-        this(username -> PrivacyListManager.getInstance().getDefaultPrivacyList(username));
+        this(username -> PrivacyListManager.getInstance().getDefaultPrivacyList(username), OpenfirePrivacyLists::sessionsOf);
     }
 
-    /** Lists with each receiver's default list from {@code defaultListOf} (tests). */
-    OpenfirePrivacyLists(Function<String, PrivacyList> defaultListOf) {
+    /** Lists with each user's default list from {@code defaultListOf}, and the sessions a message to a JID goes to (tests). */
+    OpenfirePrivacyLists(Function<String, PrivacyList> defaultListOf, Function<JID, Collection<ClientSession>> sessionsOf) {
         this.defaultListOf = defaultListOf;
+        this.sessionsOf = sessionsOf;
     }
 
     @Override
     public boolean blocksDelivery(Message message, ClientSession sender) {
-        PrivacyList senderList = sender.getActiveList() != null ? sender.getActiveList() : sender.getDefaultList();
-        if (senderList != null) {
-            Message fromReceiver = new Message();
-            fromReceiver.setType(message.getType());
-            fromReceiver.setFrom(message.getTo());
-            fromReceiver.setTo(message.getFrom());
-            if (senderList.shouldBlockPacket(fromReceiver)) {
-                return true;
-            }
+        Message fromReceiver = new Message();
+        fromReceiver.setType(message.getType());
+        fromReceiver.setFrom(message.getTo());
+        fromReceiver.setTo(message.getFrom());
+        if (refuses(sender, fromReceiver)) {
+            return true;
         }
-        String receiver = message.getTo() == null ? null : message.getTo().getNode();
-        PrivacyList receiverList = receiver == null ? null : defaultListOf.apply(receiver);
-        return receiverList != null && receiverList.shouldBlockPacket(message);
+        JID receiver = message.getTo();
+        if (receiver == null || receiver.getNode() == null) {
+            return false;
+        }
+        Collection<ClientSession> sessions = sessionsOf.apply(receiver);
+        if (sessions.isEmpty()) {
+            PrivacyList stored = defaultListOf.apply(receiver.getNode());
+            return stored != null && stored.shouldBlockPacket(message);
+        }
+        return sessions.stream().allMatch(session -> refuses(session, message));
+    }
+
+    /** True when {@code session}'s active list, else its default list, blocks {@code stanza}. */
+    private static boolean refuses(ClientSession session, Message stanza) {
+        PrivacyList list = session.getActiveList() != null ? session.getActiveList() : session.getDefaultList();
+        return list != null && list.shouldBlockPacket(stanza);
+    }
+
+    private static Collection<ClientSession> sessionsOf(JID receiver) {
+        SessionManager sessions = SessionManager.getInstance();
+        if (receiver.getResource() == null) {
+            return sessions.getSessions(receiver.getNode());
+        }
+        ClientSession session = sessions.getSession(receiver);
+        return session == null ? List.of() : List.of(session);
     }
 }

@@ -7,6 +7,8 @@ import org.xmpp.packet.JID;
 import org.xmpp.packet.Message;
 import org.xmpp.packet.Packet;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,14 +28,28 @@ class OpenfirePrivacyListsTest {
     static final JID BOB = new JID("acme#chat_bob", DOMAIN, null);
 
     @Test
-    void theReceiversBlockListKeepsTheMessage() {
-        OpenfirePrivacyLists lists = new OpenfirePrivacyLists(Map.of("acme#chat_bob", blocking(ALICE))::get);
+    void anOfflineReceiversDefaultListKeepsTheMessage() {
+        OpenfirePrivacyLists lists = new OpenfirePrivacyLists(Map.of("acme#chat_bob", blocking(ALICE))::get, jid -> List.of());
         assertTrue(lists.blocksDelivery(chat(ALICE, BOB), session(null, null)));
     }
 
     @Test
+    void anOnlineReceiverIsBlockedOnlyWhenEverySessionRefuses() {
+        List<ClientSession> bobsSessions = new ArrayList<>(List.of(session(null, blocking(ALICE)), session(blocking(ALICE), null)));
+        OpenfirePrivacyLists lists = new OpenfirePrivacyLists(user -> null, jid -> bobsSessions);
+        assertTrue(lists.blocksDelivery(chat(ALICE, BOB), session(null, null)));
+
+        bobsSessions.add(session(null, null)); // logged in before his first block: Openfire still delivers there
+        assertFalse(lists.blocksDelivery(chat(ALICE, BOB), session(null, null)));
+        OpenfirePrivacyLists storedListOnly = new OpenfirePrivacyLists(Map.of("acme#chat_bob", blocking(ALICE))::get,
+                jid -> List.of(session(null, null)));
+        assertFalse(storedListOnly.blocksDelivery(chat(ALICE, BOB), session(null, null)),
+                "an open session goes by the list it had, not the stored one");
+    }
+
+    @Test
     void theSendersOwnBlockListKeepsItToo() {
-        OpenfirePrivacyLists lists = new OpenfirePrivacyLists(user -> null);
+        OpenfirePrivacyLists lists = new OpenfirePrivacyLists(user -> null, jid -> List.of());
         assertTrue(lists.blocksDelivery(chat(ALICE, BOB), session(null, blocking(BOB))),
                 "Openfire answers not-acceptable to a message to someone the sender blocks");
         assertTrue(lists.blocksDelivery(chat(ALICE, BOB), session(blocking(BOB), null)), "an active list counts as well");
@@ -44,9 +60,9 @@ class OpenfirePrivacyListsTest {
     @Test
     void listsThatBlockSomeoneElseLetItThrough() {
         JID carol = new JID("acme#chat_carol", DOMAIN, null);
-        OpenfirePrivacyLists lists = new OpenfirePrivacyLists(Map.of("acme#chat_bob", blocking(carol))::get);
+        OpenfirePrivacyLists lists = new OpenfirePrivacyLists(Map.of("acme#chat_bob", blocking(carol))::get, jid -> List.of());
         assertFalse(lists.blocksDelivery(chat(ALICE, BOB), session(null, blocking(carol))));
-        assertFalse(new OpenfirePrivacyLists(user -> null).blocksDelivery(chat(ALICE, BOB), session(null, null)),
+        assertFalse(new OpenfirePrivacyLists(user -> null, jid -> List.of()).blocksDelivery(chat(ALICE, BOB), session(null, null)),
                 "no lists at all");
     }
 

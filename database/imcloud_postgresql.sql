@@ -61,7 +61,6 @@ CREATE INDEX ofImMessage_conv_idx ON ofImMessage (appKey, userA, userB, msgId);
 CREATE INDEX ofImMessage_rcv_idx ON ofImMessage (appKey, receiver, msgId);
 CREATE INDEX ofImMessage_snd_idx ON ofImMessage (appKey, sender, msgId);
 CREATE INDEX ofImMessage_off_idx ON ofImMessage (appKey, receiver, state);
-CREATE INDEX ofImMessage_cid_idx ON ofImMessage (appKey, clientMsgId);
 
 -- ofImConversation: one row per conversation, i.e. per (app, userA, userB) as in ofImMessage: each side's unread counter (unreadA: messages from B to A above readUpToA, the highest archive id A read) and the last message. No index on an updated column: a counter update then writes no index entry
 -- fillfactor: room on each page for the updated row versions (HOT updates)

@@ -10,4 +10,7 @@ CREATE TABLE ofImNode (
   CONSTRAINT ofImNode_pk PRIMARY KEY (nodeId)
 );
 
+/* ofImMessage_cid_idx dropped: a displayed marker's client id is looked up among the conversation's newest messages, and every archived message paid for the index */
+DROP INDEX ofImMessage_cid_idx ON ofImMessage;
+
 UPDATE ofVersion SET version = 3 WHERE name = 'imcloud';

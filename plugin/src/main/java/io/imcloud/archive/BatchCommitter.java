@@ -30,6 +30,8 @@ final class BatchCommitter {
             + " msgType, body, ext, stanza, clientMsgId, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String SET_STATE = "UPDATE ofImMessage SET state = ? WHERE msgId = ? AND appKey = ?";
     private static final int MAX_CLIENT_ID = 128;
+    /** A client's own message id names one of the conversation's newest this many messages (XEP-0333 markers). */
+    static final int CLIENT_ID_LOOKBACK = 200;
 
     private final ConversationSql conversations;
     private final CounterFold fold;
@@ -212,7 +214,10 @@ final class BatchCommitter {
         return unread.all();
     }
 
-    /** The archive id {@code upTo} names in the conversation: an archive id of it, else a client id of the peer's; -1 if none. */
+    /**
+     * The archive id {@code upTo} names in the conversation: an archive id of it, else the client id of one of the
+     * peer's messages among the conversation's newest {@value #CLIENT_ID_LOOKBACK}; -1 if none.
+     */
     private static long resolveMark(Connection con, ConversationSql.Key key, String owner, String peer, String upTo)
             throws SQLException {
         if (upTo.length() > MAX_CLIENT_ID) {
@@ -232,16 +237,21 @@ final class BatchCommitter {
                 }
             }
         }
-        try (PreparedStatement ps = con.prepareStatement("SELECT MAX(msgId) FROM ofImMessage WHERE appKey = ? AND clientMsgId = ?"
-                + " AND sender = ? AND receiver = ?")) {
+        // The conversation's newest messages through its index, not an index of client ids: every insert would pay
+        // for that index, and a displayed marker names a message just shown.
+        try (PreparedStatement ps = con.prepareStatement("SELECT msgId, sender, clientMsgId FROM ofImMessage"
+                + " WHERE appKey = ? AND userA = ? AND userB = ? ORDER BY msgId DESC")) {
+            ps.setMaxRows(CLIENT_ID_LOOKBACK);
             ps.setString(1, key.appKey());
-            ps.setString(2, upTo);
-            ps.setString(3, peer);
-            ps.setString(4, owner);
+            ps.setString(2, key.userA());
+            ps.setString(3, key.userB());
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long id = rs.getLong(1);
-                return rs.wasNull() ? -1 : id;
+                while (rs.next()) {
+                    if (peer.equals(rs.getString(2)) && upTo.equals(rs.getString(3))) {
+                        return rs.getLong(1);
+                    }
+                }
+                return -1;
             }
         }
     }

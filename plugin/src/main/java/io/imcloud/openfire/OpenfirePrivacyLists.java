@@ -43,12 +43,15 @@ final class OpenfirePrivacyLists implements PrivacyLists {
 
     @Override
     public boolean blocksDelivery(Message message, ClientSession sender) {
-        Message fromReceiver = new Message();
-        fromReceiver.setType(message.getType());
-        fromReceiver.setFrom(message.getTo());
-        fromReceiver.setTo(message.getFrom());
-        if (refuses(sender, fromReceiver)) {
-            return true;
+        PrivacyList senderList = effectiveList(sender);
+        if (senderList != null) {
+            Message fromReceiver = new Message();
+            fromReceiver.setType(message.getType());
+            fromReceiver.setFrom(message.getTo());
+            fromReceiver.setTo(message.getFrom());
+            if (senderList.shouldBlockPacket(fromReceiver)) {
+                return true;
+            }
         }
         JID receiver = message.getTo();
         if (receiver == null || receiver.getNode() == null) {
@@ -64,8 +67,14 @@ final class OpenfirePrivacyLists implements PrivacyLists {
 
     /** True when {@code session}'s active list, else its default list, blocks {@code stanza}. */
     private static boolean refuses(ClientSession session, Message stanza) {
-        PrivacyList list = session.getActiveList() != null ? session.getActiveList() : session.getDefaultList();
+        PrivacyList list = effectiveList(session);
         return list != null && list.shouldBlockPacket(stanza);
+    }
+
+    /** The list Openfire applies to {@code session}'s stanzas: its active list, else its default list, else none. */
+    private static PrivacyList effectiveList(ClientSession session) {
+        PrivacyList active = session.getActiveList();
+        return active != null ? active : session.getDefaultList();
     }
 
     private static Collection<ClientSession> sessionsOf(JID receiver) {

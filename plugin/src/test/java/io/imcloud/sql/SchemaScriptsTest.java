@@ -59,15 +59,16 @@ class SchemaScriptsTest {
     }
 
     /**
-     * Version 2 to 3 on a version 2 database with a user (made by taking version 3's column and table away): the
-     * upgrade adds {@code ofImUser.tokensRevokedUpTo} as 0 (no token revoked) and the empty node-lease table
-     * {@code ofImNode}, and records version 3.
+     * Version 2 to 3 on a version 2 database with a user (made by taking version 3's column and table away, and
+     * putting back version 2's client-id index): the upgrade adds {@code ofImUser.tokensRevokedUpTo} as 0 (no token
+     * revoked) and the empty node-lease table {@code ofImNode}, drops the client-id index, and records version 3.
      */
     @AllDatabases
     void upgradeToVersion3AddsTheTokenRevocationColumnAndNodeLeases(TestDatabase db) throws Exception {
         try (Connection con = db.getConnection(); Statement st = con.createStatement()) {
             st.execute("ALTER TABLE ofImUser DROP COLUMN tokensRevokedUpTo");
             st.execute("DROP TABLE ofImNode");
+            st.execute("CREATE INDEX ofImMessage_cid_idx ON ofImMessage (appKey, clientMsgId)");
             st.execute("UPDATE ofVersion SET version = 2 WHERE name = 'imcloud'");
             st.execute("INSERT INTO ofImUser (appKey, username, userUuid, created, modified, activated)"
                     + " VALUES ('acme#chat', 'alice', 'u-1', 1, 1, 1)");
@@ -78,6 +79,8 @@ class SchemaScriptsTest {
             }
             st.execute("INSERT INTO ofImNode (nodeId, owner, heartbeat) VALUES (0, 'node-a', 1)");
             assertEquals(1, db.count("ofImNode"));
+            // creating it again works only because the upgrade dropped it
+            st.execute("CREATE INDEX ofImMessage_cid_idx ON ofImMessage (appKey, clientMsgId)");
             try (ResultSet rs = st.executeQuery("SELECT version FROM ofVersion WHERE name = 'imcloud'")) {
                 assertTrue(rs.next());
                 assertEquals(3, rs.getInt(1));

@@ -64,6 +64,20 @@ class UnreadCountersTest {
         }
     }
 
+    /** A client id is looked for among the conversation's newest messages only: markers name what was just shown. */
+    @AllDatabases
+    void aClientIdNamesOneOfTheConversationsNewestMessages(TestDatabase db) throws Exception {
+        try (SqlArchive archive = new SqlArchive(db, new MessageIds(1), settings(1000, 100))) {
+            send(archive, APP, "bob", "owner", "old");
+            for (int i = 0; i < 200 - 1; i++) { // 200: the lookback the README documents
+                send(archive, APP, i % 2 == 0 ? "bob" : "owner", i % 2 == 0 ? "owner" : "bob", "n" + i);
+            }
+            send(archive, APP, "bob", "owner", "n0"); // a client id used twice: the newest message is meant
+            assertEquals(-1, archive.markRead(OWNER, "bob", "old").get(), "beyond the newest messages");
+            assertEquals(0, archive.markRead(OWNER, "bob", "n0").get(), "the newest message of that id");
+        }
+    }
+
     @AllDatabases
     void markReadAllUpToAnArchiveIdOrAClientIdAndRefusesUnknownIds(TestDatabase db) throws Exception {
         UnreadCounters counters = new UnreadCounters(db);

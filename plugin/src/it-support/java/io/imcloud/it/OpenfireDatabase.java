@@ -28,9 +28,11 @@ public record OpenfireDatabase(String driver, String url, String username) {
      */
     public static OpenfireDatabase freshPostgres(String name) throws SQLException {
         String admin = System.getenv("IMCLOUD_IT_POSTGRES");
-        if (admin == null || admin.isBlank()) {
-            return null;
-        }
+        return admin == null || admin.isBlank() ? null : freshPostgres(admin, name);
+    }
+
+    /** An empty PostgreSQL database {@code name} (made anew) on the server whose database {@code admin} names. */
+    public static OpenfireDatabase freshPostgres(String admin, String name) throws SQLException {
         try (Connection con = DriverManager.getConnection(admin); Statement st = con.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
             st.execute("CREATE DATABASE " + name);

@@ -28,13 +28,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class InteropComparisonIT {
 
+    private static final int RERUNS = 2;
+
     @Test
     void everyTestThatPassesOnStockPassesWithThePlugin() throws Exception {
         Assumptions.assumeTrue(OpenfireServer.distributionPresent(),
                 "no Openfire distribution at " + OpenfireServer.distribution() + " (set OPENFIRE_HOME)");
         Path jar = Path.of(System.getProperty("imcloud.jar", "target/imcloud.jar"));
-        Outcome stock = run("interop-stock", null);
-        Outcome withPlugin = run("interop-plugin", jar);
+        Outcome stock = run("interop-stock", null, null);
+        Outcome withPlugin = run("interop-plugin", jar, null);
         Set<String> regressions = new TreeSet<>(stock.passed());
         regressions.removeAll(withPlugin.passed());
         System.out.printf("interop: Openfire %s, stock:       %s%n", OpenfireServer.distributionVersion(), stock);
@@ -43,7 +45,15 @@ class InteropComparisonIT {
         Set<String> gained = new TreeSet<>(withPlugin.passed());
         gained.removeAll(stock.passed());
         gained.forEach(test -> System.out.println("interop: passes only with the plugin: " + test));
-        assertEquals(Set.of(), regressions, "tests that pass on stock Openfire but not with the plugin");
+        Set<String> confirmed = new TreeSet<>();
+        for (String test : regressions) {
+            if (failsOnlyWithThePluginAgain(test, jar)) {
+                confirmed.add(test);
+            } else {
+                System.out.println("interop: passes with the plugin when run again, a timing-dependent test: " + test);
+            }
+        }
+        assertEquals(Set.of(), confirmed, "tests that pass on stock Openfire but not with the plugin, in every run");
         assertTrue(stock.passed().size() > 0, "the framework ran tests against stock Openfire");
     }
 
@@ -57,7 +67,26 @@ class InteropComparisonIT {
         }
     }
 
-    private static Outcome run(String name, Path pluginJar) throws Exception {
+    /**
+     * Some of the framework's tests depend on timing (PEP notifications, room limits) and fail now and then on either
+     * server. A test that passed on stock only is run alone again, {@value #RERUNS} times against each: it is a
+     * regression only when each time stock passes it and the plugin fails it.
+     */
+    private static boolean failsOnlyWithThePluginAgain(String test, Path jar) throws Exception {
+        String name = test.replaceFirst(" \\(.*\\)$", "");
+        for (int attempt = 1; attempt <= RERUNS; attempt++) {
+            boolean stockPasses = run("interop-stock", null, name).passed().contains(test);
+            boolean pluginPasses = run("interop-plugin", jar, name).passed().contains(test);
+            System.out.printf("interop: %s run alone, attempt %d: stock %s, with plugin %s%n", name, attempt,
+                    stockPasses ? "passed" : "failed", pluginPasses ? "passed" : "failed");
+            if (pluginPasses || !stockPasses) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Outcome run(String name, Path pluginJar, String onlyTest) throws Exception {
         try (OpenfireServer server = OpenfireServer.prepare(name, OpenfireDatabase.embedded(), List.of())) {
             if (pluginJar != null) {
                 server.installPlugin(pluginJar);
@@ -73,6 +102,11 @@ class InteropComparisonIT {
             System.setProperty("sinttest.replyTimeout", "15000");
             System.setProperty("sinttest.adminAccountUsername", "admin");
             System.setProperty("sinttest.adminAccountPassword", OpenfireServer.ADMIN_PASSWORD);
+            if (onlyTest == null) {
+                System.clearProperty("sinttest.enabledTests");
+            } else {
+                System.setProperty("sinttest.enabledTests", onlyTest);
+            }
             TestRunResult result = new SmackIntegrationTestFramework(Configuration.newConfiguration(new String[0])).run();
             return new Outcome(names(result.getSuccessfulTests()), names(result.getFailedTests()),
                     result.getNotPossibleTests().size(), result.getImpossibleTestClasses().keySet().stream()

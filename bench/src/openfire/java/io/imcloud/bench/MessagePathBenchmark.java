@@ -135,6 +135,7 @@ public final class MessagePathBenchmark {
                     awaitArchived(rest, appToken, receivers, lastIds);
                 }
                 Duration cpuBefore = server.cpuTime();
+                Map<String, Duration> threadsBefore = server.cpuTimeByThreadGroup();
                 long started = System.nanoTime();
                 lastIds = send(senderClients, receiverClients, receivers, MESSAGES, "load");
                 if (appToken != null) {
@@ -142,6 +143,7 @@ public final class MessagePathBenchmark {
                 }
                 double seconds = (System.nanoTime() - started) / 1e9;
                 Duration cpuAtEnd = server.cpuTime();
+                printThreadGroups(threadsBefore, server.cpuTimeByThreadGroup(), pluginJar != null);
                 Thread.sleep(SETTLE_SECONDS * 1000L);
                 double settleMillis = server.cpuTime().minus(cpuAtEnd).toNanos() / 1e6;
                 if (appToken != null) {
@@ -153,6 +155,17 @@ public final class MessagePathBenchmark {
                 receiverClients.forEach(XmppClient::close);
             }
         }
+    }
+
+    /** Where the load's CPU went: each thread group's ms per 1,000 messages, the busiest first. */
+    private static void printThreadGroups(Map<String, Duration> before, Map<String, Duration> after, boolean withPlugin) {
+        StringBuilder line = new StringBuilder(withPlugin ? "    with plugin, ms CPU per 1000 msg:" : "    stock, ms CPU per 1000 msg:");
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue().minus(before.getOrDefault(e.getKey(), Duration.ZERO))))
+                .filter(e -> e.getValue().toMillis() * 1000L / MESSAGES >= 1)
+                .sorted(Map.Entry.<String, Duration>comparingByValue().reversed())
+                .forEach(e -> line.append(String.format(" %s %d;", e.getKey(), e.getValue().toMillis() * 1000L / MESSAGES)));
+        System.out.println(line);
     }
 
     /** Creates app acme#chat with the bench users; returns an app token. */

@@ -11,6 +11,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -160,10 +162,35 @@ public final class OpenfireServer implements AutoCloseable {
 
     /** CPU time (user + system) the Openfire process has used so far, from {@code /proc}. */
     public Duration cpuTime() throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+        return ticksToDuration(Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat")));
+    }
+
+    /**
+     * CPU time (user + system) of each group of Openfire's threads so far, from {@code /proc/<pid>/task}: threads
+     * are grouped by name with digits taken out ({@code socket_c2s-handler-3} counts as {@code socket_cNs-handler-N}),
+     * so that a benchmark can say which part of the server spent what.
+     */
+    public Map<String, Duration> cpuTimeByThreadGroup() throws IOException {
+        Map<String, Duration> groups = new TreeMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String stat;
+                String name;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                    name = Files.readString(task.resolve("comm")).strip().replaceAll("[0-9]+", "N");
+                } catch (IOException ended) {
+                    continue; // the thread ended meanwhile
+                }
+                groups.merge(name, ticksToDuration(stat), Duration::plus);
+            }
+        }
+        return groups;
+    }
+
+    private static Duration ticksToDuration(String stat) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        return Duration.ofMillis(ticks * 1000 / USER_HZ);
+        return Duration.ofMillis((Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 1000 / USER_HZ);
     }
 
     /** The current end of {@code logs/openfire.log}. */

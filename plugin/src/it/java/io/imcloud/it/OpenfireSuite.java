@@ -17,6 +17,7 @@ import org.jivesoftware.smackx.muc.MultiUserChat;
 import org.jivesoftware.smackx.muc.MultiUserChatManager;
 import org.jivesoftware.smackx.sid.element.StanzaIdElement;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -87,6 +88,12 @@ abstract class OpenfireSuite {
         server.installPlugin(pluginJar());
         firstStart = server.start();
         server.awaitLog(firstStart, OpenfireServer.PLUGIN_LOADED, WAIT.multipliedBy(4));
+    }
+
+    /** Each step logs in anew: sessions of one step must not linger into the next (a stale one would get its messages). */
+    @AfterEach
+    void logOut() {
+        closeClients();
     }
 
     @AfterAll

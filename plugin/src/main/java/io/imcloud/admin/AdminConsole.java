@@ -1,6 +1,7 @@
 package io.imcloud.admin;
 
 import io.imcloud.tenancy.AppStore;
+import io.imcloud.users.SquattedNames;
 import io.imcloud.tenancy.AppRemoval;
 
 import java.util.Locale;
@@ -25,13 +26,15 @@ public final class AdminConsole {
     /**
      * Makes {@code apps} and {@code removal} (deletes an app with its data) available to the console pages.
      *
-     * @param locale the language of the pages (Openfire's console language), asked on every request
+     * @param locale   the language of the pages (Openfire's console language), asked on every request
+     * @param squatted Openfire accounts named like app users that no app registered, as found at start
      * @return the handle whose {@link Installation#close()} takes them away again
      * @throws IllegalStateException when another installation is still active
      */
-    public static Installation install(AppStore apps, AppRemoval removal, Supplier<Locale> locale) {
+    public static Installation install(AppStore apps, AppRemoval removal, Supplier<Locale> locale,
+                                       SquattedNames.Report squatted) {
         Services services = new Services(Objects.requireNonNull(apps), Objects.requireNonNull(removal),
-                Objects.requireNonNull(locale));
+                Objects.requireNonNull(locale), Objects.requireNonNull(squatted));
         if (!CURRENT.compareAndSet(null, services)) {
             throw new IllegalStateException("The imcloud admin console is already installed");
         }
@@ -44,7 +47,7 @@ public final class AdminConsole {
     }
 
     /** The components the pages use. */
-    record Services(AppStore apps, AppRemoval removal, Supplier<Locale> locale) {
+    record Services(AppStore apps, AppRemoval removal, Supplier<Locale> locale, SquattedNames.Report squatted) {
     }
 
     /** One installation: closing it (once or more) takes its components away from the pages. */

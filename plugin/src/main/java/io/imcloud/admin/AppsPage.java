@@ -2,6 +2,7 @@ package io.imcloud.admin;
 
 import io.imcloud.tenancy.App;
 import io.imcloud.tenancy.AppCredentials;
+import io.imcloud.users.SquattedNames;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -59,13 +60,17 @@ final class AppsPage {
         }
     }
 
-    /** The whole page for {@code apps}; {@code truncated} when more apps exist than are listed. */
-    String render(List<App> apps, boolean truncated, Outcome outcome) {
+    /**
+     * The whole page for {@code apps}; {@code truncated} when more apps exist than are listed; {@code squatted}: the
+     * Openfire accounts named like app users that no app registered, which only the operator can delete.
+     */
+    String render(List<App> apps, boolean truncated, Outcome outcome, SquattedNames.Report squatted) {
         html.append("<!DOCTYPE html>\n<html><head><title>").append(escape(texts.get("imcloud.apps"))).append("</title>\n")
                 .append("<meta name=\"pageID\" content=\"").append(PAGE_ID).append("\"/>\n")
                 .append("<meta name=\"decorator\" content=\"main\"/>\n</head><body>\n")
                 .append("<p>").append(escape(texts.get("imcloud.apps.description"))).append("</p>\n");
         outcome(outcome);
+        squatted(squatted);
         appList(apps, truncated);
         createForm(outcome);
         html.append("</body></html>\n");
@@ -88,6 +93,21 @@ final class AppsPage {
             row(texts.get("imcloud.admin.client_secret"), credentials.clientSecret());
             html.append("</table></div>\n");
         }
+    }
+
+    private void squatted(SquattedNames.Report squatted) {
+        if (squatted.count() == 0) {
+            return;
+        }
+        html.append("<div class=\"warning\" id=\"imcloud-squatted\"><p>")
+                .append(escape(texts.get("imcloud.admin.squatted", squatted.count()))).append("</p><p>");
+        for (String name : squatted.names()) {
+            html.append("<code>").append(escape(name)).append("</code> ");
+        }
+        if (squatted.count() > squatted.names().size()) {
+            html.append("...");
+        }
+        html.append("</p></div>\n");
     }
 
     private void row(String label, String value) {

@@ -109,7 +109,7 @@ public final class ImcloudPlugin implements Plugin {
         Predicate<String> openServices = service -> PLUGIN_SERVICES.contains(service)
                 || ImcloudSettings.domains(settings.get(ImcloudSettings.ALLOWED_SERVICES)).contains(service);
         TenantFirewall firewall = new TenantFirewall(domain, membership, openServices);
-        reportSquattedNames(database);
+        SquattedNames.Report squatted = reportSquattedNames(database);
 
         boolean servesMam = !MamIqHandler.monitoringPluginInstalled(pluginDirectory);
         ImcloudPacketInterceptor interceptor = steps.start("packet interceptor", () -> {
@@ -138,7 +138,7 @@ public final class ImcloudPlugin implements Plugin {
                 restServlet(database, settings, accounts, archive, new XmppMessageDelivery(domain, server.getMessageRouter()::route)),
                 settings.get(ImcloudSettings.HTTP_CONTEXT)), RestEndpoint::close);
         settings.onChange(ImcloudSettings.HTTP_CONTEXT, rest::moveTo);
-        steps.start("admin console", () -> AdminConsole.install(accounts.apps(), accounts.removal(), JiveGlobals::getLocale),
+        steps.start("admin console", () -> AdminConsole.install(accounts.apps(), accounts.removal(), JiveGlobals::getLocale, squatted),
                 AdminConsole.Installation::close);
         Log.info("imcloud: started on {} for {} (node {})",
                 database.databaseType().scriptName(), domain, node.nodeId());
@@ -156,16 +156,17 @@ public final class ImcloudPlugin implements Plugin {
 
     /**
      * One warning, when there are any, about Openfire accounts named like app users that no app registered:
-     * they cannot log in while imcloud runs, and only the operator can delete them.
+     * they cannot log in while imcloud runs, and only the operator can delete them. The console's apps page
+     * shows the same report.
      */
-    private static void reportSquattedNames(ConnectionProvider database) {
+    private static SquattedNames.Report reportSquattedNames(ConnectionProvider database) {
         SquattedNames.Report squatted;
         try {
             squatted = new SquattedNames(database).find(SQUATTED_NAMES_LOGGED);
         } catch (StoreException e) {
             // A report, not a component: the plugin runs without it (such accounts are refused at login all the same).
             Log.warn("imcloud: could not look for Openfire accounts named like unregistered app users", e);
-            return;
+            return new SquattedNames.Report(0, List.of());
         }
         if (squatted.count() > 0) {
             Log.warn("imcloud: {} Openfire account(s) are named like app users but no app registered them (in-band"
@@ -173,6 +174,7 @@ public final class ImcloudPlugin implements Plugin {
                     squatted.count(), String.join(", ", squatted.names()),
                     squatted.count() > squatted.names().size() ? ", ..." : "");
         }
+        return squatted;
     }
 
     private static ImcloudServlet restServlet(ConnectionProvider database, ImcloudSettings settings, Accounts accounts,

@@ -14,6 +14,7 @@ import io.imcloud.testsupport.ScramUserDirectory;
 import io.imcloud.testsupport.TestDatabase;
 import io.imcloud.testsupport.TestMembership;
 import io.imcloud.users.NewUser;
+import io.imcloud.users.SquattedNames;
 import io.imcloud.users.UserService;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +42,9 @@ class AppsAdminServletTest {
             "id=\"imcloud-credentials\".*?<tr><th>[^<]*</th><td><code>([^<]*)</code>.*?<td><code>([^<]*)</code>.*?<td><code>([^<]*)</code>",
             Pattern.DOTALL);
 
-    /** The page on {@code db}, installed as the plugin installs it. */
+    static final SquattedNames.Report NONE_SQUATTED = new SquattedNames.Report(0, List.of());
+
+    /** The page on {@code db}, installed as the plugin installs it (with one squatted name of two found). */
     private static final class Console implements AutoCloseable {
         final AppStore apps;
         final UserService users;
@@ -53,7 +56,8 @@ class AppsAdminServletTest {
             apps = new AppStore(db, Clock.systemUTC());
             directory = new ScramUserDirectory(db);
             users = new UserService(db, directory, Clock.systemUTC(), TestMembership.on(db));
-            installation = AdminConsole.install(apps, new AppRemoval(apps, List.of(users, new ArchivePurge(db))), () -> locale);
+            installation = AdminConsole.install(apps, new AppRemoval(apps, List.of(users, new ArchivePurge(db))), () -> locale,
+                    new SquattedNames.Report(2, List.of("acme#chat_eve")));
             http = AdminPageHarness.start(filter);
         }
 
@@ -91,8 +95,8 @@ class AppsAdminServletTest {
 
             AppStore apps = new AppStore(db, Clock.systemUTC());
             AppRemoval removal = new AppRemoval(apps, List.of());
-            try (AdminConsole.Installation installed = AdminConsole.install(apps, removal, () -> Locale.ENGLISH)) {
-                assertThrows(IllegalStateException.class, () -> AdminConsole.install(apps, removal, () -> Locale.ENGLISH));
+            try (AdminConsole.Installation installed = AdminConsole.install(apps, removal, () -> Locale.ENGLISH, NONE_SQUATTED)) {
+                assertThrows(IllegalStateException.class, () -> AdminConsole.install(apps, removal, () -> Locale.ENGLISH, NONE_SQUATTED));
                 Page page = browser.get();
                 assertEquals(200, page.status(), page.body());
                 assertTrue(page.body().contains("<meta name=\"pageID\" content=\"imcloud-apps\"/>"));
@@ -108,6 +112,8 @@ class AppsAdminServletTest {
             Browser browser = console.http.browser();
             Page empty = browser.get();
             assertTrue(empty.body().contains("id=\"imcloud-no-apps\""), empty.body());
+            assertTrue(empty.body().contains("id=\"imcloud-squatted\"") && empty.body().contains("<code>acme#chat_eve</code> ...")
+                    && empty.body().contains("2 Openfire account(s)"), "the squatted names found at start, and that there are more");
 
             Page created = create(browser, "acme", "chat", "open_registration", "true", "max_users", "50", "retention_days", "30");
             assertEquals(200, created.status(), created.body());

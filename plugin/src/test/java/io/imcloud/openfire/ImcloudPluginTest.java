@@ -3,6 +3,7 @@ package io.imcloud.openfire;
 import io.imcloud.admin.AdminConsole;
 import io.imcloud.sql.DatabaseType;
 import io.imcloud.tenancy.AppRemoval;
+import io.imcloud.users.SquattedNames;
 import io.imcloud.tenancy.AppStore;
 import io.imcloud.testsupport.TestDatabase;
 import io.imcloud.testsupport.TestJetty;
@@ -145,7 +146,7 @@ class ImcloudPluginTest {
 
     private AdminConsole.Installation installAdminConsole() {
         AppStore apps = new AppStore(db, Clock.systemUTC());
-        return AdminConsole.install(apps, new AppRemoval(apps, List.of()), () -> Locale.ENGLISH);
+        return AdminConsole.install(apps, new AppRemoval(apps, List.of()), () -> Locale.ENGLISH, new SquattedNames.Report(0, List.of()));
     }
 
     @Test

@@ -21,9 +21,9 @@ public final class ArchivePurge implements AppData {
 
     private static final int BATCH = 1000;
 
-    /** Sets the parameters of a statement's WHERE clause from the first. */
+    /** Sets the parameters of a statement's WHERE clause from the first; returns the index of the next one. */
     private interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
+        int bind(PreparedStatement ps) throws SQLException;
     }
 
     private final ConnectionProvider db;
@@ -48,7 +48,10 @@ public final class ArchivePurge implements AppData {
     @Override
     public long deleteAll(AppKey appKey) {
         String app = appKey.toString();
-        Binder byApp = ps -> ps.setString(1, app);
+        Binder byApp = ps -> {
+            ps.setString(1, app);
+            return 2;
+        };
         try (Connection con = db.getConnection()) {
             long deleted = deleteMessages(con, "appKey = ?", byApp);
             deleteConversations(con, byApp, "appKey = ?");
@@ -68,10 +71,12 @@ public final class ArchivePurge implements AppData {
         Binder byUser = ps -> {
             ps.setString(1, app);
             ps.setString(2, user.username());
+            return 3;
         };
         Binder byUserBefore = ps -> {
-            byUser.bind(ps);
-            ps.setLong(3, beforeId);
+            int next = byUser.bind(ps);
+            ps.setLong(next, beforeId);
+            return next + 1;
         };
         try (Connection con = db.getConnection()) {
             long deleted = deleteMessages(con, "appKey = ? AND sender = ? AND msgId < ?", byUserBefore)
@@ -111,8 +116,7 @@ public final class ArchivePurge implements AppData {
             return 0;
         }
         try (PreparedStatement ps = con.prepareStatement("DELETE FROM ofImMessage WHERE " + where + " AND msgId <= ?")) {
-            bind.bind(ps);
-            ps.setLong((int) where.chars().filter(c -> c == '?').count() + 1, lastId);
+            ps.setLong(bind.bind(ps), lastId);
             return ps.executeUpdate();
         }
     }

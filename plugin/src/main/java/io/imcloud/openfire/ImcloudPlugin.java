@@ -46,6 +46,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -106,8 +107,11 @@ public final class ImcloudPlugin implements Plugin {
         OpenfireMembershipCache membershipCache = steps.start("membership cache", OpenfireMembershipCache::create,
                 OpenfireMembershipCache::close);
         AppMembership membership = new AppMembership(new RegisteredUsers(database), membershipCache);
-        Predicate<String> openServices = service -> PLUGIN_SERVICES.contains(service)
-                || ImcloudSettings.domains(settings.get(ImcloudSettings.ALLOWED_SERVICES)).contains(service);
+        // parsed when the setting changes, not per stanza
+        AtomicReference<Set<String>> allowedServices = new AtomicReference<>(
+                ImcloudSettings.domains(settings.get(ImcloudSettings.ALLOWED_SERVICES)));
+        settings.onChange(ImcloudSettings.ALLOWED_SERVICES, list -> allowedServices.set(ImcloudSettings.domains(list)));
+        Predicate<String> openServices = service -> PLUGIN_SERVICES.contains(service) || allowedServices.get().contains(service);
         TenantFirewall firewall = new TenantFirewall(domain, membership, openServices);
         SquattedNames.Report squatted = reportSquattedNames(database);
 

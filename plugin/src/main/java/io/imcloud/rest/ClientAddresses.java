@@ -56,7 +56,8 @@ public final class ClientAddresses {
 
     /** True for 127.0.0.0/8 and ::1. */
     static boolean isLoopback(String address) {
-        return !UNKNOWN.equals(address) && address != null && parse(address) != null && parse(address).isLoopbackAddress();
+        InetAddress parsed = parse(address); // UNKNOWN is no IP literal: null
+        return parsed != null && parsed.isLoopbackAddress();
     }
 
     /** One spelling per address (e.g. {@code ::1} for {@code 0:0:0:0:0:0:0:1}), or null for anything but an IP literal. */

@@ -1,5 +1,7 @@
 package io.imcloud.tenancy;
 
+import java.util.Optional;
+
 import java.util.Objects;
 
 /**
@@ -32,6 +34,22 @@ public final class AppKey {
             throw new IllegalArgumentException("Illegal app key: expected org#app");
         }
         return of(appKey.substring(0, hash), appKey.substring(hash + 1));
+    }
+
+    /**
+     * The app key that an XMPP node {@code {org}#{app}_{rest}} starts with (an app user's node, or an app's room),
+     * or empty for a node without that prefix or without anything after it. The app ends at the first {@code _}
+     * after the {@code #}: app names cannot contain {@code _}.
+     */
+    public static Optional<AppKey> ofNodePrefix(String node) {
+        int hash = node == null ? -1 : node.indexOf('#');
+        int underscore = hash < 0 ? -1 : node.indexOf('_', hash);
+        if (underscore < 0 || underscore == node.length() - 1) {
+            return Optional.empty();
+        }
+        String org = node.substring(0, hash);
+        String app = node.substring(hash + 1, underscore);
+        return isValidPart(org) && isValidPart(app) ? Optional.of(of(org, app)) : Optional.empty();
     }
 
     /**

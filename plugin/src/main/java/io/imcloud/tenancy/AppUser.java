@@ -50,25 +50,14 @@ public record AppUser(AppKey appKey, String username) {
     }
 
     /**
-     * The app user behind an XMPP node, or empty for a plain Openfire user or a node that breaks the rules.
-     * The app key ends at the first {@code _} after the {@code #}: app names cannot contain {@code _}.
+     * The app user behind an XMPP node, or empty for a plain Openfire user or a node that breaks the rules
+     * (see {@link AppKey#ofNodePrefix}).
      */
     public static Optional<AppUser> fromNode(String node) {
-        if (node == null) {
-            return Optional.empty();
-        }
-        int hash = node.indexOf('#');
-        int underscore = hash < 0 ? -1 : node.indexOf('_', hash);
-        if (underscore < 0) {
-            return Optional.empty();
-        }
-        String org = node.substring(0, hash);
-        String app = node.substring(hash + 1, underscore);
-        String username = node.substring(underscore + 1);
-        if (!AppKey.isValidPart(org) || !AppKey.isValidPart(app) || !isValidUsername(username)) {
-            return Optional.empty();
-        }
-        return Optional.of(new AppUser(AppKey.of(org, app), username));
+        return AppKey.ofNodePrefix(node).flatMap(key -> {
+            String username = node.substring(key.org().length() + key.app().length() + 2);
+            return isValidUsername(username) ? Optional.of(new AppUser(key, username)) : Optional.empty();
+        });
     }
 
     /** The XMPP node (the part before {@code @}) of this user. */

@@ -236,7 +236,7 @@ public final class TenantFirewall {
             if (!jidDomain.endsWith(dotDomain)) {
                 return Party.REMOTE;
             }
-            AppKey roomApp = node == null ? null : roomApp(node);
+            AppKey roomApp = AppKey.ofNodePrefix(node).orElse(null); // {org}#{app}_{id}: Easemob's group JIDs
             return new Party(roomApp == null ? Kind.SERVICE : Kind.APP_ROOM, roomApp, jidDomain);
         }
         if (node == null) {
@@ -248,17 +248,7 @@ public final class TenantFirewall {
         return membership.appOf(node).map(app -> new Party(Kind.APP_USER, app, null)).orElse(Party.UNREGISTERED);
     }
 
-    /** The app of a room node {@code {org}#{app}_{id}}, or null for any other room or service node. */
-    private static AppKey roomApp(String node) {
-        int hash = node.indexOf('#');
-        int underscore = hash < 0 ? -1 : node.indexOf('_', hash);
-        if (underscore < 0 || underscore == node.length() - 1) {
-            return null;
-        }
-        String org = node.substring(0, hash);
-        String app = node.substring(hash + 1, underscore);
-        return AppKey.isValidPart(org) && AppKey.isValidPart(app) ? AppKey.of(org, app) : null;
-    }
+
 
     private void checkIq(IQ iq, Party sender) throws StanzaRejection {
         Element query = iq.getChildElement();

@@ -10,6 +10,7 @@ import org.xmpp.packet.Message;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -80,7 +81,8 @@ final class OpenfirePrivacyLists implements PrivacyLists {
     private static Collection<ClientSession> sessionsOf(JID receiver) {
         SessionManager sessions = SessionManager.getInstance();
         if (receiver.getResource() == null) {
-            return sessions.getSessions(receiver.getNode());
+            // SessionManager looks each route up again: a session that closed in between comes back as null
+            return sessions.getSessions(receiver.getNode()).stream().filter(Objects::nonNull).toList();
         }
         ClientSession session = sessions.getSession(receiver);
         return session == null ? List.of() : List.of(session);

@@ -1,8 +1,8 @@
-REM imcloud schema, version 3, for oracle. Openfire runs it once when the plugin is installed.
+REM imcloud schema, version 4, for oracle. Openfire runs it once when the plugin is installed.
 
-INSERT INTO ofVersion (name, version) VALUES ('imcloud', 3);
+INSERT INTO ofVersion (name, version) VALUES ('imcloud', 4);
 
-REM ofImApp: apps (tenants): one row per app key org#app; the client secret only as a salted hash
+REM ofImApp: apps (tenants): one row per app key org#app; the client secret only as a salted hash; fileQuotaBytes and fileQuotaCount bound the app's attachments (0: no bound), fileRetentionDays removes older attachments (0: keep), mediaOnlyUploads (1) takes only audio and images
 CREATE TABLE ofImApp (
   org              VARCHAR2(32) NOT NULL,
   app              VARCHAR2(32) NOT NULL,
@@ -13,6 +13,10 @@ CREATE TABLE ofImApp (
   openRegistration NUMBER(10) NOT NULL,
   maxUsers         NUMBER(10) NOT NULL,
   retentionDays    NUMBER(10) NOT NULL,
+  fileQuotaBytes   NUMBER(19) DEFAULT 10737418240 NOT NULL,
+  fileQuotaCount   NUMBER(10) DEFAULT 100000 NOT NULL,
+  fileRetentionDays NUMBER(10) DEFAULT 0 NOT NULL,
+  mediaOnlyUploads NUMBER(10) DEFAULT 0 NOT NULL,
   created          NUMBER(19) NOT NULL,
   modified         NUMBER(19) NOT NULL,
   CONSTRAINT ofImApp_pk PRIMARY KEY (org, app)
@@ -93,4 +97,31 @@ CREATE TABLE ofImNode (
   owner            VARCHAR2(64) NOT NULL,
   heartbeat        NUMBER(19) NOT NULL,
   CONSTRAINT ofImNode_pk PRIMARY KEY (nodeId)
+);
+
+REM ofImFile: attachments (chat files, XEP-0363 uploads), one row per stored file under the attachments directory; fileUuid names the file on disk; owner: the uploading user, null for the app's back-end; secretHash: SHA-256 (hex) of the share-secret a restricted file needs, null for an open one; durationMs for audio, width and height for images, else 0
+CREATE TABLE ofImFile (
+  fileUuid         VARCHAR2(36) NOT NULL,
+  appKey           VARCHAR2(65) NOT NULL,
+  owner            VARCHAR2(64),
+  kind             VARCHAR2(8) NOT NULL,
+  contentType      VARCHAR2(100) NOT NULL,
+  fileSize         NUMBER(19) NOT NULL,
+  displayName      VARCHAR2(255),
+  secretHash       VARCHAR2(64),
+  durationMs       NUMBER(19) NOT NULL,
+  width            NUMBER(10) NOT NULL,
+  height           NUMBER(10) NOT NULL,
+  created          NUMBER(19) NOT NULL,
+  CONSTRAINT ofImFile_pk PRIMARY KEY (fileUuid)
+);
+CREATE INDEX ofImFile_app_idx ON ofImFile (appKey, created);
+CREATE INDEX ofImFile_owner_idx ON ofImFile (appKey, owner);
+
+REM ofImFileUsage: each app's stored attachments (bytes and files), changed in the transaction that adds or removes an ofImFile row; an upload reserves its share with one conditional UPDATE against the app's quota, so nodes of a cluster cannot overrun it together
+CREATE TABLE ofImFileUsage (
+  appKey           VARCHAR2(65) NOT NULL,
+  bytesUsed        NUMBER(19) NOT NULL,
+  filesUsed        NUMBER(10) NOT NULL,
+  CONSTRAINT ofImFileUsage_pk PRIMARY KEY (appKey)
 );

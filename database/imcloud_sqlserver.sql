@@ -1,8 +1,8 @@
-/* imcloud schema, version 3, for sqlserver. Openfire runs it once when the plugin is installed. */
+/* imcloud schema, version 4, for sqlserver. Openfire runs it once when the plugin is installed. */
 
-INSERT INTO ofVersion (name, version) VALUES ('imcloud', 3);
+INSERT INTO ofVersion (name, version) VALUES ('imcloud', 4);
 
-/* ofImApp: apps (tenants): one row per app key org#app; the client secret only as a salted hash */
+/* ofImApp: apps (tenants): one row per app key org#app; the client secret only as a salted hash; fileQuotaBytes and fileQuotaCount bound the app's attachments (0: no bound), fileRetentionDays removes older attachments (0: keep), mediaOnlyUploads (1) takes only audio and images */
 CREATE TABLE ofImApp (
   org              NVARCHAR(32) NOT NULL,
   app              NVARCHAR(32) NOT NULL,
@@ -13,6 +13,10 @@ CREATE TABLE ofImApp (
   openRegistration INT NOT NULL,
   maxUsers         INT NOT NULL,
   retentionDays    INT NOT NULL,
+  fileQuotaBytes   BIGINT NOT NULL DEFAULT 10737418240,
+  fileQuotaCount   INT NOT NULL DEFAULT 100000,
+  fileRetentionDays INT NOT NULL DEFAULT 0,
+  mediaOnlyUploads INT NOT NULL DEFAULT 0,
   created          BIGINT NOT NULL,
   modified         BIGINT NOT NULL,
   CONSTRAINT ofImApp_pk PRIMARY KEY (org, app)
@@ -93,4 +97,31 @@ CREATE TABLE ofImNode (
   owner            NVARCHAR(64) NOT NULL,
   heartbeat        BIGINT NOT NULL,
   CONSTRAINT ofImNode_pk PRIMARY KEY (nodeId)
+);
+
+/* ofImFile: attachments (chat files, XEP-0363 uploads), one row per stored file under the attachments directory; fileUuid names the file on disk; owner: the uploading user, null for the app's back-end; secretHash: SHA-256 (hex) of the share-secret a restricted file needs, null for an open one; durationMs for audio, width and height for images, else 0 */
+CREATE TABLE ofImFile (
+  fileUuid         NVARCHAR(36) NOT NULL,
+  appKey           NVARCHAR(65) NOT NULL,
+  owner            NVARCHAR(64),
+  kind             NVARCHAR(8) NOT NULL,
+  contentType      NVARCHAR(100) NOT NULL,
+  fileSize         BIGINT NOT NULL,
+  displayName      NVARCHAR(255),
+  secretHash       NVARCHAR(64),
+  durationMs       BIGINT NOT NULL,
+  width            INT NOT NULL,
+  height           INT NOT NULL,
+  created          BIGINT NOT NULL,
+  CONSTRAINT ofImFile_pk PRIMARY KEY (fileUuid)
+);
+CREATE INDEX ofImFile_app_idx ON ofImFile (appKey, created);
+CREATE INDEX ofImFile_owner_idx ON ofImFile (appKey, owner);
+
+/* ofImFileUsage: each app's stored attachments (bytes and files), changed in the transaction that adds or removes an ofImFile row; an upload reserves its share with one conditional UPDATE against the app's quota, so nodes of a cluster cannot overrun it together */
+CREATE TABLE ofImFileUsage (
+  appKey           NVARCHAR(65) NOT NULL,
+  bytesUsed        BIGINT NOT NULL,
+  filesUsed        INT NOT NULL,
+  CONSTRAINT ofImFileUsage_pk PRIMARY KEY (appKey)
 );

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -27,8 +28,9 @@ final class ManagementRoutes implements RouteGroup {
 
     /** Most apps one list answer holds. */
     static final int MAX_LIST = 1000;
-    private static final Set<String> OPTION_FIELDS = Set.of("open_registration", "max_users", "retention_days");
-    private static final Set<String> CREATE_FIELDS = Set.of("org", "app", "open_registration", "max_users", "retention_days");
+    private static final Set<String> OPTION_FIELDS = Set.of("open_registration", "max_users", "retention_days",
+            "file_quota_bytes", "file_quota_files", "file_retention_days", "uploads_media_only");
+    private static final Set<String> CREATE_FIELDS = union(OPTION_FIELDS, Set.of("org", "app"));
     private static final int MAX_SHOWN_FIELD = 64;
     /** Failed Basic logins per client address, and per username, before attempts are refused (Openfire's console: 10). */
     static final int MAX_FAILED_LOGINS = 10;
@@ -172,7 +174,9 @@ final class ManagementRoutes implements RouteGroup {
 
     private static AppOptions options(JsonNode body) {
         try {
-            return new AppOptions(bool(body, "open_registration"), integer(body, "max_users"), integer(body, "retention_days"));
+            return new AppOptions(bool(body, "open_registration"), integer(body, "max_users"), integer(body, "retention_days"),
+                    longInteger(body, "file_quota_bytes"), integer(body, "file_quota_files"),
+                    integer(body, "file_retention_days"), bool(body, "uploads_media_only"));
         } catch (IllegalArgumentException e) {
             throw ApiException.illegalArgument(e.getMessage());
         }
@@ -200,6 +204,23 @@ final class ManagementRoutes implements RouteGroup {
         return v.intValue();
     }
 
+    private static Long longInteger(JsonNode body, String name) {
+        JsonNode v = body.get(name);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw ApiException.illegalArgument(name + " must be an integer");
+        }
+        return v.longValue();
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
+    }
+
     private static ObjectNode appEntity(RestExchange ex, App app) {
         ObjectNode a = ex.context().json().createObjectNode();
         a.put("app_key", app.key().toString());
@@ -210,6 +231,10 @@ final class ManagementRoutes implements RouteGroup {
         a.put("open_registration", app.openRegistration());
         a.put("max_users", app.maxUsers());
         a.put("retention_days", app.retentionDays());
+        a.put("file_quota_bytes", app.files().quotaBytes());
+        a.put("file_quota_files", app.files().quotaFiles());
+        a.put("file_retention_days", app.files().retentionDays());
+        a.put("uploads_media_only", app.files().mediaOnly());
         a.put("created", app.created());
         a.put("modified", app.modified());
         return a;

@@ -10,9 +10,10 @@ package io.imcloud.tenancy;
  * @param openRegistration whether users may register without an app token
  * @param maxUsers         the most users the app may have, 0 for no limit
  * @param retentionDays    how long archived messages are kept, 0 for ever
+ * @param files            the rules for the app's attachments
  * @param created          creation time, epoch milliseconds
  * @param modified         last change, epoch milliseconds
  */
 public record App(AppKey key, String uuid, String clientId, int secretVersion, boolean openRegistration,
-                  int maxUsers, int retentionDays, long created, long modified) {
+                  int maxUsers, int retentionDays, FilePolicy files, long created, long modified) {
 }

@@ -7,8 +7,13 @@ package io.imcloud.tenancy;
  * @param openRegistration whether users may register without an app token
  * @param maxUsers         0 (no limit) to {@value #MAX_USERS_LIMIT}
  * @param retentionDays    0 (keep for ever) to {@value #MAX_RETENTION_DAYS}
+ * @param fileQuotaBytes   see {@link FilePolicy#quotaBytes()}
+ * @param fileQuotaFiles   see {@link FilePolicy#quotaFiles()}
+ * @param fileRetentionDays see {@link FilePolicy#retentionDays()}
+ * @param mediaOnlyUploads see {@link FilePolicy#mediaOnly()}
  */
-public record AppOptions(Boolean openRegistration, Integer maxUsers, Integer retentionDays) {
+public record AppOptions(Boolean openRegistration, Integer maxUsers, Integer retentionDays, Long fileQuotaBytes,
+                         Integer fileQuotaFiles, Integer fileRetentionDays, Boolean mediaOnlyUploads) {
 
     /** The highest user limit an app can be given. */
     public static final int MAX_USERS_LIMIT = 100_000_000;
@@ -22,10 +27,25 @@ public record AppOptions(Boolean openRegistration, Integer maxUsers, Integer ret
         if (retentionDays != null && (retentionDays < 0 || retentionDays > MAX_RETENTION_DAYS)) {
             throw new IllegalArgumentException("retention_days must be 0 (for ever) to " + MAX_RETENTION_DAYS);
         }
+        // the policy checks its own ranges: a bad value fails here, before anything is written
+        filesOver(FilePolicy.DEFAULT);
+    }
+
+    /** The options of registration, users and message retention only; the file options left as they are. */
+    public AppOptions(Boolean openRegistration, Integer maxUsers, Integer retentionDays) {
+        this(openRegistration, maxUsers, retentionDays, null, null, null, null);
+    }
+
+    /** {@code base} with the file options that are set here. */
+    public FilePolicy filesOver(FilePolicy base) {
+        return new FilePolicy(fileQuotaBytes == null ? base.quotaBytes() : fileQuotaBytes,
+                fileQuotaFiles == null ? base.quotaFiles() : fileQuotaFiles,
+                fileRetentionDays == null ? base.retentionDays() : fileRetentionDays,
+                mediaOnlyUploads == null ? base.mediaOnly() : mediaOnlyUploads);
     }
 
     /** No change / all defaults. */
     public static AppOptions none() {
-        return new AppOptions(null, null, null);
+        return new AppOptions(null, null, null, null, null, null, null);
     }
 }

@@ -27,7 +27,7 @@ public final class AppStore {
     public static final String RESERVED_ORG = "management";
 
     private static final String COLUMNS = "org, app, appUuid, clientId, secretVersion, openRegistration, "
-            + "maxUsers, retentionDays, created, modified";
+            + "maxUsers, retentionDays, fileQuotaBytes, fileQuotaCount, fileRetentionDays, mediaOnlyUploads, created, modified";
 
     /** How long {@link #find} trusts what it read, unless told otherwise. */
     public static final long DEFAULT_CACHE_MILLIS = 1000;
@@ -62,8 +62,8 @@ public final class AppStore {
         App app = new App(key, UUID.randomUUID().toString(), ClientSecrets.newClientId(), 1,
                 Boolean.TRUE.equals(options.openRegistration()),
                 options.maxUsers() == null ? 0 : options.maxUsers(),
-                options.retentionDays() == null ? 0 : options.retentionDays(), now, now);
-        String sql = "INSERT INTO ofImApp (" + COLUMNS + ", secretHash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                options.retentionDays() == null ? 0 : options.retentionDays(), options.filesOver(FilePolicy.DEFAULT), now, now);
+        String sql = "INSERT INTO ofImApp (" + COLUMNS + ", secretHash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
             ps.setString(1, key.org());
             ps.setString(2, key.app());
@@ -73,9 +73,13 @@ public final class AppStore {
             ps.setInt(6, app.openRegistration() ? 1 : 0);
             ps.setInt(7, app.maxUsers());
             ps.setInt(8, app.retentionDays());
-            ps.setLong(9, now);
-            ps.setLong(10, now);
-            ps.setString(11, ClientSecrets.hash(secret));
+            ps.setLong(9, app.files().quotaBytes());
+            ps.setInt(10, app.files().quotaFiles());
+            ps.setInt(11, app.files().retentionDays());
+            ps.setInt(12, app.files().mediaOnly() ? 1 : 0);
+            ps.setLong(13, now);
+            ps.setLong(14, now);
+            ps.setString(15, ClientSecrets.hash(secret));
             ps.executeUpdate();
             cache.remove(key);
             return Optional.of(new AppCredentials(app, secret));
@@ -159,14 +163,24 @@ public final class AppStore {
      */
     public Optional<App> update(AppKey key, AppOptions options) {
         String sql = "UPDATE ofImApp SET openRegistration = COALESCE(?, openRegistration), maxUsers = COALESCE(?, maxUsers),"
-                + " retentionDays = COALESCE(?, retentionDays), modified = ? WHERE org = ? AND app = ?";
+                + " retentionDays = COALESCE(?, retentionDays), fileQuotaBytes = COALESCE(?, fileQuotaBytes),"
+                + " fileQuotaCount = COALESCE(?, fileQuotaCount), fileRetentionDays = COALESCE(?, fileRetentionDays),"
+                + " mediaOnlyUploads = COALESCE(?, mediaOnlyUploads), modified = ? WHERE org = ? AND app = ?";
         try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
-            setNullable(ps, 1, options.openRegistration() == null ? null : options.openRegistration() ? 1 : 0);
+            setNullable(ps, 1, flag(options.openRegistration()));
             setNullable(ps, 2, options.maxUsers());
             setNullable(ps, 3, options.retentionDays());
-            ps.setLong(4, clock.millis());
-            ps.setString(5, key.org());
-            ps.setString(6, key.app());
+            if (options.fileQuotaBytes() == null) {
+                ps.setNull(4, Types.BIGINT);
+            } else {
+                ps.setLong(4, options.fileQuotaBytes());
+            }
+            setNullable(ps, 5, options.fileQuotaFiles());
+            setNullable(ps, 6, options.fileRetentionDays());
+            setNullable(ps, 7, flag(options.mediaOnlyUploads()));
+            ps.setLong(8, clock.millis());
+            ps.setString(9, key.org());
+            ps.setString(10, key.app());
             int updated = ps.executeUpdate();
             cache.remove(key);
             if (updated == 0) {
@@ -176,6 +190,10 @@ public final class AppStore {
             throw new StoreException("Updating the options of app " + key, e);
         }
         return find(key);
+    }
+
+    private static Integer flag(Boolean value) {
+        return value == null ? null : value ? 1 : 0;
     }
 
     private static void setNullable(PreparedStatement ps, int index, Integer value) throws SQLException {
@@ -215,8 +233,9 @@ public final class AppStore {
 
     private static Row read(ResultSet rs) throws SQLException {
         App app = new App(AppKey.of(rs.getString(1), rs.getString(2)), rs.getString(3), rs.getString(4),
-                rs.getInt(5), rs.getInt(6) != 0, rs.getInt(7), rs.getInt(8), rs.getLong(9), rs.getLong(10));
-        return new Row(app, rs.getString(11));
+                rs.getInt(5), rs.getInt(6) != 0, rs.getInt(7), rs.getInt(8),
+                new FilePolicy(rs.getLong(9), rs.getInt(10), rs.getInt(11), rs.getInt(12) != 0), rs.getLong(13), rs.getLong(14));
+        return new Row(app, rs.getString(15));
     }
 
     private record Row(App app, String secretHash) {

@@ -21,9 +21,10 @@ class SchemaScriptsTest {
         try (Connection con = db.getConnection(); Statement st = con.createStatement();
              ResultSet rs = st.executeQuery("SELECT version FROM ofVersion WHERE name = 'imcloud'")) {
             assertTrue(rs.next(), "ofVersion row for imcloud");
-            assertEquals(3, rs.getInt(1));
+            assertEquals(4, rs.getInt(1));
         }
-        for (String table : new String[] {"ofImApp", "ofImKey", "ofImUser", "ofImMessage", "ofImConversation", "ofImNode"}) {
+        for (String table : new String[] {"ofImApp", "ofImKey", "ofImUser", "ofImMessage", "ofImConversation", "ofImNode",
+                "ofImFile", "ofImFileUsage"}) {
             assertEquals(0, db.count(table), table);
         }
         assertEquals(2, db.count("ofImUnreadFold"), "the rows of foldedUpTo and claimedUpTo, nothing folded");
@@ -88,11 +89,44 @@ class SchemaScriptsTest {
         }
     }
 
+    /**
+     * Version 3 to 4 on a version 3 database with an app (made by taking version 4's columns and tables away): the
+     * upgrade gives the app the default file policy (10 GiB, 100,000 files, kept, any type), creates the empty
+     * {@code ofImFile} and {@code ofImFileUsage}, and records version 4.
+     */
+    @AllDatabases
+    void upgradeToVersion4GivesAppsTheDefaultFilePolicyAndCreatesTheFileTables(TestDatabase db) throws Exception {
+        try (Connection con = db.getConnection(); Statement st = con.createStatement()) {
+            for (String column : new String[] {"fileQuotaBytes", "fileQuotaCount", "fileRetentionDays", "mediaOnlyUploads"}) {
+                st.execute("ALTER TABLE ofImApp DROP COLUMN " + column);
+            }
+            st.execute("DROP TABLE ofImFile");
+            st.execute("DROP TABLE ofImFileUsage");
+            st.execute("UPDATE ofVersion SET version = 3 WHERE name = 'imcloud'");
+            st.execute("INSERT INTO ofImApp (org, app, appUuid, clientId, secretHash, secretVersion, openRegistration, maxUsers,"
+                    + " retentionDays, created, modified) VALUES ('acme', 'chat', 'a-1', 'c-1', 'h', 1, 0, 0, 0, 1, 1)");
+            SchemaScript.run(con, SchemaScript.projectDir().resolve("database/upgrade/4/imcloud_" + db.databaseType().scriptName() + ".sql"), false);
+            try (ResultSet rs = st.executeQuery("SELECT fileQuotaBytes, fileQuotaCount, fileRetentionDays, mediaOnlyUploads FROM ofImApp")) {
+                assertTrue(rs.next());
+                assertEquals(10L * 1024 * 1024 * 1024, rs.getLong(1));
+                assertEquals(100_000, rs.getInt(2));
+                assertEquals(0, rs.getInt(3));
+                assertEquals(0, rs.getInt(4));
+            }
+            assertEquals(0, db.count("ofImFile"));
+            assertEquals(0, db.count("ofImFileUsage"));
+            try (ResultSet rs = st.executeQuery("SELECT version FROM ofVersion WHERE name = 'imcloud'")) {
+                assertTrue(rs.next());
+                assertEquals(4, rs.getInt(1));
+            }
+        }
+    }
+
     @Test
     void everyDatabaseTypeHasAnInstallScript() {
         for (DatabaseType type : DatabaseType.values()) {
             assertTrue(Files.isRegularFile(SchemaScript.installScript(type.scriptName())), type.scriptName());
-            for (int version = 2; version <= 3; version++) {
+            for (int version = 2; version <= 4; version++) {
                 assertTrue(Files.isRegularFile(SchemaScript.projectDir().resolve(
                         "database/upgrade/" + version + "/imcloud_" + type.scriptName() + ".sql")), "upgrade to " + version + " for " + type.scriptName());
             }

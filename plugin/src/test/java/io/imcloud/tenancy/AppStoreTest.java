@@ -27,7 +27,7 @@ class AppStoreTest {
         AppKey key = AppKey.of("acme", "chat");
         AppCredentials created = apps.create(key, new AppOptions(true, 5, 30)).orElseThrow();
 
-        assertEquals(new App(key, created.app().uuid(), created.app().clientId(), 1, true, 5, 30,
+        assertEquals(new App(key, created.app().uuid(), created.app().clientId(), 1, true, 5, 30, FilePolicy.DEFAULT,
                 clock.millis(), clock.millis()), apps.find(key).orElseThrow());
         assertEquals(43, created.clientSecret().length());
         try (Connection con = db.getConnection(); Statement st = con.createStatement();

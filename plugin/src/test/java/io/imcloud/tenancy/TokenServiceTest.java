@@ -30,7 +30,7 @@ class TokenServiceTest {
         MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
         TokenService tokens = new TokenService(new SigningKeyStore(db, clock), clock);
         long exp = clock.instant().getEpochSecond() + 60;
-        App app = new App(KEY, "app-uuid", "YXA6x", 1, false, 0, 0, 0, 0);
+        App app = new App(KEY, "app-uuid", "YXA6x", 1, false, 0, 0, FilePolicy.DEFAULT, 0, 0);
         Token user = Token.forUser(app, AppUser.of(KEY, "bob"), "u-1", clock.millis(), exp);
         String issued = tokens.issue(user);
 

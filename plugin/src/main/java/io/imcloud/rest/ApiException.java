@@ -56,12 +56,12 @@ public class ApiException extends RuntimeException {
                 "org.apache.usergrid.services.exceptions.ServiceResourceNotFoundException", description);
     }
 
-    /** 404 organization_application_not_found. */
     /** 404 for a user the app does not have. */
     public static ApiException userNotFound(AppUser user) {
         return notFound("Service resource not found: user " + user.username());
     }
 
+    /** 404 organization_application_not_found. */
     public static ApiException appNotFound(String orgApp) {
         return new ApiException(404, "organization_application_not_found",
                 "org.apache.usergrid.rest.exceptions.OrganizationApplicationNotFoundException",
@@ -72,6 +72,11 @@ public class ApiException extends RuntimeException {
     public static ApiException tooLarge(long maxBytes) {
         return new ApiException(413, "request_entity_too_large", "javax.ws.rs.WebApplicationException",
                 "Request body is larger than " + maxBytes + " bytes");
+    }
+
+    /** 415 unsupported_media_type. */
+    public static ApiException unsupportedMediaType(String description) {
+        return new ApiException(415, "unsupported_media_type", "javax.ws.rs.NotSupportedException", description);
     }
 
     /** 429 reach_limit, with {@code Retry-After}. */

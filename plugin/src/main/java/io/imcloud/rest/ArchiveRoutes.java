@@ -2,6 +2,7 @@ package io.imcloud.rest;
 
 import io.imcloud.archive.Archive;
 import io.imcloud.archive.MessageDelivery;
+import io.imcloud.attachments.Attachments;
 import io.imcloud.tenancy.AppUser;
 import io.imcloud.unread.ConversationList;
 import io.imcloud.unread.UnreadCounters;
@@ -24,11 +25,12 @@ public final class ArchiveRoutes {
      * @param conversations the conversation list over the same database
      * @param unread        the unread counters over the same database
      * @param delivery      routes server-side sends ({@code io.imcloud.xmpp.XmppMessageDelivery})
+     * @param attachments   the files that voice, image and file messages point at
      */
     public static List<RouteGroup> all(Archive archive, ConversationList conversations, UnreadCounters unread,
-                                       MessageDelivery delivery) {
+                                       MessageDelivery delivery, Attachments attachments) {
         return List.of(new OfflineRoutes(archive), new ConversationRoutes(archive, conversations, unread),
-                new SendRoutes(archive, delivery));
+                new SendRoutes(archive, delivery, new MediaBodies(attachments)));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.imcloud.rest;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imcloud.archive.ArchivedMessage;
 import org.slf4j.Logger;
@@ -28,9 +29,28 @@ final class MessageJson {
         o.put("to", m.receiver());
         o.put("chat_type", "chat");
         ObjectNode payload = o.putObject("payload");
-        payload.putArray("bodies").addObject().put("type", "txt").put("msg", m.body());
+        ArrayNode bodies = payload.putArray("bodies");
+        if (m.hasMediaBody()) {
+            bodies.add(mediaBody(ex, m));
+        } else {
+            bodies.addObject().put("type", "txt").put("msg", m.body());
+        }
         payload.set("ext", ext(ex, m));
         return o;
+    }
+
+    /** The stored body object of a voice, image or file message; a damaged one is logged and shown as its type alone. */
+    private static JsonNode mediaBody(RestExchange ex, ArchivedMessage m) {
+        try {
+            JsonNode body = ex.context().json().readTree(m.body());
+            if (body != null && body.isObject()) {
+                return body;
+            }
+        } catch (JacksonException e) {
+            Log.debug("body of message {} is no JSON: {}", m.msgId(), e.getOriginalMessage());
+        }
+        Log.warn("Archived {} message {} of {} has a body that is no JSON object", m.type(), m.msgId(), m.appKey());
+        return ex.context().json().createObjectNode().put("type", m.type());
     }
 
     /**

@@ -56,6 +56,11 @@ public final class RestExchange {
         return request;
     }
 
+    /** The response, for routes that stream their own answer (file downloads). */
+    public HttpServletResponse response() {
+        return response;
+    }
+
     /** The value of path parameter {@code name} of the route's pattern. */
     public String pathParam(String name) {
         String value = params.get(name);
@@ -218,8 +223,7 @@ public final class RestExchange {
         String type = request.getContentType();
         String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         if (!mediaType.equals("application/json")) {
-            throw new ApiException(415, "unsupported_media_type", "javax.ws.rs.NotSupportedException",
-                    "Content-Type must be application/json");
+            throw ApiException.unsupportedMediaType("Content-Type must be application/json");
         }
         int max = settings.maxBodyBytes();
         if (request.getContentLengthLong() > max) {

@@ -20,7 +20,9 @@ import java.util.Set;
 
 /**
  * Server-side send, Easemob's {@code POST /{org}/{app}/messages/users} with an app token:
- * {@code {from, to: [..], type: "txt", body: {msg}, ext: {..}}}. The whole request is checked first
+ * {@code {from, to: [..], type: "txt", body: {msg}, ext: {..}}}, or a voice, image or file message
+ * ({@code type} {@code audio}, {@code img}, {@code file}, {@code body: {url, filename, length, secret}}, see
+ * {@link MediaBodies}). The whole request is checked first
  * (shape, sizes, usernames, every user registered); only then is each receiver's message archived
  * and routed, and the answer maps each receiver to its {@code msg_id}.
  */
@@ -44,10 +46,12 @@ final class SendRoutes implements RouteGroup {
 
     private final Archive archive;
     private final MessageDelivery delivery;
+    private final MediaBodies media;
 
-    SendRoutes(Archive archive, MessageDelivery delivery) {
+    SendRoutes(Archive archive, MessageDelivery delivery, MediaBodies media) {
         this.archive = archive;
         this.delivery = delivery;
+        this.media = media;
     }
 
     @Override
@@ -63,7 +67,7 @@ final class SendRoutes implements RouteGroup {
     private void send(RestExchange ex) throws IOException {
         ex.requireApp();
         AppKey appKey = ex.app().key();
-        Request request = parse(ex.jsonBody(), ex);
+        Request request = parse(ex.jsonBody(), ex, media);
         ex.rateLimit("send:" + appKey, request.receivers().size(), MESSAGES_PER_SECOND, MESSAGES_BURST);
         requireRegistered(ex, appKey, request);
         ObjectNode envelope = ex.envelope("post");
@@ -72,7 +76,7 @@ final class SendRoutes implements RouteGroup {
         for (String receiver : request.receivers()) {
             long id = archive.nextId();
             ArchivedMessage message = new ArchivedMessage(id, appKey, request.sender(), receiver,
-                    MessageIds.timestampOf(id), "chat", request.msg(), request.extJson(), null, null, DeliveryState.PENDING);
+                    MessageIds.timestampOf(id), request.type(), request.body(), request.extJson(), null, null, DeliveryState.PENDING);
             MessageDelivery.Prepared stanza = delivery.prepare(message);
             if (!archive.append(withStanza(message, stanza.stanzaXml()))) {
                 throw ApiException.unavailable("The message archive is busy; sent to " + sent.size() + " of "
@@ -90,11 +94,14 @@ final class SendRoutes implements RouteGroup {
                 m.extJson(), stanzaXml, m.clientMsgId(), m.state());
     }
 
-    /** A checked request: lower-case usernames, receivers without duplicates, ext as compact JSON or null. */
-    private record Request(String sender, Set<String> receivers, String msg, String extJson) {
+    /**
+     * A checked request: lower-case usernames, receivers without duplicates, the archive's type and body ({@code chat}
+     * and the text, or the media type and its body object as JSON), ext as compact JSON or null.
+     */
+    private record Request(String sender, Set<String> receivers, String type, String body, String extJson) {
     }
 
-    private static Request parse(JsonNode body, RestExchange ex) throws IOException {
+    private static Request parse(JsonNode body, RestExchange ex, MediaBodies media) throws IOException {
         if (!body.isObject()) {
             throw ApiException.illegalArgument("The request body must be {from, to: [...], type, body: {msg}, ext}");
         }
@@ -104,26 +111,36 @@ final class SendRoutes implements RouteGroup {
             throw ApiException.illegalArgument("from [" + sender + "] cannot send a message to itself");
         }
         String type = RestExchange.text(body, "type");
-        if (!"txt".equals(type)) {
-            throw ApiException.illegalArgument("type must be \"txt\": other message types are not supported");
-        }
         JsonNode content = body.get("body");
-        String msg = content != null && content.isObject() ? RestExchange.text(content, "msg") : null;
-        if (msg == null || msg.isEmpty()) {
-            throw ApiException.illegalArgument("body must be {\"msg\": \"...\"} with a non-empty msg");
+        String text;
+        String archivedType;
+        if ("txt".equals(type)) {
+            text = content != null && content.isObject() ? RestExchange.text(content, "msg") : null;
+            if (text == null || text.isEmpty()) {
+                throw ApiException.illegalArgument("body must be {\"msg\": \"...\"} with a non-empty msg");
+            }
+            archivedType = "chat";
+        } else if (type != null && ArchivedMessage.MEDIA_TYPES.contains(type)) {
+            if (content == null || !content.isObject()) {
+                throw ApiException.illegalArgument("body must be {\"url\": ..., \"filename\": ...} for a message of type " + type);
+            }
+            text = ex.context().json().writeValueAsString(media.body(ex, ex.app().key(), type, content));
+            archivedType = type;
+        } else {
+            throw ApiException.illegalArgument("type must be txt, audio, img or file");
         }
         JsonNode ext = body.get("ext");
         if (ext != null && !ext.isNull() && !ext.isObject()) {
             throw ApiException.illegalArgument("ext must be a JSON object");
         }
         String extJson = ext == null || ext.isNull() || ext.isEmpty() ? null : ex.context().json().writeValueAsString(ext);
-        int size = msg.getBytes(StandardCharsets.UTF_8).length
+        int size = text.getBytes(StandardCharsets.UTF_8).length
                 + (extJson == null ? 0 : extJson.getBytes(StandardCharsets.UTF_8).length);
         if (size > MAX_MESSAGE_BYTES) {
             throw new ApiException(413, "request_entity_too_large", "javax.ws.rs.WebApplicationException",
-                    "msg and ext together are " + size + " bytes; at most " + MAX_MESSAGE_BYTES + " are allowed");
+                    "body and ext together are " + size + " bytes; at most " + MAX_MESSAGE_BYTES + " are allowed");
         }
-        return new Request(sender, receivers, msg, extJson);
+        return new Request(sender, receivers, archivedType, text, extJson);
     }
 
     private static Set<String> receivers(JsonNode to) {

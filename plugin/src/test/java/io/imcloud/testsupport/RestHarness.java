@@ -110,6 +110,19 @@ public final class RestHarness implements AutoCloseable {
         }
     }
 
+    /** Sends a request and keeps the body as bytes (file downloads). */
+    public BytesResponse sendForBytes(HttpRequest.Builder builder) {
+        try {
+            HttpResponse<byte[]> r = client.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new BytesResponse(r.statusCode(), r.headers(), r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private HttpRequest.Builder jsonRequest(String path, String bearer) {
         return request(path, bearer).header("Content-Type", "application/json");
     }
@@ -130,6 +143,20 @@ public final class RestHarness implements AutoCloseable {
             server.stop();
         } catch (Exception e) {
             throw new IllegalStateException("Cannot stop Jetty", e);
+        }
+    }
+
+    /** An HTTP answer with a binary body. */
+    public record BytesResponse(int status, HttpHeaders headers, byte[] body) {
+
+        /** A header's first value, or null. */
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
+        @Override
+        public String toString() {
+            return status + " (" + body.length + " bytes) " + headers.map();
         }
     }
 

@@ -1,0 +1,32 @@
+package io.imcloud.attachments;
+
+/** An attachment refused or missing; the REST and XMPP adapters turn the reason into their own error. */
+public final class AttachmentException extends RuntimeException {
+
+    /** Why. */
+    public enum Reason {
+        /** The file is larger than the size limit. */
+        TOO_LARGE,
+        /** The app's byte or file quota would be exceeded. */
+        QUOTA_EXCEEDED,
+        /** The app takes only audio and images, and this is neither. */
+        TYPE_REFUSED,
+        /** The upload holds no bytes. */
+        EMPTY,
+        /** An image has more pixels than the server decodes. */
+        IMAGE_TOO_LARGE,
+        /** A file of that id exists already (an XEP-0363 slot is good for one upload). */
+        DUPLICATE
+    }
+
+    private final Reason reason;
+
+    public AttachmentException(Reason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

@@ -1,0 +1,273 @@
+package io.imcloud.attachments;
+
+import io.imcloud.sql.ConnectionProvider;
+import io.imcloud.tenancy.AppData;
+import io.imcloud.tenancy.AppKey;
+import io.imcloud.tenancy.AppUser;
+import io.imcloud.tenancy.StoreException;
+import io.imcloud.tenancy.UserData;
+import org.apache.commons.io.IOUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * The app-scoped attachment store: uploads streamed to disk and verified, downloads, thumbnails, quotas, retention
+ * and removal with apps and users. An upload is written under a temporary name, flushed to disk, probed from its
+ * bytes, admitted by its app's rules, recorded with its share of the app's usage, and only then moved into place; a
+ * refusal or failure at any step leaves neither a file nor a row behind.
+ */
+public final class Attachments implements AppData, UserData {
+
+    private static final Logger Log = LoggerFactory.getLogger(Attachments.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final long DAY_MILLIS = 86_400_000L;
+    /** An upload still being written after this long was left by a crash. */
+    private static final long STALE_INCOMING_MILLIS = DAY_MILLIS;
+    /** Files removed per query while deleting or sweeping, so that memory stays bounded. */
+    private static final int BATCH = 500;
+
+    private final FileCatalog catalog;
+    private final FileStorage storage;
+    private final Clock clock;
+    private final Supplier<AttachmentLimits> limits;
+
+    /**
+     * @param root   the attachments directory (shared storage in a cluster)
+     * @param limits asked for the current snapshot on each upload
+     */
+    public Attachments(ConnectionProvider db, Path root, Clock clock, Supplier<AttachmentLimits> limits) {
+        this.catalog = new FileCatalog(db);
+        this.storage = new FileStorage(root);
+        this.clock = clock;
+        this.limits = limits;
+    }
+
+    /** The current limits. */
+    public AttachmentLimits limits() {
+        return limits.get();
+    }
+
+    /**
+     * Stores the bytes of {@code body} as {@code upload} asks.
+     *
+     * @throws AttachmentException TOO_LARGE, EMPTY, TYPE_REFUSED or QUOTA_EXCEEDED (then nothing is kept)
+     * @throws IOException         when the body cannot be read or the file not written
+     */
+    public Stored store(Upload upload, InputStream body) throws IOException {
+        String uuid = upload.uuid() == null ? UUID.randomUUID().toString() : upload.uuid();
+        if (!StoredFile.isUuid(uuid)) {
+            throw new IllegalArgumentException("Not a file id: " + uuid);
+        }
+        long max = upload.exactSize() >= 0 ? upload.exactSize() : limits.get().maxFileBytes();
+        Path incoming = storage.newIncoming();
+        boolean recorded = false;
+        StoredFile file = null;
+        try {
+            long size = receive(body, incoming, max);
+            if (size > max) {
+                throw new AttachmentException(AttachmentException.Reason.TOO_LARGE,
+                        "The file is larger than " + max + " bytes");
+            }
+            if (size == 0) {
+                throw new AttachmentException(AttachmentException.Reason.EMPTY, "The file is empty");
+            }
+            if (upload.exactSize() >= 0 && size != upload.exactSize()) {
+                throw new AttachmentException(AttachmentException.Reason.TOO_LARGE,
+                        "The file has " + size + " bytes, not the " + upload.exactSize() + " announced");
+            }
+            MediaProbe.Media media = MediaProbe.probe(incoming);
+            if (upload.policy().mediaOnly() && media.kind() == FileKind.FILE) {
+                throw new AttachmentException(AttachmentException.Reason.TYPE_REFUSED,
+                        "This application takes audio and images only");
+            }
+            String secret = upload.restricted() ? newSecret() : null;
+            file = new StoredFile(uuid, upload.app(), upload.owner(), media.kind(), media.contentType(), size,
+                    DisplayNames.clean(upload.fileName()), secret == null ? null : StoredFile.hashSecret(secret),
+                    media.durationMillis(), media.width(), media.height(), clock.millis());
+            addRow(file, upload);
+            recorded = true;
+            storage.place(incoming, file);
+            Log.debug("Stored file {} of {} ({} bytes, {})", uuid, upload.app(), size, media.contentType());
+            return new Stored(file, secret);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(incoming);
+            if (recorded) {
+                undo(file, e);
+            }
+            throw e;
+        }
+    }
+
+    private void addRow(StoredFile file, Upload upload) {
+        try {
+            catalog.add(file, upload.policy());
+        } catch (StoreException e) {
+            if (e.getCause() instanceof java.sql.SQLException sql && StoreException.isDuplicateKey(sql)) {
+                throw new AttachmentException(AttachmentException.Reason.DUPLICATE, "File " + file.uuid() + " exists already");
+            }
+            throw e;
+        }
+    }
+
+    /** Copies at most {@code max + 1} bytes (one more tells an oversized body) and flushes them to the disk. */
+    private static long receive(InputStream body, Path incoming, long max) throws IOException {
+        try (FileChannel channel = FileChannel.open(incoming, StandardOpenOption.WRITE)) {
+            OutputStream out = Channels.newOutputStream(channel);
+            long size = IOUtils.copyLarge(body, out, 0, max + 1, new byte[64 * 1024]);
+            channel.force(true);
+            return size;
+        }
+    }
+
+    private void undo(StoredFile file, Exception cause) {
+        try {
+            catalog.remove(file);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private static String newSecret() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** The file {@code uuid} of {@code app}; empty for anything else, including an id that is not a uuid. */
+    public Optional<StoredFile> find(AppKey app, String uuid) {
+        return StoredFile.isUuid(uuid) ? catalog.find(app, uuid) : Optional.empty();
+    }
+
+    /** The bytes of {@code file} on disk. */
+    public Path content(StoredFile file) {
+        return storage.pathOf(file);
+    }
+
+    /**
+     * The JPEG thumbnail of image {@code file}, made on first request and kept beside it.
+     *
+     * @throws AttachmentException IMAGE_TOO_LARGE for an image with more pixels than the limit
+     */
+    public Path thumbnail(StoredFile file) throws IOException {
+        if (file.kind() != FileKind.IMAGE) {
+            throw new IllegalArgumentException("Only images have thumbnails");
+        }
+        Path thumbnail = storage.thumbnailOf(file);
+        if (Files.exists(thumbnail)) {
+            return thumbnail;
+        }
+        AttachmentLimits current = limits.get();
+        if ((long) file.width() * file.height() > current.thumbnailMaxPixels()) {
+            throw new AttachmentException(AttachmentException.Reason.IMAGE_TOO_LARGE, "The image has " + file.width()
+                    + "x" + file.height() + " pixels; thumbnails are made of images up to " + current.thumbnailMaxPixels()
+                    + " pixels");
+        }
+        Path incoming = storage.newIncoming();
+        try {
+            ImageProbe.thumbnail(storage.pathOf(file), incoming, current.thumbnailEdge(), current.thumbnailMaxPixels());
+            FileStorage.moveInto(incoming, thumbnail);
+        } finally {
+            Files.deleteIfExists(incoming);
+        }
+        return thumbnail;
+    }
+
+    /** The bytes and files {@code app} stores. */
+    public FileUsage usage(AppKey app) {
+        FileCatalog.Usage usage = catalog.usage(app);
+        return new FileUsage(usage.bytes(), usage.files());
+    }
+
+    /** Removes {@code file} (row, bytes, thumbnail); false when it was gone already. */
+    public boolean delete(StoredFile file) {
+        boolean removed = catalog.remove(file);
+        try {
+            storage.remove(file);
+        } catch (IOException e) {
+            // the row is gone, so nothing serves or counts the bytes any more; the operator may clean the disk
+            Log.warn("imcloud: could not delete the bytes of file {} at {}", file.uuid(), storage.pathOf(file), e);
+        }
+        return removed;
+    }
+
+    /**
+     * One pass of retention: removes the files older than their app's file retention, in bounded batches, and
+     * uploads in progress left by a crash. Safe on every cluster node. Returns how many files went.
+     */
+    public int sweep() {
+        int removed = 0;
+        for (FileCatalog.Retention r : catalog.retentions()) {
+            long cutoff = clock.millis() - r.days() * DAY_MILLIS;
+            removed += deleteWhere(r.app(), " AND created < ?", cutoff);
+        }
+        try {
+            storage.removeStaleIncoming(clock.millis() - STALE_INCOMING_MILLIS);
+        } catch (IOException e) {
+            Log.warn("imcloud: could not clean the incoming uploads under {}", storage.root(), e);
+        }
+        if (removed > 0) {
+            Log.info("imcloud: file retention removed {} files", removed);
+        }
+        return removed;
+    }
+
+    @Override
+    public String kind() {
+        return "files";
+    }
+
+    @Override
+    public long deleteAll(AppKey appKey) {
+        long removed = deleteWhere(appKey, "");
+        try {
+            storage.removeApp(appKey);
+        } catch (IOException e) {
+            Log.warn("imcloud: could not delete the directory of app {} under {}", appKey, storage.root(), e);
+        }
+        catalog.forgetApp(appKey);
+        return removed;
+    }
+
+    @Override
+    public long deleteUser(AppUser user) {
+        return deleteWhere(user.appKey(), " AND owner = ?", user.username());
+    }
+
+    private int deleteWhere(AppKey app, String condition, Object... args) {
+        int removed = 0;
+        List<StoredFile> batch;
+        do {
+            batch = catalog.select(app, condition, BATCH, args);
+            for (StoredFile f : batch) {
+                if (delete(f)) {
+                    removed++;
+                }
+            }
+        } while (batch.size() == BATCH);
+        return removed;
+    }
+
+    /** A stored file and its share-secret (null for an open file), which exists nowhere else: shown once. */
+    public record Stored(StoredFile file, String secret) {
+    }
+
+    /** An app's stored attachments. */
+    public record FileUsage(long bytes, int files) {
+    }
+}

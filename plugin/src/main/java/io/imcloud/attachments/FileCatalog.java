@@ -1,0 +1,248 @@
+package io.imcloud.attachments;
+
+import io.imcloud.sql.ConnectionProvider;
+import io.imcloud.tenancy.AppKey;
+import io.imcloud.tenancy.FilePolicy;
+import io.imcloud.tenancy.StoreException;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The attachments' rows ({@code ofImFile}) and each app's usage ({@code ofImFileUsage}), changed together: adding
+ * a file reserves its bytes with one conditional UPDATE against the app's quota in the transaction that inserts its
+ * row, and removing one gives them back in the transaction that deletes it. That keeps usage exact and lets no two
+ * cluster nodes overrun a quota together.
+ */
+final class FileCatalog {
+
+    private static final String COLUMNS = "fileUuid, appKey, owner, kind, contentType, fileSize, displayName, secretHash,"
+            + " durationMs, width, height, created";
+
+    private final ConnectionProvider db;
+
+    FileCatalog(ConnectionProvider db) {
+        this.db = db;
+    }
+
+    /**
+     * Adds {@code file} and its share of the app's usage in one transaction.
+     *
+     * @throws AttachmentException QUOTA_EXCEEDED when the app's quota has no room for it (nothing is written)
+     */
+    void add(StoredFile file, FilePolicy policy) {
+        try (Connection con = db.getConnection()) {
+            ensureUsageRow(con, file.app());
+            con.setAutoCommit(false);
+            try {
+                if (!reserve(con, file, policy)) {
+                    throw new AttachmentException(AttachmentException.Reason.QUOTA_EXCEEDED,
+                            "The application's file quota (" + policy.quotaBytes() + " bytes, " + policy.quotaFiles()
+                                    + " files) has no room for " + file.size() + " more bytes");
+                }
+                insert(con, file);
+                con.commit();
+            } catch (SQLException | RuntimeException e) {
+                con.rollback();
+                throw e;
+            } finally {
+                con.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Storing file " + file.uuid() + " of " + file.app(), e);
+        }
+    }
+
+    private static boolean reserve(Connection con, StoredFile file, FilePolicy policy) throws SQLException {
+        // The bounds are worked out here: databases type "? = 0" or "x + ?" parameters differently (HSQLDB as INTEGER).
+        long bytesBefore = policy.quotaBytes() == 0 ? Long.MAX_VALUE - file.size() : policy.quotaBytes() - file.size();
+        long filesBefore = policy.quotaFiles() == 0 ? Integer.MAX_VALUE - 1L : policy.quotaFiles() - 1L;
+        if (bytesBefore < 0 || filesBefore < 0) {
+            return false;
+        }
+        try (PreparedStatement ps = con.prepareStatement("UPDATE ofImFileUsage SET bytesUsed = bytesUsed + ?,"
+                + " filesUsed = filesUsed + 1 WHERE appKey = ? AND bytesUsed <= ? AND filesUsed <= ?")) {
+            ps.setLong(1, file.size());
+            ps.setString(2, file.app().toString());
+            ps.setLong(3, bytesBefore);
+            ps.setLong(4, filesBefore);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Makes the app's usage row when missing, in auto-commit: a duplicate key (another node made it at the same time)
+     * would abort a PostgreSQL transaction.
+     */
+    private static void ensureUsageRow(Connection con, AppKey app) throws SQLException {
+        try (PreparedStatement ps = con.prepareStatement("SELECT 1 FROM ofImFileUsage WHERE appKey = ?")) {
+            ps.setString(1, app.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+        }
+        try (PreparedStatement ps = con.prepareStatement(
+                "INSERT INTO ofImFileUsage (appKey, bytesUsed, filesUsed) VALUES (?, 0, 0)")) {
+            ps.setString(1, app.toString());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if (!StoreException.isDuplicateKey(e)) {
+                throw e;
+            }
+        }
+    }
+
+    private static void insert(Connection con, StoredFile f) throws SQLException {
+        try (PreparedStatement ps = con.prepareStatement("INSERT INTO ofImFile (" + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, f.uuid());
+            ps.setString(2, f.app().toString());
+            setText(ps, 3, f.owner());
+            ps.setString(4, f.kind().name());
+            ps.setString(5, f.contentType());
+            ps.setLong(6, f.size());
+            setText(ps, 7, f.displayName());
+            setText(ps, 8, f.secretHash());
+            ps.setLong(9, f.durationMillis());
+            ps.setInt(10, f.width());
+            ps.setInt(11, f.height());
+            ps.setLong(12, f.created());
+            ps.executeUpdate();
+        }
+    }
+
+    private static void setText(PreparedStatement ps, int index, String value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.VARCHAR);
+        } else {
+            ps.setString(index, value);
+        }
+    }
+
+    /** The file {@code uuid} of {@code app}; empty for a file of another app, as for none. */
+    Optional<StoredFile> find(AppKey app, String uuid) {
+        try (Connection con = db.getConnection();
+             PreparedStatement ps = con.prepareStatement("SELECT " + COLUMNS + " FROM ofImFile WHERE fileUuid = ? AND appKey = ?")) {
+            ps.setString(1, uuid);
+            ps.setString(2, app.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Reading file " + uuid + " of " + app, e);
+        }
+    }
+
+    /** Up to {@code limit} files of {@code app} matching {@code condition} (on columns, with {@code args} after the app key), oldest first. */
+    List<StoredFile> select(AppKey app, String condition, int limit, Object... args) {
+        String sql = "SELECT " + COLUMNS + " FROM ofImFile WHERE appKey = ?" + condition + " ORDER BY created, fileUuid"
+                + db.databaseType().limit(limit);
+        try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
+            ps.setString(1, app.toString());
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 2, args[i]);
+            }
+            List<StoredFile> files = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    files.add(read(rs));
+                }
+            }
+            return files;
+        } catch (SQLException e) {
+            throw new StoreException("Listing files of " + app, e);
+        }
+    }
+
+    /** Removes the row of {@code file} and gives its bytes back to the app's usage; false when it was gone already. */
+    boolean remove(StoredFile file) {
+        try (Connection con = db.getConnection()) {
+            con.setAutoCommit(false);
+            try {
+                boolean removed;
+                try (PreparedStatement ps = con.prepareStatement("DELETE FROM ofImFile WHERE fileUuid = ?")) {
+                    ps.setString(1, file.uuid());
+                    removed = ps.executeUpdate() == 1;
+                }
+                if (removed) {
+                    try (PreparedStatement ps = con.prepareStatement("UPDATE ofImFileUsage SET bytesUsed = bytesUsed - ?,"
+                            + " filesUsed = filesUsed - 1 WHERE appKey = ?")) {
+                        ps.setLong(1, file.size());
+                        ps.setString(2, file.app().toString());
+                        ps.executeUpdate();
+                    }
+                }
+                con.commit();
+                return removed;
+            } catch (SQLException | RuntimeException e) {
+                con.rollback();
+                throw e;
+            } finally {
+                con.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Removing file " + file.uuid(), e);
+        }
+    }
+
+    /** Deletes the app's usage row (after its files are gone), so that an app made again under that key starts at 0. */
+    void forgetApp(AppKey app) {
+        try (Connection con = db.getConnection();
+             PreparedStatement ps = con.prepareStatement("DELETE FROM ofImFileUsage WHERE appKey = ?")) {
+            ps.setString(1, app.toString());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("Removing the file usage of " + app, e);
+        }
+    }
+
+    /** The app's stored bytes and files. */
+    Usage usage(AppKey app) {
+        try (Connection con = db.getConnection();
+             PreparedStatement ps = con.prepareStatement("SELECT bytesUsed, filesUsed FROM ofImFileUsage WHERE appKey = ?")) {
+            ps.setString(1, app.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Usage(rs.getLong(1), rs.getInt(2)) : new Usage(0, 0);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Reading the file usage of " + app, e);
+        }
+    }
+
+    /** The apps whose files are kept for a limited time, with their retention in days. */
+    List<Retention> retentions() {
+        try (Connection con = db.getConnection();
+             PreparedStatement ps = con.prepareStatement("SELECT org, app, fileRetentionDays FROM ofImApp WHERE fileRetentionDays > 0");
+             ResultSet rs = ps.executeQuery()) {
+            List<Retention> apps = new ArrayList<>();
+            while (rs.next()) {
+                apps.add(new Retention(AppKey.of(rs.getString(1), rs.getString(2)), rs.getInt(3)));
+            }
+            return apps;
+        } catch (SQLException e) {
+            throw new StoreException("Reading the apps' file retention", e);
+        }
+    }
+
+    private static StoredFile read(ResultSet rs) throws SQLException {
+        return new StoredFile(rs.getString(1), AppKey.parse(rs.getString(2)), rs.getString(3), FileKind.stored(rs.getString(4)),
+                rs.getString(5), rs.getLong(6), rs.getString(7), rs.getString(8), rs.getLong(9), rs.getInt(10),
+                rs.getInt(11), rs.getLong(12));
+    }
+
+    /** An app's stored attachments. */
+    record Usage(long bytes, int files) {
+    }
+
+    /** How long an app keeps its files. */
+    record Retention(AppKey app, int days) {
+    }
+}

@@ -1,0 +1,215 @@
+package io.imcloud.rest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imcloud.attachments.AttachmentException;
+import io.imcloud.attachments.Attachments;
+import io.imcloud.attachments.FileKind;
+import io.imcloud.attachments.StoredFile;
+import io.imcloud.attachments.Upload;
+import io.imcloud.attachments.UploadSlots;
+import io.imcloud.tenancy.App;
+import io.imcloud.users.UserAccount;
+import org.apache.commons.fileupload.FileItemIterator;
+import org.apache.commons.fileupload.FileItemStream;
+import org.apache.commons.fileupload.FileUploadBase;
+import org.apache.commons.fileupload.FileUploadException;
+import org.apache.commons.fileupload.servlet.ServletFileUpload;
+
+import javax.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Easemob's chat files: {@code POST /{org}/{app}/chatfiles} (multipart, one file part, streamed to disk) and
+ * {@code GET /{org}/{app}/chatfiles/{uuid}} (optionally followed by a file name, which only clients read). A file
+ * uploaded with {@code restrict-access: true} is downloaded with its {@code share-secret} header (or an app token of
+ * its app); any other file by whoever holds its URL, as Easemob and XEP-0363 serve them. XEP-0363 clients
+ * {@code PUT} to the same URL with the slot's grant in {@code Authorization} ({@link UploadSlots}).
+ */
+public final class ChatfileRoutes implements RouteGroup {
+
+    /** Room for the multipart framing and headers around the file part. */
+    private static final long MULTIPART_OVERHEAD = 64 * 1024;
+    /** Parts read before the file part (form fields are skipped); more is a malformed or hostile request. */
+    private static final int MAX_PARTS = 8;
+    private static final int MAX_PART_HEADER_BYTES = 8 * 1024;
+
+    private final Attachments attachments;
+    private final UploadSlots slots;
+
+    /** The chat file routes over {@code attachments}, taking XEP-0363 uploads into the slots {@code slots} issued. */
+    public ChatfileRoutes(Attachments attachments, UploadSlots slots) {
+        this.attachments = attachments;
+        this.slots = slots;
+    }
+
+    @Override
+    public void register(Router router) {
+        router.post("/{org}/{app}/chatfiles", this::upload);
+        for (String pattern : new String[] {"/{org}/{app}/chatfiles/{uuid}", "/{org}/{app}/chatfiles/{uuid}/{name}"}) {
+            router.get(pattern, this::download);
+            router.add("HEAD", pattern, this::download);
+            router.put(pattern, this::putIntoSlot);
+        }
+    }
+
+    private void upload(RestExchange ex) throws IOException {
+        App app = ex.app();
+        Caller caller = ex.caller().orElseThrow(() -> ApiException.unauthorized("Unable to authenticate: no access token"));
+        HttpServletRequest request = ex.request();
+        if (!ServletFileUpload.isMultipartContent(request)) {
+            throw ApiException.unsupportedMediaType("Content-Type must be multipart/form-data with a part named file");
+        }
+        long maxFile = attachments.limits().maxFileBytes();
+        ServletFileUpload parser = new ServletFileUpload();
+        parser.setSizeMax(maxFile + MULTIPART_OVERHEAD);
+        parser.setFileCountMax(MAX_PARTS);
+        parser.setPartHeaderSizeMax(MAX_PART_HEADER_BYTES);
+        boolean restricted = "true".equalsIgnoreCase(request.getHeader("restrict-access"));
+        Attachments.Stored stored;
+        try {
+            stored = storeFilePart(parser.getItemIterator(request), app, caller.isApp() ? null : caller.user().username(),
+                    restricted);
+        } catch (FileUploadBase.SizeLimitExceededException | FileUploadBase.FileSizeLimitExceededException e) {
+            throw ApiException.tooLarge(maxFile);
+        } catch (FileUploadBase.FileUploadIOException e) {
+            throw e.getCause() instanceof FileUploadBase.SizeLimitExceededException
+                    || e.getCause() instanceof FileUploadBase.FileSizeLimitExceededException ? ApiException.tooLarge(maxFile)
+                    : ApiException.illegalArgument("Malformed multipart body: " + e.getCause().getMessage());
+        } catch (FileUploadException e) {
+            throw ApiException.illegalArgument("Malformed multipart body: " + e.getMessage());
+        }
+        ObjectNode entity = ex.context().json().createObjectNode();
+        entity.put("uuid", stored.file().uuid());
+        entity.put("type", "chatfile");
+        if (stored.secret() != null) {
+            entity.put("share-secret", stored.secret());
+        }
+        describe(entity, stored.file(), fileUrl(request, stored.file()));
+        ObjectNode envelope = ex.envelope("post");
+        envelope.set("entities", ex.array().add(entity));
+        ex.reply(envelope);
+    }
+
+    /** Stores the first file part; the form fields before it are read and dropped. 400 when there is none. */
+    private Attachments.Stored storeFilePart(FileItemIterator parts, App app, String owner, boolean restricted)
+            throws IOException, FileUploadException {
+        while (parts.hasNext()) {
+            FileItemStream part = parts.next();
+            try (InputStream in = part.openStream()) {
+                if (part.isFormField()) {
+                    in.skip(Long.MAX_VALUE);
+                    continue;
+                }
+                return attachments.store(Upload.chatFile(app.key(), app.files(), owner, part.getName(), restricted), in);
+            } catch (AttachmentException e) {
+                throw refusal(e);
+            }
+        }
+        throw ApiException.illegalArgument("The request has no file part");
+    }
+
+    /** XEP-0363's PUT: the body of exactly the slot's size, stored under the slot's id for the slot's user. */
+    private void putIntoSlot(RestExchange ex) throws IOException {
+        App app = ex.app();
+        String authorization = ex.request().getHeader("Authorization");
+        UploadSlots.Slot slot = authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? null
+                : slots.verify(authorization.substring(7).trim()).orElse(null);
+        if (slot == null || !slot.user().appKey().equals(app.key()) || !slot.uuid().equals(ex.pathParam("uuid"))) {
+            throw ApiException.forbidden("No valid upload slot for this URL: it is missing, expired, or for another file");
+        }
+        if (ex.context().users().find(slot.user()).filter(UserAccount::activated).isEmpty()) {
+            throw ApiException.forbidden("The user of this upload slot no longer exists");
+        }
+        long declared = ex.request().getContentLengthLong();
+        if (declared > slot.size()) {
+            throw ApiException.tooLarge(slot.size());
+        }
+        if (declared >= 0 && declared != slot.size()) {
+            throw ApiException.illegalArgument("The body must have the slot's size, " + slot.size() + " bytes");
+        }
+        StoredFile file;
+        try {
+            file = attachments.store(new Upload(app.key(), app.files(), slot.user().username(), slot.uuid(), slot.fileName(),
+                    false, slot.size()), ex.request().getInputStream()).file();
+        } catch (AttachmentException e) {
+            throw refusal(e);
+        }
+        ObjectNode entity = ex.context().json().createObjectNode();
+        entity.put("uuid", file.uuid());
+        entity.put("type", "chatfile");
+        describe(entity, file, fileUrl(ex.request(), file));
+        ObjectNode envelope = ex.envelope("put");
+        envelope.set("entities", ex.array().add(entity));
+        ex.send(201, envelope);
+    }
+
+    private void download(RestExchange ex) throws IOException {
+        App app = ex.app();
+        StoredFile file = attachments.find(app.key(), ex.pathParam("uuid"))
+                .orElseThrow(() -> ApiException.notFound("Service resource not found: chatfile " + ex.pathParam("uuid")));
+        if (file.restricted() && !file.acceptsSecret(ex.request().getHeader("share-secret")) && !appCaller(ex)) {
+            throw ApiException.unauthorized("This file needs its share-secret header");
+        }
+        FileResponse.Content content;
+        if (file.kind() == FileKind.IMAGE && "true".equalsIgnoreCase(ex.request().getHeader("thumbnail"))) {
+            Path thumbnail;
+            try {
+                thumbnail = attachments.thumbnail(file);
+            } catch (AttachmentException e) {
+                throw refusal(e);
+            }
+            content = new FileResponse.Content(thumbnail, Files.size(thumbnail), "image/jpeg",
+                    "\"" + file.uuid() + "-thumb\"", file.created(), file.displayName(), file.restricted());
+        } else {
+            content = new FileResponse.Content(attachments.content(file), file.size(), file.contentType(),
+                    "\"" + file.uuid() + "\"", file.created(), file.displayName(), file.restricted());
+        }
+        FileResponse.send(ex.request(), ex.response(), content);
+    }
+
+    /** Whether the request carries an app token of this app (the back-end may read every file of its app). */
+    private static boolean appCaller(RestExchange ex) {
+        return ex.request().getHeader("Authorization") != null && ex.caller().map(Caller::isApp).orElse(false);
+    }
+
+    /** Adds what the server learned of {@code file}, in the field names of Easemob's message bodies. */
+    static void describe(ObjectNode entity, StoredFile file, String url) {
+        entity.put("url", url);
+        entity.put("content_type", file.contentType());
+        entity.put("file_length", file.size());
+        if (file.displayName() != null) {
+            entity.put("filename", file.displayName());
+        }
+        if (file.kind() == FileKind.AUDIO) {
+            entity.put("length", file.lengthSeconds());
+            entity.put("duration_ms", file.durationMillis());
+        }
+        if (file.kind() == FileKind.IMAGE) {
+            ObjectNode size = entity.putObject("size");
+            size.put("width", file.width());
+            size.put("height", file.height());
+        }
+    }
+
+    /** The download URL of {@code file}, on the host and port the request came to. */
+    static String fileUrl(HttpServletRequest request, StoredFile file) {
+        String url = request.getRequestURL().toString();
+        String base = url.substring(0, url.length() - request.getRequestURI().length()) + request.getContextPath();
+        return base + "/" + file.app().org() + "/" + file.app().app() + "/chatfiles/" + file.uuid();
+    }
+
+    /** The HTTP answer to a refused attachment. */
+    static ApiException refusal(AttachmentException e) {
+        return switch (e.reason()) {
+            case TOO_LARGE -> new ApiException(413, "request_entity_too_large", "javax.ws.rs.WebApplicationException", e.getMessage());
+            case QUOTA_EXCEEDED -> new ApiException(429, "reach_limit", "io.imcloud.attachments.QuotaExceededException", e.getMessage());
+            case TYPE_REFUSED -> ApiException.unsupportedMediaType(e.getMessage());
+            case EMPTY, IMAGE_TOO_LARGE -> ApiException.illegalArgument(e.getMessage());
+            case DUPLICATE -> new ApiException(409, "duplicate_unique_property_exists",
+                    "org.apache.usergrid.persistence.exceptions.DuplicateUniquePropertyExistsException", e.getMessage());
+        };
+    }
+}

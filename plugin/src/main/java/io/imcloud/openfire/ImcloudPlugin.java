@@ -7,7 +7,10 @@ import io.imcloud.archive.MessageIds;
 import io.imcloud.archive.NodeLease;
 import io.imcloud.archive.RetentionSweeper;
 import io.imcloud.archive.SqlArchive;
+import io.imcloud.attachments.Attachments;
+import io.imcloud.attachments.UploadSlots;
 import io.imcloud.rest.ArchiveRoutes;
+import io.imcloud.rest.ChatfileRoutes;
 import io.imcloud.rest.CoreRoutes;
 import io.imcloud.rest.ImcloudServlet;
 import io.imcloud.rest.ClientAddresses;
@@ -25,6 +28,7 @@ import io.imcloud.tenancy.TokenService;
 import io.imcloud.users.RegisteredUsers;
 import io.imcloud.users.SquattedNames;
 import io.imcloud.users.UserService;
+import io.imcloud.xmpp.HttpUploadService;
 import io.imcloud.xmpp.ImcloudPacketInterceptor;
 import io.imcloud.xmpp.MamIqHandler;
 import io.imcloud.xmpp.MessageArchiver;
@@ -34,15 +38,19 @@ import io.imcloud.xmpp.TenantFirewall;
 import io.imcloud.xmpp.XmppMessageDelivery;
 import org.jivesoftware.openfire.OfflineMessageStrategy;
 import org.jivesoftware.openfire.XMPPServer;
+import org.jivesoftware.openfire.component.InternalComponentManager;
 import org.jivesoftware.openfire.container.Plugin;
 import org.jivesoftware.openfire.container.PluginManager;
 import org.jivesoftware.openfire.interceptor.InterceptorManager;
 import org.jivesoftware.util.JiveGlobals;
 import org.slf4j.Logger;
+import org.xmpp.component.ComponentException;
 import org.slf4j.LoggerFactory;
 
 import java.io.File;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -59,12 +67,6 @@ import java.util.function.Supplier;
 public final class ImcloudPlugin implements Plugin {
 
     private static final Logger Log = LoggerFactory.getLogger(ImcloudPlugin.class);
-
-    /**
-     * Domains of the services this plugin itself provides to app users (none yet): app users reach them
-     * whatever {@link ImcloudSettings#ALLOWED_SERVICES} lists.
-     */
-    private static final Set<String> PLUGIN_SERVICES = Set.of();
 
     /** Most squatted names the start-up warning lists. */
     private static final int SQUATTED_NAMES_LOGGED = 20;
@@ -99,8 +101,12 @@ public final class ImcloudPlugin implements Plugin {
         // The archive is stopped after every hook that feeds it, so close() commits all they queued.
         SqlArchive archive = steps.start("archive", () -> new SqlArchive(database, new MessageIds(node.nodeId()),
                 settings.writerSettings()), SqlArchive::close);
-        RetentionSchedule retention = steps.start("retention sweeper", () -> new RetentionSchedule(
-                new RetentionSweeper(database), settings.get(ImcloudSettings.RETENTION_SWEEP_MINUTES)),
+        Attachments attachments = new Attachments(database, filesDirectory(settings, pluginDirectory), Clock.systemUTC(),
+                settings::attachmentLimits);
+        RetentionSweeper archiveSweeper = new RetentionSweeper(database);
+        RetentionSchedule retention = steps.start("retention sweeper", () -> new RetentionSchedule(List.of(
+                new RetentionSchedule.Sweep("archived messages", archiveSweeper::sweepOnce),
+                new RetentionSchedule.Sweep("files", attachments::sweep)), settings.get(ImcloudSettings.RETENTION_SWEEP_MINUTES)),
                 RetentionSchedule::close);
         settings.onChange(ImcloudSettings.RETENTION_SWEEP_MINUTES, retention::reschedule);
 
@@ -111,7 +117,9 @@ public final class ImcloudPlugin implements Plugin {
         AtomicReference<Set<String>> allowedServices = new AtomicReference<>(
                 ImcloudSettings.domains(settings.get(ImcloudSettings.ALLOWED_SERVICES)));
         settings.onChange(ImcloudSettings.ALLOWED_SERVICES, list -> allowedServices.set(ImcloudSettings.domains(list)));
-        Predicate<String> openServices = service -> PLUGIN_SERVICES.contains(service) || allowedServices.get().contains(service);
+        // The plugin's own services are open to app users whatever ALLOWED_SERVICES lists.
+        String uploadService = settings.get(ImcloudSettings.UPLOAD_SUBDOMAIN) + "." + domain;
+        Predicate<String> openServices = service -> service.equals(uploadService) || allowedServices.get().contains(service);
         TenantFirewall firewall = new TenantFirewall(domain, membership, openServices);
         SquattedNames.Report squatted = reportSquattedNames(database);
 
@@ -137,25 +145,64 @@ public final class ImcloudPlugin implements Plugin {
         }
 
         // One set of account services for the REST API and the console page, so each sees the other's changes at once.
-        Accounts accounts = Accounts.on(database, membership, archive);
+        Accounts accounts = Accounts.on(database, membership, archive, attachments);
+        UploadSlots slots = new UploadSlots(accounts.keys(), accounts.clock());
         RestEndpoint rest = steps.start("REST API", () -> new RestEndpoint(httpBind.get(),
-                restServlet(database, settings, accounts, archive, new XmppMessageDelivery(domain, server.getMessageRouter()::route)),
+                restServlet(database, settings, accounts, archive, attachments, slots,
+                        new XmppMessageDelivery(domain, server.getMessageRouter()::route)),
                 settings.get(ImcloudSettings.HTTP_CONTEXT)), RestEndpoint::close);
         settings.onChange(ImcloudSettings.HTTP_CONTEXT, rest::moveTo);
+        String uploadSubdomain = settings.get(ImcloudSettings.UPLOAD_SUBDOMAIN);
+        steps.start("XEP-0363 upload service", () -> {
+            HttpUploadService s = new HttpUploadService(firewall, membership, accounts.apps()::find, attachments, slots,
+                    () -> PublicUrl.of(settings), () -> Duration.ofSeconds(settings.get(ImcloudSettings.UPLOAD_SLOT_SECONDS)),
+                    packetRouter);
+            try {
+                InternalComponentManager.getInstance().addComponent(uploadSubdomain, s);
+                return s;
+            } catch (ComponentException e) {
+                // another component holds the name: the plugin runs on, without XEP-0363, until the setting is changed
+                Log.error("imcloud: the XEP-0363 upload service cannot take {}.{} ({}); set {} to a free name and restart"
+                        + " the plugin", uploadSubdomain, domain, e.getMessage(), ImcloudSettings.UPLOAD_SUBDOMAIN.name());
+                return null;
+            }
+        }, s -> {
+            if (s != null) {
+                InternalComponentManager.getInstance().removeComponent(uploadSubdomain, s);
+            }
+        });
         steps.start("admin console", () -> AdminConsole.install(accounts.apps(), accounts.removal(), JiveGlobals::getLocale, squatted),
                 AdminConsole.Installation::close);
         Log.info("imcloud: started on {} for {} (node {})",
                 database.databaseType().scriptName(), domain, node.nodeId());
     }
 
-    /** Apps, users and app removal over Openfire's database and user store; deleting a user purges the archive of them. */
-    private record Accounts(Clock clock, AppStore apps, UserService users, AppRemoval removal) {
-        static Accounts on(ConnectionProvider database, AppMembership membership, SqlArchive archive) {
+    /**
+     * Apps, users and app removal over Openfire's database and user store; deleting a user purges the archive and the
+     * files of them, deleting an app everything of it.
+     */
+    private record Accounts(Clock clock, AppStore apps, UserService users, AppRemoval removal, SigningKeyStore keys) {
+        static Accounts on(ConnectionProvider database, AppMembership membership, SqlArchive archive, Attachments attachments) {
             Clock clock = Clock.systemUTC();
             AppStore apps = new AppStore(database, clock);
-            UserService users = new UserService(database, new OpenfireUserDirectory(), clock, membership, List.of(archive));
-            return new Accounts(clock, apps, users, new AppRemoval(apps, List.of(users, new ArchivePurge(database))));
+            UserService users = new UserService(database, new OpenfireUserDirectory(), clock, membership,
+                    List.of(archive, attachments));
+            return new Accounts(clock, apps, users,
+                    new AppRemoval(apps, List.of(users, new ArchivePurge(database), attachments)),
+                    new SigningKeyStore(database, clock));
         }
+    }
+
+    /**
+     * {@link ImcloudSettings#FILES_DIR}, or {@code imcloud-files} in Openfire's home (the parent of {@code plugins/}:
+     * Openfire 5 moved its home getter to another signature, the plugin directory is the same on every version).
+     */
+    private static Path filesDirectory(ImcloudSettings settings, File pluginDirectory) {
+        String configured = settings.get(ImcloudSettings.FILES_DIR);
+        if (!configured.isEmpty()) {
+            return Path.of(configured);
+        }
+        return pluginDirectory.toPath().toAbsolutePath().getParent().getParent().resolve("imcloud-files");
     }
 
     /**
@@ -182,13 +229,16 @@ public final class ImcloudPlugin implements Plugin {
     }
 
     private static ImcloudServlet restServlet(ConnectionProvider database, ImcloudSettings settings, Accounts accounts,
-                                              SqlArchive archive, MessageDelivery delivery) {
-        TokenService tokens = new TokenService(new SigningKeyStore(database, accounts.clock()), accounts.clock());
+                                              SqlArchive archive, Attachments attachments, UploadSlots slots,
+                                              MessageDelivery delivery) {
+        TokenService tokens = new TokenService(accounts.keys(), accounts.clock());
         RestContext context = new RestContext(accounts.apps(), tokens, accounts.users(),
                 () -> RestEndpoint.restSettings(settings), accounts.clock(), new ClientAddresses(JettyBridge::tcpPeerAddress));
         OpenfireAdminCredentials admins = new OpenfireAdminCredentials();
         List<RouteGroup> groups = new ArrayList<>(CoreRoutes.all(admins::isAdmin, accounts.removal()));
-        groups.addAll(ArchiveRoutes.all(archive, new ConversationList(database), new UnreadCounters(database), delivery));
+        groups.addAll(ArchiveRoutes.all(archive, new ConversationList(database), new UnreadCounters(database), delivery,
+                attachments));
+        groups.add(new ChatfileRoutes(attachments, slots));
         return new ImcloudServlet(context, groups);
     }
 

@@ -1,6 +1,7 @@
 package io.imcloud.openfire;
 
 import io.imcloud.archive.WriterSettings;
+import io.imcloud.attachments.AttachmentLimits;
 import io.imcloud.rest.ClientAddresses;
 import io.imcloud.xmpp.MessageLimits;
 import org.jivesoftware.util.JiveGlobals;
@@ -9,6 +10,8 @@ import org.jivesoftware.util.PropertyEventListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -138,19 +141,61 @@ public final class ImcloudSettings implements AutoCloseable {
             Pattern.compile("[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*(\\s*,\\s*[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*)*").asMatchPredicate(),
             "a comma-separated list of service domains such as conference.example.com");
 
+    /**
+     * The attachments directory, an absolute path; empty (the default): {@code imcloud-files} under Openfire's home.
+     * In a cluster every node must see the same directory (shared storage).
+     */
+    public static final Setting<String> FILES_DIR = Setting.text(PREFIX + "files.dir", "",
+            ImcloudSettings::isAbsolutePathOrEmpty, "empty, or an absolute directory path");
+
+    /** Largest attachment (chat file or XEP-0363 upload) in bytes. */
+    public static final Setting<Integer> FILES_MAX_BYTES =
+            Setting.integer(PREFIX + "files.max_bytes", 10 * 1024 * 1024, 1, Integer.MAX_VALUE);
+
+    /** Images with more pixels than this get no thumbnail: they are never decoded. */
+    public static final Setting<Integer> FILES_THUMBNAIL_MAX_PIXELS =
+            Setting.integer(PREFIX + "files.thumbnail_max_pixels", 40_000_000, 1, 200_000_000);
+
+    /** Subdomain of the XEP-0363 upload service for app users (e.g. upload.example.com); read at start. */
+    public static final Setting<String> UPLOAD_SUBDOMAIN = Setting.text(PREFIX + "upload.subdomain", "upload",
+            Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?").asMatchPredicate(),
+            "one DNS label: lower-case letters, digits and inner '-'");
+
+    /** Seconds an XEP-0363 upload slot may be used. */
+    public static final Setting<Integer> UPLOAD_SLOT_SECONDS =
+            Setting.integer(PREFIX + "upload.slot_seconds", 300, 10, 86_400);
+
+    /**
+     * The REST API's base URL as clients reach it (behind a proxy, say), used in XEP-0363 slots; empty: the HTTP-bind
+     * port of this server's host name, TLS (7443) when Openfire serves it, with {@link #HTTP_CONTEXT}.
+     */
+    public static final Setting<String> HTTP_PUBLIC_URL = Setting.text(PREFIX + "http.public_url", "",
+            Pattern.compile("(https?://[^/?#\\s]+(/[^?#\\s]*[^/?#\\s])?)?").asMatchPredicate(),
+            "empty, or an http(s) URL without query and without a trailing '/', e.g. https://im.example.com/imcloud");
+
     /** Every setting the plugin reads. */
     public static final List<Setting<?>> ALL = List.of(
             HTTP_CONTEXT, HTTP_TRUSTED_PROXIES, MANAGEMENT_ALLOW_REMOTE, NODE_ID, ARCHIVE_QUEUE_CAPACITY, ARCHIVE_QUEUE_MAX_BYTES,
             ARCHIVE_BATCH_SIZE, MESSAGE_MAX_BODY_BYTES, MESSAGE_MAX_STANZA_BYTES, MAM_MAX,
             REST_MAX_BODY_BYTES, TOKEN_DEFAULT_TTL_SECONDS, TOKEN_MAX_TTL_SECONDS, REGISTRATION_PER_SECOND,
             REGISTRATION_BURST, OPEN_REGISTRATION_PER_IP_PER_MINUTE, OPEN_REGISTRATION_PER_IP_BURST,
-            RETENTION_SWEEP_MINUTES, ALLOWED_SERVICES);
+            RETENTION_SWEEP_MINUTES, ALLOWED_SERVICES, FILES_DIR, FILES_MAX_BYTES, FILES_THUMBNAIL_MAX_PIXELS,
+            UPLOAD_SUBDOMAIN, UPLOAD_SLOT_SECONDS, HTTP_PUBLIC_URL);
 
     /** Settings read once, when the plugin starts (the archive writer and its ids are built with them). */
-    static final Set<Setting<?>> ON_RESTART = Set.of(NODE_ID, ARCHIVE_QUEUE_CAPACITY, ARCHIVE_QUEUE_MAX_BYTES, ARCHIVE_BATCH_SIZE);
+    static final Set<Setting<?>> ON_RESTART =
+            Set.of(NODE_ID, ARCHIVE_QUEUE_CAPACITY, ARCHIVE_QUEUE_MAX_BYTES, ARCHIVE_BATCH_SIZE, FILES_DIR, UPLOAD_SUBDOMAIN);
 
     /** Settings that must differ between cluster nodes, so are read from each node's openfire.xml first. */
     static final Set<String> NODE_LOCAL = Set.of(NODE_ID.name());
+
+    private static boolean isAbsolutePathOrEmpty(String value) {
+        try {
+            return value.isEmpty() || Path.of(value).isAbsolute();
+        } catch (InvalidPathException e) {
+            return false;
+        }
+    }
 
     /** The domains of an {@link #ALLOWED_SERVICES} value, lower case (as Openfire keeps domains). */
     public static Set<String> domains(String commaSeparated) {
@@ -248,6 +293,12 @@ public final class ImcloudSettings implements AutoCloseable {
     /** The current message size limits of the XMPP path. */
     public MessageLimits messageLimits() {
         return new MessageLimits(get(MESSAGE_MAX_BODY_BYTES), get(MESSAGE_MAX_STANZA_BYTES));
+    }
+
+    /** The current server-wide attachment limits. */
+    public AttachmentLimits attachmentLimits() {
+        AttachmentLimits defaults = AttachmentLimits.defaults();
+        return new AttachmentLimits(get(FILES_MAX_BYTES), defaults.thumbnailEdge(), get(FILES_THUMBNAIL_MAX_PIXELS));
     }
 
     /** The archive writer's settings: queue capacity and bytes, batch size; the rest default. */

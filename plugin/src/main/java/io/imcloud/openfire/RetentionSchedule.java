@@ -1,24 +1,25 @@
 package io.imcloud.openfire;
 
-import io.imcloud.archive.RetentionSweeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
- * Runs the archive's {@link RetentionSweeper} on a daemon thread of its own, every
- * {@code plugin.imcloud.retention.sweep_minutes}. Our own executor: Openfire 5.x's {@code TaskEngine}
+ * Runs the retention sweeps (the archive's {@code RetentionSweeper}, the attachments' sweep) on a daemon thread of
+ * its own, one after the other, every {@code plugin.imcloud.retention.sweep_minutes}. Our own executor: Openfire 5.x's {@code TaskEngine}
  * no longer takes {@code TimerTask}s the way 4.2.0's did.
  */
 final class RetentionSchedule implements AutoCloseable {
 
     private static final Logger Log = LoggerFactory.getLogger(RetentionSchedule.class);
 
-    private final RetentionSweeper sweeper;
+    private final List<Sweep> sweeps;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "imcloud-retention");
         t.setDaemon(true);
@@ -26,9 +27,9 @@ final class RetentionSchedule implements AutoCloseable {
     });
     private ScheduledFuture<?> task;
 
-    /** Starts sweeping every {@code minutes}, the first time one interval from now. */
-    RetentionSchedule(RetentionSweeper sweeper, int minutes) {
-        this.sweeper = sweeper;
+    /** Starts running {@code sweeps} every {@code minutes}, the first time one interval from now. */
+    RetentionSchedule(List<Sweep> sweeps, int minutes) {
+        this.sweeps = List.copyOf(sweeps);
         reschedule(minutes);
     }
 
@@ -41,13 +42,19 @@ final class RetentionSchedule implements AutoCloseable {
     }
 
     private void sweep() {
-        try {
-            int deleted = sweeper.sweepOnce();
-            Log.debug("Retention sweep deleted {} archived messages", deleted);
-        } catch (RuntimeException e) {
-            // Keep the schedule alive: the next sweep retries (e.g. after the database is back).
-            Log.warn("imcloud: retention sweep failed", e);
+        for (Sweep sweep : sweeps) {
+            try {
+                int deleted = sweep.run().getAsInt();
+                Log.debug("Retention sweep deleted {} {}", deleted, sweep.what());
+            } catch (RuntimeException e) {
+                // Keep the schedule alive: the next sweep retries (e.g. after the database is back).
+                Log.warn("imcloud: retention sweep of {} failed", sweep.what(), e);
+            }
         }
+    }
+
+    /** One sweep: what it deletes (for the log) and the pass that returns how many it deleted. */
+    record Sweep(String what, IntSupplier run) {
     }
 
     /** Stops the schedule; a sweep under way finishes its current batch first (bounded wait). */

@@ -64,7 +64,7 @@ final class MamResults {
         Element rebuilt = DocumentHelper.createElement(QName.get("message", CLIENT));
         rebuilt.addAttribute("from", new AppUser(archived.appKey(), archived.sender()).node() + "@" + domain);
         rebuilt.addAttribute("to", new AppUser(archived.appKey(), archived.receiver()).node() + "@" + domain);
-        rebuilt.addAttribute("type", archived.type());
+        rebuilt.addAttribute("type", archived.hasMediaBody() ? "chat" : archived.type());
         if (archived.clientMsgId() != null) {
             rebuilt.addAttribute("id", archived.clientMsgId());
         }

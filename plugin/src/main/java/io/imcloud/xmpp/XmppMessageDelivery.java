@@ -1,8 +1,12 @@
 package io.imcloud.xmpp;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imcloud.archive.ArchivedMessage;
 import io.imcloud.archive.MessageDelivery;
 import io.imcloud.tenancy.AppUser;
+import org.dom4j.Element;
 import org.xmpp.packet.JID;
 import org.xmpp.packet.Message;
 
@@ -19,10 +23,20 @@ import java.util.function.Consumer;
  * interceptor and {@link OfflineStateListener} find it and record DELIVERED or OFFLINE;</li>
  * <li>the stanza's {@code id} attribute is the msg_id too, so a client's receipts and XEP-0333 markers
  * name the archived message;</li>
- * <li>{@code <ext xmlns='urn:imcloud:ext'>{JSON}</ext>} when the message has an ext.</li>
+ * <li>{@code <ext xmlns='urn:imcloud:ext'>{JSON}</ext>} when the message has an ext;</li>
+ * <li>for a voice, image or file message: the file's URL as the body and as XEP-0066 out-of-band data
+ * ({@code <x xmlns='jabber:x:oob'><url/><desc/></x>}), so unchanged clients play or show it, and Easemob's body
+ * object as {@code <media xmlns='urn:imcloud:media'>{JSON}</media>} for the apps' own clients.</li>
  * </ul>
  */
 public final class XmppMessageDelivery implements MessageDelivery {
+
+    /** XEP-0066's namespace. */
+    public static final String OOB_NAMESPACE = "jabber:x:oob";
+    /** The element carrying a voice, image or file message's Easemob body object. */
+    public static final String MEDIA_ELEMENT = "media";
+    public static final String MEDIA_NAMESPACE = "urn:imcloud:media";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String xmppDomain;
     private final Consumer<Message> router;
@@ -62,13 +76,34 @@ public final class XmppMessageDelivery implements MessageDelivery {
         stanza.setFrom(from);
         stanza.setTo(to);
         stanza.setID(Long.toString(message.msgId()));
-        stanza.setBody(message.body());
+        if (message.hasMediaBody()) {
+            addMedia(stanza, message);
+        } else {
+            stanza.setBody(message.body());
+        }
         if (message.extJson() != null) {
             stanza.getElement().addElement(MessageArchiver.EXT_ELEMENT, MessageArchiver.EXT_NAMESPACE)
                     .setText(message.extJson());
         }
         StanzaIds.stamp(stanza.getElement(), to.toBareJID(), message.msgId());
         return stanza;
+    }
+
+    private static void addMedia(Message stanza, ArchivedMessage message) {
+        JsonNode body;
+        try {
+            body = JSON.readTree(message.body());
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("The body of a " + message.type() + " message is no JSON object", e);
+        }
+        String url = body.path("url").asText("");
+        stanza.setBody(url);
+        Element oob = stanza.getElement().addElement("x", OOB_NAMESPACE);
+        oob.addElement("url").setText(url);
+        if (body.hasNonNull("filename")) {
+            oob.addElement("desc").setText(body.get("filename").asText());
+        }
+        stanza.getElement().addElement(MEDIA_ELEMENT, MEDIA_NAMESPACE).setText(message.body());
     }
 
     private JID bareJid(AppUser user) {

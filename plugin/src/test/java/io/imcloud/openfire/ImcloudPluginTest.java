@@ -8,6 +8,7 @@ import io.imcloud.tenancy.AppStore;
 import io.imcloud.testsupport.TestDatabase;
 import io.imcloud.testsupport.TestJetty;
 import io.imcloud.xmpp.ImcloudPacketInterceptor;
+import io.imcloud.xmpp.HttpUploadService;
 import io.imcloud.xmpp.MamIqHandler;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
@@ -17,6 +18,7 @@ import org.jivesoftware.openfire.MessageRouter;
 import org.jivesoftware.openfire.PacketRouter;
 import org.jivesoftware.openfire.XMPPServer;
 import org.jivesoftware.openfire.XMPPServerInfo;
+import org.jivesoftware.openfire.component.InternalComponentManager;
 import org.jivesoftware.openfire.disco.IQDiscoInfoHandler;
 import org.jivesoftware.openfire.interceptor.InterceptorManager;
 import org.jivesoftware.util.JiveGlobals;
@@ -45,6 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.mockStatic;
 import static org.mockito.Mockito.never;
@@ -70,6 +73,8 @@ class ImcloudPluginTest {
     private Server jetty;
     private JettyBridge bridge;
     private IQRouter iqRouter;
+    private MockedStatic<InternalComponentManager> components;
+    private InternalComponentManager componentManager;
 
     @BeforeEach
     void mockOpenfire() throws Exception {
@@ -96,6 +101,9 @@ class ImcloudPluginTest {
         when(server.getIQDiscoInfoHandler()).thenReturn(mock(IQDiscoInfoHandler.class));
         xmppServer = mockStatic(XMPPServer.class);
         xmppServer.when(XMPPServer::getInstance).thenReturn(server);
+        componentManager = mock(InternalComponentManager.class);
+        components = mockStatic(InternalComponentManager.class);
+        components.when(InternalComponentManager::getInstance).thenReturn(componentManager);
 
         Handler.Sequence extensionHandlers = new Handler.Sequence();
         jetty = TestJetty.start("127.0.0.1", extensionHandlers);
@@ -105,6 +113,7 @@ class ImcloudPluginTest {
     @AfterEach
     void release() throws Exception {
         jetty.stop();
+        components.close();
         xmppServer.close();
         database.close();
         properties.close();
@@ -120,6 +129,7 @@ class ImcloudPluginTest {
 
         assertTrue(imcloudInterceptorInstalled(), "interceptor added");
         verify(iqRouter).addHandler(any(MamIqHandler.class));
+        verify(componentManager).addComponent(eq("upload"), any(HttpUploadService.class));
         assertTrue(writerThreadAlive(), "archive writer running");
         assertEquals(1, db.count("ofImNode"), "node id leased");
         assertTrue(threadAlive("imcloud-node-lease"), "lease heartbeat running");
@@ -136,6 +146,7 @@ class ImcloudPluginTest {
 
         assertFalse(imcloudInterceptorInstalled(), "interceptor removed");
         verify(iqRouter).removeHandler(any(MamIqHandler.class));
+        verify(componentManager).removeComponent(eq("upload"), any(HttpUploadService.class));
         assertFalse(writerThreadAlive(), "archive writer stopped");
         assertEquals(0, db.count("ofImNode"), "node id released");
         assertFalse(threadAlive("imcloud-node-lease"), "lease heartbeat stopped");

@@ -4,22 +4,32 @@ import io.imcloud.archive.Archive;
 import io.imcloud.archive.ArchiveFixtures;
 import io.imcloud.archive.MessageIds;
 import io.imcloud.archive.SqlArchive;
+import io.imcloud.attachments.AttachmentLimits;
+import io.imcloud.attachments.Attachments;
+import io.imcloud.attachments.UploadSlots;
 import io.imcloud.tenancy.AppCredentials;
 import io.imcloud.tenancy.AppKey;
+import io.imcloud.tenancy.SigningKeyStore;
 import io.imcloud.testsupport.RestHarness.Response;
 import io.imcloud.testsupport.RestHarnessStack;
 import io.imcloud.testsupport.TestDatabase;
 import io.imcloud.unread.ConversationList;
 import io.imcloud.unread.UnreadCounters;
 import io.imcloud.xmpp.ImcloudPacketInterceptor;
-import io.imcloud.xmpp.TenantFirewall;
 import io.imcloud.xmpp.OfflineStateListener;
+import io.imcloud.xmpp.TenantFirewall;
 import io.imcloud.xmpp.XmppMessageDelivery;
+import org.apache.commons.io.file.PathUtils;
 import org.jivesoftware.openfire.interceptor.PacketRejectedException;
 import org.jivesoftware.openfire.session.ClientSession;
 import org.xmpp.packet.JID;
 import org.xmpp.packet.Message;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +53,9 @@ final class ArchiveApiStack implements AutoCloseable {
     static final String PASSWORD = "pw-secret";
 
     final SqlArchive archive;
+    /** The chat files that voice, image and file messages point at, in a directory removed on close. */
+    final Attachments attachments;
+    private final Path filesDirectory;
     final List<Message> routed = new CopyOnWriteArrayList<>();
     final ImcloudPacketInterceptor interceptor;
     final OfflineStateListener offline;
@@ -51,8 +64,16 @@ final class ArchiveApiStack implements AutoCloseable {
     private ArchiveApiStack(TestDatabase db, Function<Archive, Archive> wrap) {
         this.archive = new SqlArchive(db, new MessageIds(1), ArchiveFixtures.settings(10_000, 200));
         Archive served = wrap.apply(archive);
-        this.s = RestHarnessStack.start(db, List.of(archive), ArchiveRoutes.all(served, new ConversationList(db),
-                new UnreadCounters(db), new XmppMessageDelivery(DOMAIN, routed::add)).toArray(RouteGroup[]::new));
+        try {
+            this.filesDirectory = Files.createTempDirectory("imcloud-files");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.attachments = new Attachments(db, filesDirectory, Clock.systemUTC(), AttachmentLimits::defaults);
+        List<RouteGroup> groups = new ArrayList<>(ArchiveRoutes.all(served, new ConversationList(db), new UnreadCounters(db),
+                new XmppMessageDelivery(DOMAIN, routed::add), attachments));
+        groups.add(new ChatfileRoutes(attachments, new UploadSlots(new SigningKeyStore(db, Clock.systemUTC()), Clock.systemUTC())));
+        this.s = RestHarnessStack.start(db, List.of(archive), groups.toArray(RouteGroup[]::new));
         TenantFirewall firewall = new TenantFirewall(DOMAIN, s.membership, service -> false);
         this.interceptor = new ImcloudPacketInterceptor(archive, firewall, true, packet -> {
             throw new AssertionError("no error replies expected: " + packet.toXML());
@@ -124,6 +145,11 @@ final class ArchiveApiStack implements AutoCloseable {
     public void close() {
         s.close();
         archive.close();
+        try {
+            PathUtils.deleteDirectory(filesDirectory);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** One app of the stack, with its app token and helpers for its paths. */

@@ -7,16 +7,26 @@ import io.imcloud.archive.ArchivePage;
 import io.imcloud.archive.ArchiveQuery;
 import io.imcloud.archive.ArchivedMessage;
 import io.imcloud.archive.DeliveryState;
+import io.imcloud.attachments.Attachments;
+import io.imcloud.attachments.AudioFixtures;
+import io.imcloud.attachments.ImageFixtures;
+import io.imcloud.attachments.StoredFile;
+import io.imcloud.attachments.Upload;
 import io.imcloud.rest.ArchiveApiStack.TestApp;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppUser;
+import io.imcloud.tenancy.FilePolicy;
 import io.imcloud.testsupport.AllDatabases;
 import io.imcloud.testsupport.RestHarness.Response;
 import io.imcloud.testsupport.TestDatabase;
 import org.dom4j.Element;
 import org.dom4j.QName;
+import org.junit.jupiter.api.io.TempDir;
 import org.xmpp.packet.Message;
 
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -147,7 +157,8 @@ class SendApiTest {
             record Case(Object body, int status, String error, String mentions) {
             }
             List<Case> cases = List.of(
-                    new Case(with(ok, "type", "img"), 400, "illegal_argument", "txt"),
+                    new Case(with(ok, "type", "img"), 400, "illegal_argument", "url"),
+                    new Case(with(ok, "type", "location"), 400, "illegal_argument", "txt, audio, img or file"),
                     new Case(with(ok, "type", null), 400, "illegal_argument", "txt"),
                     new Case(with(ok, "body", Map.of()), 400, "illegal_argument", "msg"),
                     new Case(with(ok, "body", Map.of("msg", "")), 400, "illegal_argument", "msg"),
@@ -304,5 +315,72 @@ class SendApiTest {
         public long offlineCount(AppUser user) {
             return delegate.offlineCount(user);
         }
+    }
+
+    /** Voice, image and file messages: the body names a stored file of the app and is completed from it. */
+    @AllDatabases
+    void voiceAndImageMessagesCarryTheirFileAsOutOfBandDataAndTheEasemobBody(TestDatabase db, @TempDir Path dir) throws Exception {
+        try (ArchiveApiStack stack = ArchiveApiStack.start(db)) {
+            TestApp app = stack.app("acme", "chat", "alice", "bob");
+            TestApp other = stack.app("acme", "other", "alice", "bob");
+            long millis = AudioFixtures.amrNb(dir.resolve("v.amr"), 160);
+            StoredFile voice = store(stack, app, "v.amr", Files.readAllBytes(dir.resolve("v.amr")), false).file();
+            String voiceUrl = stack.s.http.uri(app.path("/chatfiles/" + voice.uuid())).toString();
+
+            Response r = app.post("/messages/users", app.token(), Map.of("from", "alice", "to", List.of("bob"), "type", "audio",
+                    "body", Map.of("url", voiceUrl, "filename", "voice.amr")));
+            assertEquals(200, r.status(), r.body());
+            Message stanza = stack.routed.get(0);
+            assertEquals(voiceUrl, stanza.getBody(), "unchanged clients get the URL as the body");
+            Element oob = stanza.getElement().element(QName.get("x", "jabber:x:oob"));
+            assertEquals(voiceUrl, oob.elementText("url"));
+            assertEquals("voice.amr", oob.elementText("desc"));
+            JsonNode media = JSON.readTree(stanza.getElement().element(QName.get("media", "urn:imcloud:media")).getText());
+            assertEquals("audio", media.get("type").asText());
+            assertEquals(millis / 1000, media.get("length").asLong(), "the duration from the file: " + media);
+            assertEquals(voice.size(), media.get("file_length").asLong());
+
+            JsonNode body = app.get("/users/bob/conversations/alice/messages", app.token()).json()
+                    .at("/entities/0/payload/bodies/0");
+            assertEquals(media, body, "history shows the Easemob body");
+            assertEquals(media, app.get("/users/bob/conversations", app.token()).json()
+                    .at("/entities/0/last_message/payload/bodies/0"));
+
+            StoredFile picture = store(stack, app, "p.png", ImageFixtures.image("png", 64, 48), false).file();
+            Attachments.Stored restricted = stack.attachments.store(Upload.chatFile(app.key(), FilePolicy.DEFAULT, null, "s.png", true),
+                    new ByteArrayInputStream(ImageFixtures.image("png", 8, 8)));
+            String pictureUrl = stack.s.http.uri(app.path("/chatfiles/" + picture.uuid())).toString();
+            String restrictedUrl = stack.s.http.uri(app.path("/chatfiles/" + restricted.file().uuid())).toString();
+            assertEquals(200, app.post("/messages/users", app.token(), Map.of("to", List.of("bob"), "type", "img",
+                    "body", Map.of("url", pictureUrl))).status());
+            JsonNode img = JSON.readTree(stack.routed.get(1).getElement().element(QName.get("media", "urn:imcloud:media")).getText());
+            assertEquals(64, img.at("/size/width").asInt());
+            assertEquals("p.png", img.get("filename").asText());
+            assertEquals(200, app.post("/messages/users", app.token(), Map.of("to", List.of("bob"), "type", "file",
+                    "body", Map.of("url", restrictedUrl, "secret", restricted.secret()))).status());
+
+            StoredFile othersFile = store(stack, other, "o.amr", Files.readAllBytes(dir.resolve("v.amr")), false).file();
+            for (Map<String, Object> bad : List.of(
+                    Map.<String, Object>of("type", "audio", "body", Map.of("url", stack.s.http.uri(other.path("/chatfiles/" + othersFile.uuid())).toString())),
+                    Map.<String, Object>of("type", "audio", "body", Map.of("url", app.path("/chatfiles/" + othersFile.uuid()))),
+                    Map.<String, Object>of("type", "img", "body", Map.of("url", voiceUrl)),
+                    Map.<String, Object>of("type", "file", "body", Map.of("url", restrictedUrl)),
+                    Map.<String, Object>of("type", "file", "body", Map.of("url", restrictedUrl, "secret", "wrong")),
+                    Map.<String, Object>of("type", "file", "body", Map.of("url", "not a url ::")),
+                    Map.<String, Object>of("type", "video", "body", Map.of("url", voiceUrl)))) {
+                Map<String, Object> request = new LinkedHashMap<>(bad);
+                request.put("to", List.of("bob"));
+                Response refused = app.post("/messages/users", app.token(), request);
+                assertEquals(400, refused.status(), bad + " -> " + refused.body());
+                assertEquals("illegal_argument", refused.error());
+            }
+            assertEquals(3, stack.routed.size(), "nothing sent for a refused request");
+        }
+    }
+
+    private static Attachments.Stored store(ArchiveApiStack stack, TestApp app, String name, byte[] bytes, boolean restricted)
+            throws Exception {
+        return stack.attachments.store(Upload.chatFile(app.key(), FilePolicy.DEFAULT, null, name, restricted),
+                new ByteArrayInputStream(bytes));
     }
 }

@@ -45,6 +45,20 @@ public final class RestClient {
         return send(request);
     }
 
+    /** A multipart upload of {@code bytes} as the file part {@code file} named {@code fileName}, with a bearer token. */
+    public Answer upload(String path, String bearerToken, String fileName, byte[] bytes) throws IOException, InterruptedException {
+        String boundary = "----imcloud-it-" + System.nanoTime();
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header("Authorization", "Bearer " + bearerToken)
+                .POST(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head),
+                        HttpRequest.BodyPublishers.ofByteArray(bytes), HttpRequest.BodyPublishers.ofByteArray(tail)));
+        return send(request);
+    }
+
     /** {@code method path} with HTTP Basic credentials, as the management API wants them. */
     public Answer callAsAdmin(String method, String path, String user, String password, Object body)
             throws IOException, InterruptedException {

@@ -1,6 +1,7 @@
 package io.imcloud.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.imcloud.attachments.AudioFixtures;
 import io.imcloud.it.XmppClient.Login;
 import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.packet.Message;
@@ -11,6 +12,7 @@ import org.jivesoftware.smackx.blocking.BlockingCommandManager;
 import org.jivesoftware.smackx.mam.element.MamFinIQ;
 import org.jivesoftware.smackx.chat_markers.element.ChatMarkersElements;
 import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
+import org.jivesoftware.smackx.httpfileupload.HttpFileUploadManager;
 import org.jivesoftware.smackx.iqregister.AccountManager;
 import org.jivesoftware.smackx.mam.MamManager;
 import org.jivesoftware.smackx.muc.MultiUserChat;
@@ -30,6 +32,12 @@ import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.jid.parts.Localpart;
 import org.jxmpp.jid.parts.Resourcepart;
 
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +47,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -482,6 +491,64 @@ abstract class OpenfireSuite {
                 "no result messages");
     }
 
+    /**
+     * XEP-0363 with an unchanged client library: Smack discovers the upload service, gets a slot, PUTs a voice clip over
+     * TLS; the GET URL plays it to anyone who has it; a plain Openfire user is not offered the service.
+     */
+    @Test
+    @Order(21)
+    void anAppUserUploadsAVoiceClipWithXep0363AndItsUrlServesIt() throws Exception {
+        XmppClient alice = connect("acme#chat_alice", PASSWORD_ALICE, Login.SCRAM_SHA_1);
+        HttpFileUploadManager uploads = HttpFileUploadManager.getInstanceFor(alice.connection());
+        uploads.setTlsContext(XmppClient.trustingTls());
+        assertTrue(uploads.discoverUploadService(), "the upload service is found through service discovery");
+        assertEquals("upload." + OpenfireServer.DOMAIN, uploads.getDefaultUploadService().getAddress().toString());
+        assertEquals(10 * 1024 * 1024, uploads.getDefaultUploadService().getMaxFileSize());
+
+        Path clip = Files.createTempFile("voice", ".amr");
+        long millis = AudioFixtures.amrNb(clip, 250);
+        URL url = uploads.uploadFile(clip.toFile());
+        assertTrue(url.toString().startsWith("https://" + OpenfireServer.DOMAIN + ":7443" + CONTEXT + "/acme/chat/chatfiles/"),
+                url.toString());
+
+        HttpResponse<byte[]> played = download(url.toString());
+        assertEquals(200, played.statusCode());
+        assertEquals("audio/amr", played.headers().firstValue("Content-Type").orElse(null));
+        assertArrayEquals(Files.readAllBytes(clip), played.body());
+        assertEquals(5000, millis, "the fixture's length");
+        Files.delete(clip);
+
+        XmppClient plain = connect(PLAIN_USER, PLAIN_USER, Login.SCRAM_SHA_1);
+        assertFalse(HttpFileUploadManager.getInstanceFor(plain.connection()).discoverUploadService(),
+                "plain users keep whatever other upload service the server runs");
+    }
+
+    /** A voice message sent by the back-end reaches an unchanged client with its XEP-0066 URL; history keeps Easemob's body. */
+    @Test
+    @Order(22)
+    void aVoiceMessageFromTheBackEndArrivesWithItsOutOfBandUrl() throws Exception {
+        Path clip = Files.createTempFile("voice", ".amr");
+        AudioFixtures.amrNb(clip, 100);
+        JsonNode file = rest.upload(CONTEXT + "/acme/chat/chatfiles", appToken, "hello.amr", Files.readAllBytes(clip))
+                .expect(200).get("entities").get(0);
+        Files.delete(clip);
+        assertEquals(2, file.get("length").asInt(), "2 s of AMR: " + file);
+        String url = file.get("url").asText();
+
+        XmppClient bob = connect("acme#chat_bob", PASSWORD_BOB, Login.SCRAM_SHA_1);
+        rest.call("POST", CONTEXT + "/acme/chat/messages/users", appToken, Map.of("from", "alice", "to", List.of("bob"),
+                "type", "audio", "body", Map.of("url", url, "filename", "hello.amr"))).expect(200);
+        Message voice = bob.await(m -> url.equals(m.getBody()), WAIT);
+        String xml = voice.toXML().toString();
+        assertTrue(xml.contains("jabber:x:oob") && xml.contains("<url>" + url + "</url>"), xml);
+        assertEquals(200, download(url).statusCode(), "the URL in the message plays");
+
+        JsonNode last = history("bob", "alice", null, 1).get("entities").get(0).at("/payload/bodies/0");
+        assertEquals("audio", last.get("type").asText());
+        assertEquals(url, last.get("url").asText());
+        assertEquals(2, last.get("length").asInt());
+    }
+
     @Test
     @Order(99)
     void logHasNoLinkageErrorsAndNoErrorFromImcloud() throws Exception {
@@ -507,6 +574,12 @@ abstract class OpenfireSuite {
             }
         }
         return found;
+    }
+
+    /** GET of an absolute URL (Openfire's TLS port included), as a media player would fetch it. */
+    private static HttpResponse<byte[]> download(String url) throws Exception {
+        HttpClient client = HttpClient.newBuilder().sslContext(XmppClient.trustingTls()).build();
+        return client.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private JsonNode createApp(String org, String app) throws Exception {

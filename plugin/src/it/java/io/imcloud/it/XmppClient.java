@@ -11,6 +11,8 @@ import org.jivesoftware.smackx.sid.element.StanzaIdElement;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.impl.JidCreate;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -50,6 +52,13 @@ public final class XmppClient implements AutoCloseable {
             return new X509Certificate[0];
         }
     };
+
+    /** A TLS context that trusts Openfire's self-signed certificate, for HTTP clients of the same server. */
+    public static SSLContext trustingTls() throws Exception {
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, new TrustManager[] {TRUST_ANY}, null);
+        return tls;
+    }
 
     private final XMPPTCPConnection connection;
     private final BlockingQueue<Message> received = new LinkedBlockingQueue<>();

@@ -1,5 +1,7 @@
 package io.imcloud.admin;
 
+import io.imcloud.attachments.Attachments;
+import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppStore;
 import io.imcloud.users.SquattedNames;
 import io.imcloud.tenancy.AppRemoval;
@@ -7,6 +9,7 @@ import io.imcloud.tenancy.AppRemoval;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -28,13 +31,14 @@ public final class AdminConsole {
      *
      * @param locale   the language of the pages (Openfire's console language), asked on every request
      * @param squatted Openfire accounts named like app users that no app registered, as found at start
+     * @param storage  the attachments each app stores
      * @return the handle whose {@link Installation#close()} takes them away again
      * @throws IllegalStateException when another installation is still active
      */
     public static Installation install(AppStore apps, AppRemoval removal, Supplier<Locale> locale,
-                                       SquattedNames.Report squatted) {
+                                       SquattedNames.Report squatted, Function<AppKey, Attachments.FileUsage> storage) {
         Services services = new Services(Objects.requireNonNull(apps), Objects.requireNonNull(removal),
-                Objects.requireNonNull(locale), Objects.requireNonNull(squatted));
+                Objects.requireNonNull(locale), Objects.requireNonNull(squatted), Objects.requireNonNull(storage));
         if (!CURRENT.compareAndSet(null, services)) {
             throw new IllegalStateException("The imcloud admin console is already installed");
         }
@@ -47,7 +51,8 @@ public final class AdminConsole {
     }
 
     /** The components the pages use. */
-    record Services(AppStore apps, AppRemoval removal, Supplier<Locale> locale, SquattedNames.Report squatted) {
+    record Services(AppStore apps, AppRemoval removal, Supplier<Locale> locale, SquattedNames.Report squatted,
+                    Function<AppKey, Attachments.FileUsage> storage) {
     }
 
     /** One installation: closing it (once or more) takes its components away from the pages. */

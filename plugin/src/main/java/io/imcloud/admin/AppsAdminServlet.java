@@ -157,7 +157,7 @@ public final class AppsAdminServlet extends HttpServlet {
                                AdminConsole.Services services, Texts texts, Outcome outcome) throws IOException {
         List<App> apps = services.apps().list(MAX_LISTED + 1);
         boolean truncated = apps.size() > MAX_LISTED;
-        String page = new AppsPage(texts, CsrfToken.of(request), CsrfToken.openfireToken(request))
+        String page = new AppsPage(texts, CsrfToken.of(request), CsrfToken.openfireToken(request), services.storage())
                 .render(truncated ? apps.subList(0, MAX_LISTED) : apps, truncated, outcome, services.squatted());
         response.setStatus(outcome.status());
         // The page may hold a new client secret: no cache may keep it.

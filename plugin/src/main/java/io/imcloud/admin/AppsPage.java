@@ -1,12 +1,17 @@
 package io.imcloud.admin;
 
+import io.imcloud.attachments.Attachments;
 import io.imcloud.tenancy.App;
 import io.imcloud.tenancy.AppCredentials;
+import io.imcloud.tenancy.AppKey;
+import io.imcloud.tenancy.FilePolicy;
 import io.imcloud.users.SquattedNames;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * Renders the apps page: the outcome of the last action (an error, or a success with the new
@@ -22,20 +27,24 @@ final class AppsPage {
 
     /** Longest piece of user input echoed back into the page. */
     private static final int MAX_ECHO = 64;
+    private static final double MEGABYTE = 1024.0 * 1024.0;
 
     private final Texts texts;
     private final String token;
     private final String openfireToken;
+    private final Function<AppKey, Attachments.FileUsage> storage;
     private final StringBuilder html = new StringBuilder(8192);
 
     /**
      * @param token         our CSRF token, put into every form
      * @param openfireToken Openfire's CSRF token of this request, or null when Openfire set none
+     * @param storage       the attachments each app stores
      */
-    AppsPage(Texts texts, String token, String openfireToken) {
+    AppsPage(Texts texts, String token, String openfireToken, Function<AppKey, Attachments.FileUsage> storage) {
         this.texts = texts;
         this.token = token;
         this.openfireToken = openfireToken;
+        this.storage = storage;
     }
 
     /** The outcome of a POST: a success message with optional new credentials, or an Easemob-style error. */
@@ -121,8 +130,8 @@ final class AppsPage {
             return;
         }
         html.append("<div class=\"jive-table\"><table id=\"imcloud-apps\"><thead><tr>");
-        for (String key : List.of("app_key", "client_id", "open_registration", "max_users", "retention_days", "created_on",
-                "options", "secret", "delete")) {
+        for (String key : List.of("app_key", "client_id", "open_registration", "max_users", "retention_days", "files",
+                "created_on", "options", "secret", "delete")) {
             html.append("<th>").append(escape(texts.get("imcloud.admin." + key))).append("</th>");
         }
         html.append("</tr></thead><tbody>\n");
@@ -132,12 +141,15 @@ final class AppsPage {
                     .append(escape(app.clientId())).append("</code></td><td>")
                     .append(escape(texts.get(app.openRegistration() ? "imcloud.admin.yes" : "imcloud.admin.no")))
                     .append("</td><td>").append(app.maxUsers()).append("</td><td>").append(app.retentionDays())
+                    .append("</td><td>").append(escape(storageText(app, storage.apply(app.key()))))
                     .append("</td><td>").append(Instant.ofEpochMilli(app.created()).truncatedTo(ChronoUnit.SECONDS))
                     .append("</td>\n<td>");
             form("update", key);
             checkbox("open_registration", app.openRegistration());
             number("max_users", app.maxUsers());
             number("retention_days", app.retentionDays());
+            number("file_retention_days", app.files().retentionDays());
+            checkbox("uploads_media_only", app.files().mediaOnly());
             submit("imcloud.admin.options.save");
             html.append("</td>\n<td>");
             form("rotate", key);
@@ -155,6 +167,15 @@ final class AppsPage {
         }
     }
 
+    /** "3 files, 1.2 MB of 10240 MB" in the page's language; no quota is shown as unbounded. */
+    private String storageText(App app, Attachments.FileUsage usage) {
+        FilePolicy policy = app.files();
+        String quota = policy.quotaBytes() == 0 ? texts.get("imcloud.admin.files.unbounded")
+                : String.format(Locale.ROOT, "%.1f MB", policy.quotaBytes() / MEGABYTE);
+        return texts.get("imcloud.admin.files.used", usage.files(),
+                String.format(Locale.ROOT, "%.1f MB", usage.bytes() / MEGABYTE), quota);
+    }
+
     private void createForm(Outcome outcome) {
         html.append("<h3>").append(escape(texts.get("imcloud.admin.create.title"))).append("</h3>\n");
         form("create", null);
@@ -167,6 +188,8 @@ final class AppsPage {
         checkbox("open_registration", false);
         number("max_users", null);
         number("retention_days", null);
+        number("file_retention_days", null);
+        checkbox("uploads_media_only", false);
         html.append("</td></tr>\n</table>\n<p>").append(escape(texts.get("imcloud.admin.create.hint"))).append("</p>\n");
         submit("imcloud.admin.create.button");
     }

@@ -6,9 +6,9 @@ import io.imcloud.tenancy.AppOptions;
 import javax.servlet.http.HttpServletRequest;
 
 /**
- * The app options of a create or options form: the open-registration checkbox (absent means off)
- * and the user limit and retention in days (empty means the default on create, unchanged on
- * update). Either the options or the error to show.
+ * The app options of a create or options form: the open-registration and media-only checkboxes (absent
+ * means off) and the user limit, message and file retention in days (empty means the default on create,
+ * unchanged on update). Either the options or the error to show.
  */
 record FormOptions(AppOptions options, Outcome error) {
 
@@ -17,13 +17,19 @@ record FormOptions(AppOptions options, Outcome error) {
         boolean open = "true".equals(request.getParameter("open_registration"));
         String maxUsers = request.getParameter("max_users");
         String retentionDays = request.getParameter("retention_days");
+        String fileRetentionDays = request.getParameter("file_retention_days");
+        boolean mediaOnly = "true".equals(request.getParameter("uploads_media_only"));
         if (!isBlankOrWithin(maxUsers, AppOptions.MAX_USERS_LIMIT)) {
             return failure(texts, "max_users", AppOptions.MAX_USERS_LIMIT);
         }
         if (!isBlankOrWithin(retentionDays, AppOptions.MAX_RETENTION_DAYS)) {
             return failure(texts, "retention_days", AppOptions.MAX_RETENTION_DAYS);
         }
-        return new FormOptions(new AppOptions(open, integerOrNull(maxUsers), integerOrNull(retentionDays)), null);
+        if (!isBlankOrWithin(fileRetentionDays, AppOptions.MAX_RETENTION_DAYS)) {
+            return failure(texts, "file_retention_days", AppOptions.MAX_RETENTION_DAYS);
+        }
+        return new FormOptions(new AppOptions(open, integerOrNull(maxUsers), integerOrNull(retentionDays), null, null,
+                integerOrNull(fileRetentionDays), mediaOnly), null);
     }
 
     private static FormOptions failure(Texts texts, String field, int limit) {

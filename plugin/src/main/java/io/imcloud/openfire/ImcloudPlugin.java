@@ -171,7 +171,8 @@ public final class ImcloudPlugin implements Plugin {
                 InternalComponentManager.getInstance().removeComponent(uploadSubdomain, s);
             }
         });
-        steps.start("admin console", () -> AdminConsole.install(accounts.apps(), accounts.removal(), JiveGlobals::getLocale, squatted),
+        steps.start("admin console", () -> AdminConsole.install(accounts.apps(), accounts.removal(), JiveGlobals::getLocale, squatted,
+                        attachments::usage),
                 AdminConsole.Installation::close);
         Log.info("imcloud: started on {} for {} (node {})",
                 database.databaseType().scriptName(), domain, node.nodeId());

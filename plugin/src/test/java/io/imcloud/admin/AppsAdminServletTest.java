@@ -3,6 +3,7 @@ package io.imcloud.admin;
 import io.imcloud.admin.AdminPageHarness.Browser;
 import io.imcloud.admin.AdminPageHarness.Page;
 import io.imcloud.archive.ArchivePurge;
+import io.imcloud.attachments.Attachments;
 import io.imcloud.sql.DatabaseType;
 import io.imcloud.tenancy.App;
 import io.imcloud.tenancy.AppKey;
@@ -18,13 +19,14 @@ import io.imcloud.users.SquattedNames;
 import io.imcloud.users.UserService;
 import org.junit.jupiter.api.Test;
 
-import javax.servlet.Filter;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.servlet.Filter;
 
 import static io.imcloud.admin.AdminPageHarness.fields;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,6 +45,7 @@ class AppsAdminServletTest {
             Pattern.DOTALL);
 
     static final SquattedNames.Report NONE_SQUATTED = new SquattedNames.Report(0, List.of());
+    static final Function<AppKey, Attachments.FileUsage> NO_FILES = key -> new Attachments.FileUsage(0, 0);
 
     /** The page on {@code db}, installed as the plugin installs it (with one squatted name of two found). */
     private static final class Console implements AutoCloseable {
@@ -57,7 +60,9 @@ class AppsAdminServletTest {
             directory = new ScramUserDirectory(db);
             users = new UserService(db, directory, Clock.systemUTC(), TestMembership.on(db));
             installation = AdminConsole.install(apps, new AppRemoval(apps, List.of(users, new ArchivePurge(db))), () -> locale,
-                    new SquattedNames.Report(2, List.of("acme#chat_eve")));
+                    new SquattedNames.Report(2, List.of("acme#chat_eve")),
+                    key -> key.app().equals("chat") ? new Attachments.FileUsage(3 * 1024 * 1024 + 512 * 1024, 7)
+                            : new Attachments.FileUsage(0, 0));
             http = AdminPageHarness.start(filter);
         }
 
@@ -95,8 +100,8 @@ class AppsAdminServletTest {
 
             AppStore apps = new AppStore(db, Clock.systemUTC());
             AppRemoval removal = new AppRemoval(apps, List.of());
-            try (AdminConsole.Installation installed = AdminConsole.install(apps, removal, () -> Locale.ENGLISH, NONE_SQUATTED)) {
-                assertThrows(IllegalStateException.class, () -> AdminConsole.install(apps, removal, () -> Locale.ENGLISH, NONE_SQUATTED));
+            try (AdminConsole.Installation installed = AdminConsole.install(apps, removal, () -> Locale.ENGLISH, NONE_SQUATTED, NO_FILES)) {
+                assertThrows(IllegalStateException.class, () -> AdminConsole.install(apps, removal, () -> Locale.ENGLISH, NONE_SQUATTED, NO_FILES));
                 Page page = browser.get();
                 assertEquals(200, page.status(), page.body());
                 assertTrue(page.body().contains("<meta name=\"pageID\" content=\"imcloud-apps\"/>"));
@@ -195,20 +200,25 @@ class AppsAdminServletTest {
             create(browser, "acme", "chat");
 
             Page saved = browser.submit("action", "update", "app_key", "acme#chat", "open_registration", "true",
-                    "max_users", "5", "retention_days", "90");
+                    "max_users", "5", "retention_days", "90", "file_retention_days", "14", "uploads_media_only", "true");
             assertEquals(200, saved.status(), saved.body());
             App app = console.apps.find(ACME).orElseThrow();
             assertTrue(app.openRegistration());
             assertEquals(5, app.maxUsers());
             assertEquals(90, app.retentionDays());
+            assertEquals(14, app.files().retentionDays());
+            assertTrue(app.files().mediaOnly());
+            assertTrue(saved.body().contains("7 files, 3.5 MB of 10240.0 MB"), "the app's storage is shown: " + saved.body());
             assertFalse(saved.body().contains("imcloud-credentials"), "no secret on an options change");
 
             // An unticked checkbox is not sent: registration closes; empty numbers leave the limits as they are.
             browser.submit("action", "update", "app_key", "acme#chat", "max_users", "", "retention_days", " ");
             app = console.apps.find(ACME).orElseThrow();
             assertFalse(app.openRegistration());
+            assertFalse(app.files().mediaOnly());
             assertEquals(5, app.maxUsers());
             assertEquals(90, app.retentionDays());
+            assertEquals(14, app.files().retentionDays());
 
             Page refused = browser.submit("action", "update", "app_key", "acme#chat", "open_registration", "true",
                     "max_users", "7", "retention_days", "-3");

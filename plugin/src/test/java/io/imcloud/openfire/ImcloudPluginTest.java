@@ -1,6 +1,7 @@
 package io.imcloud.openfire;
 
 import io.imcloud.admin.AdminConsole;
+import io.imcloud.attachments.Attachments;
 import io.imcloud.sql.DatabaseType;
 import io.imcloud.tenancy.AppRemoval;
 import io.imcloud.users.SquattedNames;
@@ -157,7 +158,8 @@ class ImcloudPluginTest {
 
     private AdminConsole.Installation installAdminConsole() {
         AppStore apps = new AppStore(db, Clock.systemUTC());
-        return AdminConsole.install(apps, new AppRemoval(apps, List.of()), () -> Locale.ENGLISH, new SquattedNames.Report(0, List.of()));
+        return AdminConsole.install(apps, new AppRemoval(apps, List.of()), () -> Locale.ENGLISH, new SquattedNames.Report(0, List.of()),
+                key -> new Attachments.FileUsage(0, 0));
     }
 
     @Test

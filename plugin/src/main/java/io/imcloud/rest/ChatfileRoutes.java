@@ -9,11 +9,7 @@ import io.imcloud.attachments.Upload;
 import io.imcloud.attachments.UploadSlots;
 import io.imcloud.tenancy.App;
 import io.imcloud.users.UserAccount;
-import org.apache.commons.fileupload.FileItemIterator;
-import org.apache.commons.fileupload.FileItemStream;
-import org.apache.commons.fileupload.FileUploadBase;
-import org.apache.commons.fileupload.FileUploadException;
-import org.apache.commons.fileupload.servlet.ServletFileUpload;
+import org.apache.commons.io.input.BoundedInputStream;
 
 import javax.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -32,7 +28,7 @@ public final class ChatfileRoutes implements RouteGroup {
 
     /** Room for the multipart framing and headers around the file part. */
     private static final long MULTIPART_OVERHEAD = 64 * 1024;
-    /** Parts read before the file part (form fields are skipped); more is a malformed or hostile request. */
+    /** Parts read up to the file part (form fields are skipped); more is a malformed or hostile request. */
     private static final int MAX_PARTS = 8;
     private static final int MAX_PART_HEADER_BYTES = 8 * 1024;
 
@@ -59,26 +55,24 @@ public final class ChatfileRoutes implements RouteGroup {
         App app = ex.app();
         Caller caller = ex.caller().orElseThrow(() -> ApiException.unauthorized("Unable to authenticate: no access token"));
         HttpServletRequest request = ex.request();
-        if (!ServletFileUpload.isMultipartContent(request)) {
+        String boundary = MultipartReader.boundaryOf(request.getContentType());
+        if (boundary == null) {
             throw ApiException.unsupportedMediaType("Content-Type must be multipart/form-data with a part named file");
         }
         long maxFile = attachments.limits().maxFileBytes();
-        ServletFileUpload parser = new ServletFileUpload();
-        parser.setSizeMax(maxFile + MULTIPART_OVERHEAD);
-        parser.setFileCountMax(MAX_PARTS);
-        parser.setPartHeaderSizeMax(MAX_PART_HEADER_BYTES);
+        long maxBody = maxFile + MULTIPART_OVERHEAD;
+        if (request.getContentLengthLong() > maxBody) {
+            throw ApiException.tooLarge(maxFile);
+        }
         boolean restricted = "true".equalsIgnoreCase(request.getHeader("restrict-access"));
+        MultipartReader parts = new MultipartReader(new BodyLimit(request.getInputStream(), maxBody), boundary,
+                MAX_PART_HEADER_BYTES, MAX_PARTS);
         Attachments.Stored stored;
         try {
-            stored = storeFilePart(parser.getItemIterator(request), app, caller.isApp() ? null : caller.user().username(),
-                    restricted);
-        } catch (FileUploadBase.SizeLimitExceededException | FileUploadBase.FileSizeLimitExceededException e) {
+            stored = storeFilePart(parts, app, caller.isApp() ? null : caller.user().username(), restricted);
+        } catch (BodyLimit.Exceeded e) {
             throw ApiException.tooLarge(maxFile);
-        } catch (FileUploadBase.FileUploadIOException e) {
-            throw e.getCause() instanceof FileUploadBase.SizeLimitExceededException
-                    || e.getCause() instanceof FileUploadBase.FileSizeLimitExceededException ? ApiException.tooLarge(maxFile)
-                    : ApiException.illegalArgument("Malformed multipart body: " + e.getCause().getMessage());
-        } catch (FileUploadException e) {
+        } catch (MultipartReader.MalformedException e) {
             throw ApiException.illegalArgument("Malformed multipart body: " + e.getMessage());
         }
         ObjectNode entity = ex.context().json().createObjectNode();
@@ -93,17 +87,37 @@ public final class ChatfileRoutes implements RouteGroup {
         ex.reply(envelope);
     }
 
+    /** A request body cut at a limit: reading past it fails (a body without Content-Length can be any size). */
+    private static final class BodyLimit extends BoundedInputStream {
+
+        /** The body went past the limit. */
+        static final class Exceeded extends IOException {
+            Exceeded() {
+                super("request body over the limit");
+            }
+        }
+
+        BodyLimit(InputStream in, long max) {
+            super(in, max + 1);
+        }
+
+        @Override
+        protected void onMaxLength(long max, long count) throws IOException {
+            throw new Exceeded();
+        }
+    }
+
     /** Stores the first file part; the form fields before it are read and dropped. 400 when there is none. */
-    private Attachments.Stored storeFilePart(FileItemIterator parts, App app, String owner, boolean restricted)
-            throws IOException, FileUploadException {
-        while (parts.hasNext()) {
-            FileItemStream part = parts.next();
-            try (InputStream in = part.openStream()) {
-                if (part.isFormField()) {
-                    in.skip(Long.MAX_VALUE);
-                    continue;
-                }
-                return attachments.store(Upload.chatFile(app.key(), app.files(), owner, part.getName(), restricted), in);
+    private Attachments.Stored storeFilePart(MultipartReader parts, App app, String owner, boolean restricted)
+            throws IOException {
+        MultipartReader.Part part;
+        while ((part = parts.next()) != null) {
+            if (part.isFormField()) {
+                continue;
+            }
+            try {
+                return attachments.store(Upload.chatFile(app.key(), app.files(), owner, part.fileName(), restricted),
+                        part.content());
             } catch (AttachmentException e) {
                 throw refusal(e);
             }

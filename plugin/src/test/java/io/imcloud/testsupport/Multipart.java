@@ -46,12 +46,14 @@ public final class Multipart {
         return HttpRequest.BodyPublishers.ofByteArray((fields + "--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    private byte[] head(String part, String fileName, String type) {
+    /** The bytes before a file part's content (with the form fields), for bodies streamed in pieces. */
+    public byte[] head(String part, String fileName, String type) {
         return (fields + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + part + "\"; filename=\""
                 + fileName + "\"\r\nContent-Type: " + type + "\r\n\r\n").getBytes(StandardCharsets.UTF_8);
     }
 
-    private byte[] tail() {
+    /** The bytes after a file part's content. */
+    public byte[] tail() {
         return ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.imcloud.attachments.AudioFixtures;
 import io.imcloud.it.XmppClient.Login;
 import org.jivesoftware.smack.XMPPException;
+import org.jivesoftware.smack.sasl.SASLErrorException;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
@@ -549,6 +550,32 @@ abstract class OpenfireSuite {
         assertEquals(2, last.get("length").asInt());
     }
 
+    /**
+     * Account control on the real server: status follows the client's session, a deactivated user's open session is
+     * closed and a new login refused (Openfire's lockout), activation lets them in again, and disconnect closes the
+     * sessions of a user who stays active.
+     */
+    @Test
+    @Order(35)
+    void aDeactivatedUsersSessionIsClosedAndTheirLoginRefusedUntilActivated() throws Exception {
+        XmppClient carol = connect("acme#chat_carol", PASSWORD_CAROL, Login.SCRAM_SHA_1);
+        eventually(() -> "online".equals(status("carol")));
+
+        rest.call("POST", CONTEXT + "/acme/chat/users/carol/deactivate", appToken, Map.of()).expect(200);
+        eventually(() -> !carol.connection().isConnected());
+        assertEquals("offline", status("carol"));
+        assertThrows(SASLErrorException.class, () -> connect("acme#chat_carol", PASSWORD_CAROL, Login.SCRAM_SHA_1),
+                "Openfire refuses the login of a deactivated user");
+
+        rest.call("POST", CONTEXT + "/acme/chat/users/carol/activate", appToken, Map.of()).expect(200);
+        XmppClient again = connect("acme#chat_carol", PASSWORD_CAROL, Login.SCRAM_SHA_1);
+        eventually(() -> "online".equals(status("carol")));
+        JsonNode closed = rest.call("GET", CONTEXT + "/acme/chat/users/carol/disconnect", appToken, null).expect(200);
+        assertEquals(1, closed.at("/data/sessions").asInt());
+        eventually(() -> !again.connection().isConnected());
+        connect("acme#chat_carol", PASSWORD_CAROL, Login.SCRAM_SHA_1); // still active: she may log in again
+    }
+
     @Test
     @Order(99)
     void logHasNoLinkageErrorsAndNoErrorFromImcloud() throws Exception {
@@ -580,6 +607,11 @@ abstract class OpenfireSuite {
     private static HttpResponse<byte[]> download(String url) throws Exception {
         HttpClient client = HttpClient.newBuilder().sslContext(XmppClient.trustingTls()).build();
         return client.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private String status(String username) throws Exception {
+        return rest.call("GET", CONTEXT + "/acme/chat/users/" + username + "/status", appToken, null).expect(200)
+                .at("/data/" + username).asText();
     }
 
     private JsonNode createApp(String org, String app) throws Exception {

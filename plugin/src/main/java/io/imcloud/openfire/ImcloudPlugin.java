@@ -9,6 +9,7 @@ import io.imcloud.archive.RetentionSweeper;
 import io.imcloud.archive.SqlArchive;
 import io.imcloud.attachments.Attachments;
 import io.imcloud.attachments.UploadSlots;
+import io.imcloud.rest.AccountRoutes;
 import io.imcloud.rest.ArchiveRoutes;
 import io.imcloud.rest.ChatfileRoutes;
 import io.imcloud.rest.CoreRoutes;
@@ -240,6 +241,7 @@ public final class ImcloudPlugin implements Plugin {
         groups.addAll(ArchiveRoutes.all(archive, new ConversationList(database), new UnreadCounters(database), delivery,
                 attachments));
         groups.add(new ChatfileRoutes(attachments, slots));
+        groups.add(new AccountRoutes(new OpenfireSessions(XMPPServer.getInstance().getServerInfo().getXMPPDomain())));
         return new ImcloudServlet(context, groups);
     }
 

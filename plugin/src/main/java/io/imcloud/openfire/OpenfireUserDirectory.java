@@ -6,6 +6,7 @@ import org.jivesoftware.openfire.auth.ConnectionException;
 import org.jivesoftware.openfire.auth.InternalUnauthenticatedException;
 import org.jivesoftware.openfire.auth.UnauthorizedException;
 import org.jivesoftware.openfire.event.UserEventDispatcher;
+import org.jivesoftware.openfire.lockout.LockOutManager;
 import org.jivesoftware.openfire.user.User;
 import org.jivesoftware.openfire.user.UserAlreadyExistsException;
 import org.jivesoftware.openfire.user.UserManager;
@@ -42,6 +43,18 @@ public final class OpenfireUserDirectory implements UserDirectory {
         User user = find(node);
         if (user != null) {
             UserManager.getInstance().deleteUser(user);
+        }
+        // Openfire keeps a lockout apart from the account (ofUserFlag): it would refuse a later user of the name
+        setLoginRefused(node, false);
+    }
+
+    /** {@inheritDoc} Through Openfire's lockout, which its SASL and non-SASL logins check on every node. */
+    @Override
+    public void setLoginRefused(String node, boolean refused) {
+        if (refused) {
+            LockOutManager.getInstance().disableAccount(node, null, null);
+        } else if (LockOutManager.getInstance().isAccountDisabled(node)) {
+            LockOutManager.getInstance().enableAccount(node);
         }
     }
 

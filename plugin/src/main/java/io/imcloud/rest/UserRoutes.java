@@ -181,7 +181,7 @@ final class UserRoutes implements RouteGroup {
         ex.reply(ex.envelope("set user password"));
     }
 
-    private static void replyOne(RestExchange ex, String action, UserAccount account) throws IOException {
+    static void replyOne(RestExchange ex, String action, UserAccount account) throws IOException {
         ObjectNode envelope = ex.envelope(action);
         envelope.set("entities", ex.array().add(ex.userEntity(account)));
         envelope.put("count", 1);

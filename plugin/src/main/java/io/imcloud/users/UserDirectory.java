@@ -13,8 +13,11 @@ public interface UserDirectory {
     /** True when an account with that node exists. */
     boolean exists(String node);
 
-    /** Deletes the account if it exists. */
+    /** Deletes the account if it exists, with any refusal of its logins (a later account of that name starts free). */
     void delete(String node);
+
+    /** Refuses ({@code true}) or allows again the account's logins; sessions already open are the caller's to close. */
+    void setLoginRefused(String node, boolean refused);
 
     /** Replaces the password of an existing account; false when there is no such account. */
     boolean setPassword(String node, String password);

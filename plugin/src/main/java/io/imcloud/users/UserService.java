@@ -259,6 +259,34 @@ public final class UserService implements AppData {
         changePassword(user, newPassword);
     }
 
+    /**
+     * Deactivates the user (their row says so, which ends their tokens and password grants, and the directory refuses
+     * their logins) or activates them again. Open sessions are the caller's to close.
+     *
+     * @return the account as it is now; empty when there is no such user
+     */
+    public Optional<UserAccount> setActivated(AppUser user, boolean activated) {
+        if (!store.setActivated(user, activated, clock.millis())) {
+            return Optional.empty();
+        }
+        directory.setLoginRefused(user.node(), !activated);
+        return store.find(user);
+    }
+
+    /**
+     * Replaces the user's nickname (null clears it).
+     *
+     * @return the account as it is now; empty when there is no such user
+     * @throws UserException ILLEGAL_ARGUMENT for a nickname over {@value #MAX_NICKNAME_LENGTH} characters
+     */
+    public Optional<UserAccount> setNickname(AppUser user, String nickname) {
+        if (nickname != null && nickname.length() > MAX_NICKNAME_LENGTH) {
+            throw new UserException(UserException.Reason.ILLEGAL_ARGUMENT,
+                    "nickname must be at most " + MAX_NICKNAME_LENGTH + " characters");
+        }
+        return store.setNickname(user, nickname, clock.millis()) ? store.find(user) : Optional.empty();
+    }
+
     /** The account when {@code password} is the registered, activated user's password; else empty. */
     public Optional<UserAccount> authenticate(AppUser user, String password) {
         if (password == null || password.length() > MAX_PASSWORD_LENGTH) {

@@ -134,6 +134,30 @@ final class UserStore {
         }
     }
 
+    /** Sets the activation flag and modified time; false when there is no such user. */
+    boolean setActivated(AppUser user, boolean activated, long modified) {
+        return update(user, "activated = ?, modified = ?", activated ? 1 : 0, modified);
+    }
+
+    /** Sets the nickname and modified time; false when there is no such user. */
+    boolean setNickname(AppUser user, String nickname, long modified) {
+        return update(user, "nickname = ?, modified = ?", nickname, modified);
+    }
+
+    private boolean update(AppUser user, String assignments, Object... values) {
+        String sql = "UPDATE ofImUser SET " + assignments + " WHERE appKey = ? AND username = ?";
+        try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                ps.setObject(i + 1, values[i]);
+            }
+            ps.setString(values.length + 1, user.appKey().toString());
+            ps.setString(values.length + 2, user.username());
+            return ps.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw new StoreException("Updating user " + user.node(), e);
+        }
+    }
+
     private static UserAccount read(AppKey appKey, ResultSet rs) throws SQLException {
         return new UserAccount(rs.getString(2), new AppUser(appKey, rs.getString(1)), rs.getString(3),
                 rs.getLong(4), rs.getLong(5), rs.getInt(6) != 0, rs.getLong(7));

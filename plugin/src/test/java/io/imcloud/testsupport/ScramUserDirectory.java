@@ -17,6 +17,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Base64;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A {@link UserDirectory} that does what Openfire's {@code DefaultUserProvider} does with the
@@ -34,6 +36,7 @@ public final class ScramUserDirectory implements UserDirectory {
     private static final Base64.Encoder B64 = Base64.getEncoder();
 
     private final ConnectionProvider db;
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
 
     /** Creates table {@code ofTestUser} on {@code db} unless it exists. */
     public ScramUserDirectory(ConnectionProvider db) {
@@ -80,6 +83,21 @@ public final class ScramUserDirectory implements UserDirectory {
     @Override
     public void delete(String node) {
         update("DELETE FROM ofTestUser WHERE username = ?", node);
+        refused.remove(node);
+    }
+
+    @Override
+    public void setLoginRefused(String node, boolean refuse) {
+        if (refuse) {
+            refused.add(node);
+        } else {
+            refused.remove(node);
+        }
+    }
+
+    /** Whether logins of {@code node} are refused, for assertions. */
+    public boolean isLoginRefused(String node) {
+        return refused.contains(node);
     }
 
     @Override

@@ -204,6 +204,11 @@ class UserServiceTest {
         }
 
         @Override
+        public void setLoginRefused(String node, boolean refused) {
+            real.setLoginRefused(node, refused);
+        }
+
+        @Override
         public boolean authenticate(String node, String password) {
             return real.authenticate(node, password);
         }

@@ -2,15 +2,18 @@ package io.imcloud.admin;
 
 import io.imcloud.attachments.Attachments;
 import io.imcloud.tenancy.AppKey;
-import io.imcloud.tenancy.AppStore;
-import io.imcloud.users.SquattedNames;
 import io.imcloud.tenancy.AppRemoval;
+import io.imcloud.tenancy.AppStore;
+import io.imcloud.users.Sessions;
+import io.imcloud.users.SquattedNames;
+import io.imcloud.users.UserService;
 
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * Hands the running plugin's components to the admin console servlets. Openfire creates the
@@ -27,19 +30,13 @@ public final class AdminConsole {
     }
 
     /**
-     * Makes {@code apps} and {@code removal} (deletes an app with its data) available to the console pages.
+     * Makes {@code services} available to the console pages.
      *
-     * @param locale   the language of the pages (Openfire's console language), asked on every request
-     * @param squatted Openfire accounts named like app users that no app registered, as found at start
-     * @param storage  the attachments each app stores
      * @return the handle whose {@link Installation#close()} takes them away again
      * @throws IllegalStateException when another installation is still active
      */
-    public static Installation install(AppStore apps, AppRemoval removal, Supplier<Locale> locale,
-                                       SquattedNames.Report squatted, Function<AppKey, Attachments.FileUsage> storage) {
-        Services services = new Services(Objects.requireNonNull(apps), Objects.requireNonNull(removal),
-                Objects.requireNonNull(locale), Objects.requireNonNull(squatted), Objects.requireNonNull(storage));
-        if (!CURRENT.compareAndSet(null, services)) {
+    public static Installation install(Services services) {
+        if (!CURRENT.compareAndSet(null, Objects.requireNonNull(services))) {
             throw new IllegalStateException("The imcloud admin console is already installed");
         }
         return new Installation(services);
@@ -50,9 +47,29 @@ public final class AdminConsole {
         return CURRENT.get();
     }
 
-    /** The components the pages use. */
-    record Services(AppStore apps, AppRemoval removal, Supplier<Locale> locale, SquattedNames.Report squatted,
-                    Function<AppKey, Attachments.FileUsage> storage) {
+    /**
+     * The components the pages use.
+     *
+     * @param removal  deletes an app with its data
+     * @param sessions closes the sessions of a user the console deactivates
+     * @param locale   the language of the pages (Openfire's console language), asked on every request
+     * @param squatted Openfire accounts named like app users that no app registered, as found at start
+     * @param storage  the attachments each app stores
+     * @param messages the number of archived messages of an app
+     */
+    public record Services(AppStore apps, AppRemoval removal, UserService users, Sessions sessions, Supplier<Locale> locale,
+                           SquattedNames.Report squatted, Function<AppKey, Attachments.FileUsage> storage,
+                           ToLongFunction<AppKey> messages) {
+        public Services {
+            Objects.requireNonNull(apps);
+            Objects.requireNonNull(removal);
+            Objects.requireNonNull(users);
+            Objects.requireNonNull(sessions);
+            Objects.requireNonNull(locale);
+            Objects.requireNonNull(squatted);
+            Objects.requireNonNull(storage);
+            Objects.requireNonNull(messages);
+        }
     }
 
     /** One installation: closing it (once or more) takes its components away from the pages. */

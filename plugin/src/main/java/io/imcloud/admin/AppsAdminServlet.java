@@ -1,6 +1,5 @@
 package io.imcloud.admin;
 
-import io.imcloud.admin.AppsPage.Outcome;
 import io.imcloud.tenancy.App;
 import io.imcloud.tenancy.AppCredentials;
 import io.imcloud.tenancy.AppKey;
@@ -79,7 +78,7 @@ public final class AppsAdminServlet extends HttpServlet {
         try {
             key = AppKey.parse(typedKey);
         } catch (IllegalArgumentException e) {
-            return Outcome.failure(400, ILLEGAL_ARGUMENT, texts.get("imcloud.admin.error.app_key", AppsPage.echo(typedKey)));
+            return Outcome.failure(400, ILLEGAL_ARGUMENT, texts.get("imcloud.admin.error.app_key", ConsolePage.echo(typedKey)));
         }
         return switch (action) {
             case "update" -> update(request, services, texts, key);
@@ -98,7 +97,7 @@ public final class AppsAdminServlet extends HttpServlet {
         String app = request.getParameter("app");
         if (!AppKey.isValidPart(org) || !AppKey.isValidPart(app)) {
             return Outcome.failure(400, ILLEGAL_ARGUMENT,
-                    texts.get("imcloud.admin.error.app_key", AppsPage.echo(org + "#" + app))).typed(org, app);
+                    texts.get("imcloud.admin.error.app_key", ConsolePage.echo(org + "#" + app))).typed(org, app);
         }
         FormOptions options = FormOptions.read(request, texts);
         if (options.error() != null) {
@@ -166,7 +165,8 @@ public final class AppsAdminServlet extends HttpServlet {
         response.getWriter().write(page);
     }
 
-    private static void unavailable(HttpServletResponse response) throws IOException {
+    /** The answer of every page while the plugin is not running. */
+    static void unavailable(HttpServletResponse response) throws IOException {
         response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
         response.setContentType("text/plain; charset=UTF-8");
         response.getWriter().write("imcloud is not running");

@@ -20,20 +20,14 @@ import java.util.function.Function;
  * complete HTML document; the admin console's decorator wraps it and selects the sidebar item
  * named by the {@code pageID} meta element.
  */
-final class AppsPage {
+final class AppsPage extends ConsolePage {
 
     /** The sidebar item of plugin.xml this page belongs to. */
     static final String PAGE_ID = "imcloud-apps";
 
-    /** Longest piece of user input echoed back into the page. */
-    private static final int MAX_ECHO = 64;
     private static final double MEGABYTE = 1024.0 * 1024.0;
 
-    private final Texts texts;
-    private final String token;
-    private final String openfireToken;
     private final Function<AppKey, Attachments.FileUsage> storage;
-    private final StringBuilder html = new StringBuilder(8192);
 
     /**
      * @param token         our CSRF token, put into every form
@@ -41,32 +35,8 @@ final class AppsPage {
      * @param storage       the attachments each app stores
      */
     AppsPage(Texts texts, String token, String openfireToken, Function<AppKey, Attachments.FileUsage> storage) {
-        this.texts = texts;
-        this.token = token;
-        this.openfireToken = openfireToken;
+        super(texts, PAGE_ID, token, openfireToken);
         this.storage = storage;
-    }
-
-    /** The outcome of a POST: a success message with optional new credentials, or an Easemob-style error. */
-    record Outcome(int status, String message, String error, AppCredentials credentials, String org, String app) {
-
-        static Outcome none() {
-            return new Outcome(200, null, null, null, null, null);
-        }
-
-        static Outcome success(String message, AppCredentials credentials) {
-            return new Outcome(200, message, null, credentials, null, null);
-        }
-
-        /** A failure: {@code error} is the Easemob error code, {@code message} the description. */
-        static Outcome failure(int status, String error, String message) {
-            return new Outcome(status, message, error, null, null, null);
-        }
-
-        /** The same outcome, with the create form filled with what the operator typed. */
-        Outcome typed(String typedOrg, String typedApp) {
-            return new Outcome(status, message, error, credentials, typedOrg, typedApp);
-        }
     }
 
     /**
@@ -74,25 +44,16 @@ final class AppsPage {
      * Openfire accounts named like app users that no app registered, which only the operator can delete.
      */
     String render(List<App> apps, boolean truncated, Outcome outcome, SquattedNames.Report squatted) {
-        html.append("<!DOCTYPE html>\n<html><head><title>").append(escape(texts.get("imcloud.apps"))).append("</title>\n")
-                .append("<meta name=\"pageID\" content=\"").append(PAGE_ID).append("\"/>\n")
-                .append("<meta name=\"decorator\" content=\"main\"/>\n</head><body>\n")
-                .append("<p>").append(escape(texts.get("imcloud.apps.description"))).append("</p>\n");
+        head("imcloud.apps", "imcloud.apps.description");
         outcome(outcome);
         squatted(squatted);
         appList(apps, truncated);
         createForm(outcome);
-        html.append("</body></html>\n");
-        return html.toString();
+        return end();
     }
 
     private void outcome(Outcome outcome) {
-        if (outcome.error() != null) {
-            html.append("<div class=\"error\" id=\"imcloud-error\"><code>").append(escape(outcome.error()))
-                    .append("</code>: ").append(escape(outcome.message())).append("</div>\n");
-        } else if (outcome.message() != null) {
-            html.append("<div class=\"success\" id=\"imcloud-success\">").append(escape(outcome.message())).append("</div>\n");
-        }
+        message(outcome);
         AppCredentials credentials = outcome.credentials();
         if (credentials != null) {
             html.append("<div class=\"warning\" id=\"imcloud-credentials\"><p>")
@@ -137,14 +98,15 @@ final class AppsPage {
         html.append("</tr></thead><tbody>\n");
         for (App app : apps) {
             String key = app.key().toString();
-            html.append("<tr><td><code>").append(escape(key)).append("</code></td><td><code>")
+            html.append("<tr><td><a href=\"").append(escape(UsersPage.link(key, null, null))).append("\"><code>")
+                    .append(escape(key)).append("</code></a></td><td><code>")
                     .append(escape(app.clientId())).append("</code></td><td>")
                     .append(escape(texts.get(app.openRegistration() ? "imcloud.admin.yes" : "imcloud.admin.no")))
                     .append("</td><td>").append(app.maxUsers()).append("</td><td>").append(app.retentionDays())
                     .append("</td><td>").append(escape(storageText(app, storage.apply(app.key()))))
                     .append("</td><td>").append(Instant.ofEpochMilli(app.created()).truncatedTo(ChronoUnit.SECONDS))
                     .append("</td>\n<td>");
-            form("update", key);
+            form("update", "app_key", key);
             checkbox("open_registration", app.openRegistration());
             number("max_users", app.maxUsers());
             number("retention_days", app.retentionDays());
@@ -152,10 +114,10 @@ final class AppsPage {
             checkbox("uploads_media_only", app.files().mediaOnly());
             submit("imcloud.admin.options.save");
             html.append("</td>\n<td>");
-            form("rotate", key);
+            form("rotate", "app_key", key);
             submit("imcloud.admin.rotate");
             html.append("</td>\n<td>");
-            form("delete", key);
+            form("delete", "app_key", key);
             html.append("<label>").append(escape(texts.get("imcloud.admin.delete.confirm")))
                     .append(" <input type=\"text\" name=\"confirm\" size=\"16\" autocomplete=\"off\"/></label> ");
             submit("imcloud.admin.delete.button");
@@ -178,7 +140,7 @@ final class AppsPage {
 
     private void createForm(Outcome outcome) {
         html.append("<h3>").append(escape(texts.get("imcloud.admin.create.title"))).append("</h3>\n");
-        form("create", null);
+        form("create");
         html.append("<table>\n<tr><td><label for=\"imcloud-org\">").append(escape(texts.get("imcloud.admin.org")))
                 .append("</label></td><td><input id=\"imcloud-org\" type=\"text\" name=\"org\" maxlength=\"32\" value=\"")
                 .append(escape(echo(outcome.org()))).append("\"/></td></tr>\n")
@@ -192,70 +154,5 @@ final class AppsPage {
         checkbox("uploads_media_only", false);
         html.append("</td></tr>\n</table>\n<p>").append(escape(texts.get("imcloud.admin.create.hint"))).append("</p>\n");
         submit("imcloud.admin.create.button");
-    }
-
-    /** Opens a POST form for {@code action} with the hidden fields every action needs; {@link #submit} closes it. */
-    private void form(String action, String appKey) {
-        html.append("<form method=\"post\" action=\"").append(PAGE_ID).append("\">")
-                .append(hidden("action", action)).append(hidden(CsrfToken.FIELD, token));
-        if (openfireToken != null) {
-            html.append(hidden(CsrfToken.OPENFIRE_FIELD, openfireToken));
-        }
-        if (appKey != null) {
-            html.append(hidden("app_key", appKey));
-        }
-    }
-
-    private void submit(String labelKey) {
-        html.append("<input type=\"submit\" value=\"").append(escape(texts.get(labelKey))).append("\"/></form>");
-    }
-
-    private void checkbox(String name, boolean checked) {
-        html.append("<label><input type=\"checkbox\" name=\"").append(name).append("\" value=\"true\"")
-                .append(checked ? " checked" : "").append("/> ").append(escape(texts.get("imcloud.admin." + name)))
-                .append("</label> ");
-    }
-
-    private void number(String name, Integer value) {
-        html.append("<label>").append(escape(texts.get("imcloud.admin." + name)))
-                .append(" <input type=\"text\" name=\"").append(name).append("\" size=\"9\" maxlength=\"9\" value=\"")
-                .append(value == null ? "" : value).append("\"/></label> ");
-    }
-
-    private static String hidden(String name, String value) {
-        return "<input type=\"hidden\" name=\"" + name + "\" value=\"" + escape(value) + "\"/>";
-    }
-
-    /** Typed input as it is echoed: at most {@value #MAX_ECHO} characters. */
-    static String echo(String typed) {
-        if (typed == null) {
-            return "";
-        }
-        if (typed.length() <= MAX_ECHO) {
-            return typed;
-        }
-        // Never cut a surrogate pair in half.
-        int end = Character.isHighSurrogate(typed.charAt(MAX_ECHO - 1)) ? MAX_ECHO - 1 : MAX_ECHO;
-        return typed.substring(0, end);
-    }
-
-    /** {@code text} safe inside element content and quoted attribute values. */
-    static String escape(String text) {
-        if (text == null) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

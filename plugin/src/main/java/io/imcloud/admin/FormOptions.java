@@ -1,6 +1,5 @@
 package io.imcloud.admin;
 
-import io.imcloud.admin.AppsPage.Outcome;
 import io.imcloud.tenancy.AppOptions;
 
 import javax.servlet.http.HttpServletRequest;

@@ -146,6 +146,20 @@ public final class ArchiveReader {
         }
     }
 
+    /** The number of archived messages of the app (the console's figure; an index-only count). */
+    public long messageCount(AppKey appKey) {
+        try (Connection con = db.getConnection();
+             PreparedStatement ps = con.prepareStatement("SELECT COUNT(*) FROM ofImMessage WHERE appKey = ?")) {
+            ps.setString(1, appKey.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new ArchiveException("Cannot count the messages of " + appKey, e);
+        }
+    }
+
     /**
      * Rows of the owner's archive whose {@code columns} equal {@code values}, with lower <= id < upper, from
      * the end the query pages from. The ORDER BY names every column of the index (appKey, columns, msgId):

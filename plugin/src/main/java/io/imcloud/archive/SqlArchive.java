@@ -193,6 +193,11 @@ public final class SqlArchive implements Archive, UserData, AutoCloseable {
         return reader.offlineCount(user);
     }
 
+    /** The number of archived messages of the app (committed ones). */
+    public long messageCount(AppKey appKey) {
+        return reader.messageCount(appKey);
+    }
+
     /**
      * Folds every archived message older than the settings' fold lag into the unread counters now, as the
      * fold thread does every fold interval; returns how many it counted. The counters read the same before

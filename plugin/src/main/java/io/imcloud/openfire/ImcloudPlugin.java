@@ -27,6 +27,7 @@ import io.imcloud.tenancy.SigningKeyStore;
 import io.imcloud.tenancy.StoreException;
 import io.imcloud.tenancy.TokenService;
 import io.imcloud.users.RegisteredUsers;
+import io.imcloud.users.Sessions;
 import io.imcloud.users.SquattedNames;
 import io.imcloud.users.UserService;
 import io.imcloud.xmpp.HttpUploadService;
@@ -148,8 +149,9 @@ public final class ImcloudPlugin implements Plugin {
         // One set of account services for the REST API and the console page, so each sees the other's changes at once.
         Accounts accounts = Accounts.on(database, membership, archive, attachments);
         UploadSlots slots = new UploadSlots(accounts.keys(), accounts.clock());
+        Sessions sessions = new OpenfireSessions(domain);
         RestEndpoint rest = steps.start("REST API", () -> new RestEndpoint(httpBind.get(),
-                restServlet(database, settings, accounts, archive, attachments, slots,
+                restServlet(database, settings, accounts, archive, attachments, slots, sessions,
                         new XmppMessageDelivery(domain, server.getMessageRouter()::route)),
                 settings.get(ImcloudSettings.HTTP_CONTEXT)), RestEndpoint::close);
         settings.onChange(ImcloudSettings.HTTP_CONTEXT, rest::moveTo);
@@ -172,8 +174,8 @@ public final class ImcloudPlugin implements Plugin {
                 InternalComponentManager.getInstance().removeComponent(uploadSubdomain, s);
             }
         });
-        steps.start("admin console", () -> AdminConsole.install(accounts.apps(), accounts.removal(), JiveGlobals::getLocale, squatted,
-                        attachments::usage),
+        steps.start("admin console", () -> AdminConsole.install(new AdminConsole.Services(accounts.apps(), accounts.removal(),
+                accounts.users(), sessions, JiveGlobals::getLocale, squatted, attachments::usage, archive::messageCount)),
                 AdminConsole.Installation::close);
         Log.info("imcloud: started on {} for {} (node {})",
                 database.databaseType().scriptName(), domain, node.nodeId());
@@ -232,7 +234,7 @@ public final class ImcloudPlugin implements Plugin {
 
     private static ImcloudServlet restServlet(ConnectionProvider database, ImcloudSettings settings, Accounts accounts,
                                               SqlArchive archive, Attachments attachments, UploadSlots slots,
-                                              MessageDelivery delivery) {
+                                              Sessions sessions, MessageDelivery delivery) {
         TokenService tokens = new TokenService(accounts.keys(), accounts.clock());
         RestContext context = new RestContext(accounts.apps(), tokens, accounts.users(),
                 () -> RestEndpoint.restSettings(settings), accounts.clock(), new ClientAddresses(JettyBridge::tcpPeerAddress));
@@ -241,7 +243,7 @@ public final class ImcloudPlugin implements Plugin {
         groups.addAll(ArchiveRoutes.all(archive, new ConversationList(database), new UnreadCounters(database), delivery,
                 attachments));
         groups.add(new ChatfileRoutes(attachments, slots));
-        groups.add(new AccountRoutes(new OpenfireSessions(XMPPServer.getInstance().getServerInfo().getXMPPDomain())));
+        groups.add(new AccountRoutes(sessions));
         return new ImcloudServlet(context, groups);
     }
 

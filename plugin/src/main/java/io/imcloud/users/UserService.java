@@ -179,7 +179,15 @@ public final class UserService implements AppData {
      * first page), in username order.
      */
     public UserPage page(AppKey appKey, String after, int limit) {
-        List<UserAccount> users = store.after(appKey, after, limit + 1);
+        return search(appKey, "", after, limit);
+    }
+
+    /**
+     * Like {@link #page}, only users whose username starts with {@code prefix} (compared in lower case, as
+     * usernames are kept; empty for all).
+     */
+    public UserPage search(AppKey appKey, String prefix, String after, int limit) {
+        List<UserAccount> users = store.after(appKey, AppUser.normalize(prefix), after, limit + 1);
         if (users.size() <= limit) {
             return new UserPage(users, null);
         }
@@ -204,6 +212,11 @@ public final class UserService implements AppData {
             userData.forEach(d -> d.deleteUser(user));
         });
         return account;
+    }
+
+    /** The number of users of the app. */
+    public long count(AppKey appKey) {
+        return store.count(appKey);
     }
 
     @Override

@@ -75,12 +75,25 @@ final class UserStore {
 
     /** Up to {@code limit} users of the app with a username after {@code after} (null: from the start). */
     List<UserAccount> after(AppKey appKey, String after, int limit) {
+        return after(appKey, "", after, limit);
+    }
+
+    /**
+     * Up to {@code limit} users of the app whose username starts with {@code prefix} and comes after {@code after}
+     * (null: from the start), in username order.
+     */
+    List<UserAccount> after(AppKey appKey, String prefix, String after, int limit) {
         String sql = "SELECT " + COLUMNS + " FROM ofImUser WHERE appKey = ?" + (after == null ? "" : " AND username > ?")
+                + (prefix.isEmpty() ? "" : " AND username LIKE ? ESCAPE '!'")
                 + " ORDER BY username" + db.databaseType().limit(limit);
         try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
-            ps.setString(1, appKey.toString());
+            int i = 1;
+            ps.setString(i++, appKey.toString());
             if (after != null) {
-                ps.setString(2, after);
+                ps.setString(i++, after);
+            }
+            if (!prefix.isEmpty()) {
+                ps.setString(i, prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
             }
             try (ResultSet rs = ps.executeQuery()) {
                 List<UserAccount> users = new ArrayList<>();
@@ -94,6 +107,7 @@ final class UserStore {
         }
     }
 
+    /** The number of users of the app. */
     long count(AppKey appKey) {
         try (Connection con = db.getConnection();
              PreparedStatement ps = con.prepareStatement("SELECT COUNT(*) FROM ofImUser WHERE appKey = ?")) {

@@ -26,9 +26,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Hosts {@link AppsAdminServlet} on an embedded Jetty 12 {@code ee8} with HTTP sessions, at the
- * address Openfire's console gives it ({@code /plugins/imcloud/imcloud-apps}), and plays an operator's
- * browser: one cookie jar per {@link Browser}, forms posted as {@code application/x-www-form-urlencoded}.
+ * Hosts {@link AppsAdminServlet} and {@link UsersAdminServlet} on an embedded Jetty 12 {@code ee8} with HTTP
+ * sessions, at the addresses Openfire's console gives them ({@code /plugins/imcloud/imcloud-apps}, {@code
+ * .../imcloud-users}), and plays an operator's browser: one cookie jar per {@link Browser}, forms posted as
+ * {@code application/x-www-form-urlencoded}.
  */
 final class AdminPageHarness implements AutoCloseable {
 
@@ -49,6 +50,7 @@ final class AdminPageHarness implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
         context.setContextPath("/plugins");
         context.addServlet(new ServletHolder(new AppsAdminServlet()), "/imcloud/imcloud-apps");
+        context.addServlet(new ServletHolder(new UsersAdminServlet()), "/imcloud/imcloud-users");
         if (filter != null) {
             context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
         }
@@ -90,25 +92,44 @@ final class AdminPageHarness implements AutoCloseable {
         private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .cookieHandler(new CookieManager()).connectTimeout(Duration.ofSeconds(10)).build();
 
-        /** GETs the page. */
+        /** GETs the apps page. */
         Page get() {
             return send(HttpRequest.newBuilder(page).GET());
         }
 
-        /** GETs the page and posts {@code fields} with the token of the forms it shows, as a form submission does. */
-        Page submit(String... fields) {
-            String token = tokenIn(get().body());
-            Map<String, String> form = fields(fields);
-            form.put(CsrfToken.FIELD, token);
-            return post(form);
+        /** GETs {@code relative} (e.g. {@code imcloud-users?app=...}), a page next to the apps page. */
+        Page get(String relative) {
+            return send(HttpRequest.newBuilder(page.resolve(relative)).GET());
         }
 
-        /** POSTs exactly {@code form}. */
+        /** GETs the apps page and posts {@code fields} with the token of the forms it shows, as a form submission does. */
+        Page submit(String... fields) {
+            return submitAt(page.toString(), fields);
+        }
+
+        /** Like {@link #submit}, on page {@code relative}: its token, then a POST to it. */
+        Page submitAt(String relative, String... fields) {
+            String token = tokenIn(get(relative).body());
+            Map<String, String> form = fields(fields);
+            form.put(CsrfToken.FIELD, token);
+            return postTo(page.resolve(relative), form);
+        }
+
+        /** POSTs exactly {@code form} to the apps page. */
         Page post(Map<String, String> form) {
+            return postTo(page, form);
+        }
+
+        /** POSTs exactly {@code form} to page {@code relative}. */
+        Page postTo(String relative, Map<String, String> form) {
+            return postTo(page.resolve(relative), form);
+        }
+
+        private Page postTo(URI target, Map<String, String> form) {
             String body = form.entrySet().stream()
                     .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                     .collect(Collectors.joining("&"));
-            return send(HttpRequest.newBuilder(page).header("Content-Type", "application/x-www-form-urlencoded")
+            return send(HttpRequest.newBuilder(target).header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(body)));
         }
 

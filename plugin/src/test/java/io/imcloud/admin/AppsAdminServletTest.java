@@ -10,19 +10,25 @@ import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppOptions;
 import io.imcloud.tenancy.AppRemoval;
 import io.imcloud.tenancy.AppStore;
+import io.imcloud.tenancy.AppUser;
 import io.imcloud.testsupport.AllDatabases;
 import io.imcloud.testsupport.ScramUserDirectory;
 import io.imcloud.testsupport.TestDatabase;
 import io.imcloud.testsupport.TestMembership;
 import io.imcloud.users.NewUser;
+import io.imcloud.users.Sessions;
 import io.imcloud.users.SquattedNames;
 import io.imcloud.users.UserService;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.ArrayList;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,6 +53,23 @@ class AppsAdminServletTest {
     static final SquattedNames.Report NONE_SQUATTED = new SquattedNames.Report(0, List.of());
     static final Function<AppKey, Attachments.FileUsage> NO_FILES = key -> new Attachments.FileUsage(0, 0);
 
+    /** The console's components with nothing online, no files and no messages. */
+    static AdminConsole.Services services(AppStore apps, AppRemoval removal, TestDatabase db) {
+        Sessions none = new Sessions() {
+            @Override
+            public boolean isOnline(AppUser user) {
+                return false;
+            }
+
+            @Override
+            public int closeAll(AppUser user) {
+                return 0;
+            }
+        };
+        return new AdminConsole.Services(apps, removal, new UserService(db, new ScramUserDirectory(db), Clock.systemUTC(),
+                TestMembership.on(db)), none, () -> Locale.ENGLISH, NONE_SQUATTED, NO_FILES, key -> 0);
+    }
+
     /** The page on {@code db}, installed as the plugin installs it (with one squatted name of two found). */
     private static final class Console implements AutoCloseable {
         final AppStore apps;
@@ -54,15 +77,31 @@ class AppsAdminServletTest {
         final ScramUserDirectory directory;
         final AdminConsole.Installation installation;
         final AdminPageHarness http;
+        /** Who is online, and whose sessions the console closed. */
+        final Set<AppUser> online = ConcurrentHashMap.newKeySet();
+        final List<AppUser> closed = new CopyOnWriteArrayList<>();
+        final Sessions sessions = new Sessions() {
+            @Override
+            public boolean isOnline(AppUser user) {
+                return online.contains(user);
+            }
+
+            @Override
+            public int closeAll(AppUser user) {
+                closed.add(user);
+                return online.remove(user) ? 1 : 0;
+            }
+        };
 
         Console(TestDatabase db, Locale locale, Filter filter) {
             apps = new AppStore(db, Clock.systemUTC());
             directory = new ScramUserDirectory(db);
             users = new UserService(db, directory, Clock.systemUTC(), TestMembership.on(db));
-            installation = AdminConsole.install(apps, new AppRemoval(apps, List.of(users, new ArchivePurge(db))), () -> locale,
+            installation = AdminConsole.install(new AdminConsole.Services(apps,
+                    new AppRemoval(apps, List.of(users, new ArchivePurge(db))), users, sessions, () -> locale,
                     new SquattedNames.Report(2, List.of("acme#chat_eve")),
                     key -> key.app().equals("chat") ? new Attachments.FileUsage(3 * 1024 * 1024 + 512 * 1024, 7)
-                            : new Attachments.FileUsage(0, 0));
+                            : new Attachments.FileUsage(0, 0), key -> key.app().equals("chat") ? 42 : 0));
             http = AdminPageHarness.start(filter);
         }
 
@@ -100,8 +139,8 @@ class AppsAdminServletTest {
 
             AppStore apps = new AppStore(db, Clock.systemUTC());
             AppRemoval removal = new AppRemoval(apps, List.of());
-            try (AdminConsole.Installation installed = AdminConsole.install(apps, removal, () -> Locale.ENGLISH, NONE_SQUATTED, NO_FILES)) {
-                assertThrows(IllegalStateException.class, () -> AdminConsole.install(apps, removal, () -> Locale.ENGLISH, NONE_SQUATTED, NO_FILES));
+            try (AdminConsole.Installation installed = AdminConsole.install(services(apps, removal, db))) {
+                assertThrows(IllegalStateException.class, () -> AdminConsole.install(services(apps, removal, db)));
                 Page page = browser.get();
                 assertEquals(200, page.status(), page.body());
                 assertTrue(page.body().contains("<meta name=\"pageID\" content=\"imcloud-apps\"/>"));
@@ -254,6 +293,66 @@ class AppsAdminServletTest {
             assertTrue(console.apps.find(ACME).isEmpty());
             assertEquals(0, console.directory.count(), "the app's users are gone too");
             assertEquals(404, browser.submit("action", "delete", "app_key", "acme#chat", "confirm", "acme#chat").status());
+        }
+    }
+
+    /**
+     * The users page of an app, linked from the apps page: figures, search by prefix, pages of 50, deactivation that
+     * closes sessions, activation, and deletion only with the username typed again; CSRF-checked like the apps page.
+     */
+    @AllDatabases
+    void theUsersPageSearchesPagesAndControlsAccounts(TestDatabase db) {
+        try (Console console = new Console(db)) {
+            Browser browser = console.http.browser();
+            create(browser, "acme", "chat");
+            List<NewUser> many = new ArrayList<>();
+            for (int i = 0; i < 55; i++) {
+                many.add(new NewUser(String.format("user%02d", i), "pw-" + i, "<b>" + i + "</b>"));
+            }
+            many.add(new NewUser("alice", "pw-alice", "Alice"));
+            console.users.register(ACME, many, 0);
+            console.online.add(AppUser.of(ACME, "alice"));
+            assertTrue(browser.get().body().contains("href=\"imcloud-users?app=acme%23chat\""), "linked from the apps page");
+
+            Page first = browser.get("imcloud-users?app=acme%23chat");
+            assertEquals(200, first.status(), first.body());
+            assertTrue(first.body().contains("56 users, 42 archived messages, 7 files (3.5 MB)."), first.body());
+            assertTrue(first.body().contains("&lt;b&gt;0&lt;/b&gt;"), "nicknames are escaped");
+            assertFalse(first.body().contains("<b>0</b>"));
+            assertTrue(first.body().contains("href=\"imcloud-users?app=acme%23chat&amp;after=user48\""), "50 a page, then a link on");
+            Page second = browser.get("imcloud-users?app=acme%23chat&after=user48");
+            assertTrue(second.body().contains("<code>user54</code>") && !second.body().contains("<code>alice</code>"), second.body());
+            Page search = browser.get("imcloud-users?app=acme%23chat&q=ALI");
+            assertTrue(search.body().contains("<code>alice</code>") && !search.body().contains("<code>user01</code>"), search.body());
+            assertTrue(search.body().contains("<td>yes</td>"), "alice is online");
+            assertTrue(browser.get("imcloud-users?app=acme%23chat&q=%25").body().contains("No users match."), "% is no wildcard");
+
+            Page off = browser.submitAt("imcloud-users?app=acme%23chat&q=alice", "action", "deactivate", "app", "acme#chat",
+                    "username", "alice");
+            assertEquals(200, off.status(), off.body());
+            assertFalse(console.users.find(AppUser.of(ACME, "alice")).orElseThrow().activated());
+            assertTrue(console.directory.isLoginRefused("acme#chat_alice"));
+            assertEquals(List.of(AppUser.of(ACME, "alice")), console.closed);
+            assertEquals(200, browser.submitAt("imcloud-users?app=acme%23chat", "action", "activate", "app", "acme#chat",
+                    "username", "alice").status());
+            assertTrue(console.users.find(AppUser.of(ACME, "alice")).orElseThrow().activated());
+
+            assertEquals(400, browser.submitAt("imcloud-users?app=acme%23chat", "action", "delete", "app", "acme#chat",
+                    "username", "alice", "confirm", "bob").status());
+            assertTrue(console.users.find(AppUser.of(ACME, "alice")).isPresent());
+            Page deleted = browser.submitAt("imcloud-users?app=acme%23chat", "action", "delete", "app", "acme#chat",
+                    "username", "alice", "confirm", "alice");
+            assertEquals(200, deleted.status(), deleted.body());
+            assertTrue(console.users.find(AppUser.of(ACME, "alice")).isEmpty());
+            assertEquals(404, browser.submitAt("imcloud-users?app=acme%23chat", "action", "delete", "app", "acme#chat",
+                    "username", "alice", "confirm", "alice").status());
+
+            Map<String, String> forged = fields("action", "delete", "app", "acme#chat", "username", "user00", "confirm", "user00");
+            forged.put(CsrfToken.FIELD, "forged");
+            assertEquals(403, browser.postTo("imcloud-users", forged).status());
+            assertTrue(console.users.find(AppUser.of(ACME, "user00")).isPresent(), "a forged form changes nothing");
+            assertEquals(404, browser.get("imcloud-users?app=acme%23none").status());
+            assertEquals(404, browser.get("imcloud-users?app=%3Cscript%3E").status());
         }
     }
 

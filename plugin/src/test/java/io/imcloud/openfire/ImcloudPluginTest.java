@@ -4,12 +4,15 @@ import io.imcloud.admin.AdminConsole;
 import io.imcloud.attachments.Attachments;
 import io.imcloud.sql.DatabaseType;
 import io.imcloud.tenancy.AppRemoval;
-import io.imcloud.users.SquattedNames;
 import io.imcloud.tenancy.AppStore;
+import io.imcloud.testsupport.ScramUserDirectory;
 import io.imcloud.testsupport.TestDatabase;
 import io.imcloud.testsupport.TestJetty;
-import io.imcloud.xmpp.ImcloudPacketInterceptor;
+import io.imcloud.testsupport.TestMembership;
+import io.imcloud.users.SquattedNames;
+import io.imcloud.users.UserService;
 import io.imcloud.xmpp.HttpUploadService;
+import io.imcloud.xmpp.ImcloudPacketInterceptor;
 import io.imcloud.xmpp.MamIqHandler;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
@@ -23,8 +26,8 @@ import org.jivesoftware.openfire.component.InternalComponentManager;
 import org.jivesoftware.openfire.disco.IQDiscoInfoHandler;
 import org.jivesoftware.openfire.interceptor.InterceptorManager;
 import org.jivesoftware.util.JiveGlobals;
-import org.jivesoftware.util.PropertyEventDispatcher;
 import org.jivesoftware.util.PropertyEventDispatcher.EventType;
+import org.jivesoftware.util.PropertyEventDispatcher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,8 +41,8 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -158,8 +161,9 @@ class ImcloudPluginTest {
 
     private AdminConsole.Installation installAdminConsole() {
         AppStore apps = new AppStore(db, Clock.systemUTC());
-        return AdminConsole.install(apps, new AppRemoval(apps, List.of()), () -> Locale.ENGLISH, new SquattedNames.Report(0, List.of()),
-                key -> new Attachments.FileUsage(0, 0));
+        return AdminConsole.install(new AdminConsole.Services(apps, new AppRemoval(apps, List.of()),
+                new UserService(db, new ScramUserDirectory(db), Clock.systemUTC(), TestMembership.on(db)), new OpenfireSessions("example.com"),
+                () -> Locale.ENGLISH, new SquattedNames.Report(0, List.of()), key -> new Attachments.FileUsage(0, 0), key -> 0));
     }
 
     @Test

@@ -10,7 +10,6 @@ import io.imcloud.users.SquattedNames;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
 
 /**
@@ -25,7 +24,6 @@ final class AppsPage extends ConsolePage {
     /** The sidebar item of plugin.xml this page belongs to. */
     static final String PAGE_ID = "imcloud-apps";
 
-    private static final double MEGABYTE = 1024.0 * 1024.0;
 
     private final Function<AppKey, Attachments.FileUsage> storage;
 
@@ -35,7 +33,7 @@ final class AppsPage extends ConsolePage {
      * @param storage       the attachments each app stores
      */
     AppsPage(Texts texts, String token, String openfireToken, Function<AppKey, Attachments.FileUsage> storage) {
-        super(texts, PAGE_ID, token, openfireToken);
+        super(texts, PAGE_ID, PAGE_ID, token, openfireToken);
         this.storage = storage;
     }
 
@@ -129,13 +127,11 @@ final class AppsPage extends ConsolePage {
         }
     }
 
-    /** "3 files, 1.2 MB of 10240 MB" in the page's language; no quota is shown as unbounded. */
+    /** "3 files, 1.2 MB of 10 GB" in the page's language; no quota is shown as unbounded. */
     private String storageText(App app, Attachments.FileUsage usage) {
         FilePolicy policy = app.files();
-        String quota = policy.quotaBytes() == 0 ? texts.get("imcloud.admin.files.unbounded")
-                : String.format(Locale.ROOT, "%.1f MB", policy.quotaBytes() / MEGABYTE);
-        return texts.get("imcloud.admin.files.used", usage.files(),
-                String.format(Locale.ROOT, "%.1f MB", usage.bytes() / MEGABYTE), quota);
+        String quota = policy.quotaBytes() == 0 ? texts.get("imcloud.admin.files.unbounded") : size(policy.quotaBytes());
+        return texts.get("imcloud.admin.files.used", usage.files(), size(usage.bytes()), quota);
     }
 
     private void createForm(Outcome outcome) {

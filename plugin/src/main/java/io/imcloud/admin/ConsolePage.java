@@ -1,5 +1,7 @@
 package io.imcloud.admin;
 
+import java.util.Locale;
+
 /**
  * What every page of the plugin's console writes alike: the document head the console's decorator expects (its
  * {@code pageID} selects the sidebar item), the outcome of the last action, POST forms carrying both CSRF tokens,
@@ -12,17 +14,20 @@ abstract class ConsolePage {
 
     protected final Texts texts;
     protected final StringBuilder html = new StringBuilder(8192);
+    private final String sidebarItem;
     private final String pageId;
     private final String token;
     private final String openfireToken;
 
     /**
-     * @param pageId        the page's servlet path, also the sidebar item of plugin.xml it belongs to
+     * @param sidebarItem   the item of plugin.xml's sidebar the page belongs to (the decorator shows it selected)
+     * @param pageId        the page's servlet path, where its forms post
      * @param token         our CSRF token, put into every form
      * @param openfireToken Openfire's CSRF token of this request, or null when Openfire set none
      */
-    ConsolePage(Texts texts, String pageId, String token, String openfireToken) {
+    ConsolePage(Texts texts, String sidebarItem, String pageId, String token, String openfireToken) {
         this.texts = texts;
+        this.sidebarItem = sidebarItem;
         this.pageId = pageId;
         this.token = token;
         this.openfireToken = openfireToken;
@@ -31,7 +36,7 @@ abstract class ConsolePage {
     /** Opens the document with the title of text {@code titleKey} and a first paragraph of text {@code introKey}. */
     protected void head(String titleKey, String introKey) {
         html.append("<!DOCTYPE html>\n<html><head><title>").append(escape(texts.get(titleKey))).append("</title>\n")
-                .append("<meta name=\"pageID\" content=\"").append(pageId).append("\"/>\n")
+                .append("<meta name=\"pageID\" content=\"").append(sidebarItem).append("\"/>\n")
                 .append("<meta name=\"decorator\" content=\"main\"/>\n</head><body>\n")
                 .append("<p>").append(escape(texts.get(introKey))).append("</p>\n");
     }
@@ -85,6 +90,20 @@ abstract class ConsolePage {
 
     private static String hidden(String name, String value) {
         return "<input type=\"hidden\" name=\"" + name + "\" value=\"" + escape(value) + "\"/>";
+    }
+
+    /** {@code bytes} as people read them: 512 B, 1.5 KB, 3.5 MB, 10 GB. */
+    static String size(long bytes) {
+        String[] units = {"B", "KB", "MB", "GB", "TB", "PB"};
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        String number = unit == 0 || value >= 100 || value == Math.rint(value)
+                ? Long.toString(Math.round(value)) : String.format(Locale.ROOT, "%.1f", value);
+        return number + " " + units[unit];
     }
 
     /** Typed input as it is echoed: at most {@value #MAX_ECHO} characters. */

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Predicate;
 
 /**
@@ -23,14 +22,14 @@ final class UsersPage extends ConsolePage {
 
     /** The page's servlet path. */
     static final String PAGE_ID = "imcloud-users";
-    private static final double MEGABYTE = 1024.0 * 1024.0;
 
     /** What the page shows of one app. */
     record Figures(long users, long messages, Attachments.FileUsage files) {
     }
 
     UsersPage(Texts texts, String token, String openfireToken) {
-        super(texts, PAGE_ID, token, openfireToken);
+        // a page under the apps item: the sidebar keeps it selected
+        super(texts, AppsPage.PAGE_ID, PAGE_ID, token, openfireToken);
     }
 
     /**
@@ -43,8 +42,7 @@ final class UsersPage extends ConsolePage {
         html.append("<h3>").append(escape(texts.get("imcloud.users.title", key))).append("</h3>\n");
         message(outcome);
         html.append("<p id=\"imcloud-figures\">").append(escape(texts.get("imcloud.users.figures", figures.users(),
-                figures.messages(), figures.files().files(),
-                String.format(Locale.ROOT, "%.1f MB", figures.files().bytes() / MEGABYTE)))).append("</p>\n");
+                figures.messages(), figures.files().files(), size(figures.files().bytes())))).append("</p>\n");
         html.append("<form method=\"get\" action=\"").append(PAGE_ID).append("\"><input type=\"hidden\" name=\"app\" value=\"")
                 .append(escape(key)).append("\"/><label>").append(escape(texts.get("imcloud.users.search")))
                 .append(" <input type=\"text\" name=\"q\" maxlength=\"64\" value=\"").append(escape(echo(query)))

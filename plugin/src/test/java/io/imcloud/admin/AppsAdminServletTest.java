@@ -247,7 +247,7 @@ class AppsAdminServletTest {
             assertEquals(90, app.retentionDays());
             assertEquals(14, app.files().retentionDays());
             assertTrue(app.files().mediaOnly());
-            assertTrue(saved.body().contains("7 files, 3.5 MB of 10240.0 MB"), "the app's storage is shown: " + saved.body());
+            assertTrue(saved.body().contains("7 files, 3.5 MB of 10 GB"), "the app's storage is shown: " + saved.body());
             assertFalse(saved.body().contains("imcloud-credentials"), "no secret on an options change");
 
             // An unticked checkbox is not sent: registration closes; empty numbers leave the limits as they are.

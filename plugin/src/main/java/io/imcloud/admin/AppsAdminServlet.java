@@ -7,11 +7,9 @@ import io.imcloud.tenancy.AppOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +23,7 @@ import java.util.Optional;
  * {@link CsrfToken}. Until the plugin has {@linkplain AdminConsole#install installed} its
  * components the page answers 503.
  */
-public final class AppsAdminServlet extends HttpServlet {
+public final class AppsAdminServlet extends ConsoleServlet {
 
     private static final Logger Log = LoggerFactory.getLogger(AppsAdminServlet.class);
 
@@ -36,36 +34,7 @@ public final class AppsAdminServlet extends HttpServlet {
     private static final String ILLEGAL_ARGUMENT = "illegal_argument";
 
     @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        AdminConsole.Services services = AdminConsole.current();
-        if (services == null) {
-            unavailable(response);
-            return;
-        }
-        render(request, response, services, Texts.in(services.locale().get()), Outcome.none());
-    }
-
-    @Override
-    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        AdminConsole.Services services = AdminConsole.current();
-        if (services == null) {
-            unavailable(response);
-            return;
-        }
-        if (request.getCharacterEncoding() == null) {
-            request.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        }
-        Texts texts = Texts.in(services.locale().get());
-        Outcome outcome;
-        if (!CsrfToken.matches(request)) {
-            outcome = Outcome.failure(HttpServletResponse.SC_FORBIDDEN, "csrf_failed", texts.get("imcloud.admin.error.csrf"));
-        } else {
-            outcome = perform(request, services, texts);
-        }
-        render(request, response, services, texts, outcome);
-    }
-
-    private static Outcome perform(HttpServletRequest request, AdminConsole.Services services, Texts texts) {
+    Outcome perform(HttpServletRequest request, AdminConsole.Services services, Texts texts) {
         String action = request.getParameter("action");
         if ("create".equals(action)) {
             return create(request, services, texts);
@@ -152,8 +121,9 @@ public final class AppsAdminServlet extends HttpServlet {
         return Outcome.failure(404, NOT_FOUND, texts.get("imcloud.admin.error.not_found", key));
     }
 
-    private static void render(HttpServletRequest request, HttpServletResponse response,
-                               AdminConsole.Services services, Texts texts, Outcome outcome) throws IOException {
+    @Override
+    void render(HttpServletRequest request, HttpServletResponse response, AdminConsole.Services services, Texts texts,
+                Outcome outcome) throws IOException {
         List<App> apps = services.apps().list(MAX_LISTED + 1);
         boolean truncated = apps.size() > MAX_LISTED;
         String page = new AppsPage(texts, CsrfToken.of(request), CsrfToken.openfireToken(request), services.storage())
@@ -163,12 +133,5 @@ public final class AppsAdminServlet extends HttpServlet {
         response.setHeader("Cache-Control", "no-store");
         response.setContentType("text/html; charset=UTF-8");
         response.getWriter().write(page);
-    }
-
-    /** The answer of every page while the plugin is not running. */
-    static void unavailable(HttpServletResponse response) throws IOException {
-        response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
-        response.setContentType("text/plain; charset=UTF-8");
-        response.getWriter().write("imcloud is not running");
     }
 }

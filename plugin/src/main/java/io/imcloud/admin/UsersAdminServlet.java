@@ -7,11 +7,9 @@ import io.imcloud.users.UserPage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -20,7 +18,7 @@ import java.util.Optional;
  * username starts with {@code q}, from {@code after} on; POST deactivates (and closes the user's sessions),
  * activates or deletes a user, with the session's {@link CsrfToken}, and deleting needs the username typed again.
  */
-public final class UsersAdminServlet extends HttpServlet {
+public final class UsersAdminServlet extends ConsoleServlet {
 
     private static final Logger Log = LoggerFactory.getLogger(UsersAdminServlet.class);
 
@@ -28,32 +26,7 @@ public final class UsersAdminServlet extends HttpServlet {
     static final int PAGE_SIZE = 50;
 
     @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        AdminConsole.Services services = AdminConsole.current();
-        if (services == null) {
-            AppsAdminServlet.unavailable(response);
-            return;
-        }
-        render(request, response, services, Texts.in(services.locale().get()), Outcome.none());
-    }
-
-    @Override
-    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        AdminConsole.Services services = AdminConsole.current();
-        if (services == null) {
-            AppsAdminServlet.unavailable(response);
-            return;
-        }
-        if (request.getCharacterEncoding() == null) {
-            request.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        }
-        Texts texts = Texts.in(services.locale().get());
-        Outcome outcome = CsrfToken.matches(request) ? perform(request, services, texts)
-                : Outcome.failure(HttpServletResponse.SC_FORBIDDEN, "csrf_failed", texts.get("imcloud.admin.error.csrf"));
-        render(request, response, services, texts, outcome);
-    }
-
-    private static Outcome perform(HttpServletRequest request, AdminConsole.Services services, Texts texts) {
+    Outcome perform(HttpServletRequest request, AdminConsole.Services services, Texts texts) {
         Optional<App> app = app(request, services);
         String username = request.getParameter("username");
         if (app.isEmpty() || username == null || !AppUser.isValidUsername(username)) {
@@ -98,8 +71,9 @@ public final class UsersAdminServlet extends HttpServlet {
         }
     }
 
-    private static void render(HttpServletRequest request, HttpServletResponse response, AdminConsole.Services services,
-                               Texts texts, Outcome outcome) throws IOException {
+    @Override
+    void render(HttpServletRequest request, HttpServletResponse response, AdminConsole.Services services, Texts texts,
+                Outcome outcome) throws IOException {
         Optional<App> app = app(request, services);
         response.setHeader("Cache-Control", "no-store");
         response.setContentType("text/html; charset=UTF-8");

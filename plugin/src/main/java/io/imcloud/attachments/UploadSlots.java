@@ -2,13 +2,10 @@ package io.imcloud.attachments;
 
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppUser;
+import io.imcloud.tenancy.ServerSigner;
 import io.imcloud.tenancy.SigningKeyStore;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
@@ -30,12 +27,11 @@ public final class UploadSlots {
     /** Longest token accepted before any decoding. */
     private static final int MAX_TOKEN_LENGTH = 2048;
 
-    private final SigningKeyStore keys;
+    private final ServerSigner signer;
     private final Clock clock;
-    private volatile SecretKeySpec key;
 
     public UploadSlots(SigningKeyStore keys, Clock clock) {
-        this.keys = keys;
+        this.signer = new ServerSigner(keys, KEY_NAME);
         this.clock = clock;
     }
 
@@ -47,7 +43,7 @@ public final class UploadSlots {
                 Long.toString(size), Long.toString(slot.expiresAt()),
                 B64.encodeToString((slot.fileName() == null ? "" : slot.fileName()).getBytes(StandardCharsets.UTF_8)));
         byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
-        return slot.withToken(B64.encodeToString(bytes) + '.' + B64.encodeToString(sign(bytes)));
+        return slot.withToken(B64.encodeToString(bytes) + '.' + B64.encodeToString(signer.sign(bytes)));
     }
 
     /** The slot a token grants, when it is well-formed, signed by us and not expired. */
@@ -61,7 +57,7 @@ public final class UploadSlots {
         }
         try {
             byte[] payload = B64D.decode(token.substring(0, dot));
-            if (!MessageDigest.isEqual(sign(payload), B64D.decode(token.substring(dot + 1)))) {
+            if (!signer.verify(payload, B64D.decode(token.substring(dot + 1)))) {
                 return Optional.empty();
             }
             String[] f = new String(payload, StandardCharsets.UTF_8).split("\\|", -1);
@@ -75,25 +71,6 @@ public final class UploadSlots {
         } catch (IllegalArgumentException malformed) {
             return Optional.empty();
         }
-    }
-
-    private byte[] sign(byte[] payload) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(signingKey());
-            return mac.doFinal(payload);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every Java platform", e);
-        }
-    }
-
-    private SecretKeySpec signingKey() {
-        SecretKeySpec k = key;
-        if (k == null) {
-            k = new SecretKeySpec(keys.loadOrCreate(KEY_NAME, 32), "HmacSHA256");
-            key = k;
-        }
-        return k;
     }
 
     /**

@@ -1,10 +1,6 @@
 package io.imcloud.tenancy;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Optional;
@@ -30,12 +26,11 @@ public final class TokenService {
     private static final String FORMAT_WITHOUT_ISSUE_TIME = "1";
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-    private final SigningKeyStore keys;
+    private final ServerSigner signer;
     private final Clock clock;
-    private volatile SecretKeySpec key;
 
     public TokenService(SigningKeyStore keys, Clock clock) {
-        this.keys = keys;
+        this.signer = new ServerSigner(keys, KEY_NAME);
         this.clock = clock;
     }
 
@@ -45,7 +40,7 @@ public final class TokenService {
                 nullToEmpty(token.userUuid()), Integer.toString(token.secretVersion()), Long.toString(token.issuedAt()),
                 Long.toString(token.expiresAt()));
         byte[] payload = claims.getBytes(StandardCharsets.UTF_8);
-        return B64.encodeToString(payload) + '.' + B64.encodeToString(sign(payload));
+        return B64.encodeToString(payload) + '.' + B64.encodeToString(signer.sign(payload));
     }
 
     /** The claims of a well-formed, correctly signed, unexpired token; empty otherwise. */
@@ -60,7 +55,7 @@ public final class TokenService {
         try {
             byte[] payload = Base64.getUrlDecoder().decode(token.substring(0, dot));
             byte[] signature = Base64.getUrlDecoder().decode(token.substring(dot + 1));
-            if (!MessageDigest.isEqual(sign(payload), signature)) {
+            if (!signer.verify(payload, signature)) {
                 return Optional.empty();
             }
             return parse(new String(payload, StandardCharsets.UTF_8))
@@ -84,29 +79,6 @@ public final class TokenService {
         String userUuid = c[4].isEmpty() ? null : c[4];
         return Optional.of(new Token(AppKey.parse(c[1]), c[2], username, userUuid, Integer.parseInt(c[5]), issuedAt,
                 Long.parseLong(c[c.length - 1])));
-    }
-
-    private byte[] sign(byte[] payload) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(signingKey());
-            return mac.doFinal(payload);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is required of every JVM", e);
-        }
-    }
-
-    private SecretKeySpec signingKey() {
-        SecretKeySpec k = key;
-        if (k == null) {
-            synchronized (this) {
-                if (key == null) {
-                    key = new SecretKeySpec(keys.loadOrCreate(KEY_NAME, 32), "HmacSHA256");
-                }
-                k = key;
-            }
-        }
-        return k;
     }
 
     private static String nullToEmpty(String s) {

@@ -12,11 +12,11 @@ import io.imcloud.tenancy.AppRemoval;
 import io.imcloud.tenancy.AppStore;
 import io.imcloud.tenancy.AppUser;
 import io.imcloud.testsupport.AllDatabases;
+import io.imcloud.testsupport.FakeSessions;
 import io.imcloud.testsupport.ScramUserDirectory;
 import io.imcloud.testsupport.TestDatabase;
 import io.imcloud.testsupport.TestMembership;
 import io.imcloud.users.NewUser;
-import io.imcloud.users.Sessions;
 import io.imcloud.users.SquattedNames;
 import io.imcloud.users.UserService;
 import org.junit.jupiter.api.Test;
@@ -26,9 +26,6 @@ import java.util.List;
 import java.util.ArrayList;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,19 +52,8 @@ class AppsAdminServletTest {
 
     /** The console's components with nothing online, no files and no messages. */
     static AdminConsole.Services services(AppStore apps, AppRemoval removal, TestDatabase db) {
-        Sessions none = new Sessions() {
-            @Override
-            public boolean isOnline(AppUser user) {
-                return false;
-            }
-
-            @Override
-            public int closeAll(AppUser user) {
-                return 0;
-            }
-        };
         return new AdminConsole.Services(apps, removal, new UserService(db, new ScramUserDirectory(db), Clock.systemUTC(),
-                TestMembership.on(db)), none, () -> Locale.ENGLISH, NONE_SQUATTED, NO_FILES, key -> 0);
+                TestMembership.on(db)), new FakeSessions(), () -> Locale.ENGLISH, NONE_SQUATTED, NO_FILES, key -> 0);
     }
 
     /** The page on {@code db}, installed as the plugin installs it (with one squatted name of two found). */
@@ -78,20 +64,7 @@ class AppsAdminServletTest {
         final AdminConsole.Installation installation;
         final AdminPageHarness http;
         /** Who is online, and whose sessions the console closed. */
-        final Set<AppUser> online = ConcurrentHashMap.newKeySet();
-        final List<AppUser> closed = new CopyOnWriteArrayList<>();
-        final Sessions sessions = new Sessions() {
-            @Override
-            public boolean isOnline(AppUser user) {
-                return online.contains(user);
-            }
-
-            @Override
-            public int closeAll(AppUser user) {
-                closed.add(user);
-                return online.remove(user) ? 1 : 0;
-            }
-        };
+        final FakeSessions sessions = new FakeSessions();
 
         Console(TestDatabase db, Locale locale, Filter filter) {
             apps = new AppStore(db, Clock.systemUTC());
@@ -311,7 +284,7 @@ class AppsAdminServletTest {
             }
             many.add(new NewUser("alice", "pw-alice", "Alice"));
             console.users.register(ACME, many, 0);
-            console.online.add(AppUser.of(ACME, "alice"));
+            console.sessions.online.add(AppUser.of(ACME, "alice"));
             assertTrue(browser.get().body().contains("href=\"imcloud-users?app=acme%23chat\""), "linked from the apps page");
 
             Page first = browser.get("imcloud-users?app=acme%23chat");
@@ -332,7 +305,7 @@ class AppsAdminServletTest {
             assertEquals(200, off.status(), off.body());
             assertFalse(console.users.find(AppUser.of(ACME, "alice")).orElseThrow().activated());
             assertTrue(console.directory.isLoginRefused("acme#chat_alice"));
-            assertEquals(List.of(AppUser.of(ACME, "alice")), console.closed);
+            assertEquals(List.of(AppUser.of(ACME, "alice")), console.sessions.closed);
             assertEquals(200, browser.submitAt("imcloud-users?app=acme%23chat", "action", "activate", "app", "acme#chat",
                     "username", "alice").status());
             assertTrue(console.users.find(AppUser.of(ACME, "alice")).orElseThrow().activated());

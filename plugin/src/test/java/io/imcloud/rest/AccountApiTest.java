@@ -4,17 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.imcloud.tenancy.AppCredentials;
 import io.imcloud.tenancy.AppUser;
 import io.imcloud.testsupport.AllDatabases;
+import io.imcloud.testsupport.FakeSessions;
 import io.imcloud.testsupport.RestHarness.Response;
 import io.imcloud.testsupport.RestHarnessStack;
 import io.imcloud.testsupport.TestDatabase;
-import io.imcloud.users.Sessions;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
 import static io.imcloud.testsupport.RestHarnessStack.user;
@@ -24,23 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Status, deactivation and activation, disconnection and nicknames over real HTTP, with sessions the test controls. */
 class AccountApiTest {
-
-    /** Sessions as the test sets them: who is online, and which users had theirs closed. */
-    private static final class FakeSessions implements Sessions {
-        final Set<AppUser> online = ConcurrentHashMap.newKeySet();
-        final List<AppUser> closed = new CopyOnWriteArrayList<>();
-
-        @Override
-        public boolean isOnline(AppUser user) {
-            return online.contains(user);
-        }
-
-        @Override
-        public int closeAll(AppUser user) {
-            closed.add(user);
-            return online.remove(user) ? 1 : 0;
-        }
-    }
 
     private final FakeSessions sessions = new FakeSessions();
 

@@ -1,0 +1,54 @@
+package io.imcloud.admin;
+
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What every console page does alike: 503 until the plugin has {@linkplain AdminConsole#install installed} its
+ * components, the console's language, and POSTs that change something only with the session's {@link CsrfToken};
+ * each page then renders itself with the outcome.
+ */
+abstract class ConsoleServlet extends HttpServlet {
+
+    @Override
+    protected final void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        AdminConsole.Services services = AdminConsole.current();
+        if (services == null) {
+            unavailable(response);
+            return;
+        }
+        render(request, response, services, Texts.in(services.locale().get()), Outcome.none());
+    }
+
+    @Override
+    protected final void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        AdminConsole.Services services = AdminConsole.current();
+        if (services == null) {
+            unavailable(response);
+            return;
+        }
+        if (request.getCharacterEncoding() == null) {
+            request.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        }
+        Texts texts = Texts.in(services.locale().get());
+        Outcome outcome = CsrfToken.matches(request) ? perform(request, services, texts)
+                : Outcome.failure(HttpServletResponse.SC_FORBIDDEN, "csrf_failed", texts.get("imcloud.admin.error.csrf"));
+        render(request, response, services, texts, outcome);
+    }
+
+    /** Carries out the POST's {@code action}; the outcome is shown on the page. */
+    abstract Outcome perform(HttpServletRequest request, AdminConsole.Services services, Texts texts);
+
+    /** Answers with the page, after {@code outcome}. */
+    abstract void render(HttpServletRequest request, HttpServletResponse response, AdminConsole.Services services,
+                         Texts texts, Outcome outcome) throws IOException;
+
+    private static void unavailable(HttpServletResponse response) throws IOException {
+        response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+        response.setContentType("text/plain; charset=UTF-8");
+        response.getWriter().write("imcloud is not running");
+    }
+}

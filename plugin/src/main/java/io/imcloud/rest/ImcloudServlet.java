@@ -98,6 +98,7 @@ public class ImcloudServlet extends HttpServlet {
             case DUPLICATE -> ApiException.duplicate(e.getMessage());
             case NOT_FOUND -> ApiException.notFound(e.getMessage());
             case QUOTA_EXCEEDED -> new ApiException(403, "exceed_limit", "io.imcloud.users.UserException", e.getMessage());
+            case FORBIDDEN -> ApiException.forbidden(e.getMessage());
         };
     }
 

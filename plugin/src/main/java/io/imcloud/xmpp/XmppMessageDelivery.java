@@ -40,24 +40,33 @@ public final class XmppMessageDelivery implements MessageDelivery {
 
     private final String xmppDomain;
     private final Consumer<Message> router;
+    private final PrivacyLists privacy;
 
     /**
      * @param xmppDomain Openfire's XMPP domain ({@code XMPPServer.getInstance().getServerInfo().getXMPPDomain()})
      * @param router     routes a message ({@code XMPPServer.getInstance().getMessageRouter()::route})
+     * @param privacy    the privacy and block lists a message must pass, asked with no sender session
      */
-    public XmppMessageDelivery(String xmppDomain, Consumer<Message> router) {
+    public XmppMessageDelivery(String xmppDomain, Consumer<Message> router, PrivacyLists privacy) {
         this.xmppDomain = Objects.requireNonNull(xmppDomain);
         this.router = Objects.requireNonNull(router);
+        this.privacy = Objects.requireNonNull(privacy);
     }
 
     @Override
     public Prepared prepare(ArchivedMessage message) {
         Message stanza = stanzaOf(message);
         String xml = stanza.toXML();
+        boolean refused = privacy.blocksDelivery(stanza, null);
         return new Prepared() {
             @Override
             public String stanzaXml() {
                 return xml;
+            }
+
+            @Override
+            public boolean refused() {
+                return refused;
             }
 
             @Override

@@ -135,7 +135,7 @@ public final class Contacts {
     /** {@code usernames} as registered users of {@code owner}'s app other than {@code owner}, checked as {@link #add} says. */
     private List<AppUser> others(AppUser owner, List<String> usernames) {
         if (usernames.isEmpty() || usernames.size() > MAX_BATCH) {
-            throw new UserException(Reason.ILLEGAL_ARGUMENT, "name 1-" + MAX_BATCH + " users at once");
+            throw new UserException(Reason.ILLEGAL_ARGUMENT, "a request names 1 to " + MAX_BATCH + " users");
         }
         Set<AppUser> users = new LinkedHashSet<>();
         for (String raw : usernames) {

@@ -18,7 +18,9 @@ import java.util.List;
 /**
  * {@link Rosters} on Openfire's own rosters ({@code RosterManager}), changed through the {@code Roster} API (read in
  * v5.1.1's source) so that Openfire stores them, keeps its caches right in a cluster and pushes every change to the
- * users' clients that asked for their roster, as it does for a client's own roster sets.
+ * users' clients that asked for their roster, as it does for a client's own roster sets. Changes are made one at a
+ * time in this JVM (two requests adding the same pair at once would otherwise create the item twice); like
+ * Openfire's own roster handler, they do not lock against a client changing the same roster at that moment.
  */
 final class OpenfireRosters implements Rosters {
 
@@ -49,7 +51,7 @@ final class OpenfireRosters implements Rosters {
      * online clients, which Openfire does not do on a roster change.
      */
     @Override
-    public void befriend(AppUser owner, AppUser friend) {
+    public synchronized void befriend(AppUser owner, AppUser friend) {
         subscribeBoth(owner, friend);
         subscribeBoth(friend, owner);
         PresenceManager presence = XMPPServer.getInstance().getPresenceManager();
@@ -62,7 +64,7 @@ final class OpenfireRosters implements Rosters {
      * cancelled subscription, deletes the item and pushes its removal.
      */
     @Override
-    public void unfriend(AppUser owner, AppUser friend) {
+    public synchronized void unfriend(AppUser owner, AppUser friend) {
         delete(owner, friend);
         delete(friend, owner);
     }

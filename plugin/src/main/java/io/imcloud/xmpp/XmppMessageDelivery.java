@@ -28,6 +28,9 @@ import java.util.function.Consumer;
  * ({@code <x xmlns='jabber:x:oob'><url/><desc/></x>}), so unchanged clients play or show it, and Easemob's body
  * object as {@code <media xmlns='urn:imcloud:media'>{JSON}</media>} for the apps' own clients.</li>
  * </ul>
+ * A stanza that the sender's or the receiver's privacy or block list keeps from the receiver is
+ * {@linkplain Prepared#refused() refused}: Openfire would not deliver it, and would answer the sender with an
+ * error for a message the sender's client never sent.
  */
 public final class XmppMessageDelivery implements MessageDelivery {
 

@@ -7,6 +7,9 @@ import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.sasl.SASLErrorException;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.roster.Roster;
+import org.jivesoftware.smack.roster.RosterEntry;
+import org.jivesoftware.smack.roster.packet.RosterPacket;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smackx.blocking.BlockingCommandManager;
@@ -70,6 +73,9 @@ abstract class OpenfireSuite {
     private static final String PASSWORD_ALICE = "s3cret-A";
     private static final String PASSWORD_BOB = "s3cret-B";
     private static final String PASSWORD_CAROL = "s3cret-C";
+    private static final String PASSWORD_ERIN = "s3cret-E";
+    private static final String PASSWORD_FINN = "s3cret-F";
+    private static final String PASSWORD_GUS = "s3cret-G";
     private static final String PLAIN_USER = "plainuser";
     private static final String CONTEXT = "/imcloud";
 
@@ -576,6 +582,116 @@ abstract class OpenfireSuite {
         connect("acme#chat_carol", PASSWORD_CAROL, Login.SCRAM_SHA_1); // still active: she may log in again
     }
 
+    /**
+     * Easemob's mutual friendship on Openfire's rosters: a friend added over REST is in both clients' rosters with
+     * subscription both (pushed while they are online, with each other's presence), and a subscription two clients
+     * agree on over XMPP is in the REST list.
+     */
+    @Test
+    @Order(23)
+    void contactsOverRestAreTheClientsRostersAndTheirSubscriptionsTheRestList() throws Exception {
+        rest.call("POST", CONTEXT + "/acme/chat/users", appToken, List.of(Map.of("username", "erin", "password", PASSWORD_ERIN),
+                Map.of("username", "finn", "password", PASSWORD_FINN), Map.of("username", "gus", "password", PASSWORD_GUS)))
+                .expect(200);
+        Roster erin = rosterOf(connect("acme#chat_erin", PASSWORD_ERIN, Login.SCRAM_SHA_1));
+        Roster finn = rosterOf(connect("acme#chat_finn", PASSWORD_FINN, Login.SCRAM_SHA_1));
+
+        JsonNode added = rest.call("POST", CONTEXT + "/acme/chat/users/erin/contacts/users/finn", appToken, null).expect(200);
+        assertEquals("finn", added.at("/entities/0/username").asText());
+        eventually(() -> subscription(erin, "acme#chat_finn") == RosterPacket.ItemType.both
+                && subscription(finn, "acme#chat_erin") == RosterPacket.ItemType.both);
+        eventually(() -> erin.getPresence(XmppClient.jid("acme#chat_finn")).isAvailable()
+                && finn.getPresence(XmppClient.jid("acme#chat_erin")).isAvailable());
+        assertEquals(List.of("erin"), contacts("finn"));
+
+        Roster gus = rosterOf(connect("acme#chat_gus", PASSWORD_GUS, Login.SCRAM_SHA_1));
+        finn.setSubscriptionMode(Roster.SubscriptionMode.accept_all);
+        gus.setSubscriptionMode(Roster.SubscriptionMode.accept_all);
+        gus.createItemAndRequestSubscription(XmppClient.jid("acme#chat_finn"), "Finn", null);
+        eventually(() -> subscription(gus, "acme#chat_finn") == RosterPacket.ItemType.to);
+        assertEquals(List.of("finn"), contacts("gus"), "gus sees finn's presence: finn is his contact");
+        assertEquals(List.of("erin"), contacts("finn"), "but not yet the other way");
+        finn.sendSubscriptionRequest(XmppClient.jid("acme#chat_gus"));
+        eventually(() -> subscription(finn, "acme#chat_gus") == RosterPacket.ItemType.both);
+        assertEquals(List.of("erin", "gus"), contacts("finn"));
+
+        rest.call("DELETE", CONTEXT + "/acme/chat/users/erin/contacts/users/finn", appToken, null).expect(200);
+        eventually(() -> erin.getEntry(XmppClient.jid("acme#chat_finn")) == null && finn.getEntry(XmppClient.jid("acme#chat_erin")) == null);
+        assertEquals(List.of(), contacts("erin"));
+        assertEquals(List.of("gus"), contacts("finn"));
+        assertEquals(404, rest.call("POST", CONTEXT + "/acme/chat/users/erin/contacts/users/mallory", appToken, null).status(),
+                "another app's user is nobody here");
+    }
+
+    /**
+     * One block list for clients and REST (XEP-0191 on Openfire's default privacy list): a client's block is listed
+     * over REST, REST's changes reach the client's list, and a block made over REST while the blocker is online stops
+     * the blocked user's XMPP and REST messages from delivery, archive and count.
+     */
+    @Test
+    @Order(24)
+    void aBlockIsOneListForClientsAndRestAndStopsXmppAndRestMessages() throws Exception {
+        XmppClient finn = connect("acme#chat_finn", PASSWORD_FINN, Login.SCRAM_SHA_1);
+        BlockingCommandManager finnBlocks = BlockingCommandManager.getInstanceFor(finn.connection());
+        assertEquals(List.of(), finnBlocks.getBlockList(), "asked for, so the server pushes changes");
+        finnBlocks.blockContacts(List.of(XmppClient.jid("acme#chat_gus")));
+        assertEquals(List.of("gus"), blocked("finn"));
+        rest.call("DELETE", CONTEXT + "/acme/chat/users/finn/blocks/users/gus", appToken, null).expect(200);
+        eventually(() -> finnBlocks.getBlockList().isEmpty());
+        assertEquals(List.of(), blocked("finn"));
+
+        XmppClient carol = connect("acme#chat_carol", PASSWORD_CAROL, Login.SCRAM_SHA_1);
+        XmppClient alice = connect("acme#chat_alice", PASSWORD_ALICE, Login.SCRAM_SHA_1);
+        BlockingCommandManager carolBlocks = BlockingCommandManager.getInstanceFor(carol.connection());
+        assertEquals(List.of(), carolBlocks.getBlockList(), "carol never blocked anyone: she has no list yet");
+        carol.drain(Duration.ofMillis(300));
+        int unreadBefore = unread("carol", "alice");
+        JsonNode blocked = rest.call("POST", CONTEXT + "/acme/chat/users/carol/blocks/users", appToken,
+                Map.of("usernames", List.of("alice"))).expect(200);
+        assertEquals("alice", blocked.get("data").get(0).asText());
+        eventually(() -> carolBlocks.getBlockList().contains(XmppClient.jid("acme#chat_alice")));
+
+        alice.sendChat("acme#chat_carol", "blocked over rest");
+        Message refused = alice.await(m -> m.getType() == Message.Type.error, WAIT);
+        assertEquals(StanzaError.Condition.service_unavailable, refused.getError().getCondition(),
+                "carol's open session holds the new list at once");
+        JsonNode sent = rest.call("POST", CONTEXT + "/acme/chat/messages/users", appToken, Map.of("from", "alice",
+                "to", List.of("carol"), "type", "txt", "body", Map.of("msg", "blocked rest send"))).expect(200);
+        assertEquals(0, sent.get("data").size(), "nothing sent to carol: " + sent);
+        alice.sendChat("acme#chat_bob", "to bob meanwhile"); // archived: shows the writer has passed the blocked ones
+        eventually(() -> "to bob meanwhile".equals(body(history("bob", "alice", null, 1).get("entities").get(0))));
+        assertTrue(carol.drain(Duration.ofSeconds(1)).stream().noneMatch(m -> m.getBody() != null && m.getBody().startsWith("blocked")),
+                "not delivered");
+        assertTrue(history("carol", "alice", null, 100).get("entities").findValuesAsText("msg").stream()
+                .noneMatch(text -> text.startsWith("blocked")), "not archived");
+        assertEquals(unreadBefore, unread("carol", "alice"), "not counted");
+
+        rest.call("DELETE", CONTEXT + "/acme/chat/users/carol/blocks/users/alice", appToken, null).expect(200);
+        eventually(() -> carolBlocks.getBlockList().isEmpty());
+        alice.sendChat("acme#chat_carol", "unblocked over rest");
+        carol.await(m -> "unblocked over rest".equals(m.getBody()), WAIT);
+        eventually(() -> unread("carol", "alice") == unreadBefore + 1);
+    }
+
+    /** Openfire drops a deleted user's rosters; we take the user off the block lists of its app: a new user of the name is nobody's. */
+    @Test
+    @Order(25)
+    void aUserRegisteredUnderADeletedUsersNameIsNeitherAContactNorBlocked() throws Exception {
+        rest.call("POST", CONTEXT + "/acme/chat/users", appToken, Map.of("username", "hal", "password", "s3cret-H")).expect(200);
+        rest.call("POST", CONTEXT + "/acme/chat/users/erin/contacts/users/hal", appToken, null).expect(200);
+        rest.call("POST", CONTEXT + "/acme/chat/users/erin/blocks/users", appToken, Map.of("usernames", List.of("hal"))).expect(200);
+        assertEquals(List.of("hal"), contacts("erin"));
+        assertEquals(List.of("hal"), blocked("erin"));
+
+        rest.call("DELETE", CONTEXT + "/acme/chat/users/hal", appToken, null).expect(200);
+        rest.call("POST", CONTEXT + "/acme/chat/users", appToken, Map.of("username", "hal", "password", "s3cret-H2")).expect(200);
+        assertEquals(List.of(), contacts("erin"));
+        assertEquals(List.of(), blocked("erin"));
+        XmppClient erin = connect("acme#chat_erin", PASSWORD_ERIN, Login.SCRAM_SHA_1);
+        connect("acme#chat_hal", "s3cret-H2", Login.SCRAM_SHA_1).sendChat("acme#chat_erin", "from the new hal");
+        erin.await(m -> "from the new hal".equals(m.getBody()), WAIT);
+    }
+
     @Test
     @Order(99)
     void logHasNoLinkageErrorsAndNoErrorFromImcloud() throws Exception {
@@ -634,6 +750,35 @@ abstract class OpenfireSuite {
             }
         }
         return 0;
+    }
+
+    /** The usernames in {@code data} of {@code GET /acme/chat/users/{owner}/contacts/users}. */
+    private List<String> contacts(String owner) throws Exception {
+        return names(rest.call("GET", CONTEXT + "/acme/chat/users/" + owner + "/contacts/users", appToken, null).expect(200));
+    }
+
+    /** The usernames in {@code data} of {@code GET /acme/chat/users/{owner}/blocks/users}. */
+    private List<String> blocked(String owner) throws Exception {
+        return names(rest.call("GET", CONTEXT + "/acme/chat/users/" + owner + "/blocks/users", appToken, null).expect(200));
+    }
+
+    private static List<String> names(JsonNode answer) {
+        List<String> names = new ArrayList<>();
+        answer.get("data").forEach(name -> names.add(name.asText()));
+        return names;
+    }
+
+    /** {@code client}'s roster once Smack has loaded it after the login. */
+    private static Roster rosterOf(XmppClient client) throws Exception {
+        Roster roster = Roster.getInstanceFor(client.connection());
+        eventually(roster::isLoaded);
+        return roster;
+    }
+
+    /** The subscription of {@code node@localhost} in {@code roster}, or null when it is not there. */
+    private static RosterPacket.ItemType subscription(Roster roster, String node) throws Exception {
+        RosterEntry entry = roster.getEntry(XmppClient.jid(node));
+        return entry == null ? null : entry.getType();
     }
 
     private static String body(JsonNode message) {

@@ -5,7 +5,8 @@ package io.imcloud.archive;
  * two steps, so that the stanza is built once and archived exactly as it is routed: {@link #prepare}
  * builds the stanza for a message (its archive id already assigned), the caller archives the message
  * with {@link Prepared#stanzaXml()}, and only then {@link Prepared#send()} routes it, so that any
- * delivery-state change the routing causes is queued after the archived message.
+ * delivery-state change the routing causes is queued after the archived message. A message that
+ * {@link Prepared#refused()} is dropped instead: a block holds for server-side sends too.
  */
 public interface MessageDelivery {
 
@@ -21,6 +22,12 @@ public interface MessageDelivery {
 
         /** The stanza as XML, to store as {@link ArchivedMessage#stanzaXml()}. */
         String stanzaXml();
+
+        /**
+         * True when the XMPP side would not deliver the stanza: the receiver's or the sender's privacy or block list
+         * keeps it from the receiver. Such a message is neither archived nor sent.
+         */
+        boolean refused();
 
         /** Routes the stanza to its receiver (online sessions or offline storage); call at most once. */
         void send();

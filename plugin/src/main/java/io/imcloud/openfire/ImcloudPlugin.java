@@ -9,12 +9,14 @@ import io.imcloud.archive.RetentionSweeper;
 import io.imcloud.archive.SqlArchive;
 import io.imcloud.attachments.Attachments;
 import io.imcloud.attachments.UploadSlots;
+import io.imcloud.contacts.Contacts;
 import io.imcloud.rest.AccountRoutes;
 import io.imcloud.rest.ArchiveRoutes;
 import io.imcloud.rest.ChatfileRoutes;
 import io.imcloud.rest.CoreRoutes;
 import io.imcloud.rest.ImcloudServlet;
 import io.imcloud.rest.ClientAddresses;
+import io.imcloud.rest.ContactRoutes;
 import io.imcloud.rest.RestContext;
 import io.imcloud.rest.RouteGroup;
 import io.imcloud.sql.ConnectionProvider;
@@ -26,6 +28,7 @@ import io.imcloud.unread.UnreadCounters;
 import io.imcloud.tenancy.SigningKeyStore;
 import io.imcloud.tenancy.StoreException;
 import io.imcloud.tenancy.TokenService;
+import io.imcloud.tenancy.UserData;
 import io.imcloud.users.RegisteredUsers;
 import io.imcloud.users.Sessions;
 import io.imcloud.users.SquattedNames;
@@ -147,12 +150,14 @@ public final class ImcloudPlugin implements Plugin {
         }
 
         // One set of account services for the REST API and the console page, so each sees the other's changes at once.
-        Accounts accounts = Accounts.on(database, membership, archive, attachments);
+        OpenfireBlockLists blockLists = new OpenfireBlockLists(domain, database);
+        Accounts accounts = Accounts.on(database, membership, archive, attachments, blockLists);
+        Contacts contacts = new Contacts(new OpenfireRosters(domain), blockLists, membership, settings::contactLimits);
         UploadSlots slots = new UploadSlots(accounts.keys(), accounts.clock());
         Sessions sessions = new OpenfireSessions(domain);
         RestEndpoint rest = steps.start("REST API", () -> new RestEndpoint(httpBind.get(),
                 restServlet(database, settings, accounts, archive, attachments, slots, sessions,
-                        new XmppMessageDelivery(domain, server.getMessageRouter()::route)),
+                        new XmppMessageDelivery(domain, server.getMessageRouter()::route, new OpenfirePrivacyLists()), contacts),
                 settings.get(ImcloudSettings.HTTP_CONTEXT)), RestEndpoint::close);
         settings.onChange(ImcloudSettings.HTTP_CONTEXT, rest::moveTo);
         String uploadSubdomain = settings.get(ImcloudSettings.UPLOAD_SUBDOMAIN);
@@ -183,14 +188,15 @@ public final class ImcloudPlugin implements Plugin {
 
     /**
      * Apps, users and app removal over Openfire's database and user store; deleting a user purges the archive and the
-     * files of them, deleting an app everything of it.
+     * files of them and takes them off others' block lists, deleting an app everything of it.
      */
     private record Accounts(Clock clock, AppStore apps, UserService users, AppRemoval removal, SigningKeyStore keys) {
-        static Accounts on(ConnectionProvider database, AppMembership membership, SqlArchive archive, Attachments attachments) {
+        static Accounts on(ConnectionProvider database, AppMembership membership, SqlArchive archive, Attachments attachments,
+                           UserData blockLists) {
             Clock clock = Clock.systemUTC();
             AppStore apps = new AppStore(database, clock);
             UserService users = new UserService(database, new OpenfireUserDirectory(), clock, membership,
-                    List.of(archive, attachments));
+                    List.of(archive, attachments, blockLists));
             return new Accounts(clock, apps, users,
                     new AppRemoval(apps, List.of(users, new ArchivePurge(database), attachments)),
                     new SigningKeyStore(database, clock));
@@ -234,7 +240,7 @@ public final class ImcloudPlugin implements Plugin {
 
     private static ImcloudServlet restServlet(ConnectionProvider database, ImcloudSettings settings, Accounts accounts,
                                               SqlArchive archive, Attachments attachments, UploadSlots slots,
-                                              Sessions sessions, MessageDelivery delivery) {
+                                              Sessions sessions, MessageDelivery delivery, Contacts contacts) {
         TokenService tokens = new TokenService(accounts.keys(), accounts.clock());
         RestContext context = new RestContext(accounts.apps(), tokens, accounts.users(),
                 () -> RestEndpoint.restSettings(settings), accounts.clock(), new ClientAddresses(JettyBridge::tcpPeerAddress));
@@ -244,6 +250,7 @@ public final class ImcloudPlugin implements Plugin {
                 attachments));
         groups.add(new ChatfileRoutes(attachments, slots));
         groups.add(new AccountRoutes(sessions));
+        groups.add(new ContactRoutes(contacts));
         return new ImcloudServlet(context, groups);
     }
 

@@ -2,6 +2,7 @@ package io.imcloud.openfire;
 
 import io.imcloud.archive.WriterSettings;
 import io.imcloud.attachments.AttachmentLimits;
+import io.imcloud.contacts.ContactLimits;
 import io.imcloud.rest.ClientAddresses;
 import io.imcloud.xmpp.MessageLimits;
 import org.jivesoftware.util.JiveGlobals;
@@ -173,6 +174,14 @@ public final class ImcloudSettings implements AutoCloseable {
             Pattern.compile("(https?://[^/?#\\s]+(/[^?#\\s]*[^/?#\\s])?)?").asMatchPredicate(),
             "empty, or an http(s) URL without query and without a trailing '/', e.g. https://im.example.com/imcloud");
 
+    /** Most contacts (roster friendships) one user may have through the REST API. */
+    public static final Setting<Integer> CONTACTS_MAX_PER_USER = Setting.integer(PREFIX + "contacts.max_per_user",
+            ContactLimits.DEFAULT_MAX_CONTACTS, 1, 100_000);
+
+    /** Most users one user may block through the REST API. */
+    public static final Setting<Integer> BLOCKS_MAX_PER_USER = Setting.integer(PREFIX + "blocks.max_per_user",
+            ContactLimits.DEFAULT_MAX_BLOCKS, 1, 10_000);
+
     /** Every setting the plugin reads. */
     public static final List<Setting<?>> ALL = List.of(
             HTTP_CONTEXT, HTTP_TRUSTED_PROXIES, MANAGEMENT_ALLOW_REMOTE, NODE_ID, ARCHIVE_QUEUE_CAPACITY, ARCHIVE_QUEUE_MAX_BYTES,
@@ -180,7 +189,7 @@ public final class ImcloudSettings implements AutoCloseable {
             REST_MAX_BODY_BYTES, TOKEN_DEFAULT_TTL_SECONDS, TOKEN_MAX_TTL_SECONDS, REGISTRATION_PER_SECOND,
             REGISTRATION_BURST, OPEN_REGISTRATION_PER_IP_PER_MINUTE, OPEN_REGISTRATION_PER_IP_BURST,
             RETENTION_SWEEP_MINUTES, ALLOWED_SERVICES, FILES_DIR, FILES_MAX_BYTES, FILES_THUMBNAIL_MAX_PIXELS,
-            UPLOAD_SUBDOMAIN, UPLOAD_SLOT_SECONDS, HTTP_PUBLIC_URL);
+            UPLOAD_SUBDOMAIN, UPLOAD_SLOT_SECONDS, HTTP_PUBLIC_URL, CONTACTS_MAX_PER_USER, BLOCKS_MAX_PER_USER);
 
     /** Settings read once, when the plugin starts (the archive writer and its ids are built with them). */
     static final Set<Setting<?>> ON_RESTART =
@@ -293,6 +302,11 @@ public final class ImcloudSettings implements AutoCloseable {
     /** The current message size limits of the XMPP path. */
     public MessageLimits messageLimits() {
         return new MessageLimits(get(MESSAGE_MAX_BODY_BYTES), get(MESSAGE_MAX_STANZA_BYTES));
+    }
+
+    /** The current limits on one user's contacts and blocked users. */
+    public ContactLimits contactLimits() {
+        return new ContactLimits(get(CONTACTS_MAX_PER_USER), get(BLOCKS_MAX_PER_USER));
     }
 
     /** The current server-wide attachment limits. */

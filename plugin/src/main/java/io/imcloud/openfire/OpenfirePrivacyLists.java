@@ -25,6 +25,9 @@ import java.util.function.Function;
  * <li>a receiver without sessions: {@code OfflineMessageStrategy} stores it unless the user's default
  * list, which XEP-0191 blocking edits, blocks it.</li>
  * </ul>
+ * A message the server sends for a user (REST; no sender session) is asked about with the sender's stored
+ * default list in place of a session's: Openfire checks no sender list then, but the receiver's session would
+ * answer the sender with an error for a message the sender's client never sent, and XEP-0191 blocks both ways.
  */
 final class OpenfirePrivacyLists implements PrivacyLists {
 
@@ -44,7 +47,7 @@ final class OpenfirePrivacyLists implements PrivacyLists {
 
     @Override
     public boolean blocksDelivery(Message message, ClientSession sender) {
-        PrivacyList senderList = effectiveList(sender);
+        PrivacyList senderList = sender != null ? effectiveList(sender) : storedDefaultList(message.getFrom());
         if (senderList != null) {
             Message fromReceiver = new Message();
             fromReceiver.setType(message.getType());
@@ -60,10 +63,15 @@ final class OpenfirePrivacyLists implements PrivacyLists {
         }
         Collection<ClientSession> sessions = sessionsOf.apply(receiver);
         if (sessions.isEmpty()) {
-            PrivacyList stored = defaultListOf.apply(receiver.getNode());
+            PrivacyList stored = storedDefaultList(receiver);
             return stored != null && stored.shouldBlockPacket(message);
         }
         return sessions.stream().allMatch(session -> refuses(session, message));
+    }
+
+    /** The default list stored for {@code user}, or null (no list, or no user). */
+    private PrivacyList storedDefaultList(JID user) {
+        return user == null || user.getNode() == null ? null : defaultListOf.apply(user.getNode());
     }
 
     /** True when {@code session}'s active list, else its default list, blocks {@code stanza}. */

@@ -3,7 +3,6 @@ package io.imcloud.rest;
 import io.imcloud.archive.Archive;
 import io.imcloud.archive.MessageDelivery;
 import io.imcloud.attachments.Attachments;
-import io.imcloud.tenancy.AppUser;
 import io.imcloud.unread.ConversationList;
 import io.imcloud.unread.UnreadCounters;
 
@@ -31,19 +30,5 @@ public final class ArchiveRoutes {
                                        MessageDelivery delivery, Attachments attachments) {
         return List.of(new OfflineRoutes(archive), new ConversationRoutes(archive, conversations, unread),
                 new SendRoutes(archive, delivery, new MediaBodies(attachments)));
-    }
-
-    /**
-     * The user of path parameter {@code username} whose archive a request reads or changes: the caller
-     * must hold an app token or that user's own token; with an app token the user must be registered
-     * (a user token already proves it), else 404.
-     */
-    static AppUser owner(RestExchange ex) {
-        ex.requireAppOrUser(ex.pathParam("username"));
-        AppUser owner = ex.pathUser("username");
-        if (ex.caller().orElseThrow().isApp() && ex.context().users().find(owner).isEmpty()) {
-            throw ApiException.userNotFound(owner);
-        }
-        return owner;
     }
 }

@@ -67,7 +67,7 @@ final class ConversationRoutes implements RouteGroup {
      * newest first. {@code cursor} is the {@code before} of the next page; absent on the last page.
      */
     private void history(RestExchange ex) throws IOException {
-        AppUser owner = ArchiveRoutes.owner(ex);
+        AppUser owner = ex.owner();
         String peer = peer(ex);
         int limit = ex.intQuery("limit", DEFAULT_HISTORY_LIMIT, 1, MAX_HISTORY_LIMIT);
         long before = before(owner, peer, ex.query("before"));
@@ -110,7 +110,7 @@ final class ConversationRoutes implements RouteGroup {
     }
 
     private void list(RestExchange ex) throws IOException {
-        AppUser owner = ArchiveRoutes.owner(ex);
+        AppUser owner = ex.owner();
         int limit = ex.intQuery("limit", DEFAULT_CONVERSATION_LIMIT, 1, ConversationList.MAX_LIMIT);
         ConversationPage page;
         try {
@@ -141,7 +141,7 @@ final class ConversationRoutes implements RouteGroup {
      * this conversation (nothing changes); 503 when the archive cannot take the mark in time.
      */
     private void read(RestExchange ex) throws IOException {
-        AppUser owner = ArchiveRoutes.owner(ex);
+        AppUser owner = ex.owner();
         String peer = peer(ex);
         String upTo = readUpTo(ex);
         int left = awaitRead(owner, peer, upTo);
@@ -194,7 +194,7 @@ final class ConversationRoutes implements RouteGroup {
     }
 
     private void unread(RestExchange ex) throws IOException {
-        AppUser owner = ArchiveRoutes.owner(ex);
+        AppUser owner = ex.owner();
         UnreadSummary summary = unread.unread(owner);
         ObjectNode envelope = ex.envelope("get");
         ObjectNode data = envelope.putObject("data");

@@ -22,6 +22,12 @@ public class ImcloudServlet extends HttpServlet {
 
     private static final Logger Log = LoggerFactory.getLogger(ImcloudServlet.class);
 
+    /**
+     * Most of a refused request's body read to keep the connection (an upload refused by its declared length is
+     * read and dropped up to this much, so that its client reads our answer rather than a reset connection).
+     */
+    private static final long MAX_DRAINED_BYTES = 1024 * 1024;
+
     private final transient RestContext context;
     private final transient Router router = new Router();
 
@@ -70,12 +76,12 @@ public class ImcloudServlet extends HttpServlet {
     }
 
     /**
-     * Reads what is left of a refused request's body (up to the body limit), so that the connection
+     * Reads what is left of a refused request's body (up to {@link #MAX_DRAINED_BYTES}), so that the connection
      * can carry the client's next request; false when too much is left (then the connection is
      * closed after the answer, and the client knows not to reuse it).
      */
     private boolean drained(HttpServletRequest request) {
-        long left = context.settings().maxBodyBytes();
+        long left = Math.max(context.settings().maxBodyBytes(), MAX_DRAINED_BYTES);
         try {
             InputStream in = request.getInputStream();
             byte[] buffer = new byte[8192];
@@ -98,6 +104,7 @@ public class ImcloudServlet extends HttpServlet {
             case DUPLICATE -> ApiException.duplicate(e.getMessage());
             case NOT_FOUND -> ApiException.notFound(e.getMessage());
             case QUOTA_EXCEEDED -> new ApiException(403, "exceed_limit", "io.imcloud.users.UserException", e.getMessage());
+            case FORBIDDEN -> ApiException.forbidden(e.getMessage());
         };
     }
 

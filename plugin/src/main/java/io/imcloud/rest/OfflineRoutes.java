@@ -27,7 +27,7 @@ final class OfflineRoutes implements RouteGroup {
 
     private void count(RestExchange ex) throws IOException {
         ex.requireApp();
-        AppUser user = ArchiveRoutes.owner(ex);
+        AppUser user = ex.owner();
         ObjectNode envelope = ex.envelope("get");
         envelope.putObject("data").put(user.username(), archive.offlineCount(user));
         ex.reply(envelope);
@@ -36,7 +36,7 @@ final class OfflineRoutes implements RouteGroup {
     /** 404 for an id that is no number, unknown, of another app or not addressed to the user alike. */
     private void status(RestExchange ex) throws IOException {
         ex.requireApp();
-        AppUser user = ArchiveRoutes.owner(ex);
+        AppUser user = ex.owner();
         long msgId = parseId(ex.pathParam("msgId"));
         DeliveryState state = msgId < 0 ? null : archive.deliveryState(user, msgId).orElse(null);
         if (state == null) {

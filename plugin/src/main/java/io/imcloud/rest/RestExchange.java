@@ -191,6 +191,20 @@ public final class RestExchange {
     }
 
     /**
+     * The user of path parameter {@code username} whose own resources (archive, contacts, block list) the request
+     * reads or changes: the caller must hold an app token or that user's own token; with an app token the user
+     * must be registered (a user token already proves it), else 404.
+     */
+    public AppUser owner() {
+        requireAppOrUser(pathParam("username"));
+        AppUser owner = pathUser("username");
+        if (caller().orElseThrow().isApp() && context.users().find(owner).isEmpty()) {
+            throw ApiException.userNotFound(owner);
+        }
+        return owner;
+    }
+
+    /**
      * Takes {@code cost} from the rate-limit bucket {@code key}; 429 {@code reach_limit} with
      * {@code Retry-After} when the bucket does not hold that much (nothing is taken then).
      */

@@ -24,7 +24,9 @@ import java.util.Set;
  * ({@code type} {@code audio}, {@code img}, {@code file}, {@code body: {url, filename, length, secret}}, see
  * {@link MediaBodies}). The whole request is checked first
  * (shape, sizes, usernames, every user registered); only then is each receiver's message archived
- * and routed, and the answer maps each receiver to its {@code msg_id}.
+ * and routed, and the answer maps each receiver to its {@code msg_id}. A receiver who blocks the sender, or whom
+ * the sender blocks (XEP-0191, the same lists clients use), gets nothing, has nothing archived or counted, and is
+ * left out of the answer.
  */
 final class SendRoutes implements RouteGroup {
 
@@ -78,6 +80,9 @@ final class SendRoutes implements RouteGroup {
             ArchivedMessage message = new ArchivedMessage(id, appKey, request.sender(), receiver,
                     MessageIds.timestampOf(id), request.type(), request.body(), request.extJson(), null, null, DeliveryState.PENDING);
             MessageDelivery.Prepared stanza = delivery.prepare(message);
+            if (stanza.refused()) {
+                continue; // blocked: like Openfire, neither stored nor delivered; the answer leaves the receiver out
+            }
             if (!archive.append(withStanza(message, stanza.stanzaXml()))) {
                 throw ApiException.unavailable("The message archive is busy; sent to " + sent.size() + " of "
                         + request.receivers().size() + " receivers " + sent + ", not to the others; retry those later");

@@ -1,6 +1,6 @@
 package io.imcloud.users;
 
-/** A user operation refused for a reason the client can act on; nothing was changed. */
+/** A user operation (registration, password, contacts, blocks) refused for a reason the client can act on; nothing was changed. */
 public class UserException extends RuntimeException {
 
     /** Why the operation was refused. */
@@ -11,8 +11,10 @@ public class UserException extends RuntimeException {
         DUPLICATE,
         /** No such user. */
         NOT_FOUND,
-        /** The app would exceed its user limit. */
-        QUOTA_EXCEEDED
+        /** A limit would be exceeded: the app's users, or a user's contacts or blocked users. */
+        QUOTA_EXCEEDED,
+        /** The other user does not allow it (e.g. blocks the one asking to become a contact). */
+        FORBIDDEN
     }
 
     private final Reason reason;

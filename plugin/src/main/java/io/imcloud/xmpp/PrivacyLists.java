@@ -17,7 +17,9 @@ public interface PrivacyLists {
 
     /**
      * True when {@code message}, read from {@code sender}'s session, will not reach its receiver
-     * because of the sender's own lists or the receiver's.
+     * because of the sender's own lists or the receiver's. With {@code sender} null the server sends the
+     * message on the sender's behalf (a REST server-side send): the sender's stored default list stands
+     * for its session's, so that a block holds both ways whichever side sends.
      */
     boolean blocksDelivery(Message message, ClientSession sender);
 }

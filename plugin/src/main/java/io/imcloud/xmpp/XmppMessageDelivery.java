@@ -28,6 +28,9 @@ import java.util.function.Consumer;
  * ({@code <x xmlns='jabber:x:oob'><url/><desc/></x>}), so unchanged clients play or show it, and Easemob's body
  * object as {@code <media xmlns='urn:imcloud:media'>{JSON}</media>} for the apps' own clients.</li>
  * </ul>
+ * A stanza that the sender's or the receiver's privacy or block list keeps from the receiver is
+ * {@linkplain Prepared#refused() refused}: Openfire would not deliver it, and would answer the sender with an
+ * error for a message the sender's client never sent.
  */
 public final class XmppMessageDelivery implements MessageDelivery {
 
@@ -40,24 +43,33 @@ public final class XmppMessageDelivery implements MessageDelivery {
 
     private final String xmppDomain;
     private final Consumer<Message> router;
+    private final PrivacyLists privacy;
 
     /**
      * @param xmppDomain Openfire's XMPP domain ({@code XMPPServer.getInstance().getServerInfo().getXMPPDomain()})
      * @param router     routes a message ({@code XMPPServer.getInstance().getMessageRouter()::route})
+     * @param privacy    the privacy and block lists a message must pass, asked with no sender session
      */
-    public XmppMessageDelivery(String xmppDomain, Consumer<Message> router) {
+    public XmppMessageDelivery(String xmppDomain, Consumer<Message> router, PrivacyLists privacy) {
         this.xmppDomain = Objects.requireNonNull(xmppDomain);
         this.router = Objects.requireNonNull(router);
+        this.privacy = Objects.requireNonNull(privacy);
     }
 
     @Override
     public Prepared prepare(ArchivedMessage message) {
         Message stanza = stanzaOf(message);
         String xml = stanza.toXML();
+        boolean refused = privacy.blocksDelivery(stanza, null);
         return new Prepared() {
             @Override
             public String stanzaXml() {
                 return xml;
+            }
+
+            @Override
+            public boolean refused() {
+                return refused;
             }
 
             @Override

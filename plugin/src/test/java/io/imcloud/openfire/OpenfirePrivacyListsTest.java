@@ -58,6 +58,20 @@ class OpenfirePrivacyListsTest {
     }
 
     @Test
+    void aServerSideSendGoesByTheSendersStoredListAndTheReceiversAsUsual() {
+        JID aliceBare = ALICE.asBareJID();
+        OpenfirePrivacyLists aliceBlocksBob = new OpenfirePrivacyLists(Map.of("acme#chat_alice", blocking(BOB))::get, jid -> List.of());
+        assertTrue(aliceBlocksBob.blocksDelivery(chat(aliceBare, BOB), null), "no session: the sender's stored default list");
+
+        OpenfirePrivacyLists bobOffline = new OpenfirePrivacyLists(Map.of("acme#chat_bob", blocking(ALICE))::get, jid -> List.of());
+        assertTrue(bobOffline.blocksDelivery(chat(aliceBare, BOB), null));
+        OpenfirePrivacyLists bobOnline = new OpenfirePrivacyLists(user -> null, jid -> List.of(session(null, blocking(ALICE))));
+        assertTrue(bobOnline.blocksDelivery(chat(aliceBare, BOB), null));
+        assertFalse(new OpenfirePrivacyLists(Map.of("acme#chat_alice", blocking(new JID("acme#chat_carol", DOMAIN, null)))::get,
+                jid -> List.of(session(null, null))).blocksDelivery(chat(aliceBare, BOB), null));
+    }
+
+    @Test
     void listsThatBlockSomeoneElseLetItThrough() {
         JID carol = new JID("acme#chat_carol", DOMAIN, null);
         OpenfirePrivacyLists lists = new OpenfirePrivacyLists(Map.of("acme#chat_bob", blocking(carol))::get, jid -> List.of());

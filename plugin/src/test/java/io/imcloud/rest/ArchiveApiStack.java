@@ -17,6 +17,7 @@ import io.imcloud.unread.ConversationList;
 import io.imcloud.unread.UnreadCounters;
 import io.imcloud.xmpp.ImcloudPacketInterceptor;
 import io.imcloud.xmpp.OfflineStateListener;
+import io.imcloud.xmpp.PrivacyLists;
 import io.imcloud.xmpp.TenantFirewall;
 import io.imcloud.xmpp.XmppMessageDelivery;
 import org.apache.commons.io.file.PathUtils;
@@ -33,6 +34,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
@@ -57,6 +60,11 @@ final class ArchiveApiStack implements AutoCloseable {
     final Attachments attachments;
     private final Path filesDirectory;
     final List<Message> routed = new CopyOnWriteArrayList<>();
+    /** Who blocks whom ({@code "blocker-node blocked-node"}) for the server-side sends' privacy check; see {@link #block}. */
+    private final Set<String> blocks = ConcurrentHashMap.newKeySet();
+    /** XEP-0191 as Openfire applies it to a message: the receiver's block or the sender's stops it. */
+    private final PrivacyLists privacy = (message, sender) -> blocks.contains(message.getTo().getNode() + " " + message.getFrom().getNode())
+            || blocks.contains(message.getFrom().getNode() + " " + message.getTo().getNode());
     final ImcloudPacketInterceptor interceptor;
     final OfflineStateListener offline;
     final RestHarnessStack s;
@@ -71,7 +79,7 @@ final class ArchiveApiStack implements AutoCloseable {
         }
         this.attachments = new Attachments(db, filesDirectory, Clock.systemUTC(), AttachmentLimits::defaults);
         List<RouteGroup> groups = new ArrayList<>(ArchiveRoutes.all(served, new ConversationList(db), new UnreadCounters(db),
-                new XmppMessageDelivery(DOMAIN, routed::add), attachments));
+                new XmppMessageDelivery(DOMAIN, routed::add, privacy), attachments));
         groups.add(new ChatfileRoutes(attachments, new UploadSlots(new SigningKeyStore(db, Clock.systemUTC()), Clock.systemUTC())));
         this.s = RestHarnessStack.start(db, List.of(archive), groups.toArray(RouteGroup[]::new));
         TenantFirewall firewall = new TenantFirewall(DOMAIN, s.membership, service -> false);
@@ -129,6 +137,11 @@ final class ArchiveApiStack implements AutoCloseable {
         m.setID(clientId);
         interceptor.interceptPacket(m, session(sender), true, false);
         return m;
+    }
+
+    /** {@code blocker} of {@code app} blocks {@code blocked}, as far as server-side sends are concerned. */
+    void block(AppKey app, String blocker, String blocked) {
+        blocks.add(app + "_" + blocker + " " + app + "_" + blocked);
     }
 
     /** Openfire handed {@code message} to a session of its receiver. */

@@ -127,6 +127,36 @@ class SendApiTest {
     }
 
     @AllDatabases
+    void aBlockStopsServerSideSendsEitherWayWithoutArchivingOrCounting(TestDatabase db) throws Exception {
+        try (ArchiveApiStack stack = ArchiveApiStack.start(db)) {
+            TestApp app = stack.app("acme", "chat", "alice", "bob", "carol", "dave");
+            stack.block(app.key(), "bob", "alice");
+            stack.block(app.key(), "alice", "dave");
+
+            Response r = app.post("/messages/users", app.token(), Map.of("from", "alice", "to", List.of("bob", "carol", "dave"),
+                    "type", "txt", "body", Map.of("msg", "hello")));
+            assertEquals(200, r.status(), r.body());
+            List<String> answered = new ArrayList<>();
+            r.json().get("data").fieldNames().forEachRemaining(answered::add);
+            assertEquals(List.of("carol"), answered, "bob blocks alice, alice blocks dave: " + r.body());
+            assertEquals(List.of("acme#chat_carol@im.example.com"), stack.routed.stream().map(m -> m.getTo().toString()).toList());
+            Response back = app.post("/messages/users", app.token(), Map.of("from", "bob", "to", List.of("alice"),
+                    "type", "txt", "body", Map.of("msg", "hello back")));
+            assertEquals(200, back.status(), back.body());
+            assertEquals(0, back.json().get("data").size(), "a block holds both ways");
+            assertEquals(1, stack.routed.size());
+
+            stack.archive.flush();
+            for (String[] pair : new String[][] {{"bob", "alice"}, {"dave", "alice"}, {"alice", "bob"}}) {
+                assertEquals(0, app.get("/users/" + pair[0] + "/conversations/" + pair[1] + "/messages", app.token())
+                        .json().get("count").asInt(), "nothing archived for " + pair[0] + " with " + pair[1]);
+            }
+            assertEquals(0, app.get("/users/bob/unread", app.token()).json().at("/data/total").asInt(), "nothing counted");
+            assertEquals(1, app.get("/users/carol/unread", app.token()).json().at("/data/total").asInt());
+        }
+    }
+
+    @AllDatabases
     void withoutFromTheSenderIsAdminAndWithoutExtThereIsNoExtElement(TestDatabase db) throws Exception {
         try (ArchiveApiStack stack = ArchiveApiStack.start(db)) {
             TestApp app = stack.app("acme", "chat", "bob");
@@ -340,6 +370,7 @@ class SendApiTest {
             assertEquals(millis / 1000, media.get("length").asLong(), "the duration from the file: " + media);
             assertEquals(voice.size(), media.get("file_length").asLong());
 
+            stack.archive.flush(); // the archive writes behind the send
             JsonNode body = app.get("/users/bob/conversations/alice/messages", app.token()).json()
                     .at("/entities/0/payload/bodies/0");
             assertEquals(media, body, "history shows the Easemob body");

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * The whole REST stack on one {@link TestDatabase}, served over real HTTP by {@link RestHarness}:
@@ -54,7 +55,8 @@ public final class RestHarnessStack implements AutoCloseable {
     public final RestContext context;
     public final RestHarness http;
 
-    private RestHarnessStack(TestDatabase db, String bindHost, List<UserData> userData, List<RouteGroup> extraGroups) {
+    private RestHarnessStack(TestDatabase db, String bindHost, List<UserData> userData,
+                             Function<AppMembership, List<RouteGroup>> extraGroups) {
         this.db = db;
         this.directory = new ScramUserDirectory(db);
         this.apps = new AppStore(db, clock);
@@ -64,23 +66,31 @@ public final class RestHarnessStack implements AutoCloseable {
         this.context = new RestContext(apps, tokens, users, settings::get, clock, new ClientAddresses(JettyBridge::tcpPeerAddress));
         this.removal = new AppRemoval(apps, List.of(users, new ArchivePurge(db)));
         List<RouteGroup> groups = new ArrayList<>(CoreRoutes.all((u, p) -> ADMIN.equals(u) && ADMIN_PASSWORD.equals(p), removal));
-        groups.addAll(extraGroups);
+        groups.addAll(extraGroups.apply(membership));
         this.http = RestHarness.start(new ImcloudServlet(context, groups), bindHost);
     }
 
     /** Starts the stack on {@code db} with the core routes and {@code extraGroups}. */
     public static RestHarnessStack start(TestDatabase db, RouteGroup... extraGroups) {
-        return new RestHarnessStack(db, "127.0.0.1", List.of(), List.of(extraGroups));
+        return new RestHarnessStack(db, "127.0.0.1", List.of(), m -> List.of(extraGroups));
     }
 
     /** Like {@link #start}, deleting what each of {@code userData} keeps for a user when the user is deleted. */
     public static RestHarnessStack start(TestDatabase db, List<UserData> userData, RouteGroup... extraGroups) {
-        return new RestHarnessStack(db, "127.0.0.1", userData, List.of(extraGroups));
+        return new RestHarnessStack(db, "127.0.0.1", userData, m -> List.of(extraGroups));
     }
 
     /** Like {@link #start} but listening on {@code bindHost}, e.g. 0.0.0.0 for non-loopback callers. */
     public static RestHarnessStack startOn(String bindHost, TestDatabase db, RouteGroup... extraGroups) {
-        return new RestHarnessStack(db, bindHost, List.of(), List.of(extraGroups));
+        return new RestHarnessStack(db, bindHost, List.of(), m -> List.of(extraGroups));
+    }
+
+    /**
+     * Like {@link #start}, with route groups that ask who is a user of which app: {@code groups} makes them from the
+     * stack's {@link #membership}, whose cached answers registrations and deletions over the stack invalidate.
+     */
+    public static RestHarnessStack withMembership(TestDatabase db, Function<AppMembership, List<RouteGroup>> groups) {
+        return new RestHarnessStack(db, "127.0.0.1", List.of(), groups);
     }
 
     /** Creates an app directly in the store (the management API has its own tests). */

@@ -2,6 +2,7 @@ package io.imcloud.archive;
 
 import io.imcloud.sql.ConnectionProvider;
 import io.imcloud.sql.DatabaseType;
+import io.imcloud.sql.Transactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

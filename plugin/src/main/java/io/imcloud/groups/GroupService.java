@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * <p>Deleting a user removes them from every group and deletes the groups they own; deleting an app deletes all of its
  * groups. A deleted group's room is destroyed and its archived messages purged.
  */
-public final class GroupService implements UserData, AppData {
+public final class GroupService implements GroupMembership, UserData, AppData {
 
     private static final Logger Log = LoggerFactory.getLogger(GroupService.class);
 
@@ -220,7 +220,24 @@ public final class GroupService implements UserData, AppData {
     }
 
     /** What {@link #removeMembers} did with one username. */
-    public record Removal(String username, boolean removed, String reason) {
+    public record Removal(String username, Outcome outcome) {
+
+        /** Whether the user was removed, and why not. */
+        public enum Outcome { REMOVED, NOT_A_MEMBER, OWNER }
+
+        /** True when the user was a member and is no more. */
+        public boolean removed() {
+            return outcome == Outcome.REMOVED;
+        }
+
+        /** Why the user was not removed, or null. */
+        public String reason() {
+            return switch (outcome) {
+                case REMOVED -> null;
+                case NOT_A_MEMBER -> "user " + username + " is not a member of the group";
+                case OWNER -> "the owner cannot be removed; give the group to another member first";
+            };
+        }
     }
 
     /**
@@ -240,13 +257,13 @@ public final class GroupService implements UserData, AppData {
             String username = requireUsername(raw, "usernames");
             Optional<GroupRole> role = store.role(appKey, groupId, username);
             if (role.isEmpty()) {
-                results.add(new Removal(username, false, "user " + username + " is not a member of group " + groupId));
+                results.add(new Removal(username, Removal.Outcome.NOT_A_MEMBER));
             } else if (role.get() == GroupRole.OWNER) {
-                results.add(new Removal(username, false, "the owner cannot be removed; transfer the group first"));
+                results.add(new Removal(username, Removal.Outcome.OWNER));
             } else {
                 rooms.remove(group, username);
                 leaving.add(username);
-                results.add(new Removal(username, true, null));
+                results.add(new Removal(username, Removal.Outcome.REMOVED));
             }
         }
         if (!leaving.isEmpty()) {
@@ -319,6 +336,11 @@ public final class GroupService implements UserData, AppData {
     /** The role of {@code username} in the group; empty when they are no member (or there is no such group). */
     public Optional<GroupRole> role(AppKey appKey, long groupId, String username) {
         return store.role(appKey, groupId, username);
+    }
+
+    @Override
+    public boolean isMember(AppKey appKey, long groupId, String username) {
+        return store.role(appKey, groupId, username).isPresent();
     }
 
     /** Removes the deleted user from every group, deleting the groups they owned; returns how many groups changed. */

@@ -167,8 +167,8 @@ final class ArchiveApiStack implements AutoCloseable {
      * A member's {@code groupchat} message to the room of group {@code groupId}, as Openfire's multi-user chat service
      * handles it: read from the sender's session (the interceptor gives it its archive id), accepted by the room, which
      * replaces stanza-ids {@code by} itself with one of its own and broadcasts a copy (the listener archives it), and
-     * sent to each occupant's session in {@code occupants} (the interceptor stamps the room's stanza-id on it). Returns
-     * the copy as the occupants got it.
+     * sent to the sender's session and each occupant's session in {@code occupants} (the interceptor stamps the room's
+     * stanza-id on it). Returns the copy as the occupants got it.
      */
     Message groupChat(AppKey app, long groupId, String from, String body, String clientId, String... occupants)
             throws PacketRejectedException {
@@ -188,6 +188,7 @@ final class ArchiveApiStack implements AutoCloseable {
         inRoom.setFrom(new JID(room.getNode(), room.getDomain(), from));
         groupArchiver.onBroadcast(room, sender, inRoom);
         Message copy = inRoom.createCopy();
+        interceptor.interceptPacket(copy, session(sender), false, false); // the room's echo to the sender
         for (String occupant : occupants) {
             interceptor.interceptPacket(copy, session(new JID(app + "_" + occupant, DOMAIN, "phone")), false, false);
         }

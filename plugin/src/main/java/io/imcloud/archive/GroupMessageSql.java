@@ -8,9 +8,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -30,6 +33,7 @@ final class GroupMessageSql {
     /** A client's own message id names one of the group's newest this many messages (XEP-0333 markers). */
     private static final int CLIENT_ID_LOOKBACK = BatchCommitter.CLIENT_ID_LOOKBACK;
     private static final int MAX_CLIENT_ID = 128;
+    private static final int GROUPS_PER_SELECT = 100;
 
     /** A group, ordered by app key then id: the order in which every writer locks group rows. */
     private record GroupKey(String appKey, long groupId) implements Comparable<GroupKey> {
@@ -63,12 +67,13 @@ final class GroupMessageSql {
         }
         byGroup.values().forEach(list -> list.sort(Comparator.comparingLong(GroupMessage::msgId)));
         advanceSequences(con, byGroup);
+        Map<GroupKey, Long> lastSeqs = lastSeqs(con, byGroup.keySet());
         List<GroupMessage> kept = new ArrayList<>();
         List<Long> seqs = new ArrayList<>();
         Map<MemberKey, Integer> own = new TreeMap<>();
         for (Map.Entry<GroupKey, List<GroupMessage>> e : byGroup.entrySet()) {
-            long last = lastSeq(con, e.getKey());
-            if (last < 0) {
+            Long last = lastSeqs.get(e.getKey());
+            if (last == null) {
                 continue; // the group was deleted while its messages waited in the queue
             }
             long seq = last - e.getValue().size();
@@ -104,15 +109,33 @@ final class GroupMessageSql {
         }
     }
 
-    /** The group's sequence (its row is locked by this transaction), or -1 when the group is gone. */
-    private static long lastSeq(Connection con, GroupKey group) throws SQLException {
-        try (PreparedStatement ps = con.prepareStatement("SELECT lastSeq FROM ofImGroup" + WHERE_GROUP)) {
-            ps.setString(1, group.appKey());
-            ps.setLong(2, group.groupId());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : -1;
+    /**
+     * The sequences of {@code groups} (their rows are locked by this transaction), read {@value #GROUPS_PER_SELECT} groups
+     * of an app per statement; a group that is gone has none.
+     */
+    private static Map<GroupKey, Long> lastSeqs(Connection con, Set<GroupKey> groups) throws SQLException {
+        Map<String, List<Long>> byApp = new TreeMap<>();
+        groups.forEach(g -> byApp.computeIfAbsent(g.appKey(), k -> new ArrayList<>()).add(g.groupId()));
+        Map<GroupKey, Long> seqs = new HashMap<>();
+        for (Map.Entry<String, List<Long>> app : byApp.entrySet()) {
+            List<Long> ids = app.getValue();
+            for (int start = 0; start < ids.size(); start += GROUPS_PER_SELECT) {
+                List<Long> chunk = ids.subList(start, Math.min(ids.size(), start + GROUPS_PER_SELECT));
+                try (PreparedStatement ps = con.prepareStatement("SELECT groupId, lastSeq FROM ofImGroup WHERE appKey = ? AND groupId IN ("
+                        + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")")) {
+                    ps.setString(1, app.getKey());
+                    for (int i = 0; i < chunk.size(); i++) {
+                        ps.setLong(2 + i, chunk.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            seqs.put(new GroupKey(app.getKey(), rs.getLong(1)), rs.getLong(2));
+                        }
+                    }
+                }
             }
         }
+        return seqs;
     }
 
     private static void insertRows(Connection con, List<GroupMessage> messages, List<Long> seqs) throws SQLException {

@@ -1,6 +1,7 @@
 package io.imcloud.admin;
 
 import io.imcloud.attachments.Attachments;
+import io.imcloud.groups.GroupService;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppStore;
 import io.imcloud.users.SquattedNames;
@@ -32,13 +33,16 @@ public final class AdminConsole {
      * @param locale   the language of the pages (Openfire's console language), asked on every request
      * @param squatted Openfire accounts named like app users that no app registered, as found at start
      * @param storage  the attachments each app stores
+     * @param groups   the apps' chat groups
      * @return the handle whose {@link Installation#close()} takes them away again
      * @throws IllegalStateException when another installation is still active
      */
     public static Installation install(AppStore apps, AppRemoval removal, Supplier<Locale> locale,
-                                       SquattedNames.Report squatted, Function<AppKey, Attachments.FileUsage> storage) {
+                                       SquattedNames.Report squatted, Function<AppKey, Attachments.FileUsage> storage,
+                                       GroupService groups) {
         Services services = new Services(Objects.requireNonNull(apps), Objects.requireNonNull(removal),
-                Objects.requireNonNull(locale), Objects.requireNonNull(squatted), Objects.requireNonNull(storage));
+                Objects.requireNonNull(locale), Objects.requireNonNull(squatted), Objects.requireNonNull(storage),
+                Objects.requireNonNull(groups));
         if (!CURRENT.compareAndSet(null, services)) {
             throw new IllegalStateException("The imcloud admin console is already installed");
         }
@@ -52,7 +56,7 @@ public final class AdminConsole {
 
     /** The components the pages use. */
     record Services(AppStore apps, AppRemoval removal, Supplier<Locale> locale, SquattedNames.Report squatted,
-                    Function<AppKey, Attachments.FileUsage> storage) {
+                    Function<AppKey, Attachments.FileUsage> storage, GroupService groups) {
     }
 
     /** One installation: closing it (once or more) takes its components away from the pages. */

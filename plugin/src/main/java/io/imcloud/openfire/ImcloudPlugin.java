@@ -212,7 +212,7 @@ public final class ImcloudPlugin implements Plugin {
             }
         });
         steps.start("admin console", () -> AdminConsole.install(accounts.apps(), accounts.removal(), JiveGlobals::getLocale, squatted,
-                        attachments::usage),
+                        attachments::usage, groups),
                 AdminConsole.Installation::close);
         Log.info("imcloud: started on {} for {} (node {})",
                 database.databaseType().scriptName(), domain, node.nodeId());

@@ -8,6 +8,7 @@ import org.eclipse.jetty.server.Server;
 
 import javax.servlet.DispatcherType;
 import javax.servlet.Filter;
+import javax.servlet.http.HttpServlet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.CookieManager;
@@ -26,8 +27,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Hosts {@link AppsAdminServlet} on an embedded Jetty 12 {@code ee8} with HTTP sessions, at the
- * address Openfire's console gives it ({@code /plugins/imcloud/imcloud-apps}), and plays an operator's
+ * Hosts a console page ({@link AppsAdminServlet} unless told otherwise) on an embedded Jetty 12 {@code ee8} with HTTP
+ * sessions, at the address Openfire's console gives it ({@code /plugins/imcloud/imcloud-apps}), and plays an operator's
  * browser: one cookie jar per {@link Browser}, forms posted as {@code application/x-www-form-urlencoded}.
  */
 final class AdminPageHarness implements AutoCloseable {
@@ -44,16 +45,21 @@ final class AdminPageHarness implements AutoCloseable {
         this.page = page;
     }
 
-    /** Starts Jetty on a free loopback port; {@code filter}, when not null, runs before the servlet. */
+    /** Starts Jetty with the apps page on a free loopback port; {@code filter}, when not null, runs before the servlet. */
     static AdminPageHarness start(Filter filter) {
+        return start(new AppsAdminServlet(), "imcloud-apps", filter);
+    }
+
+    /** Starts Jetty with {@code servlet} at {@code /plugins/imcloud/{item}}, as Openfire serves the item of plugin.xml. */
+    static AdminPageHarness start(HttpServlet servlet, String item, Filter filter) {
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
         context.setContextPath("/plugins");
-        context.addServlet(new ServletHolder(new AppsAdminServlet()), "/imcloud/imcloud-apps");
+        context.addServlet(new ServletHolder(servlet), "/imcloud/" + item);
         if (filter != null) {
             context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
         }
         Server server = TestJetty.start("127.0.0.1", context.get());
-        return new AdminPageHarness(server, URI.create("http://127.0.0.1:" + TestJetty.port(server) + PATH));
+        return new AdminPageHarness(server, URI.create("http://127.0.0.1:" + TestJetty.port(server) + "/plugins/imcloud/" + item));
     }
 
     /** A new browser, with its own cookies (so its own console session). */
@@ -95,9 +101,22 @@ final class AdminPageHarness implements AutoCloseable {
             return send(HttpRequest.newBuilder(page).GET());
         }
 
+        /** GETs the page with {@code query} (already encoded, without {@code ?}). */
+        Page get(String query) {
+            return send(HttpRequest.newBuilder(URI.create(page + "?" + query)).GET());
+        }
+
         /** GETs the page and posts {@code fields} with the token of the forms it shows, as a form submission does. */
         Page submit(String... fields) {
             String token = tokenIn(get().body());
+            Map<String, String> form = fields(fields);
+            form.put(CsrfToken.FIELD, token);
+            return post(form);
+        }
+
+        /** GETs the page with {@code query} and posts {@code fields} with the token of the forms that page shows. */
+        Page submitFrom(String query, String... fields) {
+            String token = tokenIn(get(query).body());
             Map<String, String> form = fields(fields);
             form.put(CsrfToken.FIELD, token);
             return post(form);

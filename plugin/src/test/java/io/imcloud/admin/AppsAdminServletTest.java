@@ -3,6 +3,10 @@ package io.imcloud.admin;
 import io.imcloud.admin.AdminPageHarness.Browser;
 import io.imcloud.admin.AdminPageHarness.Page;
 import io.imcloud.archive.ArchivePurge;
+import io.imcloud.archive.MessageIds;
+import io.imcloud.groups.GroupLimits;
+import io.imcloud.groups.GroupService;
+import io.imcloud.groups.RecordingRooms;
 import io.imcloud.attachments.Attachments;
 import io.imcloud.sql.DatabaseType;
 import io.imcloud.tenancy.App;
@@ -62,7 +66,7 @@ class AppsAdminServletTest {
             installation = AdminConsole.install(apps, new AppRemoval(apps, List.of(users, new ArchivePurge(db))), () -> locale,
                     new SquattedNames.Report(2, List.of("acme#chat_eve")),
                     key -> key.app().equals("chat") ? new Attachments.FileUsage(3 * 1024 * 1024 + 512 * 1024, 7)
-                            : new Attachments.FileUsage(0, 0));
+                            : new Attachments.FileUsage(0, 0), groups(db));
             http = AdminPageHarness.start(filter);
         }
 
@@ -75,6 +79,12 @@ class AppsAdminServletTest {
             http.close();
             installation.close();
         }
+    }
+
+    /** The groups of the apps on {@code db}, their rooms recorded. */
+    static GroupService groups(TestDatabase db) {
+        return new GroupService(db, new RecordingRooms(), new ArchivePurge(db), user -> true, new MessageIds(1)::next,
+                Clock.systemUTC(), GroupLimits::defaults);
     }
 
     /** The credentials block of a page: app key, client id, client secret. */
@@ -100,8 +110,8 @@ class AppsAdminServletTest {
 
             AppStore apps = new AppStore(db, Clock.systemUTC());
             AppRemoval removal = new AppRemoval(apps, List.of());
-            try (AdminConsole.Installation installed = AdminConsole.install(apps, removal, () -> Locale.ENGLISH, NONE_SQUATTED, NO_FILES)) {
-                assertThrows(IllegalStateException.class, () -> AdminConsole.install(apps, removal, () -> Locale.ENGLISH, NONE_SQUATTED, NO_FILES));
+            try (AdminConsole.Installation installed = AdminConsole.install(apps, removal, () -> Locale.ENGLISH, NONE_SQUATTED, NO_FILES, groups(db))) {
+                assertThrows(IllegalStateException.class, () -> AdminConsole.install(apps, removal, () -> Locale.ENGLISH, NONE_SQUATTED, NO_FILES, groups(db)));
                 Page page = browser.get();
                 assertEquals(200, page.status(), page.body());
                 assertTrue(page.body().contains("<meta name=\"pageID\" content=\"imcloud-apps\"/>"));

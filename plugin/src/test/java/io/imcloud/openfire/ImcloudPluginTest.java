@@ -1,6 +1,11 @@
 package io.imcloud.openfire;
 
 import io.imcloud.admin.AdminConsole;
+import io.imcloud.archive.ArchivePurge;
+import io.imcloud.archive.MessageIds;
+import io.imcloud.groups.GroupLimits;
+import io.imcloud.groups.GroupService;
+import io.imcloud.groups.RecordingRooms;
 import io.imcloud.attachments.Attachments;
 import io.imcloud.sql.DatabaseType;
 import io.imcloud.tenancy.AppRemoval;
@@ -170,7 +175,8 @@ class ImcloudPluginTest {
     private AdminConsole.Installation installAdminConsole() {
         AppStore apps = new AppStore(db, Clock.systemUTC());
         return AdminConsole.install(apps, new AppRemoval(apps, List.of()), () -> Locale.ENGLISH, new SquattedNames.Report(0, List.of()),
-                key -> new Attachments.FileUsage(0, 0));
+                key -> new Attachments.FileUsage(0, 0), new GroupService(db, new RecordingRooms(), new ArchivePurge(db), user -> true,
+                new MessageIds(1)::next, Clock.systemUTC(), GroupLimits::defaults));
     }
 
     @Test

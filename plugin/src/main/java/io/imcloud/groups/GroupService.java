@@ -343,15 +343,18 @@ public final class GroupService implements GroupMembership, UserData, AppData {
         return store.role(appKey, groupId, username).isPresent();
     }
 
-    /** Removes the deleted user from every group, deleting the groups they owned; returns how many groups changed. */
+    /**
+     * Removes the deleted user from every group, deleting the groups they owned; returns how many groups changed. The
+     * account is gone already: a room that refuses the change is logged and the group's rows change all the same.
+     */
     @Override
     public long deleteUser(AppUser user) {
         long changed = 0;
         for (Group group : store.joined(user.appKey(), user.username())) {
             if (group.owner().equals(user.username())) {
-                delete(user.appKey(), group.groupId());
+                deleteRegardlessOfRoom(group, () -> rooms.destroy(group));
             } else {
-                rooms.remove(group, user.username());
+                roomChange(group, () -> rooms.remove(group, user.username()));
                 store.removeMembers(user.appKey(), group.groupId(), List.of(user.username()), clock.millis());
             }
             changed++;
@@ -364,16 +367,38 @@ public final class GroupService implements GroupMembership, UserData, AppData {
         return "groups";
     }
 
-    /** Deletes every group of the app with its room and messages. */
+    /**
+     * Deletes every group of the app with its room and messages; as the app is going, a room that refuses is logged and
+     * its group's rows go all the same.
+     */
     @Override
     public long deleteAll(AppKey appKey) {
         long deleted = 0;
         for (long groupId : store.ids(appKey)) {
-            if (delete(appKey, groupId)) {
+            Optional<Group> group = store.find(appKey, groupId);
+            if (group.isPresent() && deleteRegardlessOfRoom(group.get(), () -> rooms.destroy(group.get()))) {
                 deleted++;
             }
         }
         return deleted;
+    }
+
+    /** Runs {@code change} on the group's room, then deletes the group's rows and messages whether or not the room took it. */
+    private boolean deleteRegardlessOfRoom(Group group, Runnable change) {
+        roomChange(group, change);
+        boolean deleted = store.delete(group.appKey(), group.groupId());
+        purge.deleteGroupMessages(group.appKey(), group.groupId());
+        return deleted;
+    }
+
+    /** Runs {@code change} on the group's room; a refusal is logged, for changes the database makes regardless. */
+    private static void roomChange(Group group, Runnable change) {
+        try {
+            change.run();
+        } catch (RuntimeException e) {
+            Log.warn("The room of group {} of {} refused a change made for a deleted user or app: {}", group.groupId(),
+                    group.appKey(), e.toString());
+        }
     }
 
     /** A group id as the API writes it (a positive decimal number), or -1 for anything else. */

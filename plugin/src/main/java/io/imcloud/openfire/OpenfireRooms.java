@@ -132,7 +132,7 @@ final class OpenfireRooms implements GroupRooms {
         withLock(service, group.roomNode(), () -> {
             Object room = existing(service, group);
             // in a members-only room, Openfire removes the occupant as it takes the affiliation away (status 321)
-            broadcast(room, call(room, "addNone", jid(group, username), actorAffiliation(room)));
+            tellOccupants(room, call(room, "addNone", jid(group, username), actorAffiliation(room)));
             sync(service, room);
         });
     }
@@ -175,11 +175,11 @@ final class OpenfireRooms implements GroupRooms {
             case ADMIN -> call(room, "addAdmin", user, actor);
             case MEMBER -> call(room, "addMember", user, null, actor);
         };
-        broadcast(room, presences);
+        tellOccupants(room, presences);
     }
 
     /** Sends each of {@code presences} (a list the affiliation methods return) to the room's occupants, from the room. */
-    private static void broadcast(Object room, Object presences) {
+    private static void tellOccupants(Object room, Object presences) {
         Object self = call(room, "getSelfRepresentation");
         for (Object presence : (List<?>) presences) {
             call(room, "send", presence, self);

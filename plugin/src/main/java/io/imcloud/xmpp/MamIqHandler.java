@@ -4,7 +4,6 @@ import io.imcloud.archive.Archive;
 import io.imcloud.archive.ArchivePage;
 import io.imcloud.archive.ArchivedMessage;
 import io.imcloud.tenancy.AppUser;
-import org.dom4j.Element;
 import org.jivesoftware.openfire.IQHandlerInfo;
 import org.jivesoftware.openfire.handler.IQHandler;
 import org.slf4j.Logger;

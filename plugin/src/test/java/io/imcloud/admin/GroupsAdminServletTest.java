@@ -2,7 +2,6 @@ package io.imcloud.admin;
 
 import io.imcloud.admin.AdminPageHarness.Browser;
 import io.imcloud.admin.AdminPageHarness.Page;
-import io.imcloud.archive.ArchivePurge;
 import io.imcloud.groups.Group;
 import io.imcloud.groups.GroupService;
 import io.imcloud.groups.NewGroup;

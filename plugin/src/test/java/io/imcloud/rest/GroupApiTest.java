@@ -323,6 +323,21 @@ class GroupApiTest {
         }
     }
 
+    @AllDatabases
+    void aDeletedUserLeavesTheirGroupsEvenWhenTheRoomsRefuse(TestDatabase db) {
+        try (ArchiveApiStack stack = ArchiveApiStack.start(db)) {
+            TestApp app = stack.app("acme", "chat", "alice", "bob");
+            String alices = create(app, "alice", "alice's", "bob");
+            String bobs = create(app, "bob", "bob's", "alice");
+            stack.rooms.failOn("remove");
+            stack.rooms.failOn("destroy");
+            assertEquals(200, app.delete("/users/alice", app.token()).status(), "the account is gone whatever the rooms say");
+            assertEquals(404, app.get("/chatgroups/" + alices, app.token()).status());
+            assertEquals("[{\"owner\":\"bob\"}]", app.get("/chatgroups/" + bobs + "/users", app.token()).json().get("data").toString());
+            assertEquals(500, app.delete("/chatgroups/" + bobs, app.token()).status(), "a group itself is deleted only with its room");
+        }
+    }
+
     /** Creates a group over HTTP and returns its id. */
     static String create(TestApp app, String owner, String name, String... members) {
         Response r = app.post("/chatgroups", app.token(), Map.of("groupname", name, "owner", owner, "members", List.of(members)));

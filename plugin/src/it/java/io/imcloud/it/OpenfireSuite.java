@@ -657,7 +657,7 @@ abstract class OpenfireSuite {
 
     /**
      * Membership changes over REST change the room: a member removed is put out of the room and gets nothing more, nor
-     * the group's history; a member added is invited and may join.
+     * the group's history; a member added is invited and may join. A client cannot change the room's members itself.
      */
     @Test
     @Order(61)
@@ -687,6 +687,10 @@ abstract class OpenfireSuite {
         assertEquals(0, rest.call("GET", CONTEXT + "/acme/chat/users/bob/joined_chatgroups", appToken, null).expect(200)
                 .get("count").asInt());
 
+        XMPPException.XMPPErrorException byClient = assertThrows(XMPPException.XMPPErrorException.class,
+                () -> aliceInRoom.grantMembership(XmppClient.jid("acme#chat_carol")));
+        assertEquals(StanzaError.Condition.not_allowed, byClient.getStanzaError().getCondition(),
+                "the owner's client cannot change the group's members behind its back");
         rest.call("POST", CONTEXT + "/acme/chat/chatgroups/" + groupId + "/users/carol", appToken, null).expect(200);
         Message invitation = carol.await(m -> m.getFrom() != null && m.getFrom().asBareJid().equals(roomJid), WAIT);
         assertTrue(invitation.toXML().toString().contains("jabber:x:conference"), invitation.toXML().toString());

@@ -6,6 +6,7 @@ import io.imcloud.archive.GroupDelivery;
 import io.imcloud.groups.GroupService;
 import io.imcloud.rest.GroupRoutes;
 import io.imcloud.xmpp.GroupMessageArchiver;
+import io.imcloud.xmpp.GroupRoomGuard;
 import io.imcloud.xmpp.GroupRoomJids;
 import io.imcloud.xmpp.RoomMamIqHandler;
 import io.imcloud.xmpp.XmppGroupDelivery;
@@ -144,7 +145,8 @@ public final class ImcloudPlugin implements Plugin {
         ImcloudPacketInterceptor interceptor = steps.start("packet interceptor", () -> {
             MessageArchiver archiver = new MessageArchiver(archive, firewall, settings::messageLimits,
                     new OpenfirePrivacyLists());
-            ImcloudPacketInterceptor i = new ImcloudPacketInterceptor(firewall, archiver, groupArchiver, servesMam, packetRouter);
+            ImcloudPacketInterceptor i = new ImcloudPacketInterceptor(firewall, archiver, groupArchiver,
+                    new GroupRoomGuard(roomJids, groups), servesMam, packetRouter);
             InterceptorManager.getInstance().addInterceptor(i);
             return i;
         }, i -> InterceptorManager.getInstance().removeInterceptor(i));

@@ -20,7 +20,8 @@ import java.util.function.Supplier;
  * <li>Read, before processing: tenant isolation ({@link TenantFirewall}) for every stanza; then, for
  * messages read from a user's own client session, the archive hook ({@link MessageArchiver}): forged
  * stanza-ids stripped, archivable messages stamped and queued, XEP-0333 displayed markers applied; messages to a
- * group's room given their archive id ({@link GroupMessageArchiver}).
+ * group's room given their archive id ({@link GroupMessageArchiver}), and a client's changes to a group's room refused
+ * ({@link GroupRoomGuard}).
  * A rejection becomes a stanza error that Openfire 4.8+ sends to the sender's session. Stanzas from
  * another server have no session there, so the error reply is sent here, through the sender port.
  * A client session whose account looks like an app user's but is registered with no app is closed
@@ -42,6 +43,7 @@ public final class ImcloudPacketInterceptor implements PacketInterceptor {
     private final TenantFirewall firewall;
     private final MessageArchiver archiver;
     private final GroupMessageArchiver groups;
+    private final GroupRoomGuard roomGuard;
     private final PacketSender errorSender;
     private final MamDiscoFeatures mamFeatures;
 
@@ -68,18 +70,19 @@ public final class ImcloudPacketInterceptor implements PacketInterceptor {
      */
     public ImcloudPacketInterceptor(TenantFirewall firewall, MessageArchiver archiver, boolean servesMam,
                                     PacketSender errorSender) {
-        this(firewall, archiver, null, servesMam, errorSender);
+        this(firewall, archiver, null, null, servesMam, errorSender);
     }
 
     /**
      * An interceptor feeding {@code archiver} with 1:1 messages and {@code groups} with the messages to and from the
-     * groups' rooms (null: groups are not archived).
+     * groups' rooms, and checking clients' stanzas to those rooms with {@code roomGuard} (both null: no groups).
      */
     public ImcloudPacketInterceptor(TenantFirewall firewall, MessageArchiver archiver, GroupMessageArchiver groups,
-                                    boolean servesMam, PacketSender errorSender) {
+                                    GroupRoomGuard roomGuard, boolean servesMam, PacketSender errorSender) {
         this.firewall = firewall;
         this.archiver = archiver;
         this.groups = groups;
+        this.roomGuard = roomGuard;
         this.errorSender = errorSender;
         this.mamFeatures = servesMam ? new MamDiscoFeatures(firewall, groups == null ? null : groups.rooms()) : null;
     }
@@ -114,6 +117,9 @@ public final class ImcloudPacketInterceptor implements PacketInterceptor {
         boolean fromClient = session instanceof ClientSession;
         try {
             firewall.check(packet);
+            if (fromClient && roomGuard != null) {
+                roomGuard.check(packet);
+            }
             if (fromClient && packet instanceof Message message) {
                 archiver.onMessageFromClient(message, (ClientSession) session);
                 if (groups != null) {

@@ -6,6 +6,7 @@ import io.imcloud.groups.GroupService;
 import io.imcloud.groups.RecordingRooms;
 import io.imcloud.tenancy.AppMembership;
 import io.imcloud.xmpp.GroupMessageArchiver;
+import io.imcloud.xmpp.GroupRoomGuard;
 import io.imcloud.xmpp.GroupRoomJids;
 import io.imcloud.xmpp.MessageArchiver;
 import io.imcloud.xmpp.MessageLimits;
@@ -107,7 +108,8 @@ final class ArchiveApiStack implements AutoCloseable {
         this.firewall = new TenantFirewall(DOMAIN, s.membership, service -> false);
         this.groupArchiver = new GroupMessageArchiver(archive, firewall, roomJids, () -> MessageLimits.DEFAULTS);
         this.interceptor = new ImcloudPacketInterceptor(firewall,
-                new MessageArchiver(archive, firewall, () -> MessageLimits.DEFAULTS, PrivacyLists.NONE), groupArchiver, true, packet -> {
+                new MessageArchiver(archive, firewall, () -> MessageLimits.DEFAULTS, PrivacyLists.NONE), groupArchiver,
+                new GroupRoomGuard(roomJids, groups), true, packet -> {
             throw new AssertionError("no error replies expected: " + packet.toXML());
         });
         this.offline = new OfflineStateListener(interceptor.archiver());

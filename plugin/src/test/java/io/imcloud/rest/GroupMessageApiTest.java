@@ -5,11 +5,16 @@ import io.imcloud.rest.ArchiveApiStack.TestApp;
 import io.imcloud.testsupport.AllDatabases;
 import io.imcloud.testsupport.RestHarness.Response;
 import io.imcloud.testsupport.TestDatabase;
+import io.imcloud.xmpp.StanzaRejection;
 import org.dom4j.Element;
 import org.dom4j.QName;
 import org.jivesoftware.openfire.interceptor.PacketRejectedException;
 import org.xmpp.packet.JID;
+import org.xmpp.packet.IQ;
 import org.xmpp.packet.Message;
+import org.xmpp.packet.Packet;
+import org.xmpp.packet.PacketError;
+import org.xmpp.packet.Presence;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -271,6 +276,69 @@ class GroupMessageApiTest {
             stack.archive.flush();
             assertEquals(0, db.count("ofImGroupMessage"));
         }
+    }
+
+    /** A group's members and settings change through REST only: a client may neither change its room nor enter uninvited. */
+    @AllDatabases
+    void clientsNeitherChangeAGroupsRoomNorEnterItWithoutBeingMembers(TestDatabase db) throws Exception {
+        try (ArchiveApiStack stack = ArchiveApiStack.start(db)) {
+            TestApp app = stack.app("acme", "chat", "alice", "bob", "carol");
+            long id = Long.parseLong(create(app, "alice", "g", "bob"));
+            JID room = stack.roomJids.room(app.key(), id);
+            JID alice = new JID("acme#chat_alice", ArchiveApiStack.DOMAIN, "phone");
+
+            IQ affiliation = new IQ(IQ.Type.set);
+            affiliation.setFrom(alice);
+            affiliation.setTo(room);
+            affiliation.setChildElement("query", "http://jabber.org/protocol/muc#admin").addElement("item")
+                    .addAttribute("jid", "acme#chat_carol@" + ArchiveApiStack.DOMAIN).addAttribute("affiliation", "member");
+            assertRefused(stack, affiliation, alice, PacketError.Condition.not_allowed);
+            IQ configuration = new IQ(IQ.Type.set);
+            configuration.setFrom(alice);
+            configuration.setTo(room);
+            configuration.setChildElement("query", "http://jabber.org/protocol/muc#owner").addElement("destroy");
+            assertRefused(stack, configuration, alice, PacketError.Condition.not_allowed);
+            IQ list = new IQ(IQ.Type.get);
+            list.setFrom(alice);
+            list.setTo(room);
+            list.setChildElement("query", "http://jabber.org/protocol/muc#admin").addElement("item").addAttribute("affiliation", "member");
+            stack.interceptor.interceptPacket(list, ArchiveApiStack.session(alice), true, false); // queries pass
+
+            Message invitation = new Message();
+            invitation.setFrom(alice);
+            invitation.setTo(room);
+            invitation.addChildElement("x", "http://jabber.org/protocol/muc#user").addElement("invite")
+                    .addAttribute("to", "acme#chat_carol@" + ArchiveApiStack.DOMAIN);
+            assertRefused(stack, invitation, alice, PacketError.Condition.not_allowed);
+
+            JID carol = new JID("acme#chat_carol", ArchiveApiStack.DOMAIN, "phone");
+            assertRefused(stack, enter(carol, new JID(room.getNode(), room.getDomain(), "carol")), carol,
+                    PacketError.Condition.registration_required);
+            assertRefused(stack, enter(carol, new JID("acme#chat_" + (id + 1), ArchiveApiStack.MUC_DOMAIN, "carol")), carol,
+                    PacketError.Condition.registration_required);
+            JID bob = new JID("acme#chat_bob", ArchiveApiStack.DOMAIN, "phone");
+            stack.interceptor.interceptPacket(enter(bob, new JID(room.getNode(), room.getDomain(), "bob")),
+                    ArchiveApiStack.session(bob), true, false);
+            Presence leaving = enter(carol, new JID(room.getNode(), room.getDomain(), "carol"));
+            leaving.setType(Presence.Type.unavailable);
+            stack.interceptor.interceptPacket(leaving, ArchiveApiStack.session(carol), true, false);
+            stack.interceptor.interceptPacket(enter(carol, new JID("acme#chat_lobby", ArchiveApiStack.MUC_DOMAIN, "carol")),
+                    ArchiveApiStack.session(carol), true, false); // a room of the app that is no group
+        }
+    }
+
+    private static Presence enter(JID user, JID occupant) {
+        Presence presence = new Presence();
+        presence.setFrom(user);
+        presence.setTo(occupant);
+        presence.addChildElement("x", "http://jabber.org/protocol/muc");
+        return presence;
+    }
+
+    private static void assertRefused(ArchiveApiStack stack, Packet packet, JID from, PacketError.Condition condition) {
+        StanzaRejection refused = assertThrows(StanzaRejection.class,
+                () -> stack.interceptor.interceptPacket(packet, ArchiveApiStack.session(from), true, false));
+        assertEquals(condition, refused.condition(), packet.toXML());
     }
 
     private static String stanzaId(Message m) {

@@ -88,7 +88,8 @@ class MamDiscoFeaturesTest {
         GroupMessageArchiver groups = new GroupMessageArchiver(mock(GroupArchive.class), firewall,
                 new GroupRoomJids("conference." + DOMAIN), () -> MessageLimits.DEFAULTS);
         ImcloudPacketInterceptor interceptor = new ImcloudPacketInterceptor(firewall,
-                new MessageArchiver(mock(Archive.class), firewall, () -> MessageLimits.DEFAULTS, PrivacyLists.NONE), groups, servesMam, p -> { });
+                new MessageArchiver(mock(Archive.class), firewall, () -> MessageLimits.DEFAULTS, PrivacyLists.NONE), groups,
+                new GroupRoomGuard(groups.rooms(), (app, id, user) -> true), servesMam, p -> { });
         interceptor.interceptPacket(answer, clientSession(answer.getTo()), false, false);
         List<String> found = new ArrayList<>();
         for (Element feature : answer.getChildElement().elements("feature")) {

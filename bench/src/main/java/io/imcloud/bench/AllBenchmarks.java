@@ -21,6 +21,8 @@ public final class AllBenchmarks {
         ArchiveBenchmark.main(args);
         section("Conversation list and unread (issue 4)");
         UnreadBenchmark.main(args);
+        section("Groups: archive writer and one message to a large group (issue 12)");
+        GroupBenchmark.main(args);
         section("Chat files (issue 10)");
         AttachmentBenchmark.main(args);
     }

@@ -84,6 +84,8 @@ abstract class OpenfireSuite {
     private OpenfireServer server;
     private OpenfireServer.LogMark firstStart;
     private String appToken;
+    /** The group the group steps make and use. */
+    private String groupId;
 
     /** The database Openfire is set up with, or null to skip the suite (and say why in {@link #skipReason()}). */
     abstract OpenfireDatabase database() throws Exception;
@@ -692,6 +694,127 @@ abstract class OpenfireSuite {
         erin.await(m -> "from the new hal".equals(m.getBody()), WAIT);
     }
 
+    /**
+     * A group made over REST is a members-only room of Openfire's multi-user chat service: its members join it with an
+     * unchanged client and chat there; a user of another app is refused and a user of the app who is no member is not
+     * let in. The message is archived once for the group: the members get the room's stanza-id, it pages over REST and
+     * over XEP-0313 addressed to the room, counts as unread for the other member only, and a displayed marker sent to
+     * the room clears it. A server-side send reaches both members in the room.
+     */
+    @Test
+    @Order(60)
+    void aGroupCreatedOverRestIsARoomWhoseMembersChatInItWithArchiveAndUnreadCounts() throws Exception {
+        groupId = rest.call("POST", CONTEXT + "/acme/chat/chatgroups", appToken, Map.of("groupname", "friends",
+                "description", "alice and bob", "public", false, "owner", "alice", "members", List.of("bob")))
+                .expect(200).at("/data/groupid").asText();
+        EntityBareJid roomJid = groupRoom();
+        XmppClient alice = connect("acme#chat_alice", PASSWORD_ALICE, Login.SCRAM_SHA_1);
+        XmppClient bob = connect("acme#chat_bob", PASSWORD_BOB, Login.SCRAM_SHA_1);
+        MultiUserChat aliceInRoom = MultiUserChatManager.getInstanceFor(alice.connection()).getMultiUserChat(roomJid);
+        aliceInRoom.join(Resourcepart.from("alice"));
+        MultiUserChat bobInRoom = MultiUserChatManager.getInstanceFor(bob.connection()).getMultiUserChat(roomJid);
+        bobInRoom.join(Resourcepart.from("bob"));
+        assertTrue(bobInRoom.isJoined());
+
+        XmppClient mallory = connect("acme#other_mallory", "s3cret-M", Login.SCRAM_SHA_1);
+        XMPPException.XMPPErrorException otherApp = assertThrows(XMPPException.XMPPErrorException.class,
+                () -> MultiUserChatManager.getInstanceFor(mallory.connection()).getMultiUserChat(roomJid).join(Resourcepart.from("m")));
+        assertEquals(StanzaError.Condition.not_allowed, otherApp.getStanzaError().getCondition(), "another app's user");
+        XmppClient carol = connect("acme#chat_carol", PASSWORD_CAROL, Login.SCRAM_SHA_1);
+        XMPPException.XMPPErrorException notMember = assertThrows(XMPPException.XMPPErrorException.class,
+                () -> MultiUserChatManager.getInstanceFor(carol.connection()).getMultiUserChat(roomJid).join(Resourcepart.from("c")));
+        assertEquals(StanzaError.Condition.registration_required, notMember.getStanzaError().getCondition(),
+                "the room is members-only");
+
+        aliceInRoom.sendMessage("hello group");
+        Message received = bob.await(m -> "hello group".equals(m.getBody()), WAIT);
+        StanzaIdElement stanzaId = XmppClient.stanzaId(received);
+        assertNotNull(stanzaId, "the members get the room's stanza-id");
+        assertEquals(roomJid.toString(), stanzaId.getBy());
+        String msgId = stanzaId.getId();
+        assertTrue(Long.parseLong(msgId) > 0, "the archive id, not Openfire's own: " + msgId);
+        assertEquals(msgId, XmppClient.stanzaId(alice.await(m -> "hello group".equals(m.getBody()), WAIT)).getId(),
+                "the sender's copy carries the same id");
+        assertFalse(received.toXML().toString().contains("urn:imcloud:group"), "no trace of how the id travelled");
+
+        eventually(() -> rest.call("GET", CONTEXT + "/acme/chat/chatgroups/" + groupId + "/messages", appToken, null)
+                .expect(200).get("count").asInt() == 1);
+        JsonNode history = rest.call("GET", CONTEXT + "/acme/chat/chatgroups/" + groupId + "/messages", appToken, null)
+                .expect(200).get("entities").get(0);
+        assertEquals(msgId, history.get("msg_id").asText());
+        assertEquals("groupchat", history.get("chat_type").asText());
+        assertEquals(groupId, history.get("to").asText());
+        assertEquals("alice", history.get("from").asText());
+        assertEquals("hello group", body(history));
+
+        assertEquals(1, groupUnread("bob"), "unread for the other member");
+        assertEquals(0, groupUnread("alice"), "not for the sender");
+        MamManager.MamQuery roomArchive = MamManager.getInstanceFor(bobInRoom)
+                .queryArchive(MamManager.MamQueryArgs.builder().setResultPageSizeTo(10).build());
+        assertEquals(List.of("hello group"), roomArchive.getMessages().stream().map(Message::getBody).toList(),
+                "XEP-0313 addressed to the room");
+
+        bob.send(bob.connection().getStanzaFactory().buildMessageStanza().to(roomJid).ofType(Message.Type.groupchat)
+                .addExtension(new ChatMarkersElements.DisplayedExtension(msgId)).build());
+        eventually(() -> groupUnread("bob") == 0);
+
+        rest.call("POST", CONTEXT + "/acme/chat/messages/chatgroups", appToken, Map.of("from", "alice",
+                "to", List.of(groupId), "type", "txt", "body", Map.of("msg", "from the back-end to the group"))).expect(200);
+        for (XmppClient member : List.of(alice, bob)) {
+            Message sent = member.await(m -> "from the back-end to the group".equals(m.getBody()), WAIT);
+            assertEquals(roomJid.toString(), XmppClient.stanzaId(sent).getBy());
+        }
+        eventually(() -> groupUnread("bob") == 1);
+        JsonNode conversations = rest.call("GET", CONTEXT + "/acme/chat/users/bob/conversations", appToken, null)
+                .expect(200).get("entities");
+        assertEquals(groupId, conversations.get(0).get("peer").asText(), "the group heads bob's conversation list");
+        assertEquals("groupchat", conversations.get(0).get("chat_type").asText());
+    }
+
+    /**
+     * Membership changes over REST change the room: a member removed is put out of the room and gets nothing more, nor
+     * the group's history; a member added is invited and may join. A client cannot change the room's members itself.
+     */
+    @Test
+    @Order(61)
+    void aRemovedMemberLeavesTheRoomAndAnAddedOneIsInvited() throws Exception {
+        EntityBareJid roomJid = groupRoom();
+        XmppClient alice = connect("acme#chat_alice", PASSWORD_ALICE, Login.SCRAM_SHA_1);
+        XmppClient bob = connect("acme#chat_bob", PASSWORD_BOB, Login.SCRAM_SHA_1);
+        XmppClient carol = connect("acme#chat_carol", PASSWORD_CAROL, Login.SCRAM_SHA_1);
+        MultiUserChat aliceInRoom = MultiUserChatManager.getInstanceFor(alice.connection()).getMultiUserChat(roomJid);
+        aliceInRoom.join(Resourcepart.from("alice"));
+        MultiUserChat bobInRoom = MultiUserChatManager.getInstanceFor(bob.connection()).getMultiUserChat(roomJid);
+        bobInRoom.join(Resourcepart.from("bob"));
+        String bobToken = rest.call("POST", CONTEXT + "/acme/chat/token", null, Map.of("grant_type", "password",
+                "username", "bob", "password", PASSWORD_BOB)).expect(200).get("access_token").asText();
+
+        rest.call("DELETE", CONTEXT + "/acme/chat/chatgroups/" + groupId + "/users/bob", appToken, null).expect(200);
+        eventually(() -> !bobInRoom.isJoined());
+        aliceInRoom.sendMessage("after bob left");
+        alice.await(m -> "after bob left".equals(m.getBody()), WAIT);
+        assertTrue(bob.drain(Duration.ofSeconds(1)).stream().noneMatch(m -> "after bob left".equals(m.getBody())),
+                "a removed member gets nothing more");
+        assertEquals(404, rest.call("GET", CONTEXT + "/acme/chat/chatgroups/" + groupId + "/messages", bobToken, null).status(),
+                "nor the history");
+        XMPPException.XMPPErrorException refused = assertThrows(XMPPException.XMPPErrorException.class,
+                () -> MamManager.getInstanceFor(bobInRoom).queryArchive(MamManager.MamQueryArgs.builder().build()));
+        assertEquals(StanzaError.Condition.forbidden, refused.getStanzaError().getCondition());
+        assertEquals(0, rest.call("GET", CONTEXT + "/acme/chat/users/bob/joined_chatgroups", appToken, null).expect(200)
+                .get("count").asInt());
+
+        XMPPException.XMPPErrorException byClient = assertThrows(XMPPException.XMPPErrorException.class,
+                () -> aliceInRoom.grantMembership(XmppClient.jid("acme#chat_carol")));
+        assertEquals(StanzaError.Condition.not_allowed, byClient.getStanzaError().getCondition(),
+                "the owner's client cannot change the group's members behind its back");
+        rest.call("POST", CONTEXT + "/acme/chat/chatgroups/" + groupId + "/users/carol", appToken, null).expect(200);
+        Message invitation = carol.await(m -> m.getFrom() != null && m.getFrom().asBareJid().equals(roomJid), WAIT);
+        assertTrue(invitation.toXML().toString().contains("jabber:x:conference"), invitation.toXML().toString());
+        MultiUserChatManager.getInstanceFor(carol.connection()).getMultiUserChat(roomJid).join(Resourcepart.from("carol"));
+        aliceInRoom.sendMessage("welcome carol");
+        carol.await(m -> "welcome carol".equals(m.getBody()), WAIT);
+    }
+
     @Test
     @Order(99)
     void logHasNoLinkageErrorsAndNoErrorFromImcloud() throws Exception {
@@ -728,6 +851,22 @@ abstract class OpenfireSuite {
     private String status(String username) throws Exception {
         return rest.call("GET", CONTEXT + "/acme/chat/users/" + username + "/status", appToken, null).expect(200)
                 .at("/data/" + username).asText();
+    }
+
+    /** The room of the group the group steps made. */
+    private EntityBareJid groupRoom() throws Exception {
+        return JidCreate.entityBareFrom("acme#chat_" + groupId + "@conference." + OpenfireServer.DOMAIN);
+    }
+
+    /** The unread count of the group of the group steps in {@code username}'s unread summary. */
+    private int groupUnread(String username) throws Exception {
+        JsonNode data = rest.call("GET", CONTEXT + "/acme/chat/users/" + username + "/unread", appToken, null).expect(200).get("data");
+        for (JsonNode conversation : data.get("conversations")) {
+            if (groupId.equals(conversation.get("peer").asText()) && "groupchat".equals(conversation.get("chat_type").asText())) {
+                return conversation.get("unread_num").asInt();
+            }
+        }
+        return 0;
     }
 
     private JsonNode createApp(String org, String app) throws Exception {

@@ -1,6 +1,7 @@
 package io.imcloud.admin;
 
 import io.imcloud.attachments.Attachments;
+import io.imcloud.groups.GroupService;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppRemoval;
 import io.imcloud.tenancy.AppStore;
@@ -56,10 +57,11 @@ public final class AdminConsole {
      * @param squatted Openfire accounts named like app users that no app registered, as found at start
      * @param storage  the attachments each app stores
      * @param messages the number of archived messages of an app
+     * @param groups   the apps' chat groups
      */
     public record Services(AppStore apps, AppRemoval removal, UserService users, Sessions sessions, Supplier<Locale> locale,
                            SquattedNames.Report squatted, Function<AppKey, Attachments.FileUsage> storage,
-                           ToLongFunction<AppKey> messages) {
+                           ToLongFunction<AppKey> messages, GroupService groups) {
         public Services {
             Objects.requireNonNull(apps);
             Objects.requireNonNull(removal);
@@ -69,6 +71,7 @@ public final class AdminConsole {
             Objects.requireNonNull(squatted);
             Objects.requireNonNull(storage);
             Objects.requireNonNull(messages);
+            Objects.requireNonNull(groups);
         }
     }
 

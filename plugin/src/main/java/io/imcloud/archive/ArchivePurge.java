@@ -1,6 +1,8 @@
 package io.imcloud.archive;
 
+import io.imcloud.groups.GroupMessagePurge;
 import io.imcloud.sql.ConnectionProvider;
+import io.imcloud.sql.Transactions;
 import io.imcloud.tenancy.AppData;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppUser;
@@ -11,15 +13,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * Removes archived messages and conversation rows in bounded steps: a deleted app's ({@link #deleteAll}), or
- * one deleted user's ({@link #deleteUser}, which {@link SqlArchive#deleteUser} calls after its writer committed
- * what was queued). Messages go oldest first, {@value #BATCH} per statement, each statement its own transaction;
+ * Removes archived messages and conversation rows in bounded steps: a deleted app's ({@link #deleteAll}, 1:1 and group
+ * messages), one deleted user's ({@link #deleteUser}, which {@link SqlArchive#deleteUser} calls after its writer committed
+ * what was queued), or a deleted group's ({@link #deleteGroupMessages}). Messages go oldest first, {@value #BATCH} per statement, each statement its own transaction;
  * then the conversation rows go in one transaction under the fold lock ({@link CounterFold}), so that a fold that
  * read the last messages before they went cannot recreate a row afterwards.
  */
-public final class ArchivePurge implements AppData {
+public final class ArchivePurge implements AppData, GroupMessagePurge {
 
     private static final int BATCH = 1000;
+    private static final String MESSAGES = "ofImMessage";
+    private static final String GROUP_MESSAGES = "ofImGroupMessage";
 
     /** Sets the parameters of a statement's WHERE clause from the first; returns the index of the next one. */
     private interface Binder {
@@ -53,11 +57,28 @@ public final class ArchivePurge implements AppData {
             return 2;
         };
         try (Connection con = db.getConnection()) {
-            long deleted = deleteMessages(con, "appKey = ?", byApp);
+            long deleted = deleteMessages(con, MESSAGES, "appKey = ?", byApp) + deleteMessages(con, GROUP_MESSAGES, "appKey = ?", byApp);
             deleteConversations(con, byApp, "appKey = ?");
             return deleted;
         } catch (SQLException e) {
             throw new ArchiveException("Purging the archive of deleted app " + app + " failed", e);
+        }
+    }
+
+    /**
+     * Deletes the messages of a deleted group, oldest first. A message of the group still queued finds no group row when
+     * its batch commits, and is dropped there.
+     */
+    @Override
+    public long deleteGroupMessages(AppKey appKey, long groupId) {
+        try (Connection con = db.getConnection()) {
+            return deleteMessages(con, GROUP_MESSAGES, "appKey = ? AND groupId = ?", ps -> {
+                ps.setString(1, appKey.toString());
+                ps.setLong(2, groupId);
+                return 3;
+            });
+        } catch (SQLException e) {
+            throw new ArchiveException("Purging the archive of deleted group " + groupId + " of " + appKey + " failed", e);
         }
     }
 
@@ -79,8 +100,8 @@ public final class ArchivePurge implements AppData {
             return next + 1;
         };
         try (Connection con = db.getConnection()) {
-            long deleted = deleteMessages(con, "appKey = ? AND sender = ? AND msgId < ?", byUserBefore)
-                    + deleteMessages(con, "appKey = ? AND receiver = ? AND msgId < ?", byUserBefore);
+            long deleted = deleteMessages(con, MESSAGES, "appKey = ? AND sender = ? AND msgId < ?", byUserBefore)
+                    + deleteMessages(con, MESSAGES, "appKey = ? AND receiver = ? AND msgId < ?", byUserBefore);
             // two statements, not an OR: each side has its index
             deleteConversations(con, byUser, "appKey = ? AND userA = ?", "appKey = ? AND userB = ?");
             return deleted;
@@ -89,20 +110,23 @@ public final class ArchivePurge implements AppData {
         }
     }
 
-    /** Deletes the messages {@code where} selects, oldest first, {@link #batchSize} per statement; returns how many. */
-    private long deleteMessages(Connection con, String where, Binder bind) throws SQLException {
+    /**
+     * Deletes the messages of {@code table} ({@code ofImMessage} or {@code ofImGroupMessage}) that {@code where} selects,
+     * oldest first, {@link #batchSize} per statement; returns how many.
+     */
+    private long deleteMessages(Connection con, String table, String where, Binder bind) throws SQLException {
         long deleted = 0;
         int batch;
-        while ((batch = deleteOldest(con, where, bind)) > 0) {
+        while ((batch = deleteOldest(con, table, where, bind)) > 0) {
             deleted += batch;
         }
         return deleted;
     }
 
-    /** Deletes up to {@link #batchSize} of the oldest messages {@code where} selects; returns how many. */
-    private int deleteOldest(Connection con, String where, Binder bind) throws SQLException {
+    /** Deletes up to {@link #batchSize} of the oldest messages of {@code table} that {@code where} selects; returns how many. */
+    private int deleteOldest(Connection con, String table, String where, Binder bind) throws SQLException {
         long lastId;
-        try (PreparedStatement ps = con.prepareStatement("SELECT msgId FROM ofImMessage WHERE " + where + " ORDER BY msgId"
+        try (PreparedStatement ps = con.prepareStatement("SELECT msgId FROM " + table + " WHERE " + where + " ORDER BY msgId"
                 + db.databaseType().limit(batchSize))) {
             bind.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
@@ -115,7 +139,7 @@ public final class ArchivePurge implements AppData {
         if (lastId == Long.MIN_VALUE) {
             return 0;
         }
-        try (PreparedStatement ps = con.prepareStatement("DELETE FROM ofImMessage WHERE " + where + " AND msgId <= ?")) {
+        try (PreparedStatement ps = con.prepareStatement("DELETE FROM " + table + " WHERE " + where + " AND msgId <= ?")) {
             ps.setLong(bind.bind(ps), lastId);
             return ps.executeUpdate();
         }

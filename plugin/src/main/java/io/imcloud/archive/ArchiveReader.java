@@ -207,16 +207,16 @@ public final class ArchiveReader {
     }
 
     /** The smallest id the query's start time admits (inclusive). */
-    private static long lowerTimeBound(ArchiveQuery q) {
+    static long lowerTimeBound(ArchiveQuery q) {
         return q.startMillis() == null ? Long.MIN_VALUE : firstIdAt(q.startMillis());
     }
 
     /** The smallest id beyond the query's end time (exclusive): the end millisecond is inclusive. */
-    private static long upperTimeBound(ArchiveQuery q) {
+    static long upperTimeBound(ArchiveQuery q) {
         return q.endMillis() == null ? Long.MAX_VALUE : firstIdAt(saturatedIncrement(q.endMillis()));
     }
 
-    private static long saturatedIncrement(long value) {
+    static long saturatedIncrement(long value) {
         return value == Long.MAX_VALUE ? value : value + 1;
     }
 

@@ -1,6 +1,7 @@
 package io.imcloud.archive;
 
 import io.imcloud.sql.ConnectionProvider;
+import io.imcloud.sql.Transactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,12 +86,17 @@ final class ArchiveWriter implements AutoCloseable {
      * take one or two) plus {@value #MESSAGE_OVERHEAD_BYTES}; other commands are small and bounded by the count.
      */
     static long estimatedBytes(WriteCommand command) {
-        if (!(command instanceof WriteCommand.Append a)) {
-            return 0;
+        if (command instanceof WriteCommand.Append a) {
+            ArchivedMessage m = a.message();
+            return MESSAGE_OVERHEAD_BYTES + 2L * (length(m.body()) + length(m.extJson()) + length(m.stanzaXml())
+                    + length(m.clientMsgId()) + m.sender().length() + m.receiver().length());
         }
-        ArchivedMessage m = a.message();
-        return MESSAGE_OVERHEAD_BYTES + 2L * (length(m.body()) + length(m.extJson()) + length(m.stanzaXml())
-                + length(m.clientMsgId()) + m.sender().length() + m.receiver().length());
+        if (command instanceof WriteCommand.GroupAppend a) {
+            GroupMessage m = a.message();
+            return MESSAGE_OVERHEAD_BYTES + 2L * (length(m.body()) + length(m.extJson()) + length(m.stanzaXml())
+                    + length(m.clientMsgId()) + m.sender().length());
+        }
+        return 0;
     }
 
     private static int length(String text) {
@@ -225,7 +231,8 @@ final class ArchiveWriter implements AutoCloseable {
         List<Integer> readResults;
         try (Connection con = db.getConnection()) {
             // reading foldedUpTo after the writer lock, and a counter after its row lock, needs READ COMMITTED
-            boolean readCommitted = settings.conversations() || commands.stream().anyMatch(c -> c instanceof WriteCommand.MarkRead);
+            boolean readCommitted = settings.conversations() || commands.stream().anyMatch(
+                    c -> c instanceof WriteCommand.MarkRead || c instanceof WriteCommand.GroupMarkRead);
             readResults = Transactions.run(con, db.databaseType(), readCommitted, c -> committer.apply(c, commands));
         } catch (SQLException | RuntimeException e) {
             return e instanceof SQLException sql ? sql : new SQLException("Archive batch failed: " + e, e);
@@ -235,7 +242,11 @@ final class ArchiveWriter implements AutoCloseable {
         for (WriteCommand c : commands) {
             if (c instanceof WriteCommand.Append a) {
                 lossWindow.record(now - a.queuedNanos());
+            } else if (c instanceof WriteCommand.GroupAppend a) {
+                lossWindow.record(now - a.queuedNanos());
             } else if (c instanceof WriteCommand.MarkRead r) {
+                r.result().complete(readResults.get(read++));
+            } else if (c instanceof WriteCommand.GroupMarkRead r) {
                 r.result().complete(readResults.get(read++));
             }
         }
@@ -290,6 +301,8 @@ final class ArchiveWriter implements AutoCloseable {
     private static void fail(WriteCommand command, Throwable cause) {
         if (command instanceof WriteCommand.MarkRead r) {
             r.result().completeExceptionally(cause);
+        } else if (command instanceof WriteCommand.GroupMarkRead r) {
+            r.result().completeExceptionally(cause);
         }
     }
 
@@ -299,6 +312,12 @@ final class ArchiveWriter implements AutoCloseable {
         }
         if (command instanceof WriteCommand.StateChange s) {
             return "state change of message " + s.msgId() + " of " + s.appKey();
+        }
+        if (command instanceof WriteCommand.GroupAppend a) {
+            return "message " + a.message().msgId() + " of group " + a.message().groupId() + " of " + a.message().appKey();
+        }
+        if (command instanceof WriteCommand.GroupMarkRead r) {
+            return "mark-read of " + r.owner() + " in group " + r.groupId();
         }
         WriteCommand.MarkRead r = (WriteCommand.MarkRead) command;
         return "mark-read of " + r.owner() + " with " + r.peer();

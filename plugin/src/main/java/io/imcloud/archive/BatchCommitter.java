@@ -1,13 +1,13 @@
 package io.imcloud.archive;
 
 import io.imcloud.sql.DatabaseType;
+import io.imcloud.sql.Statements;
 import io.imcloud.tenancy.AppUser;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -22,7 +22,8 @@ import java.util.Map;
  * is already folded. Delivery-state changes never touch counters, so they run last, as one batch, in queue
  * order (each after the insert of its message). A message delivered while it still waited in the queue
  * (the common case: delivery takes microseconds, a commit milliseconds) is inserted with its final
- * state, and its state change costs no statement of its own.
+ * state, and its state change costs no statement of its own. Group messages are numbered and inserted by
+ * {@link GroupMessageSql}, in segments bounded by group mark-reads in the same way.
  */
 final class BatchCommitter {
 
@@ -34,6 +35,7 @@ final class BatchCommitter {
     static final int CLIENT_ID_LOOKBACK = 200;
 
     private final ConversationSql conversations;
+    private final GroupMessageSql groups = new GroupMessageSql();
     private final CounterFold fold;
     private final boolean maintainConversations;
     private final int node;
@@ -55,19 +57,27 @@ final class BatchCommitter {
         long foldedUpTo = maintainConversations ? foldedUpTo(con, batch) : Long.MIN_VALUE;
         List<Integer> readResults = new ArrayList<>();
         List<ArchivedMessage> segment = new ArrayList<>();
+        List<GroupMessage> groupSegment = new ArrayList<>();
         List<WriteCommand.StateChange> states = new ArrayList<>();
         for (WriteCommand command : batch) {
             if (command instanceof WriteCommand.Append a) {
                 segment.add(a.message());
+            } else if (command instanceof WriteCommand.GroupAppend a) {
+                groupSegment.add(a.message());
             } else if (command instanceof WriteCommand.StateChange s) {
                 states.add(s);
             } else if (command instanceof WriteCommand.MarkRead r) {
                 insert(con, segment, foldedUpTo);
                 segment.clear();
                 readResults.add(markRead(con, r.owner(), r.peer(), r.upTo()));
+            } else if (command instanceof WriteCommand.GroupMarkRead r) {
+                groups.insert(con, groupSegment);
+                groupSegment.clear();
+                readResults.add(groups.markRead(con, r.owner(), r.groupId(), r.upTo()));
             }
         }
         insert(con, segment, foldedUpTo);
+        groups.insert(con, groupSegment);
         updateStates(con, states);
         return readResults;
     }
@@ -147,18 +157,10 @@ final class BatchCommitter {
         ps.setLong(7, m.sentAt());
         ps.setString(8, m.type());
         ps.setString(9, m.body());
-        setNullable(ps, 10, m.extJson());
-        setNullable(ps, 11, m.stanzaXml());
-        setNullable(ps, 12, m.clientMsgId());
+        Statements.setNullable(ps, 10, m.extJson());
+        Statements.setNullable(ps, 11, m.stanzaXml());
+        Statements.setNullable(ps, 12, m.clientMsgId());
         ps.setInt(13, m.state().code());
-    }
-
-    private static void setNullable(PreparedStatement ps, int index, String value) throws SQLException {
-        if (value == null) {
-            ps.setNull(index, Types.VARCHAR);
-        } else {
-            ps.setString(index, value);
-        }
     }
 
     private static void updateStates(Connection con, List<WriteCommand.StateChange> states) throws SQLException {

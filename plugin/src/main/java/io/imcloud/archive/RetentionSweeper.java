@@ -2,6 +2,7 @@ package io.imcloud.archive;
 
 import io.imcloud.sql.ConnectionProvider;
 import io.imcloud.sql.DatabaseType;
+import io.imcloud.sql.Transactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.LongSupplier;
 
@@ -20,8 +22,8 @@ import java.util.function.LongSupplier;
  * the same transaction, holding the fold lock ({@link CounterFold}): every touched conversation gets its
  * folded unread counts recounted above its read marks and its last folded message looked up again (under
  * the row lock, like a mark-read), and a conversation with no message left is dropped from the list.
- * Deleting a message that is not folded yet needs nothing more: readers stop finding it. Safe to run on
- * every cluster node.
+ * Deleting a message that is not folded yet needs nothing more: readers stop finding it. Group messages go the same
+ * way, their members' read marks moved past what was deleted. Safe to run on every cluster node.
  * The caller schedules {@link #sweepOnce()}.
  */
 public final class RetentionSweeper {
@@ -60,16 +62,18 @@ public final class RetentionSweeper {
         this(db, 1000, 100, System::currentTimeMillis);
     }
 
-    /** One pass over every app with a retention; returns how many messages it deleted. */
+    /** One pass over every app with a retention (1:1 and group messages); returns how many messages it deleted. */
     public int sweepOnce() {
         int deleted = 0;
         for (Map.Entry<String, Integer> app : appsWithRetention().entrySet()) {
             long cutoffId = MessageIds.firstIdAt(clock.getAsLong() - app.getValue() * DAY_MILLIS);
-            for (int batch = 0; batch < maxBatches; batch++) {
-                int n = deleteBatch(app.getKey(), cutoffId);
-                deleted += n;
-                if (n < batchSize) {
-                    break;
+            for (boolean groupMessages : new boolean[] {false, true}) {
+                for (int batch = 0; batch < maxBatches; batch++) {
+                    int n = groupMessages ? deleteGroupBatch(app.getKey(), cutoffId) : deleteBatch(app.getKey(), cutoffId);
+                    deleted += n;
+                    if (n < batchSize) {
+                        break;
+                    }
                 }
             }
         }
@@ -100,6 +104,66 @@ public final class RetentionSweeper {
         } catch (SQLException e) {
             throw new ArchiveException("Retention sweep of " + appKey + " failed", e);
         }
+    }
+
+    /** Deletes the app's oldest group messages below {@code cutoffId} (at most one batch); returns how many. */
+    private int deleteGroupBatch(String appKey, long cutoffId) {
+        try (Connection con = db.getConnection()) {
+            return Transactions.readCommitted(con, type, c -> deleteGroupBatch(c, appKey, cutoffId));
+        } catch (SQLException e) {
+            throw new ArchiveException("Retention sweep of the groups of " + appKey + " failed", e);
+        }
+    }
+
+    /**
+     * Deletes one batch of old group messages; each touched group's row is locked (as the writer locks it), and a member
+     * whose read mark lay below the newest deleted message of the group has it moved there, with their own messages
+     * above it recounted, so that no deleted message stays counted as unread.
+     */
+    private int deleteGroupBatch(Connection con, String appKey, long cutoffId) throws SQLException {
+        Map<Long, Long> deletedUpToSeq = new TreeMap<>();
+        long lastId = Long.MIN_VALUE;
+        int rows = 0;
+        try (PreparedStatement ps = con.prepareStatement("SELECT msgId, groupId, seq FROM ofImGroupMessage WHERE appKey = ?"
+                + " AND msgId < ? ORDER BY msgId" + type.limit(batchSize))) {
+            ps.setString(1, appKey);
+            ps.setLong(2, cutoffId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows++;
+                    lastId = rs.getLong(1);
+                    deletedUpToSeq.merge(rs.getLong(2), rs.getLong(3), Math::max);
+                }
+            }
+        }
+        if (rows == 0) {
+            return 0;
+        }
+        for (long groupId : deletedUpToSeq.keySet()) {
+            try (PreparedStatement ps = con.prepareStatement("UPDATE ofImGroup SET lastSeq = lastSeq WHERE appKey = ? AND groupId = ?")) {
+                ps.setString(1, appKey);
+                ps.setLong(2, groupId);
+                ps.executeUpdate();
+            }
+        }
+        try (PreparedStatement ps = con.prepareStatement("DELETE FROM ofImGroupMessage WHERE appKey = ? AND msgId <= ?")) {
+            ps.setString(1, appKey);
+            ps.setLong(2, lastId);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = con.prepareStatement("UPDATE ofImGroupMember SET readSeq = ?, ownAfterRead = (SELECT COUNT(*)"
+                + " FROM ofImGroupMessage x WHERE x.appKey = ofImGroupMember.appKey AND x.groupId = ofImGroupMember.groupId"
+                + " AND x.seq > ? AND x.sender = ofImGroupMember.username) WHERE appKey = ? AND groupId = ? AND readSeq < ?")) {
+            for (Map.Entry<Long, Long> group : deletedUpToSeq.entrySet()) {
+                ps.setLong(1, group.getValue());
+                ps.setLong(2, group.getValue());
+                ps.setString(3, appKey);
+                ps.setLong(4, group.getKey());
+                ps.setLong(5, group.getValue());
+                ps.executeUpdate();
+            }
+        }
+        return rows;
     }
 
     private int deleteBatch(Connection con, String appKey, long cutoffId) throws SQLException {

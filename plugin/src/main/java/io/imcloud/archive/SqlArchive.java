@@ -1,6 +1,7 @@
 package io.imcloud.archive;
 
 import io.imcloud.sql.ConnectionProvider;
+import io.imcloud.sql.Transactions;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppUser;
 import io.imcloud.tenancy.UserData;
@@ -31,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * {@code foldInterval} ({@link CounterFold}); when folds fail it logs once, retries at every interval, and
  * logs again when one succeeds.
  */
-public final class SqlArchive implements Archive, UserData, AutoCloseable {
+public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCloseable {
 
     private static final Logger Log = LoggerFactory.getLogger(SqlArchive.class);
     /**
@@ -52,6 +53,7 @@ public final class SqlArchive implements Archive, UserData, AutoCloseable {
     private final WriterSettings settings;
     private final ArchiveWriter writer;
     private final ArchiveReader reader;
+    private final GroupMessageReader groupReader;
     private final CounterFold fold;
     private final ArchivePurge purge;
     private final DeletedUsers deletedUsers = new DeletedUsers(System::currentTimeMillis);
@@ -70,6 +72,7 @@ public final class SqlArchive implements Archive, UserData, AutoCloseable {
         this.ids = ids;
         this.settings = settings;
         this.reader = new ArchiveReader(db);
+        this.groupReader = new GroupMessageReader(db);
         this.writer = new ArchiveWriter(db, settings, ids.node(), deletedUsers::discards);
         this.fold = new CounterFold(db.databaseType());
         this.purge = new ArchivePurge(db);
@@ -196,6 +199,46 @@ public final class SqlArchive implements Archive, UserData, AutoCloseable {
     /** The number of archived messages of the app (committed ones). */
     public long messageCount(AppKey appKey) {
         return reader.messageCount(appKey);
+    }
+
+    @Override
+    public boolean appendGroup(GroupMessage message) {
+        return writer.offer(new WriteCommand.GroupAppend(message, System.nanoTime()));
+    }
+
+    /** Runs through the writer queue, ordered with the appends; fails with {@link RejectedExecutionException} when the queue is full. */
+    @Override
+    public CompletableFuture<Integer> markGroupRead(AppUser member, long groupId, String upTo) {
+        CompletableFuture<Integer> result = new CompletableFuture<>();
+        if (!writer.offer(new WriteCommand.GroupMarkRead(member, groupId, upTo, result))) {
+            result.completeExceptionally(new RejectedExecutionException("archive queue full"));
+        }
+        return result;
+    }
+
+    /** Looks in the database; on a miss, waits (bounded) for the queued messages to commit and looks once more. */
+    @Override
+    public Optional<GroupMessage> findGroupMessage(AppKey appKey, long groupId, long msgId) {
+        Optional<GroupMessage> found = groupReader.find(appKey, groupId, msgId);
+        if (found.isEmpty() && flush(QUEUED_ID_WAIT_MILLIS)) {
+            found = groupReader.find(appKey, groupId, msgId);
+        }
+        return found;
+    }
+
+    @Override
+    public List<GroupMessage> groupHistory(AppKey appKey, long groupId, long beforeId, int limit) {
+        return groupReader.history(appKey, groupId, beforeId, limit);
+    }
+
+    @Override
+    public GroupHistoryPage groupQuery(long groupId, ArchiveQuery query) {
+        return groupReader.query(groupId, query);
+    }
+
+    @Override
+    public long groupCount(long groupId, ArchiveQuery query) {
+        return groupReader.count(groupId, query);
     }
 
     /**

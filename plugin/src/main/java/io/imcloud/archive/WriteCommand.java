@@ -23,4 +23,15 @@ sealed interface WriteCommand {
     /** Mark a conversation read; {@code result} gets the unread count left, or -1 for an unknown {@code upTo}. */
     record MarkRead(AppUser owner, String peer, String upTo, CompletableFuture<Integer> result) implements WriteCommand {
     }
+
+    /** Archive a group message (numbered in its group's sequence when committed). */
+    record GroupAppend(GroupMessage message, long queuedNanos) implements WriteCommand {
+    }
+
+    /**
+     * Move a member's read mark in a group; {@code result} gets the member's unread count left, or -1 when
+     * {@code upTo} names no message of the group or the owner is no member.
+     */
+    record GroupMarkRead(AppUser owner, long groupId, String upTo, CompletableFuture<Integer> result) implements WriteCommand {
+    }
 }

@@ -1,6 +1,7 @@
 package io.imcloud.attachments;
 
 import io.imcloud.sql.ConnectionProvider;
+import io.imcloud.sql.Statements;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.FilePolicy;
 import io.imcloud.tenancy.StoreException;
@@ -9,7 +10,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -105,25 +105,17 @@ final class FileCatalog {
                 + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, f.uuid());
             ps.setString(2, f.app().toString());
-            setText(ps, 3, f.owner());
+            Statements.setNullable(ps, 3, f.owner());
             ps.setString(4, f.kind().name());
             ps.setString(5, f.contentType());
             ps.setLong(6, f.size());
-            setText(ps, 7, f.displayName());
-            setText(ps, 8, f.secretHash());
+            Statements.setNullable(ps, 7, f.displayName());
+            Statements.setNullable(ps, 8, f.secretHash());
             ps.setLong(9, f.durationMillis());
             ps.setInt(10, f.width());
             ps.setInt(11, f.height());
             ps.setLong(12, f.created());
             ps.executeUpdate();
-        }
-    }
-
-    private static void setText(PreparedStatement ps, int index, String value) throws SQLException {
-        if (value == null) {
-            ps.setNull(index, Types.VARCHAR);
-        } else {
-            ps.setString(index, value);
         }
     }
 

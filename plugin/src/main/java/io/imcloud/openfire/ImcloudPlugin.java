@@ -2,6 +2,15 @@ package io.imcloud.openfire;
 
 import io.imcloud.admin.AdminConsole;
 import io.imcloud.archive.ArchivePurge;
+import io.imcloud.archive.GroupDelivery;
+import io.imcloud.groups.GroupService;
+import io.imcloud.rest.GroupRoutes;
+import io.imcloud.xmpp.GroupMessageArchiver;
+import io.imcloud.xmpp.GroupRoomGuard;
+import io.imcloud.xmpp.GroupRoomJids;
+import io.imcloud.xmpp.RoomMamIqHandler;
+import io.imcloud.xmpp.XmppGroupDelivery;
+import org.jivesoftware.openfire.muc.MUCEventDispatcher;
 import io.imcloud.archive.MessageDelivery;
 import io.imcloud.archive.MessageIds;
 import io.imcloud.archive.NodeLease;
@@ -128,14 +137,28 @@ public final class ImcloudPlugin implements Plugin {
         TenantFirewall firewall = new TenantFirewall(domain, membership, openServices);
         SquattedNames.Report squatted = reportSquattedNames(database);
 
+        // Groups are rooms of one multi-user chat service, chosen at start.
+        String mucSubdomain = settings.get(ImcloudSettings.GROUPS_MUC_SUBDOMAIN);
+        OpenfireRooms rooms = new OpenfireRooms(mucSubdomain, domain);
+        GroupRoomJids roomJids = new GroupRoomJids(mucSubdomain + "." + domain);
+        GroupService groups = new GroupService(database, rooms, new ArchivePurge(database), membership::isMember,
+                archive::nextId, Clock.systemUTC(), settings::groupLimits);
+        GroupMessageArchiver groupArchiver = new GroupMessageArchiver(archive, firewall, roomJids, settings::messageLimits);
+
         boolean servesMam = !MamIqHandler.monitoringPluginInstalled(pluginDirectory);
         ImcloudPacketInterceptor interceptor = steps.start("packet interceptor", () -> {
             MessageArchiver archiver = new MessageArchiver(archive, firewall, settings::messageLimits,
                     new OpenfirePrivacyLists());
-            ImcloudPacketInterceptor i = new ImcloudPacketInterceptor(firewall, archiver, servesMam, packetRouter);
+            ImcloudPacketInterceptor i = new ImcloudPacketInterceptor(firewall, archiver, groupArchiver,
+                    new GroupRoomGuard(roomJids, groups), servesMam, packetRouter);
             InterceptorManager.getInstance().addInterceptor(i);
             return i;
         }, i -> InterceptorManager.getInstance().removeInterceptor(i));
+        steps.start("group message listener", () -> {
+            RoomMessageListener l = new RoomMessageListener(groupArchiver);
+            MUCEventDispatcher.addListener(l);
+            return l;
+        }, MUCEventDispatcher::removeListener);
         steps.start("offline listener", () -> {
             OfflineStateListener l = new OfflineStateListener(interceptor.archiver());
             OfflineMessageStrategy.addListener(l);
@@ -147,17 +170,35 @@ public final class ImcloudPlugin implements Plugin {
                 server.getIQRouter().addHandler(h);
                 return h;
             }, h -> server.getIQRouter().removeHandler(h));
+            steps.start("XEP-0313 handler of the groups' rooms", () -> {
+                RoomMamIqHandler h = new RoomMamIqHandler(archive, firewall, roomJids, groups, packetRouter,
+                        () -> settings.get(ImcloudSettings.MAM_MAX));
+                try {
+                    rooms.service().addIQHandler(h);
+                    return h;
+                } catch (IllegalStateException e) {
+                    // no such service: the plugin runs on; creating a group fails with the same reason until it exists
+                    Log.error("imcloud: groups need the multi-user chat service {}.{} ({}); create it or set {}", mucSubdomain,
+                            domain, e.getMessage(), ImcloudSettings.GROUPS_MUC_SUBDOMAIN.name());
+                    return null;
+                }
+            }, h -> {
+                if (h != null) {
+                    rooms.service().removeIQHandler(h);
+                }
+            });
         }
 
         // One set of account services for the REST API and the console page, so each sees the other's changes at once.
         OpenfireBlockLists blockLists = new OpenfireBlockLists(domain, database);
-        Accounts accounts = Accounts.on(database, membership, archive, attachments, blockLists);
+        Accounts accounts = Accounts.on(database, membership, archive, attachments, blockLists, groups);
         Contacts contacts = new Contacts(new OpenfireRosters(domain), blockLists, membership, settings::contactLimits);
         UploadSlots slots = new UploadSlots(accounts.keys(), accounts.clock());
         Sessions sessions = new OpenfireSessions(domain);
         RestEndpoint rest = steps.start("REST API", () -> new RestEndpoint(httpBind.get(),
                 restServlet(database, settings, accounts, archive, attachments, slots, sessions,
-                        new XmppMessageDelivery(domain, server.getMessageRouter()::route, new OpenfirePrivacyLists()), contacts),
+                        new XmppMessageDelivery(domain, server.getMessageRouter()::route, new OpenfirePrivacyLists()), contacts,
+                        groups, new XmppGroupDelivery(roomJids, rooms::broadcast)),
                 settings.get(ImcloudSettings.HTTP_CONTEXT)), RestEndpoint::close);
         settings.onChange(ImcloudSettings.HTTP_CONTEXT, rest::moveTo);
         String uploadSubdomain = settings.get(ImcloudSettings.UPLOAD_SUBDOMAIN);
@@ -180,25 +221,25 @@ public final class ImcloudPlugin implements Plugin {
             }
         });
         steps.start("admin console", () -> AdminConsole.install(new AdminConsole.Services(accounts.apps(), accounts.removal(),
-                accounts.users(), sessions, JiveGlobals::getLocale, squatted, attachments::usage, archive::messageCount)),
+                accounts.users(), sessions, JiveGlobals::getLocale, squatted, attachments::usage, archive::messageCount, groups)),
                 AdminConsole.Installation::close);
         Log.info("imcloud: started on {} for {} (node {})",
                 database.databaseType().scriptName(), domain, node.nodeId());
     }
 
     /**
-     * Apps, users and app removal over Openfire's database and user store; deleting a user purges the archive and the
-     * files of them and takes them off others' block lists, deleting an app everything of it.
+     * Apps, users and app removal over Openfire's database and user store; deleting a user purges the archive, the files
+     * and the group memberships of them and takes them off others' block lists, deleting an app everything of it.
      */
     private record Accounts(Clock clock, AppStore apps, UserService users, AppRemoval removal, SigningKeyStore keys) {
         static Accounts on(ConnectionProvider database, AppMembership membership, SqlArchive archive, Attachments attachments,
-                           UserData blockLists) {
+                           UserData blockLists, GroupService groups) {
             Clock clock = Clock.systemUTC();
             AppStore apps = new AppStore(database, clock);
             UserService users = new UserService(database, new OpenfireUserDirectory(), clock, membership,
-                    List.of(archive, attachments, blockLists));
+                    List.of(archive, attachments, blockLists, groups));
             return new Accounts(clock, apps, users,
-                    new AppRemoval(apps, List.of(users, new ArchivePurge(database), attachments)),
+                    new AppRemoval(apps, List.of(users, groups, new ArchivePurge(database), attachments)),
                     new SigningKeyStore(database, clock));
         }
     }
@@ -240,18 +281,20 @@ public final class ImcloudPlugin implements Plugin {
 
     private static ImcloudServlet restServlet(ConnectionProvider database, ImcloudSettings settings, Accounts accounts,
                                               SqlArchive archive, Attachments attachments, UploadSlots slots,
-                                              Sessions sessions, MessageDelivery delivery, Contacts contacts) {
+                                              Sessions sessions, MessageDelivery delivery, Contacts contacts,
+                                              GroupService chatGroups, GroupDelivery groupDelivery) {
         TokenService tokens = new TokenService(accounts.keys(), accounts.clock());
         RestContext context = new RestContext(accounts.apps(), tokens, accounts.users(),
                 () -> RestEndpoint.restSettings(settings), accounts.clock(), new ClientAddresses(JettyBridge::tcpPeerAddress));
         OpenfireAdminCredentials admins = new OpenfireAdminCredentials();
-        List<RouteGroup> groups = new ArrayList<>(CoreRoutes.all(admins::isAdmin, accounts.removal()));
-        groups.addAll(ArchiveRoutes.all(archive, new ConversationList(database), new UnreadCounters(database), delivery,
+        List<RouteGroup> routeGroups = new ArrayList<>(CoreRoutes.all(admins::isAdmin, accounts.removal()));
+        routeGroups.addAll(ArchiveRoutes.all(archive, new ConversationList(database), new UnreadCounters(database), delivery,
                 attachments));
-        groups.add(new ChatfileRoutes(attachments, slots));
-        groups.add(new AccountRoutes(sessions));
-        groups.add(new ContactRoutes(contacts));
-        return new ImcloudServlet(context, groups);
+        routeGroups.addAll(GroupRoutes.all(chatGroups, archive, groupDelivery, attachments));
+        routeGroups.add(new ChatfileRoutes(attachments, slots));
+        routeGroups.add(new AccountRoutes(sessions));
+        routeGroups.add(new ContactRoutes(contacts));
+        return new ImcloudServlet(context, routeGroups);
     }
 
     /** Openfire's exit point: stops what {@link #initializePlugin} started, in reverse order. */

@@ -3,6 +3,7 @@ package io.imcloud.openfire;
 import io.imcloud.archive.WriterSettings;
 import io.imcloud.attachments.AttachmentLimits;
 import io.imcloud.contacts.ContactLimits;
+import io.imcloud.groups.GroupLimits;
 import io.imcloud.rest.ClientAddresses;
 import io.imcloud.xmpp.MessageLimits;
 import org.jivesoftware.util.JiveGlobals;
@@ -162,6 +163,22 @@ public final class ImcloudSettings implements AutoCloseable {
             Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?").asMatchPredicate(),
             "one DNS label: lower-case letters, digits and inner '-'");
 
+    /**
+     * Subdomain of Openfire's multi-user chat service that holds the groups' rooms (e.g. conference.example.com); the
+     * service must exist. Read at start.
+     */
+    public static final Setting<String> GROUPS_MUC_SUBDOMAIN = Setting.text(PREFIX + "groups.muc_subdomain", "conference",
+            Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?").asMatchPredicate(),
+            "one DNS label: lower-case letters, digits and inner '-'");
+
+    /** Most members of one group, the owner included; a group's own maxusers may be lower. */
+    public static final Setting<Integer> GROUPS_MAX_MEMBERS = Setting.integer(PREFIX + "groups.max_members",
+            GroupLimits.DEFAULT_MAX_MEMBERS, 2, 100_000);
+
+    /** Most groups one user may be a member of. */
+    public static final Setting<Integer> GROUPS_MAX_PER_USER = Setting.integer(PREFIX + "groups.max_per_user",
+            GroupLimits.DEFAULT_MAX_GROUPS_PER_USER, 1, 100_000);
+
     /** Seconds an XEP-0363 upload slot may be used. */
     public static final Setting<Integer> UPLOAD_SLOT_SECONDS =
             Setting.integer(PREFIX + "upload.slot_seconds", 300, 10, 86_400);
@@ -189,7 +206,8 @@ public final class ImcloudSettings implements AutoCloseable {
             REST_MAX_BODY_BYTES, TOKEN_DEFAULT_TTL_SECONDS, TOKEN_MAX_TTL_SECONDS, REGISTRATION_PER_SECOND,
             REGISTRATION_BURST, OPEN_REGISTRATION_PER_IP_PER_MINUTE, OPEN_REGISTRATION_PER_IP_BURST,
             RETENTION_SWEEP_MINUTES, ALLOWED_SERVICES, FILES_DIR, FILES_MAX_BYTES, FILES_THUMBNAIL_MAX_PIXELS,
-            UPLOAD_SUBDOMAIN, UPLOAD_SLOT_SECONDS, HTTP_PUBLIC_URL, CONTACTS_MAX_PER_USER, BLOCKS_MAX_PER_USER);
+            UPLOAD_SUBDOMAIN, UPLOAD_SLOT_SECONDS, HTTP_PUBLIC_URL, CONTACTS_MAX_PER_USER, BLOCKS_MAX_PER_USER,
+            GROUPS_MUC_SUBDOMAIN, GROUPS_MAX_MEMBERS, GROUPS_MAX_PER_USER);
 
     /** Settings read once, when the plugin starts (the archive writer and its ids are built with them). */
     static final Set<Setting<?>> ON_RESTART =
@@ -300,6 +318,11 @@ public final class ImcloudSettings implements AutoCloseable {
     }
 
     /** The current message size limits of the XMPP path. */
+    /** The current group limits. */
+    public GroupLimits groupLimits() {
+        return new GroupLimits(get(GROUPS_MAX_MEMBERS), get(GROUPS_MAX_PER_USER));
+    }
+
     public MessageLimits messageLimits() {
         return new MessageLimits(get(MESSAGE_MAX_BODY_BYTES), get(MESSAGE_MAX_STANZA_BYTES));
     }

@@ -50,6 +50,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(403, "forbidden", "org.apache.usergrid.rest.exceptions.ForbiddenException", description);
     }
 
+    /** 403 forbidden_op: the operation is not allowed on this resource (Easemob's answer to a full group, removing its owner...). */
+    public static ApiException forbiddenOp(String description) {
+        return new ApiException(403, "forbidden_op", "EasemobForbiddenOpException", description);
+    }
+
     /** 404 service_resource_not_found. */
     public static ApiException notFound(String description) {
         return new ApiException(404, "service_resource_not_found",

@@ -7,6 +7,7 @@ import io.imcloud.archive.Archive;
 import io.imcloud.archive.ArchivedMessage;
 import io.imcloud.archive.MessageIds;
 import io.imcloud.tenancy.AppUser;
+import io.imcloud.unread.ChatType;
 import io.imcloud.unread.Conversation;
 import io.imcloud.unread.ConversationList;
 import io.imcloud.unread.ConversationPage;
@@ -18,13 +19,15 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * A user's conversations: one page of history with a peer (newest first, the SDK's
- * {@code loadNumbersOfMessages:before:}), the conversation list, read marks and unread counters.
+ * {@code loadNumbersOfMessages:before:}), the conversation list and unread counters (both with the user's groups,
+ * {@code chat_type: groupchat}, the peer being the group id), and read marks.
  * Every route takes an app token or the user's own token.
  */
 final class ConversationRoutes implements RouteGroup {
@@ -122,8 +125,10 @@ final class ConversationRoutes implements RouteGroup {
         for (Conversation c : page.conversations()) {
             ObjectNode o = entities.addObject();
             o.put("peer", c.peer());
+            o.put("chat_type", c.chatType().label());
             o.put("unread_num", c.unreadNum());
-            o.set("last_message", MessageJson.of(ex, c.lastMessage()));
+            o.set("last_message", c.chatType() == ChatType.GROUPCHAT ? MessageJson.of(ex, c.lastGroupMessage())
+                    : MessageJson.of(ex, c.lastMessage()));
             o.put("timestamp", c.timestamp());
         }
         ObjectNode envelope = ex.envelope("get");
@@ -144,7 +149,7 @@ final class ConversationRoutes implements RouteGroup {
         AppUser owner = ex.owner();
         String peer = peer(ex);
         String upTo = readUpTo(ex);
-        int left = awaitRead(owner, peer, upTo);
+        int left = awaitRead(archive.markRead(owner, peer, upTo), owner + " with " + peer + " up to " + upTo);
         if (left < 0) {
             throw ApiException.notFound("Service resource not found: message " + upTo + " in the conversation of "
                     + owner.username() + " with " + peer);
@@ -159,7 +164,7 @@ final class ConversationRoutes implements RouteGroup {
      * request with neither {@code Content-Length} nor {@code Transfer-Encoding} has no body (RFC 9112
      * 6.3), as {@code curl -X POST} sends it.
      */
-    private static String readUpTo(RestExchange ex) throws IOException {
+    static String readUpTo(RestExchange ex) throws IOException {
         long length = ex.request().getContentLengthLong();
         if (length == 0 || (length < 0 && ex.request().getHeader("Transfer-Encoding") == null)) {
             return null;
@@ -179,13 +184,17 @@ final class ConversationRoutes implements RouteGroup {
         return text;
     }
 
-    private int awaitRead(AppUser owner, String peer, String upTo) {
+    /**
+     * The unread count a read mark leaves, waiting at most {@value #READ_TIMEOUT_MILLIS} ms for the archive writer;
+     * 503 when it takes longer or fails ({@code what} names the mark in the log).
+     */
+    static int awaitRead(CompletableFuture<Integer> mark, String what) {
         try {
-            return archive.markRead(owner, peer, upTo).get(READ_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            return mark.get(READ_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw ApiException.unavailable("The message archive is busy; the read mark may apply later, retry to be sure");
         } catch (ExecutionException e) {
-            Log.warn("Read mark of {} with {} up to {} failed", owner, peer, upTo, e.getCause());
+            Log.warn("Read mark of {} failed", what, e.getCause());
             throw ApiException.unavailable("The message archive cannot take the read mark now; retry later");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -200,7 +209,8 @@ final class ConversationRoutes implements RouteGroup {
         ObjectNode data = envelope.putObject("data");
         data.put("total", summary.total());
         ArrayNode list = data.putArray("conversations");
-        summary.conversations().forEach(c -> list.addObject().put("peer", c.peer()).put("unread_num", c.unreadNum()));
+        summary.conversations().forEach(c -> list.addObject().put("peer", c.peer()).put("chat_type", c.chatType().label())
+                .put("unread_num", c.unreadNum()));
         ex.reply(envelope);
     }
 

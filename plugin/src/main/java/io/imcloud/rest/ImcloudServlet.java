@@ -1,6 +1,7 @@
 package io.imcloud.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imcloud.groups.GroupException;
 import io.imcloud.users.UserException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,8 @@ public class ImcloudServlet extends HttpServlet {
             writeError(request, response, e, start);
         } catch (UserException e) {
             writeError(request, response, fromUserException(e), start);
+        } catch (GroupException e) {
+            writeError(request, response, fromGroupException(e), start);
         } catch (IOException e) {
             if (response.isCommitted()) {
                 // the client went away while we wrote our answer: nothing left to tell it
@@ -105,6 +108,14 @@ public class ImcloudServlet extends HttpServlet {
             case NOT_FOUND -> ApiException.notFound(e.getMessage());
             case QUOTA_EXCEEDED -> new ApiException(403, "exceed_limit", "io.imcloud.users.UserException", e.getMessage());
             case FORBIDDEN -> ApiException.forbidden(e.getMessage());
+        };
+    }
+
+    private static ApiException fromGroupException(GroupException e) {
+        return switch (e.reason()) {
+            case ILLEGAL_ARGUMENT -> ApiException.illegalArgument(e.getMessage());
+            case NOT_FOUND -> ApiException.notFound(e.getMessage());
+            case FORBIDDEN, LIMIT -> ApiException.forbiddenOp(e.getMessage());
         };
     }
 

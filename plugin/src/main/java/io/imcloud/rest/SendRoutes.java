@@ -110,11 +110,29 @@ final class SendRoutes implements RouteGroup {
         if (!body.isObject()) {
             throw ApiException.illegalArgument("The request body must be {from, to: [...], type, body: {msg}, ext}");
         }
-        String sender = RestExchange.username(Objects.requireNonNullElse(RestExchange.text(body, "from"), DEFAULT_SENDER), "from");
+        String sender = sender(body);
         Set<String> receivers = receivers(body.get("to"));
         if (receivers.contains(sender)) {
             throw ApiException.illegalArgument("from [" + sender + "] cannot send a message to itself");
         }
+        Content content = content(body, ex, media, "chat");
+        return new Request(sender, receivers, content.type(), content.body(), content.extJson());
+    }
+
+    /** The sender of a send request (an object): {@code from}, or {@value #DEFAULT_SENDER} when it names none. */
+    static String sender(JsonNode body) {
+        return RestExchange.username(Objects.requireNonNullElse(RestExchange.text(body, "from"), DEFAULT_SENDER), "from");
+    }
+
+    /**
+     * What a send request (an object) sends, checked: the archive's type ({@code textType} for {@code txt}, else the
+     * media type), the body (the text, or the media body object as JSON) and ext as compact JSON or null.
+     */
+    record Content(String type, String body, String extJson) {
+    }
+
+    /** The checked {@link Content} of a send request: 400 for a bad type, body or ext, 413 when body and ext are too large. */
+    static Content content(JsonNode body, RestExchange ex, MediaBodies media, String textType) throws IOException {
         String type = RestExchange.text(body, "type");
         JsonNode content = body.get("body");
         String text;
@@ -124,7 +142,7 @@ final class SendRoutes implements RouteGroup {
             if (text == null || text.isEmpty()) {
                 throw ApiException.illegalArgument("body must be {\"msg\": \"...\"} with a non-empty msg");
             }
-            archivedType = "chat";
+            archivedType = textType;
         } else if (type != null && ArchivedMessage.MEDIA_TYPES.contains(type)) {
             if (content == null || !content.isObject()) {
                 throw ApiException.illegalArgument("body must be {\"url\": ..., \"filename\": ...} for a message of type " + type);
@@ -145,7 +163,7 @@ final class SendRoutes implements RouteGroup {
             throw new ApiException(413, "request_entity_too_large", "javax.ws.rs.WebApplicationException",
                     "body and ext together are " + size + " bytes; at most " + MAX_MESSAGE_BYTES + " are allowed");
         }
-        return new Request(sender, receivers, archivedType, text, extJson);
+        return new Content(archivedType, text, extJson);
     }
 
     private static Set<String> receivers(JsonNode to) {
@@ -162,10 +180,15 @@ final class SendRoutes implements RouteGroup {
         return receivers;
     }
 
+    /** True when {@code sender} may send on the app's behalf: {@value #DEFAULT_SENDER}, or a registered user. */
+    static boolean isKnownSender(RestExchange ex, AppKey appKey, String sender) {
+        return sender.equals(DEFAULT_SENDER) || ex.context().users().find(new AppUser(appKey, sender)).isPresent();
+    }
+
     /** 404 naming (up to {@value #MAX_NAMED} of) the sender and receivers that are not users of the app. */
     private static void requireRegistered(RestExchange ex, AppKey appKey, Request request) {
         List<String> missing = new ArrayList<>();
-        if (!request.sender().equals(DEFAULT_SENDER) && ex.context().users().find(new AppUser(appKey, request.sender())).isEmpty()) {
+        if (!isKnownSender(ex, appKey, request.sender())) {
             missing.add(request.sender());
         }
         for (String receiver : request.receivers()) {

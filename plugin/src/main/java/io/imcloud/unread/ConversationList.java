@@ -2,6 +2,8 @@ package io.imcloud.unread;
 
 import io.imcloud.archive.ArchiveException;
 import io.imcloud.archive.ArchivedMessage;
+import io.imcloud.archive.GroupMessage;
+import io.imcloud.archive.GroupMessageRows;
 import io.imcloud.archive.MessageRows;
 import io.imcloud.sql.ConnectionProvider;
 import io.imcloud.tenancy.AppUser;
@@ -19,11 +21,12 @@ import java.util.Map;
 
 /**
  * A user's conversation list, newest first: the owner's conversations ({@link OwnerConversations}: rows of
- * {@code ofImConversation} plus the messages not folded yet) below the cursor, sorted by last message id
- * here, then the page's last messages by primary key. No index covers {@code lastMsgId}: the rows change
- * with every fold, and an index on it would make each fold rewrite index entries. The cost grows with the
- * owner's conversation count. The cursor is the last message id of the page's last entry (unique per
- * owner: a message belongs to one conversation). A conversation that gets a new message while someone
+ * {@code ofImConversation} plus the messages not folded yet) and groups ({@link GroupConversations}) below the
+ * cursor, sorted by last message id here, then the page's last messages by primary key. No index covers
+ * {@code lastMsgId}: the rows change with every fold, and an index on it would make each fold rewrite index
+ * entries. The cost grows with the owner's conversation and group count. The cursor is the last message id of the
+ * page's last entry (unique per owner: a message belongs to one conversation or group, and 1:1 and group messages
+ * take their ids from one sequence). A conversation that gets a new message while someone
  * pages moves to the top: it is never listed twice, and a pass already below it meets it again on its next
  * first page.
  */
@@ -51,19 +54,31 @@ public final class ConversationList {
         long before = parseCursor(cursor);
         List<OwnerConversations.Entry> entries;
         Map<Long, ArchivedMessage> messages;
+        Map<Long, GroupMessage> groupMessages;
         try (Connection con = db.getConnection()) {
             entries = OwnerConversations.all(con, owner);
+            entries.addAll(GroupConversations.all(con, owner));
             entries.removeIf(e -> e.lastMsgId <= 0 || e.lastMsgId >= before);
             entries.sort(Comparator.comparingLong((OwnerConversations.Entry e) -> e.lastMsgId).reversed());
-            messages = lastMessages(con, entries.subList(0, Math.min(limit, entries.size())));
+            List<OwnerConversations.Entry> shown = entries.subList(0, Math.min(limit, entries.size()));
+            messages = lastMessages(con, shown.stream().filter(e -> e.chatType == ChatType.CHAT).toList());
+            groupMessages = lastGroupMessages(con, shown.stream().filter(e -> e.chatType == ChatType.GROUPCHAT).toList());
         } catch (SQLException e) {
             throw new ArchiveException("Cannot list the conversations of " + owner, e);
         }
         List<Conversation> page = new ArrayList<>();
         for (OwnerConversations.Entry entry : entries.subList(0, Math.min(limit, entries.size()))) {
-            ArchivedMessage last = messages.get(entry.lastMsgId);
-            if (last != null) { // gone only if retention deleted it a moment ago
-                page.add(new Conversation(entry.peer, entry.unread, entry.lastTs, last));
+            // a last message is gone only if retention or a deletion removed it a moment ago
+            if (entry.chatType == ChatType.CHAT) {
+                ArchivedMessage last = messages.get(entry.lastMsgId);
+                if (last != null) {
+                    page.add(new Conversation(entry.peer, ChatType.CHAT, entry.unread, entry.lastTs, last, null));
+                }
+            } else {
+                GroupMessage last = groupMessages.get(entry.lastMsgId);
+                if (last != null) {
+                    page.add(new Conversation(entry.peer, ChatType.GROUPCHAT, entry.unread, entry.lastTs, null, last));
+                }
             }
         }
         String next = entries.size() > limit ? Long.toString(entries.get(limit - 1).lastMsgId) : null;
@@ -85,6 +100,28 @@ public final class ConversationList {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     ArchivedMessage m = MessageRows.read(rs, 1);
+                    byId.put(m.msgId(), m);
+                }
+            }
+        }
+        return byId;
+    }
+
+    /** The last messages of the groups of {@code rows} by primary key, in one statement. */
+    private static Map<Long, GroupMessage> lastGroupMessages(Connection con, List<OwnerConversations.Entry> rows) throws SQLException {
+        Map<Long, GroupMessage> byId = new HashMap<>();
+        if (rows.isEmpty()) {
+            return byId;
+        }
+        String sql = "SELECT " + GroupMessageRows.COLUMNS + " FROM ofImGroupMessage WHERE msgId IN ("
+                + String.join(", ", Collections.nCopies(rows.size(), "?")) + ")";
+        try (PreparedStatement ps = con.prepareStatement(sql)) {
+            for (int i = 0; i < rows.size(); i++) {
+                ps.setLong(i + 1, rows.get(i).lastMsgId);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    GroupMessage m = GroupMessageRows.read(rs, 1);
                     byId.put(m.msgId(), m);
                 }
             }

@@ -27,16 +27,18 @@ import java.util.Map;
  */
 final class OwnerConversations {
 
-    /** One conversation of the owner, rows and tail added up. */
+    /** One conversation of the owner, rows and tail added up; for a group, the peer is the group id. */
     static final class Entry {
         final String peer;
+        final ChatType chatType;
         int unread;
         long readUpTo;
         long lastMsgId;
         long lastTs;
 
-        Entry(String peer) {
+        Entry(String peer, ChatType chatType) {
             this.peer = peer;
+            this.chatType = chatType;
         }
     }
 
@@ -73,7 +75,7 @@ final class OwnerConversations {
                         foldedUpTo = rs.getLong(4);
                         continue;
                     }
-                    Entry e = new Entry(peer);
+                    Entry e = new Entry(peer, ChatType.CHAT);
                     e.unread = rs.getInt(2);
                     e.readUpTo = rs.getLong(3);
                     e.lastMsgId = rs.getLong(4);
@@ -93,7 +95,7 @@ final class OwnerConversations {
                     String sender = rs.getString(2);
                     String receiver = rs.getString(3);
                     boolean toOwner = receiver.equals(owner.username());
-                    Entry e = byPeer.computeIfAbsent(toOwner ? sender : receiver, Entry::new);
+                    Entry e = byPeer.computeIfAbsent(toOwner ? sender : receiver, p -> new Entry(p, ChatType.CHAT));
                     if (toOwner && !sender.equals(receiver) && msgId > e.readUpTo) {
                         e.unread++;
                     }

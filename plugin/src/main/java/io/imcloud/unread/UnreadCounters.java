@@ -11,8 +11,10 @@ import java.util.List;
 
 /**
  * Unread counters as the REST API reads them: the owner's rows of {@code ofImConversation} plus the few
- * messages archived since the last fold ({@link OwnerConversations}), never a count over the archive. The
- * counters rise with every archived message to the owner and fall with {@code Archive.markRead}.
+ * messages archived since the last fold ({@link OwnerConversations}), and the owner's groups
+ * ({@link GroupConversations}), never a count over the archive. The counters rise with every archived message to
+ * the owner (or to a group of theirs, by another member) and fall with {@code Archive.markRead} and
+ * {@code GroupArchive.markGroupRead}.
  */
 public final class UnreadCounters {
 
@@ -25,11 +27,12 @@ public final class UnreadCounters {
         this.db = db;
     }
 
-    /** The owner's unread total and per-conversation counts, most recently active conversation first. */
+    /** The owner's unread total and per-conversation counts (groups included), most recently active conversation first. */
     public UnreadSummary unread(AppUser owner) {
         List<OwnerConversations.Entry> entries;
         try (Connection con = db.getConnection()) {
             entries = OwnerConversations.all(con, owner);
+            entries.addAll(GroupConversations.all(con, owner));
         } catch (SQLException e) {
             throw new ArchiveException("Cannot read the unread counters of " + owner, e);
         }
@@ -37,7 +40,7 @@ public final class UnreadCounters {
         entries.sort(Comparator.comparingLong((OwnerConversations.Entry e) -> e.lastMsgId).reversed());
         long total = entries.stream().mapToLong(e -> e.unread).sum();
         return new UnreadSummary(total, entries.stream().limit(MAX_CONVERSATIONS)
-                .map(e -> new UnreadSummary.PeerUnread(e.peer, e.unread)).toList());
+                .map(e -> new UnreadSummary.PeerUnread(e.peer, e.chatType, e.unread)).toList());
     }
 
     /** Unread messages from {@code peer} to the owner (0 when they never talked). */

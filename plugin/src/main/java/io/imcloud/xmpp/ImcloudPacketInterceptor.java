@@ -19,7 +19,9 @@ import java.util.function.Supplier;
  * <ul>
  * <li>Read, before processing: tenant isolation ({@link TenantFirewall}) for every stanza; then, for
  * messages read from a user's own client session, the archive hook ({@link MessageArchiver}): forged
- * stanza-ids stripped, archivable messages stamped and queued, XEP-0333 displayed markers applied.
+ * stanza-ids stripped, archivable messages stamped and queued, XEP-0333 displayed markers applied; messages to a
+ * group's room given their archive id ({@link GroupMessageArchiver}), and a client's changes to a group's room refused
+ * ({@link GroupRoomGuard}).
  * A rejection becomes a stanza error that Openfire 4.8+ sends to the sender's session. Stanzas from
  * another server have no session there, so the error reply is sent here, through the sender port.
  * A client session whose account looks like an app user's but is registered with no app is closed
@@ -28,7 +30,8 @@ import java.util.function.Supplier;
  * On a closed connection Openfire re-routes the stanza to offline storage instead, which
  * {@link OfflineStateListener} records.</li>
  * <li>Sent, before delivery to a client session: XEP-0313 is added to the service discovery answers
- * of app users ({@link MamDiscoFeatures}), when this plugin serves XEP-0313.</li>
+ * of app users ({@link MamDiscoFeatures}), when this plugin serves XEP-0313; a group room's copy of a member's message
+ * gets the room's stanza-id with its archive id ({@link GroupMessageArchiver}).</li>
  * </ul>
  * Server-generated packets (no session, or a bare-JID sender such as REST server-side sends) are
  * never archived here: whoever creates them archives and stamps them.
@@ -39,6 +42,8 @@ public final class ImcloudPacketInterceptor implements PacketInterceptor {
 
     private final TenantFirewall firewall;
     private final MessageArchiver archiver;
+    private final GroupMessageArchiver groups;
+    private final GroupRoomGuard roomGuard;
     private final PacketSender errorSender;
     private final MamDiscoFeatures mamFeatures;
 
@@ -59,13 +64,27 @@ public final class ImcloudPacketInterceptor implements PacketInterceptor {
                 errorSender);
     }
 
-    /** An interceptor feeding {@code archiver} (which has its size limits and privacy rules; see {@link MessageArchiver}). */
+    /**
+     * An interceptor feeding {@code archiver} (which has its size limits and privacy rules; see {@link MessageArchiver}),
+     * for 1:1 messages only.
+     */
     public ImcloudPacketInterceptor(TenantFirewall firewall, MessageArchiver archiver, boolean servesMam,
                                     PacketSender errorSender) {
+        this(firewall, archiver, null, null, servesMam, errorSender);
+    }
+
+    /**
+     * An interceptor feeding {@code archiver} with 1:1 messages and {@code groups} with the messages to and from the
+     * groups' rooms, and checking clients' stanzas to those rooms with {@code roomGuard} (both null: no groups).
+     */
+    public ImcloudPacketInterceptor(TenantFirewall firewall, MessageArchiver archiver, GroupMessageArchiver groups,
+                                    GroupRoomGuard roomGuard, boolean servesMam, PacketSender errorSender) {
         this.firewall = firewall;
         this.archiver = archiver;
+        this.groups = groups;
+        this.roomGuard = roomGuard;
         this.errorSender = errorSender;
-        this.mamFeatures = servesMam ? new MamDiscoFeatures(firewall) : null;
+        this.mamFeatures = servesMam ? new MamDiscoFeatures(firewall, groups == null ? null : groups.rooms()) : null;
     }
 
     /** The archiver this interceptor feeds; the offline listener shares it. */
@@ -86,6 +105,8 @@ public final class ImcloudPacketInterceptor implements PacketInterceptor {
         } else if (session instanceof ClientSession) {
             if (!processed && packet instanceof IQ iq && mamFeatures != null) {
                 mamFeatures.addTo(iq, session.getAddress());
+            } else if (!processed && packet instanceof Message message && groups != null) {
+                groups.onMessageToClient(message);
             } else if (processed && packet instanceof Message message && !session.isClosed()) {
                 archiver.onDelivered(message, session.getAddress());
             }
@@ -96,8 +117,14 @@ public final class ImcloudPacketInterceptor implements PacketInterceptor {
         boolean fromClient = session instanceof ClientSession;
         try {
             firewall.check(packet);
+            if (fromClient && roomGuard != null) {
+                roomGuard.check(packet);
+            }
             if (fromClient && packet instanceof Message message) {
                 archiver.onMessageFromClient(message, (ClientSession) session);
+                if (groups != null) {
+                    groups.onMessageToRoom(message);
+                }
             }
         } catch (StanzaRejection rejection) {
             Log.debug("Rejected {} from {} to {}: {}", packet.getClass().getSimpleName(), packet.getFrom(),

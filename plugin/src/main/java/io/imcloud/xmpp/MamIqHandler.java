@@ -4,7 +4,6 @@ import io.imcloud.archive.Archive;
 import io.imcloud.archive.ArchivePage;
 import io.imcloud.archive.ArchivedMessage;
 import io.imcloud.tenancy.AppUser;
-import org.dom4j.Element;
 import org.jivesoftware.openfire.IQHandlerInfo;
 import org.jivesoftware.openfire.handler.IQHandler;
 import org.slf4j.Logger;
@@ -38,10 +37,6 @@ public final class MamIqHandler extends IQHandler {
 
     /** The namespace handled and advertised. */
     public static final String NAMESPACE = MamRequest.NAMESPACE;
-    /** Page size used when the configured maximum is not positive. */
-    public static final int DEFAULT_MAX_PAGE_SIZE = 100;
-    /** Upper bound of the configured maximum ({@code plugin.imcloud.mam.max}), whatever it is set to. */
-    public static final int MAX_PAGE_SIZE_LIMIT = 1000;
 
     private final IQHandlerInfo info = new IQHandlerInfo("query", NAMESPACE);
     private final Archive archive;
@@ -90,36 +85,28 @@ public final class MamIqHandler extends IQHandler {
         JID from = iq.getFrom();
         JID to = iq.getTo();
         if (from == null) {
-            return error(iq, PacketError.Condition.bad_request, "No sender");
+            return MamAnswers.error(iq, PacketError.Condition.bad_request, "No sender");
         }
         if (to != null && to.getNode() != null && !to.toBareJID().equals(from.toBareJID())) {
-            return error(iq, PacketError.Condition.forbidden, "Only your own archive can be queried");
+            return MamAnswers.error(iq, PacketError.Condition.forbidden, "Only your own archive can be queried");
         }
         AppUser owner = firewall.localAppUser(from);
         if (owner == null) {
-            return error(iq, PacketError.Condition.feature_not_implemented, "Only app users have an imcloud archive");
+            return MamAnswers.error(iq, PacketError.Condition.feature_not_implemented, "Only app users have an imcloud archive");
         }
         if (iq.getType() == IQ.Type.get) {
-            return form(iq);
+            return MamAnswers.form(iq);
         }
         try {
-            MamRequest request = MamRequest.parse(iq.getChildElement(), owner, firewall, currentMaxPageSize());
+            MamRequest request = MamRequest.parse(iq.getChildElement(), owner, firewall, MamAnswers.pageSize(maxPageSize));
             requireOwnMessage(owner, request.query().afterId());
             requireOwnMessage(owner, request.query().beforeId());
-            return request.query().max() == 0 ? countOnly(iq, request) : answer(iq, request);
+            return request.query().max() == 0
+                    ? MamAnswers.countOnly(iq, request.emptyByDefinition() ? 0 : archive.count(request.query()))
+                    : answer(iq, request);
         } catch (MamRequest.Invalid invalid) {
-            return error(iq, invalid.condition, invalid.getMessage());
+            return MamAnswers.error(iq, invalid.condition, invalid.getMessage());
         }
-    }
-
-    /** XEP-0059 section 2.6: a page of no items asks for the size of the result set; no result message is sent. */
-    private IQ countOnly(IQ iq, MamRequest request) {
-        long count = request.emptyByDefinition() ? 0 : archive.count(request.query());
-        IQ reply = IQ.createResultIQ(iq);
-        Element fin = reply.setChildElement("fin", NAMESPACE);
-        fin.addAttribute("complete", Boolean.toString(count == 0));
-        fin.addElement("set", MamRequest.RSM_NAMESPACE).addElement("count").addText(Long.toString(count));
-        return reply;
     }
 
     /** XEP-0313 section 4.3.2: an {@code after}/{@code before} that names no message of the owner's archive is {@code item-not-found}. */
@@ -135,49 +122,9 @@ public final class MamIqHandler extends IQHandler {
                 : archive.query(request.query());
         JID archiveJid = iq.getFrom().asBareJID();
         for (ArchivedMessage message : page.messages()) {
-            sender.send(MamResults.resultMessage(iq.getFrom(), archiveJid, request.queryId(), message, firewall.domain()));
+            sender.send(MamResults.resultMessage(iq.getFrom(), archiveJid, request.queryId(), message.msgId(), message.sentAt(),
+                    MamResults.forwarded(message, firewall.domain())));
         }
-        IQ reply = IQ.createResultIQ(iq);
-        Element fin = reply.setChildElement("fin", NAMESPACE);
-        fin.addAttribute("complete", Boolean.toString(page.complete()));
-        Element set = fin.addElement("set", MamRequest.RSM_NAMESPACE);
-        List<ArchivedMessage> messages = page.messages();
-        if (!messages.isEmpty()) {
-            Element first = set.addElement("first").addText(Long.toString(messages.get(0).msgId()));
-            boolean fromNewest = request.query().fromNewest();
-            if ((!fromNewest && request.query().afterId() == null) || (fromNewest && page.complete())) {
-                first.addAttribute("index", "0"); // the page starts the result set: its index is known
-            }
-            set.addElement("last").addText(Long.toString(messages.get(messages.size() - 1).msgId()));
-        } else if (request.emptyByDefinition()) {
-            set.addElement("count").addText("0");
-        }
-        return reply;
-    }
-
-    private IQ form(IQ iq) {
-        IQ reply = IQ.createResultIQ(iq);
-        Element x = reply.setChildElement("query", NAMESPACE).addElement("x", MamRequest.DATA_FORM_NAMESPACE);
-        x.addAttribute("type", "form");
-        x.addElement("field").addAttribute("type", "hidden").addAttribute("var", "FORM_TYPE")
-                .addElement("value").addText(NAMESPACE);
-        x.addElement("field").addAttribute("type", "jid-single").addAttribute("var", "with");
-        x.addElement("field").addAttribute("type", "text-single").addAttribute("var", "start");
-        x.addElement("field").addAttribute("type", "text-single").addAttribute("var", "end");
-        return reply;
-    }
-
-    private int currentMaxPageSize() {
-        int configured = maxPageSize.getAsInt();
-        return configured < 1 ? DEFAULT_MAX_PAGE_SIZE : Math.min(configured, MAX_PAGE_SIZE_LIMIT);
-    }
-
-    private static IQ error(IQ iq, PacketError.Condition condition, String text) {
-        IQ reply = IQ.createResultIQ(iq);
-        if (iq.getChildElement() != null) {
-            reply.setChildElement(iq.getChildElement().createCopy());
-        }
-        reply.setError(new PacketError(condition, condition.getDefaultType(), text));
-        return reply;
+        return MamAnswers.fin(iq, request, page.messages().stream().map(ArchivedMessage::msgId).toList(), page.complete());
     }
 }

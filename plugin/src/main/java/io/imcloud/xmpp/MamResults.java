@@ -1,6 +1,7 @@
 package io.imcloud.xmpp;
 
 import io.imcloud.archive.ArchivedMessage;
+import io.imcloud.archive.GroupMessage;
 import io.imcloud.tenancy.AppUser;
 import org.dom4j.Attribute;
 import org.dom4j.DocumentException;
@@ -17,7 +18,7 @@ import org.xmpp.packet.Message;
 import java.time.Instant;
 
 /**
- * Builds one XEP-0313 result message:
+ * Builds one XEP-0313 result message (of a user's archive or a group's):
  * {@code <message to=requester from=archive><result xmlns='urn:xmpp:mam:2' queryid=.. id={archive id}>
  * <forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp=../><message xmlns='jabber:client' ../>
  * </forwarded></result></message>}. The forwarded message is the stanza as archived, or, for messages
@@ -34,7 +35,8 @@ final class MamResults {
     private MamResults() {
     }
 
-    static Message resultMessage(JID requester, JID archiveJid, String queryId, ArchivedMessage archived, String domain) {
+    /** The result message of archived message {@code msgId} sent at {@code sentAt}, forwarding {@code forwardedMessage}. */
+    static Message resultMessage(JID requester, JID archiveJid, String queryId, long msgId, long sentAt, Element forwardedMessage) {
         Message message = new Message();
         message.setTo(requester);
         message.setFrom(archiveJid);
@@ -42,24 +44,19 @@ final class MamResults {
         if (queryId != null) {
             result.addAttribute("queryid", queryId);
         }
-        result.addAttribute("id", Long.toString(archived.msgId()));
+        result.addAttribute("id", Long.toString(msgId));
         Element forwarded = result.addElement("forwarded", FORWARD_NAMESPACE);
         forwarded.addElement("delay", DELAY_NAMESPACE)
-                .addAttribute("stamp", Instant.ofEpochMilli(archived.sentAt()).toString());
-        forwarded.add(originalOrRebuilt(archived, domain));
+                .addAttribute("stamp", Instant.ofEpochMilli(sentAt).toString());
+        forwarded.add(forwardedMessage);
         return message;
     }
 
-    private static Element originalOrRebuilt(ArchivedMessage archived, String domain) {
-        if (archived.stanzaXml() != null) {
-            try {
-                Element original = DocumentHelper.parseText(archived.stanzaXml()).getRootElement();
-                if ("message".equals(original.getName())) {
-                    return inClientNamespace(original);
-                }
-            } catch (DocumentException e) {
-                Log.debug("Archived stanza of message {} does not parse; rebuilding it from the body", archived.msgId(), e);
-            }
+    /** The 1:1 message to forward: the stanza as archived, or one rebuilt from the archive's fields. */
+    static Element forwarded(ArchivedMessage archived, String domain) {
+        Element original = original(archived.stanzaXml(), archived.msgId());
+        if (original != null) {
+            return original;
         }
         Element rebuilt = DocumentHelper.createElement(QName.get("message", CLIENT));
         rebuilt.addAttribute("from", new AppUser(archived.appKey(), archived.sender()).node() + "@" + domain);
@@ -73,6 +70,45 @@ final class MamResults {
             rebuilt.addElement(MessageArchiver.EXT_ELEMENT, MessageArchiver.EXT_NAMESPACE).addText(archived.extJson());
         }
         return rebuilt;
+    }
+
+    /**
+     * The group message to forward: the stanza as the members got it from the room, or one rebuilt from the archive's
+     * fields ({@code from} the sender's nickname in the room, {@code groupchat}).
+     */
+    static Element forwarded(GroupMessage archived, JID room) {
+        Element original = original(archived.stanzaXml(), archived.msgId());
+        if (original != null) {
+            return original;
+        }
+        Element rebuilt = DocumentHelper.createElement(QName.get("message", CLIENT));
+        rebuilt.addAttribute("from", new JID(room.getNode(), room.getDomain(), archived.sender()).toString());
+        rebuilt.addAttribute("to", room.toBareJID());
+        rebuilt.addAttribute("type", "groupchat");
+        if (archived.clientMsgId() != null) {
+            rebuilt.addAttribute("id", archived.clientMsgId());
+        }
+        rebuilt.addElement(QName.get("body", CLIENT)).addText(archived.body());
+        if (archived.extJson() != null) {
+            rebuilt.addElement(MessageArchiver.EXT_ELEMENT, MessageArchiver.EXT_NAMESPACE).addText(archived.extJson());
+        }
+        return rebuilt;
+    }
+
+    /** The archived stanza {@code xml} as a message element in {@code jabber:client}, or null when there is none or it does not parse. */
+    private static Element original(String xml, long msgId) {
+        if (xml == null) {
+            return null;
+        }
+        try {
+            Element original = DocumentHelper.parseText(xml).getRootElement();
+            if ("message".equals(original.getName())) {
+                return inClientNamespace(original);
+            }
+        } catch (DocumentException e) {
+            Log.debug("Archived stanza of message {} does not parse; rebuilding it from the body", msgId, e);
+        }
+        return null;
     }
 
     /**

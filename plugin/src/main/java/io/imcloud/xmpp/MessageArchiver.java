@@ -154,11 +154,12 @@ public final class MessageArchiver {
         });
     }
 
-    private static StanzaRejection tooLarge(String what, int maxBytes) {
+    static StanzaRejection tooLarge(String what, int maxBytes) {
         return StanzaRejection.policyViolation("The message " + what + " is larger than " + maxBytes + " bytes");
     }
 
-    private static String extOf(Element message) throws StanzaRejection {
+    /** The Easemob {@code ext} JSON of {@code message}, or null; refuses one that is not a JSON object of bounded size. */
+    static String extOf(Element message) throws StanzaRejection {
         Element ext = message.element(QNames.EXT);
         if (ext == null) {
             return null;
@@ -176,7 +177,7 @@ public final class MessageArchiver {
     }
 
     /** Qualified names looked up per message, built once. */
-    private static final class QNames {
+    static final class QNames {
         static final org.dom4j.QName DISPLAYED = org.dom4j.QName.get("displayed", MARKERS_NAMESPACE);
         static final org.dom4j.QName EXT = org.dom4j.QName.get(EXT_ELEMENT, EXT_NAMESPACE);
     }

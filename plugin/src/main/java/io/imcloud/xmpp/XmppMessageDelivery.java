@@ -89,7 +89,7 @@ public final class XmppMessageDelivery implements MessageDelivery {
         stanza.setTo(to);
         stanza.setID(Long.toString(message.msgId()));
         if (message.hasMediaBody()) {
-            addMedia(stanza, message);
+            addMedia(stanza, message.type(), message.body());
         } else {
             stanza.setBody(message.body());
         }
@@ -101,12 +101,16 @@ public final class XmppMessageDelivery implements MessageDelivery {
         return stanza;
     }
 
-    private static void addMedia(Message stanza, ArchivedMessage message) {
+    /**
+     * Makes {@code stanza} carry a voice, image or file message: the URL of {@code bodyJson} (Easemob's body object) as the
+     * body and as XEP-0066 out-of-band data, and the body object itself.
+     */
+    static void addMedia(Message stanza, String type, String bodyJson) {
         JsonNode body;
         try {
-            body = JSON.readTree(message.body());
+            body = JSON.readTree(bodyJson);
         } catch (JacksonException e) {
-            throw new IllegalArgumentException("The body of a " + message.type() + " message is no JSON object", e);
+            throw new IllegalArgumentException("The body of a " + type + " message is no JSON object", e);
         }
         String url = body.path("url").asText("");
         stanza.setBody(url);
@@ -115,7 +119,7 @@ public final class XmppMessageDelivery implements MessageDelivery {
         if (body.hasNonNull("filename")) {
             oob.addElement("desc").setText(body.get("filename").asText());
         }
-        stanza.getElement().addElement(MEDIA_ELEMENT, MEDIA_NAMESPACE).setText(message.body());
+        stanza.getElement().addElement(MEDIA_ELEMENT, MEDIA_NAMESPACE).setText(bodyJson);
     }
 
     private JID bareJid(AppUser user) {

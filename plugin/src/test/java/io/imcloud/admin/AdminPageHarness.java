@@ -8,6 +8,7 @@ import org.eclipse.jetty.server.Server;
 
 import javax.servlet.DispatcherType;
 import javax.servlet.Filter;
+import javax.servlet.http.HttpServlet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.CookieManager;
@@ -30,6 +31,9 @@ import java.util.stream.Collectors;
  * sessions, at the addresses Openfire's console gives them ({@code /plugins/imcloud/imcloud-apps}, {@code
  * .../imcloud-users}), and plays an operator's browser: one cookie jar per {@link Browser}, forms posted as
  * {@code application/x-www-form-urlencoded}.
+ * Hosts a console page ({@link AppsAdminServlet} unless told otherwise) on an embedded Jetty 12 {@code ee8} with HTTP
+ * sessions, at the address Openfire's console gives it ({@code /plugins/imcloud/imcloud-apps}), and plays an operator's
+ * browser: one cookie jar per {@link Browser}, forms posted as {@code application/x-www-form-urlencoded}.
  */
 final class AdminPageHarness implements AutoCloseable {
 
@@ -45,17 +49,23 @@ final class AdminPageHarness implements AutoCloseable {
         this.page = page;
     }
 
-    /** Starts Jetty on a free loopback port; {@code filter}, when not null, runs before the servlet. */
+    /** Starts Jetty with the apps page on a free loopback port; {@code filter}, when not null, runs before the servlet. */
     static AdminPageHarness start(Filter filter) {
+        return start(new AppsAdminServlet(), "imcloud-apps", filter);
+    }
+
+    /** Starts Jetty with {@code servlet} at {@code /plugins/imcloud/{item}}, as Openfire serves the item of plugin.xml. */
+    static AdminPageHarness start(HttpServlet servlet, String item, Filter filter) {
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
         context.setContextPath("/plugins");
         context.addServlet(new ServletHolder(new AppsAdminServlet()), "/imcloud/imcloud-apps");
         context.addServlet(new ServletHolder(new UsersAdminServlet()), "/imcloud/imcloud-users");
+        context.addServlet(new ServletHolder(servlet), "/imcloud/" + item);
         if (filter != null) {
             context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
         }
         Server server = TestJetty.start("127.0.0.1", context.get());
-        return new AdminPageHarness(server, URI.create("http://127.0.0.1:" + TestJetty.port(server) + PATH));
+        return new AdminPageHarness(server, URI.create("http://127.0.0.1:" + TestJetty.port(server) + "/plugins/imcloud/" + item));
     }
 
     /** A new browser, with its own cookies (so its own console session). */
@@ -97,25 +107,41 @@ final class AdminPageHarness implements AutoCloseable {
             return send(HttpRequest.newBuilder(page).GET());
         }
 
-        /** GETs {@code relative} (e.g. {@code imcloud-users?app=...}), a page next to the apps page. */
-        Page get(String relative) {
+        /** GETs {@code relative} (e.g. {@code imcloud-users?app=...}), a page next to this one. */
+        Page open(String relative) {
             return send(HttpRequest.newBuilder(page.resolve(relative)).GET());
-        }
-
-        /** GETs the apps page and posts {@code fields} with the token of the forms it shows, as a form submission does. */
-        Page submit(String... fields) {
-            return submitAt(page.toString(), fields);
         }
 
         /** Like {@link #submit}, on page {@code relative}: its token, then a POST to it. */
         Page submitAt(String relative, String... fields) {
-            String token = tokenIn(get(relative).body());
+            String token = tokenIn(open(relative).body());
             Map<String, String> form = fields(fields);
             form.put(CsrfToken.FIELD, token);
             return postTo(page.resolve(relative), form);
         }
 
-        /** POSTs exactly {@code form} to the apps page. */
+        /** GETs the page with {@code query} (already encoded, without {@code ?}). */
+        Page get(String query) {
+            return send(HttpRequest.newBuilder(URI.create(page + "?" + query)).GET());
+        }
+
+        /** GETs the page and posts {@code fields} with the token of the forms it shows, as a form submission does. */
+        Page submit(String... fields) {
+            String token = tokenIn(get().body());
+            Map<String, String> form = fields(fields);
+            form.put(CsrfToken.FIELD, token);
+            return post(form);
+        }
+
+        /** GETs the page with {@code query} and posts {@code fields} with the token of the forms that page shows. */
+        Page submitFrom(String query, String... fields) {
+            String token = tokenIn(get(query).body());
+            Map<String, String> form = fields(fields);
+            form.put(CsrfToken.FIELD, token);
+            return post(form);
+        }
+
+        /** POSTs exactly {@code form}. */
         Page post(Map<String, String> form) {
             return postTo(page, form);
         }

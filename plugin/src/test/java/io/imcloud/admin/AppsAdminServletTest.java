@@ -3,6 +3,10 @@ package io.imcloud.admin;
 import io.imcloud.admin.AdminPageHarness.Browser;
 import io.imcloud.admin.AdminPageHarness.Page;
 import io.imcloud.archive.ArchivePurge;
+import io.imcloud.archive.MessageIds;
+import io.imcloud.groups.GroupLimits;
+import io.imcloud.groups.GroupService;
+import io.imcloud.groups.RecordingRooms;
 import io.imcloud.attachments.Attachments;
 import io.imcloud.sql.DatabaseType;
 import io.imcloud.tenancy.App;
@@ -53,7 +57,7 @@ class AppsAdminServletTest {
     /** The console's components with nothing online, no files and no messages. */
     static AdminConsole.Services services(AppStore apps, AppRemoval removal, TestDatabase db) {
         return new AdminConsole.Services(apps, removal, new UserService(db, new ScramUserDirectory(db), Clock.systemUTC(),
-                TestMembership.on(db)), new FakeSessions(), () -> Locale.ENGLISH, NONE_SQUATTED, NO_FILES, key -> 0);
+                TestMembership.on(db)), new FakeSessions(), () -> Locale.ENGLISH, NONE_SQUATTED, NO_FILES, key -> 0, groups(db));
     }
 
     /** The page on {@code db}, installed as the plugin installs it (with one squatted name of two found). */
@@ -74,7 +78,7 @@ class AppsAdminServletTest {
                     new AppRemoval(apps, List.of(users, new ArchivePurge(db))), users, sessions, () -> locale,
                     new SquattedNames.Report(2, List.of("acme#chat_eve")),
                     key -> key.app().equals("chat") ? new Attachments.FileUsage(3 * 1024 * 1024 + 512 * 1024, 7)
-                            : new Attachments.FileUsage(0, 0), key -> key.app().equals("chat") ? 42 : 0));
+                            : new Attachments.FileUsage(0, 0), key -> key.app().equals("chat") ? 42 : 0, groups(db)));
             http = AdminPageHarness.start(filter);
         }
 
@@ -87,6 +91,12 @@ class AppsAdminServletTest {
             http.close();
             installation.close();
         }
+    }
+
+    /** The groups of the apps on {@code db}, their rooms recorded. */
+    static GroupService groups(TestDatabase db) {
+        return new GroupService(db, new RecordingRooms(), new ArchivePurge(db), user -> true, new MessageIds(1)::next,
+                Clock.systemUTC(), GroupLimits::defaults);
     }
 
     /** The credentials block of a page: app key, client id, client secret. */
@@ -287,18 +297,18 @@ class AppsAdminServletTest {
             console.sessions.online.add(AppUser.of(ACME, "alice"));
             assertTrue(browser.get().body().contains("href=\"imcloud-users?app=acme%23chat\""), "linked from the apps page");
 
-            Page first = browser.get("imcloud-users?app=acme%23chat");
+            Page first = browser.open("imcloud-users?app=acme%23chat");
             assertEquals(200, first.status(), first.body());
             assertTrue(first.body().contains("56 users, 42 archived messages, 7 files (3.5 MB)."), first.body());
             assertTrue(first.body().contains("&lt;b&gt;0&lt;/b&gt;"), "nicknames are escaped");
             assertFalse(first.body().contains("<b>0</b>"));
             assertTrue(first.body().contains("href=\"imcloud-users?app=acme%23chat&amp;after=user48\""), "50 a page, then a link on");
-            Page second = browser.get("imcloud-users?app=acme%23chat&after=user48");
+            Page second = browser.open("imcloud-users?app=acme%23chat&after=user48");
             assertTrue(second.body().contains("<code>user54</code>") && !second.body().contains("<code>alice</code>"), second.body());
-            Page search = browser.get("imcloud-users?app=acme%23chat&q=ALI");
+            Page search = browser.open("imcloud-users?app=acme%23chat&q=ALI");
             assertTrue(search.body().contains("<code>alice</code>") && !search.body().contains("<code>user01</code>"), search.body());
             assertTrue(search.body().contains("<td>yes</td>"), "alice is online");
-            assertTrue(browser.get("imcloud-users?app=acme%23chat&q=%25").body().contains("No users match."), "% is no wildcard");
+            assertTrue(browser.open("imcloud-users?app=acme%23chat&q=%25").body().contains("No users match."), "% is no wildcard");
 
             Page off = browser.submitAt("imcloud-users?app=acme%23chat&q=alice", "action", "deactivate", "app", "acme#chat",
                     "username", "alice");
@@ -324,8 +334,8 @@ class AppsAdminServletTest {
             forged.put(CsrfToken.FIELD, "forged");
             assertEquals(403, browser.postTo("imcloud-users", forged).status());
             assertTrue(console.users.find(AppUser.of(ACME, "user00")).isPresent(), "a forged form changes nothing");
-            assertEquals(404, browser.get("imcloud-users?app=acme%23none").status());
-            assertEquals(404, browser.get("imcloud-users?app=%3Cscript%3E").status());
+            assertEquals(404, browser.open("imcloud-users?app=acme%23none").status());
+            assertEquals(404, browser.open("imcloud-users?app=%3Cscript%3E").status());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.imcloud.archive;
 
+import io.imcloud.sql.Transactions;
 import io.imcloud.tenancy.AppUser;
 import io.imcloud.testsupport.AllDatabases;
 import io.imcloud.testsupport.TestDatabase;

@@ -1,11 +1,17 @@
 package io.imcloud.archive;
 
+import io.imcloud.groups.Group;
+import io.imcloud.groups.GroupLimits;
+import io.imcloud.groups.GroupService;
+import io.imcloud.groups.NewGroup;
+import io.imcloud.groups.RecordingRooms;
 import io.imcloud.tenancy.AppUser;
 import io.imcloud.testsupport.AllDatabases;
 import io.imcloud.testsupport.TestDatabase;
 import io.imcloud.unread.ConversationList;
 import io.imcloud.unread.UnreadCounters;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -70,5 +76,40 @@ class RetentionSweeperTest {
             assertEquals(7, counters.unread(AppUser.of(OTHER_APP, "alice")).total());
             assertEquals(3, assertCountersConsistent(db), "3 conversations of one row each");
         }
+    }
+
+    /** Old group messages go too; a member's unread count loses them, their own messages above the new mark recounted. */
+    @AllDatabases
+    void deletesExpiredGroupMessagesAndMovesReadMarksPastThem(TestDatabase db) throws Exception {
+        createApp(db, APP, 2);
+        AtomicLong clock = new AtomicLong(NOW - 5 * DAY);
+        try (SqlArchive archive = new SqlArchive(db, new MessageIds(1, clock::get), settings(1000, 8))) {
+            GroupService groups = new GroupService(db, new RecordingRooms(), new ArchivePurge(db), user -> true, archive::nextId,
+                    Clock.systemUTC(), GroupLimits::defaults);
+            Group group = groups.create(APP, new NewGroup("g", null, false, null, "alice", List.of("bob", "carol")));
+            for (int i = 0; i < 4; i++) {
+                sendToGroup(archive, group, i % 2 == 0 ? "alice" : "bob", "old " + i);
+            }
+            clock.set(NOW - DAY);
+            sendToGroup(archive, group, "bob", "fresh 1");
+            sendToGroup(archive, group, "alice", "fresh 2");
+            archive.flush();
+            archive.markGroupRead(AppUser.of(APP, "carol"), group.groupId(), null).get();
+            UnreadCounters counters = new UnreadCounters(db);
+            assertEquals(3, counters.unread(AppUser.of(APP, "alice")).total(), "bob's three");
+            assertEquals(0, counters.unread(AppUser.of(APP, "carol")).total(), "carol read everything");
+
+            assertEquals(4, new RetentionSweeper(db, 3, 10, () -> NOW).sweepOnce());
+            assertEquals(2, db.count("ofImGroupMessage"));
+            assertEquals(1, counters.unread(AppUser.of(APP, "alice")).total(), "only bob's fresh one");
+            assertEquals(1, counters.unread(AppUser.of(APP, "bob")).total(), "alice's fresh one; his own are not counted");
+            assertEquals(0, counters.unread(AppUser.of(APP, "carol")).total(), "a mark above the deleted ones stays");
+        }
+    }
+
+    private static void sendToGroup(SqlArchive archive, Group group, String sender, String body) {
+        long id = archive.nextId();
+        archive.appendGroup(new GroupMessage(id, APP, group.groupId(), sender, MessageIds.timestampOf(id), "groupchat", body,
+                null, null, null));
     }
 }

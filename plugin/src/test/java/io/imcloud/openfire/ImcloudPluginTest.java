@@ -1,6 +1,11 @@
 package io.imcloud.openfire;
 
 import io.imcloud.admin.AdminConsole;
+import io.imcloud.archive.ArchivePurge;
+import io.imcloud.archive.MessageIds;
+import io.imcloud.groups.GroupLimits;
+import io.imcloud.groups.GroupService;
+import io.imcloud.groups.RecordingRooms;
 import io.imcloud.attachments.Attachments;
 import io.imcloud.sql.DatabaseType;
 import io.imcloud.tenancy.AppRemoval;
@@ -14,6 +19,7 @@ import io.imcloud.users.UserService;
 import io.imcloud.xmpp.HttpUploadService;
 import io.imcloud.xmpp.ImcloudPacketInterceptor;
 import io.imcloud.xmpp.MamIqHandler;
+import io.imcloud.xmpp.RoomMamIqHandler;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.jivesoftware.database.DbConnectionManager;
@@ -25,6 +31,8 @@ import org.jivesoftware.openfire.XMPPServerInfo;
 import org.jivesoftware.openfire.component.InternalComponentManager;
 import org.jivesoftware.openfire.disco.IQDiscoInfoHandler;
 import org.jivesoftware.openfire.interceptor.InterceptorManager;
+import org.jivesoftware.openfire.muc.MultiUserChatManager;
+import org.jivesoftware.openfire.muc.MultiUserChatService;
 import org.jivesoftware.util.JiveGlobals;
 import org.jivesoftware.util.PropertyEventDispatcher.EventType;
 import org.jivesoftware.util.PropertyEventDispatcher;
@@ -77,6 +85,7 @@ class ImcloudPluginTest {
     private Server jetty;
     private JettyBridge bridge;
     private IQRouter iqRouter;
+    private MultiUserChatService mucService;
     private MockedStatic<InternalComponentManager> components;
     private InternalComponentManager componentManager;
 
@@ -103,6 +112,10 @@ class ImcloudPluginTest {
         iqRouter = mock(IQRouter.class);
         when(server.getIQRouter()).thenReturn(iqRouter);
         when(server.getIQDiscoInfoHandler()).thenReturn(mock(IQDiscoInfoHandler.class));
+        MultiUserChatManager mucManager = mock(MultiUserChatManager.class);
+        mucService = mock(MultiUserChatService.class);
+        when(mucManager.getMultiUserChatService("conference")).thenReturn(mucService);
+        when(server.getMultiUserChatManager()).thenReturn(mucManager);
         xmppServer = mockStatic(XMPPServer.class);
         xmppServer.when(XMPPServer::getInstance).thenReturn(server);
         componentManager = mock(InternalComponentManager.class);
@@ -134,6 +147,7 @@ class ImcloudPluginTest {
         assertTrue(imcloudInterceptorInstalled(), "interceptor added");
         verify(iqRouter).addHandler(any(MamIqHandler.class));
         verify(componentManager).addComponent(eq("upload"), any(HttpUploadService.class));
+        verify(mucService).addIQHandler(any(RoomMamIqHandler.class));
         assertTrue(writerThreadAlive(), "archive writer running");
         assertEquals(1, db.count("ofImNode"), "node id leased");
         assertTrue(threadAlive("imcloud-node-lease"), "lease heartbeat running");
@@ -142,6 +156,7 @@ class ImcloudPluginTest {
         assertTrue(served.body().contains("\"unauthorized\""), "answered by our servlet with an Easemob error: " + served.body());
         assertEquals(401, get("/imcloud/acme/chat/users/bob/unread").statusCode(), "archive routes mounted");
         assertEquals(401, get("/imcloud/acme/chat/users/bob/conversations").statusCode(), "conversation routes mounted");
+        assertEquals(401, get("/imcloud/acme/chat/chatgroups").statusCode(), "group routes mounted");
         assertEquals(404, get("/imcloud/acme/chat/no-such-route").statusCode(), "unknown routes are 404");
         assertEquals(2, readsOfMamMaxAfterAChange(), "settings read at start and again after the change");
         assertThrows(IllegalStateException.class, this::installAdminConsole, "the console page has the plugin's components");
@@ -151,6 +166,7 @@ class ImcloudPluginTest {
         assertFalse(imcloudInterceptorInstalled(), "interceptor removed");
         verify(iqRouter).removeHandler(any(MamIqHandler.class));
         verify(componentManager).removeComponent(eq("upload"), any(HttpUploadService.class));
+        verify(mucService).removeIQHandler(any(RoomMamIqHandler.class));
         assertFalse(writerThreadAlive(), "archive writer stopped");
         assertEquals(0, db.count("ofImNode"), "node id released");
         assertFalse(threadAlive("imcloud-node-lease"), "lease heartbeat stopped");
@@ -163,7 +179,9 @@ class ImcloudPluginTest {
         AppStore apps = new AppStore(db, Clock.systemUTC());
         return AdminConsole.install(new AdminConsole.Services(apps, new AppRemoval(apps, List.of()),
                 new UserService(db, new ScramUserDirectory(db), Clock.systemUTC(), TestMembership.on(db)), new OpenfireSessions("example.com"),
-                () -> Locale.ENGLISH, new SquattedNames.Report(0, List.of()), key -> new Attachments.FileUsage(0, 0), key -> 0));
+                () -> Locale.ENGLISH, new SquattedNames.Report(0, List.of()), key -> new Attachments.FileUsage(0, 0), key -> 0,
+                new GroupService(db, new RecordingRooms(), new ArchivePurge(db), user -> true, new MessageIds(1)::next,
+                        Clock.systemUTC(), GroupLimits::defaults)));
     }
 
     @Test

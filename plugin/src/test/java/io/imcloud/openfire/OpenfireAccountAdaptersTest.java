@@ -4,6 +4,7 @@ import org.jivesoftware.openfire.admin.AdminManager;
 import org.jivesoftware.openfire.auth.AuthFactory;
 import org.jivesoftware.openfire.auth.ConnectionException;
 import org.jivesoftware.openfire.auth.UnauthorizedException;
+import org.jivesoftware.openfire.lockout.LockOutManager;
 import org.jivesoftware.openfire.user.User;
 import org.jivesoftware.openfire.user.UserAlreadyExistsException;
 import org.jivesoftware.openfire.user.UserManager;
@@ -26,7 +27,7 @@ import static org.mockito.Mockito.when;
 
 /**
  * {@link OpenfireUserDirectory} and {@link OpenfireAdminCredentials}: their translation of
- * Openfire's exceptions into answers. Openfire's user and auth singletons need a running server
+ * Openfire's exceptions into answers. Openfire's user, auth and lockout singletons need a running server
  * (database, providers), so they are mocked here, and only them.
  */
 class OpenfireAccountAdaptersTest {
@@ -38,6 +39,8 @@ class OpenfireAccountAdaptersTest {
     private MockedStatic<UserManager> userManagerSingleton;
     private MockedStatic<AdminManager> adminManagerSingleton;
     private MockedStatic<AuthFactory> auth;
+    private MockedStatic<LockOutManager> lockOut;
+    private final LockOutManager lockOutManager = mock(LockOutManager.class);
     private final OpenfireUserDirectory directory = new OpenfireUserDirectory();
 
     @BeforeEach
@@ -47,10 +50,13 @@ class OpenfireAccountAdaptersTest {
         adminManagerSingleton = mockStatic(AdminManager.class);
         adminManagerSingleton.when(AdminManager::getInstance).thenReturn(adminManager);
         auth = mockStatic(AuthFactory.class);
+        lockOut = mockStatic(LockOutManager.class);
+        lockOut.when(LockOutManager::getInstance).thenReturn(lockOutManager);
     }
 
     @AfterEach
     void release() {
+        lockOut.close();
         auth.close();
         adminManagerSingleton.close();
         userManagerSingleton.close();

@@ -1,6 +1,20 @@
 package io.imcloud.rest;
 
 import io.imcloud.archive.Archive;
+import io.imcloud.groups.GroupLimits;
+import io.imcloud.groups.GroupService;
+import io.imcloud.groups.RecordingRooms;
+import io.imcloud.tenancy.AppMembership;
+import io.imcloud.xmpp.GroupMessageArchiver;
+import io.imcloud.xmpp.GroupRoomGuard;
+import io.imcloud.xmpp.GroupRoomJids;
+import io.imcloud.xmpp.MessageArchiver;
+import io.imcloud.xmpp.MessageLimits;
+import io.imcloud.xmpp.PrivacyLists;
+import io.imcloud.xmpp.XmppGroupDelivery;
+import io.imcloud.archive.ArchivePurge;
+import org.dom4j.QName;
+import java.util.concurrent.atomic.AtomicReference;
 import io.imcloud.archive.ArchiveFixtures;
 import io.imcloud.archive.MessageIds;
 import io.imcloud.archive.SqlArchive;
@@ -53,6 +67,8 @@ import static org.mockito.Mockito.when;
 final class ArchiveApiStack implements AutoCloseable {
 
     static final String DOMAIN = "im.example.com";
+    /** The multi-user chat service of the groups' rooms. */
+    static final String MUC_DOMAIN = "conference." + DOMAIN;
     static final String PASSWORD = "pw-secret";
 
     final SqlArchive archive;
@@ -65,6 +81,16 @@ final class ArchiveApiStack implements AutoCloseable {
     /** XEP-0191 as Openfire applies it to a message: the receiver's block or the sender's stops it. */
     private final PrivacyLists privacy = (message, sender) -> blocks.contains(message.getTo().getNode() + " " + message.getFrom().getNode())
             || blocks.contains(message.getFrom().getNode() + " " + message.getTo().getNode());
+    /** What server-side sends to groups handed to their rooms to broadcast. */
+    final List<Message> broadcast = new CopyOnWriteArrayList<>();
+    /** The groups' rooms. */
+    final RecordingRooms rooms = new RecordingRooms();
+    final GroupRoomJids roomJids = new GroupRoomJids(MUC_DOMAIN);
+    /** The group limits the groups see, replaceable by a test. */
+    final AtomicReference<GroupLimits> groupLimits = new AtomicReference<>(GroupLimits.defaults());
+    final GroupService groups;
+    final GroupMessageArchiver groupArchiver;
+    final TenantFirewall firewall;
     final ImcloudPacketInterceptor interceptor;
     final OfflineStateListener offline;
     final RestHarnessStack s;
@@ -78,12 +104,20 @@ final class ArchiveApiStack implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         this.attachments = new Attachments(db, filesDirectory, Clock.systemUTC(), AttachmentLimits::defaults);
-        List<RouteGroup> groups = new ArrayList<>(ArchiveRoutes.all(served, new ConversationList(db), new UnreadCounters(db),
+        AtomicReference<AppMembership> membership = new AtomicReference<>();
+        this.groups = new GroupService(db, rooms, new ArchivePurge(db), user -> membership.get().isMember(user), archive::nextId,
+                Clock.systemUTC(), groupLimits::get);
+        List<RouteGroup> routeGroups = new ArrayList<>(ArchiveRoutes.all(served, new ConversationList(db), new UnreadCounters(db),
                 new XmppMessageDelivery(DOMAIN, routed::add, privacy), attachments));
-        groups.add(new ChatfileRoutes(attachments, new UploadSlots(new SigningKeyStore(db, Clock.systemUTC()), Clock.systemUTC())));
-        this.s = RestHarnessStack.start(db, List.of(archive), groups.toArray(RouteGroup[]::new));
-        TenantFirewall firewall = new TenantFirewall(DOMAIN, s.membership, service -> false);
-        this.interceptor = new ImcloudPacketInterceptor(archive, firewall, true, packet -> {
+        routeGroups.add(new ChatfileRoutes(attachments, new UploadSlots(new SigningKeyStore(db, Clock.systemUTC()), Clock.systemUTC())));
+        routeGroups.addAll(GroupRoutes.all(groups, archive, new XmppGroupDelivery(roomJids, broadcast::add), attachments));
+        this.s = RestHarnessStack.start(db, List.of(archive, groups), routeGroups.toArray(RouteGroup[]::new));
+        membership.set(s.membership);
+        this.firewall = new TenantFirewall(DOMAIN, s.membership, service -> false);
+        this.groupArchiver = new GroupMessageArchiver(archive, firewall, roomJids, () -> MessageLimits.DEFAULTS);
+        this.interceptor = new ImcloudPacketInterceptor(firewall,
+                new MessageArchiver(archive, firewall, () -> MessageLimits.DEFAULTS, PrivacyLists.NONE), groupArchiver,
+                new GroupRoomGuard(roomJids, groups), true, packet -> {
             throw new AssertionError("no error replies expected: " + packet.toXML());
         });
         this.offline = new OfflineStateListener(interceptor.archiver());
@@ -144,6 +178,38 @@ final class ArchiveApiStack implements AutoCloseable {
         blocks.add(app + "_" + blocker + " " + app + "_" + blocked);
     }
 
+    /**
+     * A member's {@code groupchat} message to the room of group {@code groupId}, as Openfire's multi-user chat service
+     * handles it: read from the sender's session (the interceptor gives it its archive id), accepted by the room, which
+     * replaces stanza-ids {@code by} itself with one of its own and broadcasts a copy (the listener archives it), and
+     * sent to the sender's session and each occupant's session in {@code occupants} (the interceptor stamps the room's
+     * stanza-id on it). Returns the copy as the occupants got it.
+     */
+    Message groupChat(AppKey app, long groupId, String from, String body, String clientId, String... occupants)
+            throws PacketRejectedException {
+        JID sender = new JID(app + "_" + from, DOMAIN, "phone");
+        JID room = roomJids.room(app, groupId);
+        Message m = new Message();
+        m.setType(Message.Type.groupchat);
+        m.setFrom(sender);
+        m.setTo(room);
+        m.setBody(body);
+        m.setID(clientId);
+        interceptor.interceptPacket(m, session(sender), true, false);
+        Message inRoom = m.createCopy();
+        inRoom.getElement().elements(QName.get("stanza-id", "urn:xmpp:sid:0")).forEach(e -> inRoom.getElement().remove(e));
+        inRoom.getElement().addElement("stanza-id", "urn:xmpp:sid:0").addAttribute("by", room.toBareJID())
+                .addAttribute("id", "openfire-uuid");
+        inRoom.setFrom(new JID(room.getNode(), room.getDomain(), from));
+        groupArchiver.onBroadcast(room, sender, inRoom);
+        Message copy = inRoom.createCopy();
+        interceptor.interceptPacket(copy, session(sender), false, false); // the room's echo to the sender
+        for (String occupant : occupants) {
+            interceptor.interceptPacket(copy, session(new JID(app + "_" + occupant, DOMAIN, "phone")), false, false);
+        }
+        return copy;
+    }
+
     /** Openfire handed {@code message} to a session of its receiver. */
     void deliver(Message message) throws PacketRejectedException {
         interceptor.interceptPacket(message, session(new JID(message.getTo().getNode(), DOMAIN, "phone")), false, true);
@@ -191,6 +257,19 @@ final class ArchiveApiStack implements AutoCloseable {
 
         Message chat(String from, String to, String body, String clientId) throws PacketRejectedException {
             return stack.chat(key(), from, to, body, clientId);
+        }
+
+        Message groupChat(long groupId, String from, String body, String clientId, String... occupants)
+                throws PacketRejectedException {
+            return stack.groupChat(key(), groupId, from, body, clientId, occupants);
+        }
+
+        Response put(String path, String bearer, Object json) {
+            return stack.s.http.put(path(path), bearer, json);
+        }
+
+        Response delete(String path, String bearer) {
+            return stack.s.http.delete(path(path), bearer);
         }
     }
 }

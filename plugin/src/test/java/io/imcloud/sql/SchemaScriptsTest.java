@@ -21,10 +21,10 @@ class SchemaScriptsTest {
         try (Connection con = db.getConnection(); Statement st = con.createStatement();
              ResultSet rs = st.executeQuery("SELECT version FROM ofVersion WHERE name = 'imcloud'")) {
             assertTrue(rs.next(), "ofVersion row for imcloud");
-            assertEquals(4, rs.getInt(1));
+            assertEquals(6, rs.getInt(1));
         }
         for (String table : new String[] {"ofImApp", "ofImKey", "ofImUser", "ofImMessage", "ofImConversation", "ofImNode",
-                "ofImFile", "ofImFileUsage"}) {
+                "ofImFile", "ofImFileUsage", "ofImGroup", "ofImGroupMember", "ofImGroupMessage"}) {
             assertEquals(0, db.count(table), table);
         }
         assertEquals(2, db.count("ofImUnreadFold"), "the rows of foldedUpTo and claimedUpTo, nothing folded");
@@ -122,11 +122,43 @@ class SchemaScriptsTest {
         }
     }
 
+    /**
+     * Version 5 to 6 on a version 5 database with an app and a user (made by taking version 6's tables away): the upgrade
+     * creates the empty group tables, which take a group, its members and a numbered message, and records version 6.
+     */
+    @AllDatabases
+    void upgradeToVersion6CreatesTheGroupTables(TestDatabase db) throws Exception {
+        try (Connection con = db.getConnection(); Statement st = con.createStatement()) {
+            for (String table : new String[] {"ofImGroupMessage", "ofImGroupMember", "ofImGroup"}) {
+                st.execute("DROP TABLE " + table);
+            }
+            st.execute("UPDATE ofVersion SET version = 5 WHERE name = 'imcloud'");
+            st.execute("INSERT INTO ofImUser (appKey, username, userUuid, created, modified, activated)"
+                    + " VALUES ('acme#chat', 'alice', 'u-1', 1, 1, 1)");
+            SchemaScript.run(con, SchemaScript.projectDir().resolve("database/upgrade/6/imcloud_" + db.databaseType().scriptName() + ".sql"), false);
+            st.execute("INSERT INTO ofImGroup (appKey, groupId, groupName, publicGroup, maxUsers, owner, memberCount, lastSeq,"
+                    + " lastMsgId, lastTs, created, modified) VALUES ('acme#chat', 7, 'g', 0, 3000, 'alice', 1, 1, 9, 1, 1, 1)");
+            st.execute("INSERT INTO ofImGroupMember (appKey, groupId, username, memberRole, joined, readSeq, ownAfterRead)"
+                    + " VALUES ('acme#chat', 7, 'alice', 0, 1, 0, 1)");
+            st.execute("INSERT INTO ofImGroupMessage (msgId, appKey, groupId, seq, sender, sentAt, msgType, body)"
+                    + " VALUES (9, 'acme#chat', 7, 1, 'alice', 1, 'groupchat', 'x')");
+            try (ResultSet rs = st.executeQuery("SELECT g.lastSeq - m.readSeq - m.ownAfterRead FROM ofImGroup g JOIN ofImGroupMember m"
+                    + " ON m.appKey = g.appKey AND m.groupId = g.groupId")) {
+                assertTrue(rs.next());
+                assertEquals(0, rs.getInt(1), "the owner's own message is not unread to her");
+            }
+            try (ResultSet rs = st.executeQuery("SELECT version FROM ofVersion WHERE name = 'imcloud'")) {
+                assertTrue(rs.next());
+                assertEquals(6, rs.getInt(1));
+            }
+        }
+    }
+
     @Test
     void everyDatabaseTypeHasAnInstallScript() {
         for (DatabaseType type : DatabaseType.values()) {
             assertTrue(Files.isRegularFile(SchemaScript.installScript(type.scriptName())), type.scriptName());
-            for (int version = 2; version <= 4; version++) {
+            for (int version : new int[] {2, 3, 4, 6}) {
                 assertTrue(Files.isRegularFile(SchemaScript.projectDir().resolve(
                         "database/upgrade/" + version + "/imcloud_" + type.scriptName() + ".sql")), "upgrade to " + version + " for " + type.scriptName());
             }

@@ -8,6 +8,7 @@ import io.imcloud.rest.RestContext;
 import io.imcloud.rest.RestSettings;
 import io.imcloud.rest.RouteGroup;
 import io.imcloud.tenancy.AppCredentials;
+import io.imcloud.tenancy.AppData;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppMembership;
 import io.imcloud.tenancy.AppOptions;
@@ -64,7 +65,11 @@ public final class RestHarnessStack implements AutoCloseable {
         this.membership = TestMembership.on(db);
         this.users = new UserService(db, directory, clock, membership, userData);
         this.context = new RestContext(apps, tokens, users, settings::get, clock, new ClientAddresses(JettyBridge::tcpPeerAddress));
-        this.removal = new AppRemoval(apps, List.of(users, new ArchivePurge(db)));
+        // user data that an app also keeps (groups) goes with its app, as in the plugin
+        List<AppData> appData = new ArrayList<>(List.of(users));
+        userData.stream().filter(AppData.class::isInstance).map(AppData.class::cast).forEach(appData::add);
+        appData.add(new ArchivePurge(db));
+        this.removal = new AppRemoval(apps, appData);
         List<RouteGroup> groups = new ArrayList<>(CoreRoutes.all((u, p) -> ADMIN.equals(u) && ADMIN_PASSWORD.equals(p), removal));
         groups.addAll(extraGroups.apply(membership));
         this.http = RestHarness.start(new ImcloudServlet(context, groups), bindHost);

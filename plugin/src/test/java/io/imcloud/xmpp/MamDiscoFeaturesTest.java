@@ -1,6 +1,7 @@
 package io.imcloud.xmpp;
 
 import io.imcloud.archive.Archive;
+import io.imcloud.archive.GroupArchive;
 import org.dom4j.Element;
 import org.jivesoftware.openfire.interceptor.PacketRejectedException;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,8 @@ import static org.mockito.Mockito.mock;
 
 /**
  * urn:xmpp:mam:2 in service discovery: added to the disco#info answers an app user gets about the
- * server or their own account, and to no one else's (plain users would be refused the queries).
+ * server, their own account or a room of their app's groups, and to no one else's (plain users would be refused the
+ * queries).
  */
 class MamDiscoFeaturesTest {
 
@@ -42,6 +44,17 @@ class MamDiscoFeaturesTest {
         assertEquals(none, mamFeatures(answer(new JID(DOMAIN), full(ALICE), "http://jabber.org/protocol/commands"), true),
                 "a node of the server");
         assertEquals(none, mamFeatures(answer(new JID("conference." + DOMAIN), full(ALICE), null), true), "a service");
+    }
+
+    @Test
+    void anAppUserLearnsOfMamOnTheRoomsOfTheirAppsGroupsOnly() throws Exception {
+        String service = "conference." + DOMAIN;
+        assertEquals(List.of(MamIqHandler.NAMESPACE), mamFeatures(answer(new JID("acme#chat_42", service, null), full(ALICE), null), true));
+        assertEquals(none, mamFeatures(answer(new JID("acme#other_42", service, null), full(ALICE), null), true), "another app's room");
+        assertEquals(none, mamFeatures(answer(new JID("acme#chat_42", service, "bob"), full(ALICE), null), true), "an occupant");
+        assertEquals(none, mamFeatures(answer(new JID("lobby", service, null), full(ALICE), null), true), "a plain room");
+        assertEquals(none, mamFeatures(answer(new JID("acme#chat_42", "other." + DOMAIN, null), full(ALICE), null), true),
+                "a room of another service");
     }
 
     @Test
@@ -71,7 +84,12 @@ class MamDiscoFeaturesTest {
 
     /** The MAM features of {@code answer} after it went through the interceptor to its receiver's session. */
     private static List<String> mamFeatures(IQ answer, boolean servesMam) throws PacketRejectedException {
-        ImcloudPacketInterceptor interceptor = new ImcloudPacketInterceptor(mock(Archive.class), firewallOfRegisteredShapes(), servesMam, p -> { });
+        TenantFirewall firewall = firewallOfRegisteredShapes();
+        GroupMessageArchiver groups = new GroupMessageArchiver(mock(GroupArchive.class), firewall,
+                new GroupRoomJids("conference." + DOMAIN), () -> MessageLimits.DEFAULTS);
+        ImcloudPacketInterceptor interceptor = new ImcloudPacketInterceptor(firewall,
+                new MessageArchiver(mock(Archive.class), firewall, () -> MessageLimits.DEFAULTS, PrivacyLists.NONE), groups,
+                new GroupRoomGuard(groups.rooms(), (app, id, user) -> true), servesMam, p -> { });
         interceptor.interceptPacket(answer, clientSession(answer.getTo()), false, false);
         List<String> found = new ArrayList<>();
         for (Element feature : answer.getChildElement().elements("feature")) {

@@ -1,6 +1,4 @@
-package io.imcloud.archive;
-
-import io.imcloud.sql.DatabaseType;
+package io.imcloud.sql;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -13,10 +11,10 @@ import java.sql.Statement;
  * switch, which costs server round trips. On MySQL and MariaDB the switch is one statement that sets the
  * next transaction only, instead of a session change and its undoing.
  */
-final class Transactions {
+public final class Transactions {
 
     /** A unit of work on a connection inside a transaction. */
-    interface Work<T> {
+    public interface Work<T> {
         T run(Connection con) throws SQLException;
     }
 
@@ -24,12 +22,12 @@ final class Transactions {
     }
 
     /** Commits {@code work} in READ COMMITTED on {@code con} (a {@code type} database), or rolls it back and rethrows. */
-    static <T> T readCommitted(Connection con, DatabaseType type, Work<T> work) throws SQLException {
+    public static <T> T readCommitted(Connection con, DatabaseType type, Work<T> work) throws SQLException {
         return run(con, type, true, work);
     }
 
     /** Commits {@code work} on {@code con}, in READ COMMITTED if asked, or rolls it back and rethrows. */
-    static <T> T run(Connection con, DatabaseType type, boolean readCommitted, Work<T> work) throws SQLException {
+    public static <T> T run(Connection con, DatabaseType type, boolean readCommitted, Work<T> work) throws SQLException {
         boolean autoCommit = con.getAutoCommit();
         boolean nextOnly = readCommitted && (type == DatabaseType.MYSQL || type == DatabaseType.MARIADB);
         int isolation = readCommitted && !nextOnly ? con.getTransactionIsolation() : -1;

@@ -1,0 +1,48 @@
+package io.imcloud.xmpp;
+
+import io.imcloud.groups.Group;
+import io.imcloud.groups.GroupService;
+import io.imcloud.tenancy.AppKey;
+import org.xmpp.packet.JID;
+
+/**
+ * The addresses of the groups' rooms on the multi-user chat service that holds them: room {@code {org}#{app}_{groupId}}
+ * at {@code conference.{domain}} (or the service the operator chose), Easemob's group JID.
+ */
+public final class GroupRoomJids {
+
+    /** A group, as a room address names it. */
+    public record GroupRef(AppKey appKey, long groupId) {
+    }
+
+    private final String serviceDomain;
+
+    /** Rooms on the service {@code serviceDomain}, e.g. {@code conference.example.com}. */
+    public GroupRoomJids(String serviceDomain) {
+        this.serviceDomain = serviceDomain;
+    }
+
+    /** The domain of the service holding the rooms. */
+    public String serviceDomain() {
+        return serviceDomain;
+    }
+
+    /** The group whose room {@code jid} names (with or without an occupant's nickname), or null for any other address. */
+    public GroupRef groupOf(JID jid) {
+        if (jid == null || jid.getNode() == null || !serviceDomain.equals(jid.getDomain())) {
+            return null;
+        }
+        String node = jid.getNode();
+        AppKey appKey = AppKey.ofNodePrefix(node).orElse(null);
+        if (appKey == null) {
+            return null;
+        }
+        long groupId = GroupService.parseId(node.substring(appKey.org().length() + appKey.app().length() + 2));
+        return groupId < 0 ? null : new GroupRef(appKey, groupId);
+    }
+
+    /** The bare JID of the room of group {@code groupId} of {@code appKey}. */
+    public JID room(AppKey appKey, long groupId) {
+        return new JID(Group.roomNode(appKey, groupId), serviceDomain, null);
+    }
+}

@@ -1,0 +1,116 @@
+package io.imcloud.archive;
+
+import io.imcloud.groups.Group;
+import io.imcloud.groups.GroupLimits;
+import io.imcloud.groups.GroupService;
+import io.imcloud.groups.NewGroup;
+import io.imcloud.groups.RecordingRooms;
+import io.imcloud.tenancy.AppUser;
+import io.imcloud.testsupport.AllDatabases;
+import io.imcloud.testsupport.TestDatabase;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static io.imcloud.archive.ArchiveFixtures.APP;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The group sequence under two cluster nodes' writers committing into one group at once, with read marks moving
+ * meanwhile: every message gets its own number, the numbers have no gap, and each member's count from the two rows
+ * equals a count over the archive.
+ */
+class GroupSequenceTest {
+
+    private static final int PER_NODE = 300;
+
+    @AllDatabases
+    void twoNodesNumberOneGroupsMessagesWithoutGapAndTheCountsStayExact(TestDatabase db) throws Exception {
+        try (SqlArchive node1 = new SqlArchive(db, new MessageIds(1), ArchiveFixtures.settings(10_000, 20));
+             SqlArchive node2 = new SqlArchive(db, new MessageIds(2), ArchiveFixtures.settings(10_000, 20))) {
+            GroupService groups = new GroupService(db, new RecordingRooms(), new ArchivePurge(db), user -> true, node1::nextId,
+                    Clock.systemUTC(), GroupLimits::defaults);
+            Group group = groups.create(APP, new NewGroup("g", null, false, null, "alice", List.of("bob", "carol")));
+            AppUser carol = new AppUser(APP, "carol");
+            List<CompletableFuture<Integer>> marks = new ArrayList<>();
+            Thread alice = new Thread(() -> send(node1, group, "alice"));
+            Thread bob = new Thread(() -> send(node2, group, "bob"));
+            alice.start();
+            bob.start();
+            while (alice.isAlive() || bob.isAlive()) {
+                marks.add((marks.size() % 2 == 0 ? node1 : node2).markGroupRead(carol, group.groupId(), null));
+                Thread.sleep(2);
+            }
+            alice.join();
+            bob.join();
+            node1.flush();
+            node2.flush();
+            for (CompletableFuture<Integer> mark : marks) {
+                assertTrue(mark.get(10, TimeUnit.SECONDS) >= 0);
+            }
+
+            List<Long> seqs = longs(db, "SELECT seq FROM ofImGroupMessage ORDER BY seq");
+            assertEquals(2 * PER_NODE, seqs.size());
+            for (int i = 0; i < seqs.size(); i++) {
+                assertEquals(i + 1, seqs.get(i), "numbers 1.." + seqs.size() + " without gap or repeat");
+            }
+            assertEquals(List.of((long) 2 * PER_NODE), longs(db, "SELECT lastSeq FROM ofImGroup"));
+            for (String member : List.of("alice", "bob", "carol")) {
+                long fromRows = longs(db, "SELECT g.lastSeq - m.readSeq - m.ownAfterRead FROM ofImGroup g JOIN ofImGroupMember m"
+                        + " ON m.appKey = g.appKey AND m.groupId = g.groupId WHERE m.username = '" + member + "'").get(0);
+                long readSeq = longs(db, "SELECT readSeq FROM ofImGroupMember WHERE username = '" + member + "'").get(0);
+                long overArchive = longs(db, "SELECT COUNT(*) FROM ofImGroupMessage WHERE seq > " + readSeq
+                        + " AND sender <> '" + member + "'").get(0);
+                assertEquals(overArchive, fromRows, member + "'s unread count");
+            }
+            assertEquals(PER_NODE, longs(db, "SELECT ownAfterRead FROM ofImGroupMember WHERE username = 'alice'").get(0),
+                    "alice read nothing: all her messages are above her mark");
+        }
+    }
+
+    @AllDatabases
+    void theMessagesOfADeletedGroupAreDroppedAndTheRestOfTheBatchKept(TestDatabase db) throws Exception {
+        try (SqlArchive archive = new SqlArchive(db, new MessageIds(1), ArchiveFixtures.settings(1000, 100))) {
+            GroupService groups = new GroupService(db, new RecordingRooms(), new ArchivePurge(db), user -> true, archive::nextId,
+                    Clock.systemUTC(), GroupLimits::defaults);
+            Group kept = groups.create(APP, new NewGroup("kept", null, false, null, "alice", List.of()));
+            Group gone = groups.create(APP, new NewGroup("gone", null, false, null, "alice", List.of()));
+            groups.delete(APP, gone.groupId());
+            append(archive, gone, "alice", "lost");
+            append(archive, kept, "alice", "kept");
+            archive.flush();
+            assertEquals(List.of(kept.groupId()), longs(db, "SELECT groupId FROM ofImGroupMessage"));
+            assertEquals(-1, archive.markGroupRead(new AppUser(APP, "alice"), gone.groupId(), null).get(),
+                    "no member of a deleted group");
+        }
+    }
+
+    private static void send(SqlArchive archive, Group group, String sender) {
+        for (int i = 0; i < PER_NODE; i++) {
+            append(archive, group, sender, sender + " " + i);
+        }
+    }
+
+    private static void append(SqlArchive archive, Group group, String sender, String body) {
+        long id = archive.nextId();
+        assertTrue(archive.appendGroup(new GroupMessage(id, APP, group.groupId(), sender, MessageIds.timestampOf(id), "groupchat",
+                body, null, null, null)));
+    }
+
+    private static List<Long> longs(TestDatabase db, String sql) throws Exception {
+        List<Long> values = new ArrayList<>();
+        try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                values.add(rs.getLong(1));
+            }
+        }
+        return values;
+    }
+}

@@ -8,7 +8,6 @@ import org.eclipse.jetty.server.Server;
 
 import javax.servlet.DispatcherType;
 import javax.servlet.Filter;
-import javax.servlet.http.HttpServlet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.CookieManager;
@@ -49,18 +48,21 @@ final class AdminPageHarness implements AutoCloseable {
         this.page = page;
     }
 
-    /** Starts Jetty with the apps page on a free loopback port; {@code filter}, when not null, runs before the servlet. */
+    /** Starts Jetty with the pages on a free loopback port, the browsers on the apps page; {@code filter}, when not null, runs before the servlets. */
     static AdminPageHarness start(Filter filter) {
-        return start(new AppsAdminServlet(), "imcloud-apps", filter);
+        return start("imcloud-apps", filter);
     }
 
-    /** Starts Jetty with {@code servlet} at {@code /plugins/imcloud/{item}}, as Openfire serves the item of plugin.xml. */
-    static AdminPageHarness start(HttpServlet servlet, String item, Filter filter) {
+    /**
+     * Starts Jetty with every page at {@code /plugins/imcloud/{page}}, as Openfire serves them, the browsers on page
+     * {@code item}.
+     */
+    static AdminPageHarness start(String item, Filter filter) {
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
         context.setContextPath("/plugins");
         context.addServlet(new ServletHolder(new AppsAdminServlet()), "/imcloud/imcloud-apps");
         context.addServlet(new ServletHolder(new UsersAdminServlet()), "/imcloud/imcloud-users");
-        context.addServlet(new ServletHolder(servlet), "/imcloud/" + item);
+        context.addServlet(new ServletHolder(new GroupsAdminServlet()), "/imcloud/imcloud-groups");
         if (filter != null) {
             context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
         }

@@ -35,7 +35,7 @@ class GroupsAdminServletTest {
     @Test
     void listsAnAppsGroupsAndMembersAndDeletesAGroupOnceConfirmed() {
         try (TestDatabase db = TestDatabase.create(DatabaseType.HSQLDB);
-             AdminPageHarness http = AdminPageHarness.start(new GroupsAdminServlet(), "imcloud-groups", null)) {
+             AdminPageHarness http = AdminPageHarness.start("imcloud-groups", null)) {
             Browser browser = http.browser();
             assertEquals(503, browser.get().status(), "not before the plugin installs its components");
             AppStore apps = new AppStore(db, Clock.systemUTC());

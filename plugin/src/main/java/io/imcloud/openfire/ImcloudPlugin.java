@@ -13,6 +13,12 @@ import io.imcloud.rest.ArchiveRoutes;
 import io.imcloud.rest.ChatfileRoutes;
 import io.imcloud.rest.CoreRoutes;
 import io.imcloud.rest.ImcloudServlet;
+import io.imcloud.rest.MessageJson;
+import io.imcloud.rest.PushRoutes;
+import io.imcloud.push.CallbackDispatcher;
+import io.imcloud.push.CallbackQueue;
+import io.imcloud.push.PushBindings;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imcloud.rest.ClientAddresses;
 import io.imcloud.rest.RestContext;
 import io.imcloud.rest.RouteGroup;
@@ -70,6 +76,8 @@ public final class ImcloudPlugin implements Plugin {
 
     /** Most squatted names the start-up warning lists. */
     private static final int SQUATTED_NAMES_LOGGED = 20;
+    /** Writes the offline-message callbacks' bodies. */
+    private static final ObjectMapper CALLBACK_JSON = new ObjectMapper();
 
     private final LifecycleSteps steps = new LifecycleSteps();
     private final Supplier<JettyBridge> httpBind;
@@ -123,6 +131,9 @@ public final class ImcloudPlugin implements Plugin {
         TenantFirewall firewall = new TenantFirewall(domain, membership, openServices);
         SquattedNames.Report squatted = reportSquattedNames(database);
 
+        // One set of account services for the REST API and the console page, so each sees the other's changes at once.
+        Accounts accounts = Accounts.on(database, membership, archive, attachments);
+
         boolean servesMam = !MamIqHandler.monitoringPluginInstalled(pluginDirectory);
         ImcloudPacketInterceptor interceptor = steps.start("packet interceptor", () -> {
             MessageArchiver archiver = new MessageArchiver(archive, firewall, settings::messageLimits,
@@ -131,8 +142,13 @@ public final class ImcloudPlugin implements Plugin {
             InterceptorManager.getInstance().addInterceptor(i);
             return i;
         }, i -> InterceptorManager.getInstance().removeInterceptor(i));
+        // Stopped after the offline listener that feeds it (it queues what it holds) and before the archive it reads.
+        CallbackDispatcher callbacks = steps.start("offline-message callbacks", () -> new CallbackDispatcher(
+                accounts.callbackQueue(), accounts.pushBindings(), archive, accounts.apps()::find, accounts.apps()::callback,
+                message -> MessageJson.export(CALLBACK_JSON, message), CALLBACK_JSON, settings::pushSettings,
+                accounts.clock()).start(), CallbackDispatcher::close);
         steps.start("offline listener", () -> {
-            OfflineStateListener l = new OfflineStateListener(interceptor.archiver());
+            OfflineStateListener l = new OfflineStateListener(interceptor.archiver(), callbacks);
             OfflineMessageStrategy.addListener(l);
             return l;
         }, OfflineMessageStrategy::removeListener);
@@ -144,8 +160,6 @@ public final class ImcloudPlugin implements Plugin {
             }, h -> server.getIQRouter().removeHandler(h));
         }
 
-        // One set of account services for the REST API and the console page, so each sees the other's changes at once.
-        Accounts accounts = Accounts.on(database, membership, archive, attachments);
         UploadSlots slots = new UploadSlots(accounts.keys(), accounts.clock());
         RestEndpoint rest = steps.start("REST API", () -> new RestEndpoint(httpBind.get(),
                 restServlet(database, settings, accounts, archive, attachments, slots,
@@ -179,18 +193,22 @@ public final class ImcloudPlugin implements Plugin {
     }
 
     /**
-     * Apps, users and app removal over Openfire's database and user store; deleting a user purges the archive and the
-     * files of them, deleting an app everything of it.
+     * Apps, users and app removal over Openfire's database and user store; deleting a user purges the archive, the
+     * files, the bound devices and the queued callbacks of them, deleting an app everything of it. A deactivation
+     * ends the user's pushes with {@code pushBindings().unbindAll(user)}.
      */
-    private record Accounts(Clock clock, AppStore apps, UserService users, AppRemoval removal, SigningKeyStore keys) {
+    private record Accounts(Clock clock, AppStore apps, UserService users, AppRemoval removal, SigningKeyStore keys,
+                            PushBindings pushBindings, CallbackQueue callbackQueue) {
         static Accounts on(ConnectionProvider database, AppMembership membership, SqlArchive archive, Attachments attachments) {
             Clock clock = Clock.systemUTC();
             AppStore apps = new AppStore(database, clock);
+            PushBindings pushBindings = new PushBindings(database, clock);
+            CallbackQueue callbackQueue = new CallbackQueue(database);
             UserService users = new UserService(database, new OpenfireUserDirectory(), clock, membership,
-                    List.of(archive, attachments));
+                    List.of(archive, attachments, pushBindings, callbackQueue));
             return new Accounts(clock, apps, users,
-                    new AppRemoval(apps, List.of(users, new ArchivePurge(database), attachments)),
-                    new SigningKeyStore(database, clock));
+                    new AppRemoval(apps, List.of(users, new ArchivePurge(database), attachments, pushBindings, callbackQueue)),
+                    new SigningKeyStore(database, clock), pushBindings, callbackQueue);
         }
     }
 
@@ -240,6 +258,7 @@ public final class ImcloudPlugin implements Plugin {
         groups.addAll(ArchiveRoutes.all(archive, new ConversationList(database), new UnreadCounters(database), delivery,
                 attachments));
         groups.add(new ChatfileRoutes(attachments, slots));
+        groups.add(new PushRoutes(accounts.pushBindings()));
         return new ImcloudServlet(context, groups);
     }
 

@@ -7,6 +7,8 @@ import io.imcloud.archive.SqlArchive;
 import io.imcloud.attachments.AttachmentLimits;
 import io.imcloud.attachments.Attachments;
 import io.imcloud.attachments.UploadSlots;
+import io.imcloud.push.PushBindings;
+import io.imcloud.push.StoredOffline;
 import io.imcloud.tenancy.AppCredentials;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.SigningKeyStore;
@@ -34,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import static io.imcloud.testsupport.RestHarnessStack.user;
@@ -59,6 +62,10 @@ final class ArchiveApiStack implements AutoCloseable {
     final List<Message> routed = new CopyOnWriteArrayList<>();
     final ImcloudPacketInterceptor interceptor;
     final OfflineStateListener offline;
+    /** The users' devices bound for push, served by the push routes. */
+    final PushBindings bindings;
+    /** Told of each archived message stored offline (the offline-message callbacks); nobody until a test sets it. */
+    final AtomicReference<StoredOffline> storedOffline = new AtomicReference<>(StoredOffline.NONE);
     final RestHarnessStack s;
 
     private ArchiveApiStack(TestDatabase db, Function<Archive, Archive> wrap) {
@@ -73,12 +80,15 @@ final class ArchiveApiStack implements AutoCloseable {
         List<RouteGroup> groups = new ArrayList<>(ArchiveRoutes.all(served, new ConversationList(db), new UnreadCounters(db),
                 new XmppMessageDelivery(DOMAIN, routed::add), attachments));
         groups.add(new ChatfileRoutes(attachments, new UploadSlots(new SigningKeyStore(db, Clock.systemUTC()), Clock.systemUTC())));
-        this.s = RestHarnessStack.start(db, List.of(archive), groups.toArray(RouteGroup[]::new));
+        this.bindings = new PushBindings(db, Clock.systemUTC());
+        groups.add(new PushRoutes(bindings));
+        this.s = RestHarnessStack.start(db, List.of(archive, bindings), groups.toArray(RouteGroup[]::new));
         TenantFirewall firewall = new TenantFirewall(DOMAIN, s.membership, service -> false);
         this.interceptor = new ImcloudPacketInterceptor(archive, firewall, true, packet -> {
             throw new AssertionError("no error replies expected: " + packet.toXML());
         });
-        this.offline = new OfflineStateListener(interceptor.archiver());
+        this.offline = new OfflineStateListener(interceptor.archiver(),
+                (receiver, msgId) -> storedOffline.get().messageStoredOffline(receiver, msgId));
     }
 
     static ArchiveApiStack start(TestDatabase db) {

@@ -2,7 +2,7 @@
 
 INSERT INTO ofVersion (name, version) VALUES ('imcloud', 6);
 
-/* ofImApp: apps (tenants): one row per app key org#app; the client secret only as a salted hash; fileQuotaBytes and fileQuotaCount bound the app's attachments (0: no bound), fileRetentionDays removes older attachments (0: keep), mediaOnlyUploads (1) takes only audio and images */
+/* ofImApp: apps (tenants): one row per app key org#app; the client secret only as a salted hash; fileQuotaBytes and fileQuotaCount bound the app's attachments (0: no bound), fileRetentionDays removes older attachments (0: keep), mediaOnlyUploads (1) takes only audio and images; callbackUrl: where offline-message callbacks of the app are posted (null: none), callbackSecret: the key they are signed with (HMAC-SHA256), kept in clear since the server signs with it, set and cleared with callbackUrl */
 CREATE TABLE ofImApp (
   org              NVARCHAR(32) NOT NULL,
   app              NVARCHAR(32) NOT NULL,
@@ -17,6 +17,8 @@ CREATE TABLE ofImApp (
   fileQuotaCount   INT NOT NULL DEFAULT 100000,
   fileRetentionDays INT NOT NULL DEFAULT 0,
   mediaOnlyUploads INT NOT NULL DEFAULT 0,
+  callbackUrl      NVARCHAR(512),
+  callbackSecret   NVARCHAR(64),
   created          BIGINT NOT NULL,
   modified         BIGINT NOT NULL,
   CONSTRAINT ofImApp_pk PRIMARY KEY (org, app)
@@ -174,3 +176,42 @@ CREATE TABLE ofImGroupMessage (
 );
 CREATE INDEX ofImGroupMessage_group_idx ON ofImGroupMessage (appKey, groupId, msgId);
 CREATE INDEX ofImGroupMessage_seq_idx ON ofImGroupMessage (appKey, groupId, seq);
+/* ofImPushBinding: device tokens of app users for push (Easemob's push binding), at most 10 devices per user, a device token bound to one user of an app at a time; notifierName: the push certificate's name, null when none was given */
+CREATE TABLE ofImPushBinding (
+  appKey           NVARCHAR(65) NOT NULL,
+  username         NVARCHAR(64) NOT NULL,
+  deviceId         NVARCHAR(128) NOT NULL,
+  deviceToken      NVARCHAR(512) NOT NULL,
+  notifierName     NVARCHAR(128),
+  created          BIGINT NOT NULL,
+  modified         BIGINT NOT NULL,
+  CONSTRAINT ofImPushBinding_pk PRIMARY KEY (appKey, username, deviceId)
+);
+CREATE INDEX ofImPushBinding_token_idx ON ofImPushBinding (appKey, deviceToken);
+
+/* ofImPushQueue: offline-message callbacks waiting to be sent, one row per message stored offline for a user with a bound device (msgId is the archived message); state 0 pending, 1 dead (gave up after the most attempts; kept 7 days), 2 delivered (kept a day, so that a message stored offline again is not called back twice), nextAttempt: when due, for a dead or delivered row when it got there; a node claims a due row with a conditional UPDATE of leaseOwner and leaseUntil, so two nodes never send it at once */
+CREATE TABLE ofImPushQueue (
+  msgId            BIGINT NOT NULL,
+  appKey           NVARCHAR(65) NOT NULL,
+  username         NVARCHAR(64) NOT NULL,
+  state            INT NOT NULL,
+  attempts         INT NOT NULL,
+  nextAttempt      BIGINT NOT NULL,
+  leaseOwner       NVARCHAR(36),
+  leaseUntil       BIGINT NOT NULL,
+  created          BIGINT NOT NULL,
+  lastError        NVARCHAR(255),
+  CONSTRAINT ofImPushQueue_pk PRIMARY KEY (msgId)
+);
+CREATE INDEX ofImPushQueue_due_idx ON ofImPushQueue (state, nextAttempt);
+CREATE INDEX ofImPushQueue_app_idx ON ofImPushQueue (appKey, state);
+CREATE INDEX ofImPushQueue_user_idx ON ofImPushQueue (appKey, username);
+
+/* ofImPushStats: per app, callbacks delivered, given up (dead) and refused because the app's queue was full (dropped), counted since the app was created */
+CREATE TABLE ofImPushStats (
+  appKey           NVARCHAR(65) NOT NULL,
+  delivered        BIGINT NOT NULL,
+  dead             BIGINT NOT NULL,
+  dropped          BIGINT NOT NULL,
+  CONSTRAINT ofImPushStats_pk PRIMARY KEY (appKey)
+);

@@ -1,6 +1,8 @@
 package io.imcloud.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import io.imcloud.attachments.AudioFixtures;
 import io.imcloud.it.XmppClient.Login;
 import org.jivesoftware.smack.XMPPException;
@@ -36,18 +38,27 @@ import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.jid.parts.Localpart;
 import org.jxmpp.jid.parts.Resourcepart;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -813,6 +824,72 @@ abstract class OpenfireSuite {
         MultiUserChatManager.getInstanceFor(carol.connection()).getMultiUserChat(roomJid).join(Resourcepart.from("carol"));
         aliceInRoom.sendMessage("welcome carol");
         carol.await(m -> "welcome carol".equals(m.getBody()), WAIT);
+    }
+
+    /**
+     * Offline-message callbacks: the operator points the app's callback URL at a receiver this test runs on
+     * 127.0.0.1, bob binds his phone over REST with his own token, alice sends offline bob a message from her XMPP
+     * client, and within seconds the receiver gets Easemob's chat_offline callback with bob's device token, signed with
+     * the callback secret (checked here with the JDK's own HMAC, as the README tells a receiver to). The message's id
+     * is the stanza-id bob's client gets at login. The callback URL is removed again afterwards.
+     */
+    @Test
+    @Order(40)
+    void anOfflineMessageIsCalledBackToTheAppWithBobsDeviceToken() throws Exception {
+        BlockingQueue<Callback> received = new LinkedBlockingQueue<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        receiver.createContext("/push/offline", exchange -> {
+            received.add(new Callback(exchange.getRequestHeaders().getFirst("X-Imcloud-Timestamp"),
+                    exchange.getRequestHeaders().getFirst("X-Imcloud-Signature"), exchange.getRequestBody().readAllBytes()));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/push/offline";
+            JsonNode app = rest.callAsAdmin("PUT", CONTEXT + "/management/apps/acme/chat", "admin", OpenfireServer.ADMIN_PASSWORD,
+                    Map.of("callback_url", url)).expect(200).get("data");
+            String secret = app.get("callback_secret").asText();
+            assertEquals(url, app.get("callback_url").asText());
+            String bobsToken = rest.call("POST", CONTEXT + "/acme/chat/token", null, Map.of("grant_type", "password",
+                    "username", "bob", "password", PASSWORD_BOB)).expect(200).get("access_token").asText();
+            rest.call("PUT", CONTEXT + "/acme/chat/users/bob/push/binding", bobsToken, Map.of("device_id", "bobs-phone",
+                    "device_token", "apns-token-of-bobs-phone", "notifier_name", "it-cert")).expect(200);
+
+            XmppClient alice = connect("acme#chat_alice", PASSWORD_ALICE, Login.SCRAM_SHA_1);
+            alice.sendChat("acme#chat_bob", "push me to bob's phone");
+            Callback callback = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertNotNull(callback, "a callback within " + WAIT);
+
+            long now = System.currentTimeMillis();
+            assertTrue(Math.abs(now - Long.parseLong(callback.timestamp())) < 300_000, "a fresh timestamp");
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.update((callback.timestamp() + ".").getBytes(StandardCharsets.UTF_8));
+            assertEquals("sha256=" + HexFormat.of().formatHex(mac.doFinal(callback.body())), callback.signature(),
+                    "the signature verifies with the app's callback secret");
+            JsonNode body = new ObjectMapper().readTree(callback.body());
+            assertEquals("chat_offline", body.get("eventType").asText());
+            assertEquals("acme#chat", body.get("appkey").asText());
+            assertEquals("alice", body.get("from").asText());
+            assertEquals("bob", body.get("to").asText());
+            assertEquals("push me to bob's phone", body.at("/payload/bodies/0/msg").asText());
+            assertEquals("apns-token-of-bobs-phone", body.at("/devices/0/device_token").asText());
+            assertEquals("it-cert", body.at("/devices/0/notifier_name").asText());
+
+            XmppClient bob = connect("acme#chat_bob", PASSWORD_BOB, Login.SCRAM_SHA_1);
+            Message delivered = bob.await(m -> "push me to bob's phone".equals(m.getBody()), WAIT);
+            assertEquals(body.get("msg_id").asText(), XmppClient.stanzaId(delivered).getId(), "the callback names bob's message");
+            assertNull(received.poll(300, TimeUnit.MILLISECONDS), "one callback, no more");
+        } finally {
+            rest.callAsAdmin("PUT", CONTEXT + "/management/apps/acme/chat", "admin", OpenfireServer.ADMIN_PASSWORD,
+                    Map.of("callback_url", "")).expect(200);
+            receiver.stop(0);
+        }
+    }
+
+    /** One callback as the receiver got it. */
+    private record Callback(String timestamp, String signature, byte[] body) {
     }
 
     @Test

@@ -24,6 +24,12 @@ import io.imcloud.rest.ArchiveRoutes;
 import io.imcloud.rest.ChatfileRoutes;
 import io.imcloud.rest.CoreRoutes;
 import io.imcloud.rest.ImcloudServlet;
+import io.imcloud.rest.MessageJson;
+import io.imcloud.rest.PushRoutes;
+import io.imcloud.push.CallbackDispatcher;
+import io.imcloud.push.CallbackQueue;
+import io.imcloud.push.PushBindings;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imcloud.rest.ClientAddresses;
 import io.imcloud.rest.ContactRoutes;
 import io.imcloud.rest.RestContext;
@@ -84,6 +90,8 @@ public final class ImcloudPlugin implements Plugin {
 
     /** Most squatted names the start-up warning lists. */
     private static final int SQUATTED_NAMES_LOGGED = 20;
+    /** Writes the offline-message callbacks' bodies. */
+    private static final ObjectMapper CALLBACK_JSON = new ObjectMapper();
 
     private final LifecycleSteps steps = new LifecycleSteps();
     private final Supplier<JettyBridge> httpBind;
@@ -144,6 +152,9 @@ public final class ImcloudPlugin implements Plugin {
         GroupService groups = new GroupService(database, rooms, new ArchivePurge(database), membership::isMember,
                 archive::nextId, Clock.systemUTC(), settings::groupLimits);
         GroupMessageArchiver groupArchiver = new GroupMessageArchiver(archive, firewall, roomJids, settings::messageLimits);
+        // One set of account services for the REST API and the console page, so each sees the other's changes at once.
+        OpenfireBlockLists blockLists = new OpenfireBlockLists(domain, database);
+        Accounts accounts = Accounts.on(database, membership, archive, attachments, blockLists, groups);
 
         boolean servesMam = !MamIqHandler.monitoringPluginInstalled(pluginDirectory);
         ImcloudPacketInterceptor interceptor = steps.start("packet interceptor", () -> {
@@ -159,8 +170,13 @@ public final class ImcloudPlugin implements Plugin {
             MUCEventDispatcher.addListener(l);
             return l;
         }, MUCEventDispatcher::removeListener);
+        // Stopped after the offline listener that feeds it (it queues what it holds) and before the archive it reads.
+        CallbackDispatcher callbacks = steps.start("offline-message callbacks", () -> new CallbackDispatcher(
+                accounts.callbackQueue(), accounts.pushBindings(), archive, accounts.apps()::find, accounts.apps()::callback,
+                message -> MessageJson.export(CALLBACK_JSON, message), CALLBACK_JSON, settings::pushSettings,
+                accounts.clock()).start(), CallbackDispatcher::close);
         steps.start("offline listener", () -> {
-            OfflineStateListener l = new OfflineStateListener(interceptor.archiver());
+            OfflineStateListener l = new OfflineStateListener(interceptor.archiver(), callbacks);
             OfflineMessageStrategy.addListener(l);
             return l;
         }, OfflineMessageStrategy::removeListener);
@@ -189,9 +205,6 @@ public final class ImcloudPlugin implements Plugin {
             });
         }
 
-        // One set of account services for the REST API and the console page, so each sees the other's changes at once.
-        OpenfireBlockLists blockLists = new OpenfireBlockLists(domain, database);
-        Accounts accounts = Accounts.on(database, membership, archive, attachments, blockLists, groups);
         Contacts contacts = new Contacts(new OpenfireRosters(domain), blockLists, membership, settings::contactLimits);
         UploadSlots slots = new UploadSlots(accounts.keys(), accounts.clock());
         Sessions sessions = new OpenfireSessions(domain);
@@ -228,19 +241,23 @@ public final class ImcloudPlugin implements Plugin {
     }
 
     /**
-     * Apps, users and app removal over Openfire's database and user store; deleting a user purges the archive, the files
-     * and the group memberships of them and takes them off others' block lists, deleting an app everything of it.
+     * Apps, users and app removal over Openfire's database and user store; deleting a user purges the archive, the files,
+     * the group memberships, the bound devices and the queued callbacks of them and takes them off others' block lists,
+     * deleting an app everything of it. A deactivation ends the user's pushes with {@code pushBindings().unbindAll(user)}.
      */
-    private record Accounts(Clock clock, AppStore apps, UserService users, AppRemoval removal, SigningKeyStore keys) {
+    private record Accounts(Clock clock, AppStore apps, UserService users, AppRemoval removal, SigningKeyStore keys,
+                            PushBindings pushBindings, CallbackQueue callbackQueue) {
         static Accounts on(ConnectionProvider database, AppMembership membership, SqlArchive archive, Attachments attachments,
                            UserData blockLists, GroupService groups) {
             Clock clock = Clock.systemUTC();
             AppStore apps = new AppStore(database, clock);
+            PushBindings pushBindings = new PushBindings(database, clock);
+            CallbackQueue callbackQueue = new CallbackQueue(database);
             UserService users = new UserService(database, new OpenfireUserDirectory(), clock, membership,
-                    List.of(archive, attachments, blockLists, groups));
+                    List.of(archive, attachments, blockLists, groups, pushBindings, callbackQueue));
             return new Accounts(clock, apps, users,
-                    new AppRemoval(apps, List.of(users, groups, new ArchivePurge(database), attachments)),
-                    new SigningKeyStore(database, clock));
+                    new AppRemoval(apps, List.of(users, groups, new ArchivePurge(database), attachments, pushBindings, callbackQueue)),
+                    new SigningKeyStore(database, clock), pushBindings, callbackQueue);
         }
     }
 
@@ -294,6 +311,7 @@ public final class ImcloudPlugin implements Plugin {
         routeGroups.add(new ChatfileRoutes(attachments, slots));
         routeGroups.add(new AccountRoutes(sessions));
         routeGroups.add(new ContactRoutes(contacts));
+        routeGroups.add(new PushRoutes(accounts.pushBindings()));
         return new ImcloudServlet(context, routeGroups);
     }
 

@@ -4,6 +4,7 @@ import io.imcloud.archive.WriterSettings;
 import io.imcloud.attachments.AttachmentLimits;
 import io.imcloud.contacts.ContactLimits;
 import io.imcloud.groups.GroupLimits;
+import io.imcloud.push.PushSettings;
 import io.imcloud.rest.ClientAddresses;
 import io.imcloud.xmpp.MessageLimits;
 import org.jivesoftware.util.JiveGlobals;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -199,6 +201,18 @@ public final class ImcloudSettings implements AutoCloseable {
     public static final Setting<Integer> BLOCKS_MAX_PER_USER = Setting.integer(PREFIX + "blocks.max_per_user",
             ContactLimits.DEFAULT_MAX_BLOCKS, 1, 10_000);
 
+    /** Seconds one offline-message callback may take: to connect, and then for the receiver's answer. */
+    public static final Setting<Integer> PUSH_TIMEOUT_SECONDS = Setting.integer(PREFIX + "push.timeout_seconds",
+            (int) PushSettings.DEFAULTS.timeout().toSeconds(), 1, 60);
+
+    /** Attempts of one offline-message callback before it goes to the dead letters. */
+    public static final Setting<Integer> PUSH_MAX_ATTEMPTS = Setting.integer(PREFIX + "push.max_attempts",
+            PushSettings.DEFAULTS.maxAttempts(), 1, 30);
+
+    /** Offline-message callbacks of one app that may wait in the queue; more are dropped and counted. */
+    public static final Setting<Integer> PUSH_QUEUE_PER_APP = Setting.integer(PREFIX + "push.queue_per_app",
+            PushSettings.DEFAULTS.queuePerApp(), 10, 1_000_000);
+
     /** Every setting the plugin reads. */
     public static final List<Setting<?>> ALL = List.of(
             HTTP_CONTEXT, HTTP_TRUSTED_PROXIES, MANAGEMENT_ALLOW_REMOTE, NODE_ID, ARCHIVE_QUEUE_CAPACITY, ARCHIVE_QUEUE_MAX_BYTES,
@@ -207,7 +221,8 @@ public final class ImcloudSettings implements AutoCloseable {
             REGISTRATION_BURST, OPEN_REGISTRATION_PER_IP_PER_MINUTE, OPEN_REGISTRATION_PER_IP_BURST,
             RETENTION_SWEEP_MINUTES, ALLOWED_SERVICES, FILES_DIR, FILES_MAX_BYTES, FILES_THUMBNAIL_MAX_PIXELS,
             UPLOAD_SUBDOMAIN, UPLOAD_SLOT_SECONDS, HTTP_PUBLIC_URL, CONTACTS_MAX_PER_USER, BLOCKS_MAX_PER_USER,
-            GROUPS_MUC_SUBDOMAIN, GROUPS_MAX_MEMBERS, GROUPS_MAX_PER_USER);
+            GROUPS_MUC_SUBDOMAIN, GROUPS_MAX_MEMBERS, GROUPS_MAX_PER_USER,
+            PUSH_TIMEOUT_SECONDS, PUSH_MAX_ATTEMPTS, PUSH_QUEUE_PER_APP);
 
     /** Settings read once, when the plugin starts (the archive writer and its ids are built with them). */
     static final Set<Setting<?>> ON_RESTART =
@@ -336,6 +351,12 @@ public final class ImcloudSettings implements AutoCloseable {
     public AttachmentLimits attachmentLimits() {
         AttachmentLimits defaults = AttachmentLimits.defaults();
         return new AttachmentLimits(get(FILES_MAX_BYTES), defaults.thumbnailEdge(), get(FILES_THUMBNAIL_MAX_PIXELS));
+    }
+
+    /** How offline-message callbacks are sent now: the operator's timeout, attempts and queue bound; the rest default. */
+    public PushSettings pushSettings() {
+        return PushSettings.DEFAULTS.with(Duration.ofSeconds(get(PUSH_TIMEOUT_SECONDS)), get(PUSH_MAX_ATTEMPTS),
+                get(PUSH_QUEUE_PER_APP));
     }
 
     /** The archive writer's settings: queue capacity and bytes, batch size; the rest default. */

@@ -8,6 +8,7 @@ import io.imcloud.tenancy.AppCredentials;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppRemoval;
 import io.imcloud.tenancy.AppOptions;
+import io.imcloud.tenancy.AppStore;
 
 import java.io.IOException;
 import java.util.Map;
@@ -23,13 +24,17 @@ import java.util.TreeSet;
  * The operator's API {@code /management/apps}: create, list, get, set options, rotate the secret,
  * delete. HTTP Basic with a server administrator's account, from loopback only unless
  * {@link RestSettings#managementAllowRemote()}. The client secret is shown by create and rotate only.
+ * <p>
+ * The option {@code callback_url} sets where the app's offline-message callbacks go ({@code ""} removes it); when it
+ * is set on an app that had none, the answer carries the new {@code callback_secret} they are signed with, once.
+ * {@code POST /management/apps/{org}/{app}/callback_secret} replaces that secret (shown once again).
  */
 final class ManagementRoutes implements RouteGroup {
 
     /** Most apps one list answer holds. */
     static final int MAX_LIST = 1000;
     private static final Set<String> OPTION_FIELDS = Set.of("open_registration", "max_users", "retention_days",
-            "file_quota_bytes", "file_quota_files", "file_retention_days", "uploads_media_only");
+            "file_quota_bytes", "file_quota_files", "file_retention_days", "uploads_media_only", "callback_url");
     private static final Set<String> CREATE_FIELDS = union(OPTION_FIELDS, Set.of("org", "app"));
     private static final int MAX_SHOWN_FIELD = 64;
     /** Failed Basic logins per client address, and per username, before attempts are refused (Openfire's console: 10). */
@@ -54,6 +59,7 @@ final class ManagementRoutes implements RouteGroup {
         router.put("/management/apps/{org}/{app}", this::update);
         router.delete("/management/apps/{org}/{app}", this::delete);
         router.post("/management/apps/{org}/{app}/secret", this::rotate);
+        router.post("/management/apps/{org}/{app}/callback_secret", this::rotateCallbackSecret);
     }
 
     private void create(RestExchange ex) throws IOException {
@@ -100,8 +106,22 @@ final class ManagementRoutes implements RouteGroup {
         JsonNode body = ex.jsonObjectBody();
         rejectUnknownFields(body, OPTION_FIELDS);
         AppOptions options = options(body);
-        App app = ex.context().apps().update(key, options).orElseThrow(() -> notFound(key));
-        replyData(ex, "put", appEntity(ex, app));
+        AppStore.AppChange change = ex.context().apps().change(key, options).orElseThrow(() -> notFound(key));
+        ObjectNode entity = appEntity(ex, change.app());
+        if (change.newCallbackSecret() != null) {
+            entity.put("callback_secret", change.newCallbackSecret());
+        }
+        replyData(ex, "put", entity);
+    }
+
+    /** A new callback secret for an app with a callback URL (400 without one), shown once. */
+    private void rotateCallbackSecret(RestExchange ex) throws IOException {
+        requireAdmin(ex);
+        AppKey key = ex.appKey();
+        App app = ex.context().apps().find(key).orElseThrow(() -> notFound(key));
+        String secret = ex.context().apps().rotateCallbackSecret(key).orElseThrow(() -> ApiException.illegalArgument(
+                "Application " + key + " has no callback_url; set one first"));
+        replyData(ex, "post", appEntity(ex, ex.context().apps().find(key).orElse(app)).put("callback_secret", secret));
     }
 
     private void rotate(RestExchange ex) throws IOException {
@@ -176,7 +196,7 @@ final class ManagementRoutes implements RouteGroup {
         try {
             return new AppOptions(bool(body, "open_registration"), integer(body, "max_users"), integer(body, "retention_days"),
                     longInteger(body, "file_quota_bytes"), integer(body, "file_quota_files"),
-                    integer(body, "file_retention_days"), bool(body, "uploads_media_only"));
+                    integer(body, "file_retention_days"), bool(body, "uploads_media_only"), RestExchange.text(body, "callback_url"));
         } catch (IllegalArgumentException e) {
             throw ApiException.illegalArgument(e.getMessage());
         }
@@ -235,13 +255,18 @@ final class ManagementRoutes implements RouteGroup {
         a.put("file_quota_files", app.files().quotaFiles());
         a.put("file_retention_days", app.files().retentionDays());
         a.put("uploads_media_only", app.files().mediaOnly());
+        a.put("callback_url", app.callbackUrl());
         a.put("created", app.created());
         a.put("modified", app.modified());
         return a;
     }
 
     private static ObjectNode withSecret(RestExchange ex, AppCredentials credentials) {
-        return appEntity(ex, credentials.app()).put("client_secret", credentials.clientSecret());
+        ObjectNode entity = appEntity(ex, credentials.app()).put("client_secret", credentials.clientSecret());
+        if (credentials.callbackSecret() != null) {
+            entity.put("callback_secret", credentials.callbackSecret());
+        }
+        return entity;
     }
 
     private static void replyData(RestExchange ex, String action, ObjectNode data) throws IOException {

@@ -11,9 +11,12 @@ package io.imcloud.tenancy;
  * @param fileQuotaFiles   see {@link FilePolicy#quotaFiles()}
  * @param fileRetentionDays see {@link FilePolicy#retentionDays()}
  * @param mediaOnlyUploads see {@link FilePolicy#mediaOnly()}
+ * @param callbackUrl      where offline-message callbacks are posted ({@link CallbackUrls#check}); the empty text
+ *                         removes the callback (and its secret); a URL set where there was none comes with a new
+ *                         callback secret
  */
 public record AppOptions(Boolean openRegistration, Integer maxUsers, Integer retentionDays, Long fileQuotaBytes,
-                         Integer fileQuotaFiles, Integer fileRetentionDays, Boolean mediaOnlyUploads) {
+                         Integer fileQuotaFiles, Integer fileRetentionDays, Boolean mediaOnlyUploads, String callbackUrl) {
 
     /** The highest user limit an app can be given. */
     public static final int MAX_USERS_LIMIT = 100_000_000;
@@ -29,11 +32,20 @@ public record AppOptions(Boolean openRegistration, Integer maxUsers, Integer ret
         }
         // the policy checks its own ranges: a bad value fails here, before anything is written
         filesOver(FilePolicy.DEFAULT);
+        if (callbackUrl != null && !callbackUrl.isEmpty()) {
+            CallbackUrls.check(callbackUrl);
+        }
+    }
+
+    /** The options without a callback change. */
+    public AppOptions(Boolean openRegistration, Integer maxUsers, Integer retentionDays, Long fileQuotaBytes,
+                      Integer fileQuotaFiles, Integer fileRetentionDays, Boolean mediaOnlyUploads) {
+        this(openRegistration, maxUsers, retentionDays, fileQuotaBytes, fileQuotaFiles, fileRetentionDays, mediaOnlyUploads, null);
     }
 
     /** The options of registration, users and message retention only; the file options left as they are. */
     public AppOptions(Boolean openRegistration, Integer maxUsers, Integer retentionDays) {
-        this(openRegistration, maxUsers, retentionDays, null, null, null, null);
+        this(openRegistration, maxUsers, retentionDays, null, null, null, null, null);
     }
 
     /** {@code base} with the file options that are set here. */
@@ -44,8 +56,13 @@ public record AppOptions(Boolean openRegistration, Integer maxUsers, Integer ret
                 mediaOnlyUploads == null ? base.mediaOnly() : mediaOnlyUploads);
     }
 
+    /** Only the callback URL ({@code ""} removes it). */
+    public static AppOptions callback(String callbackUrl) {
+        return new AppOptions(null, null, null, null, null, null, null, callbackUrl);
+    }
+
     /** No change / all defaults. */
     public static AppOptions none() {
-        return new AppOptions(null, null, null, null, null, null, null);
+        return new AppOptions(null, null, null, null, null, null, null, null);
     }
 }

@@ -27,7 +27,8 @@ public final class AppStore {
     public static final String RESERVED_ORG = "management";
 
     private static final String COLUMNS = "org, app, appUuid, clientId, secretVersion, openRegistration, "
-            + "maxUsers, retentionDays, fileQuotaBytes, fileQuotaCount, fileRetentionDays, mediaOnlyUploads, created, modified";
+            + "maxUsers, retentionDays, fileQuotaBytes, fileQuotaCount, fileRetentionDays, mediaOnlyUploads, callbackUrl, created,"
+            + " modified";
 
     /** How long {@link #find} trusts what it read, unless told otherwise. */
     public static final long DEFAULT_CACHE_MILLIS = 1000;
@@ -49,7 +50,8 @@ public final class AppStore {
     }
 
     /**
-     * Creates an app with fresh credentials; empty when the app key is taken.
+     * Creates an app with fresh credentials (and a callback secret when the options set a callback URL); empty when
+     * the app key is taken.
      *
      * @throws IllegalArgumentException for the reserved org name
      */
@@ -59,11 +61,15 @@ public final class AppStore {
         }
         String secret = ClientSecrets.newSecret();
         long now = clock.millis();
+        String callbackUrl = options.callbackUrl() == null || options.callbackUrl().isEmpty() ? null : options.callbackUrl();
+        String callbackSecret = callbackUrl == null ? null : ClientSecrets.newSecret();
         App app = new App(key, UUID.randomUUID().toString(), ClientSecrets.newClientId(), 1,
                 Boolean.TRUE.equals(options.openRegistration()),
                 options.maxUsers() == null ? 0 : options.maxUsers(),
-                options.retentionDays() == null ? 0 : options.retentionDays(), options.filesOver(FilePolicy.DEFAULT), now, now);
-        String sql = "INSERT INTO ofImApp (" + COLUMNS + ", secretHash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                options.retentionDays() == null ? 0 : options.retentionDays(), options.filesOver(FilePolicy.DEFAULT),
+                callbackUrl, now, now);
+        String sql = "INSERT INTO ofImApp (" + COLUMNS + ", secretHash, callbackSecret)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
             ps.setString(1, key.org());
             ps.setString(2, key.app());
@@ -77,12 +83,14 @@ public final class AppStore {
             ps.setInt(10, app.files().quotaFiles());
             ps.setInt(11, app.files().retentionDays());
             ps.setInt(12, app.files().mediaOnly() ? 1 : 0);
-            ps.setLong(13, now);
+            ps.setString(13, callbackUrl);
             ps.setLong(14, now);
-            ps.setString(15, ClientSecrets.hash(secret));
+            ps.setLong(15, now);
+            ps.setString(16, ClientSecrets.hash(secret));
+            ps.setString(17, callbackSecret);
             ps.executeUpdate();
             cache.remove(key);
-            return Optional.of(new AppCredentials(app, secret));
+            return Optional.of(new AppCredentials(app, secret, callbackSecret));
         } catch (SQLException e) {
             if (StoreException.isDuplicateKey(e)) {
                 return Optional.empty();
@@ -162,10 +170,24 @@ public final class AppStore {
      * a cached one, which another node may have changed); empty when the app does not exist.
      */
     public Optional<App> update(AppKey key, AppOptions options) {
+        return change(key, options).map(AppChange::app);
+    }
+
+    /**
+     * {@link #update}, telling also the callback secret made when the options set a callback URL on an app that had
+     * none (a URL changed on an app that has one keeps its secret; the empty URL removes both).
+     */
+    public Optional<AppChange> change(AppKey key, AppOptions options) {
+        String candidateSecret = ClientSecrets.newSecret();
+        String callback = options.callbackUrl() == null ? ""
+                : options.callbackUrl().isEmpty() ? ", callbackUrl = NULL, callbackSecret = NULL"
+                : ", callbackUrl = ?, callbackSecret = COALESCE(callbackSecret, ?)";
         String sql = "UPDATE ofImApp SET openRegistration = COALESCE(?, openRegistration), maxUsers = COALESCE(?, maxUsers),"
                 + " retentionDays = COALESCE(?, retentionDays), fileQuotaBytes = COALESCE(?, fileQuotaBytes),"
                 + " fileQuotaCount = COALESCE(?, fileQuotaCount), fileRetentionDays = COALESCE(?, fileRetentionDays),"
-                + " mediaOnlyUploads = COALESCE(?, mediaOnlyUploads), modified = ? WHERE org = ? AND app = ?";
+                + " mediaOnlyUploads = COALESCE(?, mediaOnlyUploads), modified = ?" + callback + " WHERE org = ? AND app = ?";
+        boolean secretMayBeNew = options.callbackUrl() != null && !options.callbackUrl().isEmpty();
+        String newSecret = null;
         try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
             setNullable(ps, 1, flag(options.openRegistration()));
             setNullable(ps, 2, options.maxUsers());
@@ -179,17 +201,76 @@ public final class AppStore {
             setNullable(ps, 6, options.fileRetentionDays());
             setNullable(ps, 7, flag(options.mediaOnlyUploads()));
             ps.setLong(8, clock.millis());
-            ps.setString(9, key.org());
-            ps.setString(10, key.app());
+            int next = 9;
+            if (secretMayBeNew) {
+                ps.setString(next++, options.callbackUrl());
+                ps.setString(next++, candidateSecret);
+            }
+            ps.setString(next++, key.org());
+            ps.setString(next, key.app());
             int updated = ps.executeUpdate();
             cache.remove(key);
             if (updated == 0) {
                 return Optional.empty();
             }
+            if (secretMayBeNew && readCallback(con, key).map(c -> c.secret().equals(candidateSecret)).orElse(false)) {
+                newSecret = candidateSecret;
+            }
         } catch (SQLException e) {
             throw new StoreException("Updating the options of app " + key, e);
         }
-        return find(key);
+        String shown = newSecret;
+        return find(key).map(app -> new AppChange(app, shown));
+    }
+
+    /**
+     * Replaces the callback secret of an app that has a callback URL; the new secret, shown once, or empty when the
+     * app does not exist or has no callback URL. Callbacks signed from now on use it.
+     */
+    public Optional<String> rotateCallbackSecret(AppKey key) {
+        String secret = ClientSecrets.newSecret();
+        String sql = "UPDATE ofImApp SET callbackSecret = ?, modified = ? WHERE org = ? AND app = ? AND callbackUrl IS NOT NULL";
+        try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
+            ps.setString(1, secret);
+            ps.setLong(2, clock.millis());
+            ps.setString(3, key.org());
+            ps.setString(4, key.app());
+            int updated = ps.executeUpdate();
+            cache.remove(key);
+            return updated == 1 ? Optional.of(secret) : Optional.empty();
+        } catch (SQLException e) {
+            throw new StoreException("Rotating the callback secret of app " + key, e);
+        }
+    }
+
+    /** The app's callback URL and secret as the database has them now (never cached); empty when it has none. */
+    public Optional<AppCallback> callback(AppKey key) {
+        try (Connection con = db.getConnection()) {
+            return readCallback(con, key);
+        } catch (SQLException e) {
+            throw new StoreException("Reading the callback of app " + key, e);
+        }
+    }
+
+    private static Optional<AppCallback> readCallback(Connection con, AppKey key) throws SQLException {
+        try (PreparedStatement ps = con.prepareStatement("SELECT callbackUrl, callbackSecret FROM ofImApp WHERE org = ? AND app = ?")) {
+            ps.setString(1, key.org());
+            ps.setString(2, key.app());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getString(1) == null || rs.getString(2) == null) {
+                    return Optional.empty();
+                }
+                return Optional.of(new AppCallback(key, rs.getString(1), rs.getString(2)));
+            }
+        }
+    }
+
+    /** An updated app, and the callback secret the update made (shown once), or null when it made none. */
+    public record AppChange(App app, String newCallbackSecret) {
+        @Override
+        public String toString() {
+            return "AppChange[" + app.key() + (newCallbackSecret == null ? "" : ", new callback secret hidden") + "]";
+        }
     }
 
     private static Integer flag(Boolean value) {
@@ -234,8 +315,9 @@ public final class AppStore {
     private static Row read(ResultSet rs) throws SQLException {
         App app = new App(AppKey.of(rs.getString(1), rs.getString(2)), rs.getString(3), rs.getString(4),
                 rs.getInt(5), rs.getInt(6) != 0, rs.getInt(7), rs.getInt(8),
-                new FilePolicy(rs.getLong(9), rs.getInt(10), rs.getInt(11), rs.getInt(12) != 0), rs.getLong(13), rs.getLong(14));
-        return new Row(app, rs.getString(15));
+                new FilePolicy(rs.getLong(9), rs.getInt(10), rs.getInt(11), rs.getInt(12) != 0), rs.getString(13),
+                rs.getLong(14), rs.getLong(15));
+        return new Row(app, rs.getString(16));
     }
 
     private record Row(App app, String secretHash) {

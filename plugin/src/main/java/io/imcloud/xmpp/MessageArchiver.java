@@ -122,25 +122,35 @@ public final class MessageArchiver {
         markStamped(message, receiverAddress, DeliveryState.DELIVERED);
     }
 
-    /** A message put into Openfire's offline store: OFFLINE when it is one we stamped. */
-    public void onStoredOffline(Message message) {
-        markStamped(message, message.getTo(), DeliveryState.OFFLINE);
+    /**
+     * A message put into Openfire's offline store: OFFLINE when it is one we stamped.
+     *
+     * @return the archived message's receiver and id when it is one we stamped, else null
+     */
+    public Stamped onStoredOffline(Message message) {
+        return markStamped(message, message.getTo(), DeliveryState.OFFLINE);
     }
 
-    private void markStamped(Message message, JID receiverAddress, DeliveryState state) {
+    /** An archived message we stamped: its receiver and archive id. */
+    public record Stamped(AppUser receiver, long msgId) {
+    }
+
+    private Stamped markStamped(Message message, JID receiverAddress, DeliveryState state) {
         if (message.getBody() == null || !isArchivedType(message.getType()) || receiverAddress == null) {
-            return;
+            return null;
         }
         String receiverBareJid = receiverAddress.toBareJID();
         long id = StanzaIds.find(message.getElement(), receiverBareJid);
         if (id < 0) {
-            return;
+            return null;
         }
         AppUser receiver = firewall.localAppUser(receiverAddress);
         AppUser sender = firewall.localAppUser(message.getFrom());
         if (receiver != null && sender != null && sender.appKey().equals(receiver.appKey())) {
             archive.markState(receiver.appKey(), id, state);
+            return new Stamped(receiver, id);
         }
+        return null;
     }
 
     private void markRead(AppUser owner, AppUser peer, String upTo) {

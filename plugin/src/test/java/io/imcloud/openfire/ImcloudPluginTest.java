@@ -151,12 +151,14 @@ class ImcloudPluginTest {
         assertTrue(writerThreadAlive(), "archive writer running");
         assertEquals(1, db.count("ofImNode"), "node id leased");
         assertTrue(threadAlive("imcloud-node-lease"), "lease heartbeat running");
+        assertTrue(threadAlive("imcloud-push-callbacks"), "offline-message callback sender running");
         HttpResponse<String> served = get("/imcloud/acme/chat/users");
         assertEquals(401, served.statusCode(), "no token");
         assertTrue(served.body().contains("\"unauthorized\""), "answered by our servlet with an Easemob error: " + served.body());
         assertEquals(401, get("/imcloud/acme/chat/users/bob/unread").statusCode(), "archive routes mounted");
         assertEquals(401, get("/imcloud/acme/chat/users/bob/conversations").statusCode(), "conversation routes mounted");
         assertEquals(401, get("/imcloud/acme/chat/chatgroups").statusCode(), "group routes mounted");
+        assertEquals(401, get("/imcloud/acme/chat/users/bob/push/binding").statusCode(), "push binding routes mounted");
         assertEquals(404, get("/imcloud/acme/chat/no-such-route").statusCode(), "unknown routes are 404");
         assertEquals(2, readsOfMamMaxAfterAChange(), "settings read at start and again after the change");
         assertThrows(IllegalStateException.class, this::installAdminConsole, "the console page has the plugin's components");
@@ -170,6 +172,7 @@ class ImcloudPluginTest {
         assertFalse(writerThreadAlive(), "archive writer stopped");
         assertEquals(0, db.count("ofImNode"), "node id released");
         assertFalse(threadAlive("imcloud-node-lease"), "lease heartbeat stopped");
+        assertFalse(threadAlive("imcloud-push-callbacks"), "offline-message callback sender stopped");
         assertEquals(404, get("/imcloud/acme/chat/users").statusCode(), "REST context removed");
         assertEquals(2, readsOfMamMaxAfterAChange(), "settings not read again once unloaded");
         installAdminConsole().close(); // possible again: the plugin took its components away from the console page

@@ -21,6 +21,8 @@ import io.imcloud.archive.SqlArchive;
 import io.imcloud.attachments.AttachmentLimits;
 import io.imcloud.attachments.Attachments;
 import io.imcloud.attachments.UploadSlots;
+import io.imcloud.push.PushBindings;
+import io.imcloud.push.StoredOffline;
 import io.imcloud.tenancy.AppCredentials;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.SigningKeyStore;
@@ -51,6 +53,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import static io.imcloud.testsupport.RestHarnessStack.user;
@@ -93,6 +96,10 @@ final class ArchiveApiStack implements AutoCloseable {
     final TenantFirewall firewall;
     final ImcloudPacketInterceptor interceptor;
     final OfflineStateListener offline;
+    /** The users' devices bound for push, served by the push routes. */
+    final PushBindings bindings;
+    /** Told of each archived message stored offline (the offline-message callbacks); nobody until a test sets it. */
+    final AtomicReference<StoredOffline> storedOffline = new AtomicReference<>(StoredOffline.NONE);
     final RestHarnessStack s;
 
     private ArchiveApiStack(TestDatabase db, Function<Archive, Archive> wrap) {
@@ -111,7 +118,9 @@ final class ArchiveApiStack implements AutoCloseable {
                 new XmppMessageDelivery(DOMAIN, routed::add, privacy), attachments));
         routeGroups.add(new ChatfileRoutes(attachments, new UploadSlots(new SigningKeyStore(db, Clock.systemUTC()), Clock.systemUTC())));
         routeGroups.addAll(GroupRoutes.all(groups, archive, new XmppGroupDelivery(roomJids, broadcast::add), attachments));
-        this.s = RestHarnessStack.start(db, List.of(archive, groups), routeGroups.toArray(RouteGroup[]::new));
+        this.bindings = new PushBindings(db, Clock.systemUTC());
+        routeGroups.add(new PushRoutes(bindings));
+        this.s = RestHarnessStack.start(db, List.of(archive, groups, bindings), routeGroups.toArray(RouteGroup[]::new));
         membership.set(s.membership);
         this.firewall = new TenantFirewall(DOMAIN, s.membership, service -> false);
         this.groupArchiver = new GroupMessageArchiver(archive, firewall, roomJids, () -> MessageLimits.DEFAULTS);
@@ -120,7 +129,8 @@ final class ArchiveApiStack implements AutoCloseable {
                 new GroupRoomGuard(roomJids, groups), true, packet -> {
             throw new AssertionError("no error replies expected: " + packet.toXML());
         });
-        this.offline = new OfflineStateListener(interceptor.archiver());
+        this.offline = new OfflineStateListener(interceptor.archiver(),
+                (receiver, msgId) -> storedOffline.get().messageStoredOffline(receiver, msgId));
     }
 
     static ArchiveApiStack start(TestDatabase db) {

@@ -1,6 +1,7 @@
 package io.imcloud.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.imcloud.tenancy.AppKey;
 import io.imcloud.testsupport.AllDatabases;
 import io.imcloud.testsupport.RestHarness;
 import io.imcloud.testsupport.RestHarness.Response;
@@ -12,12 +13,14 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.http.HttpRequest;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import static io.imcloud.testsupport.RestHarnessStack.user;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -101,6 +104,68 @@ class ManagementApiTest {
             assertEquals(0, s.directory.count());
             assertEquals("organization_application_not_found", s.http.post("/acme/chat/users", null, user("a", "pw", "A")).error());
             assertEquals(404, admin(s, "DELETE", "/management/apps/acme/chat", null).status());
+        }
+    }
+
+    /**
+     * The callback_url option: setting it on an app without one shows the new callback secret once (create and update
+     * alike); GET shows the URL, never the secret; changing the URL or other options keeps the secret; rotation shows a
+     * new one; the empty URL removes both; bad URLs are refused and change nothing.
+     */
+    @AllDatabases
+    void callbackUrlComesWithASecretShownOnce(TestDatabase db) {
+        try (RestHarnessStack s = RestHarnessStack.start(db)) {
+            Response created = admin(s, "POST", "/management/apps",
+                    "{\"org\":\"acme\",\"app\":\"chat\",\"callback_url\":\"https://push.example.com/im/offline\"}");
+            assertEquals(200, created.status(), created.body());
+            String first = created.json().at("/data/callback_secret").asText();
+            assertEquals(43, first.length());
+            assertEquals("https://push.example.com/im/offline", created.json().at("/data/callback_url").asText());
+            AppKey key = AppKey.of("acme", "chat");
+            assertEquals(first, s.apps.callback(key).orElseThrow().secret());
+
+            Response got = admin(s, "GET", "/management/apps/acme/chat", null);
+            assertEquals("https://push.example.com/im/offline", got.json().at("/data/callback_url").asText());
+            assertFalse(got.body().contains(first), "the secret is shown only once");
+            assertFalse(admin(s, "GET", "/management/apps", null).body().contains(first));
+
+            Response moved = admin(s, "PUT", "/management/apps/acme/chat", "{\"callback_url\":\"http://10.0.0.5:8080/cb?app=chat\",\"max_users\":5}");
+            assertEquals(200, moved.status(), moved.body());
+            assertTrue(moved.json().at("/data/callback_secret").isMissingNode(), "the URL moved, the secret stays: " + moved.body());
+            assertEquals(5, moved.json().at("/data/max_users").asInt());
+            assertEquals(first, s.apps.callback(key).orElseThrow().secret());
+            assertEquals("http://10.0.0.5:8080/cb?app=chat", s.apps.callback(key).orElseThrow().url());
+
+            Response rotated = admin(s, "POST", "/management/apps/acme/chat/callback_secret", null);
+            assertEquals(200, rotated.status(), rotated.body());
+            String second = rotated.json().at("/data/callback_secret").asText();
+            assertNotEquals(first, second);
+            assertEquals(second, s.apps.callback(key).orElseThrow().secret());
+
+            for (String bad : new String[] {"ftp://push.example.com/x", "https://", "https://user:pw@push.example.com/x",
+                    "https://push.example.com/x#frag", "push.example.com/x", "https://push.example.com/a b", "https://x.example/"
+                    + "a".repeat(600)}) {
+                Response refused = admin(s, "PUT", "/management/apps/acme/chat", "{\"callback_url\":\"" + bad + "\"}");
+                assertEquals(400, refused.status(), bad + ": " + refused.body());
+                assertEquals("illegal_argument", refused.error());
+            }
+            assertEquals(400, admin(s, "PUT", "/management/apps/acme/chat", "{\"callback_url\":5}").status());
+            assertEquals("http://10.0.0.5:8080/cb?app=chat", s.apps.callback(key).orElseThrow().url(), "nothing changed");
+
+            Response removed = admin(s, "PUT", "/management/apps/acme/chat", "{\"callback_url\":\"\"}");
+            assertEquals(200, removed.status(), removed.body());
+            assertTrue(removed.json().at("/data/callback_url").isNull());
+            assertTrue(s.apps.callback(key).isEmpty(), "URL and secret gone");
+            Response noCallback = admin(s, "POST", "/management/apps/acme/chat/callback_secret", null);
+            assertEquals(400, noCallback.status(), noCallback.body());
+            assertEquals(404, admin(s, "POST", "/management/apps/acme/none/callback_secret", null).status());
+
+            Response again = admin(s, "PUT", "/management/apps/acme/chat", "{\"callback_url\":\"https://push.example.com/v2\"}");
+            String third = again.json().at("/data/callback_secret").asText();
+            assertEquals(43, third.length(), "a URL set anew comes with a new secret: " + again.body());
+            assertFalse(List.of(first, second).contains(third));
+            assertEquals(401, s.http.send(s.http.request("/management/apps/acme/chat/callback_secret", null)
+                    .POST(HttpRequest.BodyPublishers.noBody())).status(), "the operator's only");
         }
     }
 

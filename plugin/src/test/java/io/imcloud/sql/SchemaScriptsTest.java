@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The install and upgrade scripts run on every database CI has, and each one records the schema version. */
@@ -24,7 +25,8 @@ class SchemaScriptsTest {
             assertEquals(6, rs.getInt(1));
         }
         for (String table : new String[] {"ofImApp", "ofImKey", "ofImUser", "ofImMessage", "ofImConversation", "ofImNode",
-                "ofImFile", "ofImFileUsage", "ofImGroup", "ofImGroupMember", "ofImGroupMessage"}) {
+                "ofImFile", "ofImFileUsage", "ofImPushBinding", "ofImPushQueue", "ofImPushStats", "ofImGroup", "ofImGroupMember",
+                "ofImGroupMessage"}) {
             assertEquals(0, db.count(table), table);
         }
         assertEquals(2, db.count("ofImUnreadFold"), "the rows of foldedUpTo and claimedUpTo, nothing folded");
@@ -102,6 +104,9 @@ class SchemaScriptsTest {
             }
             st.execute("DROP TABLE ofImFile");
             st.execute("DROP TABLE ofImFileUsage");
+            for (String column : new String[] {"callbackUrl", "callbackSecret"}) {
+                st.execute("ALTER TABLE ofImApp DROP COLUMN " + column);
+            }
             st.execute("UPDATE ofVersion SET version = 3 WHERE name = 'imcloud'");
             st.execute("INSERT INTO ofImApp (org, app, appUuid, clientId, secretHash, secretVersion, openRegistration, maxUsers,"
                     + " retentionDays, created, modified) VALUES ('acme', 'chat', 'a-1', 'c-1', 'h', 1, 0, 0, 0, 1, 1)");
@@ -154,11 +159,49 @@ class SchemaScriptsTest {
         }
     }
 
+    /**
+     * Version 4 to 5 on a version 4 database with an app (made by taking version 5's columns and tables away): the
+     * upgrade gives the app no callback (URL and secret null), creates the empty push tables, and records version 5.
+     * A binding, a queued callback and a stats row can then be written.
+     */
+    @AllDatabases
+    void upgradeToVersion5AddsTheCallbackColumnsAndThePushTables(TestDatabase db) throws Exception {
+        try (Connection con = db.getConnection(); Statement st = con.createStatement()) {
+            for (String column : new String[] {"callbackUrl", "callbackSecret"}) {
+                st.execute("ALTER TABLE ofImApp DROP COLUMN " + column);
+            }
+            for (String table : new String[] {"ofImPushBinding", "ofImPushQueue", "ofImPushStats"}) {
+                st.execute("DROP TABLE " + table);
+            }
+            st.execute("UPDATE ofVersion SET version = 4 WHERE name = 'imcloud'");
+            st.execute("INSERT INTO ofImApp (org, app, appUuid, clientId, secretHash, secretVersion, openRegistration, maxUsers,"
+                    + " retentionDays, created, modified) VALUES ('acme', 'chat', 'a-1', 'c-1', 'h', 1, 0, 0, 0, 1, 1)");
+            SchemaScript.run(con, SchemaScript.projectDir().resolve("database/upgrade/5/imcloud_" + db.databaseType().scriptName() + ".sql"), false);
+            try (ResultSet rs = st.executeQuery("SELECT callbackUrl, callbackSecret FROM ofImApp")) {
+                assertTrue(rs.next());
+                assertNull(rs.getString(1));
+                assertNull(rs.getString(2));
+            }
+            st.execute("INSERT INTO ofImPushBinding (appKey, username, deviceId, deviceToken, notifierName, created, modified)"
+                    + " VALUES ('acme#chat', 'bob', 'd-1', 't-1', NULL, 1, 1)");
+            st.execute("INSERT INTO ofImPushQueue (msgId, appKey, username, state, attempts, nextAttempt, leaseOwner, leaseUntil,"
+                    + " created, lastError) VALUES (7, 'acme#chat', 'bob', 0, 0, 1, NULL, 0, 1, NULL)");
+            st.execute("INSERT INTO ofImPushStats (appKey, delivered, dead, dropped) VALUES ('acme#chat', 0, 0, 0)");
+            assertEquals(1, db.count("ofImPushBinding"));
+            assertEquals(1, db.count("ofImPushQueue"));
+            assertEquals(1, db.count("ofImPushStats"));
+            try (ResultSet rs = st.executeQuery("SELECT version FROM ofVersion WHERE name = 'imcloud'")) {
+                assertTrue(rs.next());
+                assertEquals(5, rs.getInt(1));
+            }
+        }
+    }
+
     @Test
     void everyDatabaseTypeHasAnInstallScript() {
         for (DatabaseType type : DatabaseType.values()) {
             assertTrue(Files.isRegularFile(SchemaScript.installScript(type.scriptName())), type.scriptName());
-            for (int version : new int[] {2, 3, 4, 6}) {
+            for (int version = 2; version <= 6; version++) {
                 assertTrue(Files.isRegularFile(SchemaScript.projectDir().resolve(
                         "database/upgrade/" + version + "/imcloud_" + type.scriptName() + ".sql")), "upgrade to " + version + " for " + type.scriptName());
             }

@@ -88,6 +88,44 @@ class AppStoreTest {
         assertTrue(apps.update(key, AppOptions.none()).isEmpty());
     }
 
+    /** The callback URL and its secret: made with the URL, kept when the URL moves, rotated, removed with the URL. */
+    @AllDatabases
+    void callbackSecretIsMadeKeptRotatedAndRemovedWithTheUrl(TestDatabase db) {
+        AppStore apps = new AppStore(db, clock);
+        AppKey key = AppKey.of("acme", "chat");
+        AppCredentials created = apps.create(key, AppOptions.none()).orElseThrow();
+        assertEquals(null, created.callbackSecret());
+        assertFalse(apps.find(key).orElseThrow().hasCallback());
+        assertTrue(apps.callback(key).isEmpty());
+        assertTrue(apps.rotateCallbackSecret(key).isEmpty(), "no URL, no secret to rotate");
+
+        AppStore.AppChange set = apps.change(key, AppOptions.callback("https://push.example.com/cb")).orElseThrow();
+        assertEquals("https://push.example.com/cb", set.app().callbackUrl());
+        AppCallback callback = apps.callback(key).orElseThrow();
+        assertEquals(set.newCallbackSecret(), callback.secret());
+        assertFalse(callback.toString().contains(callback.secret()), "never in a log line: " + callback);
+        assertFalse(set.toString().contains(callback.secret()));
+
+        AppStore.AppChange moved = apps.change(key, AppOptions.callback("https://push.example.com/v2")).orElseThrow();
+        assertEquals(null, moved.newCallbackSecret());
+        assertEquals(callback.secret(), apps.callback(key).orElseThrow().secret());
+        assertEquals(null, apps.change(key, new AppOptions(null, 3, null)).orElseThrow().newCallbackSecret(), "other options make none");
+        assertEquals(callback.secret(), apps.callback(key).orElseThrow().secret(), "and keep it");
+
+        String rotated = apps.rotateCallbackSecret(key).orElseThrow();
+        assertNotEquals(callback.secret(), rotated);
+        assertEquals(rotated, apps.callback(key).orElseThrow().secret());
+
+        assertEquals(null, apps.change(key, AppOptions.callback("")).orElseThrow().app().callbackUrl());
+        assertTrue(apps.callback(key).isEmpty());
+        assertTrue(apps.change(AppKey.of("acme", "none"), AppOptions.callback("https://x.example.com")).isEmpty());
+
+        AppCredentials withUrl = apps.create(AppKey.of("acme", "other"), AppOptions.callback("http://127.0.0.1:8080/cb")).orElseThrow();
+        assertEquals(withUrl.callbackSecret(), apps.callback(AppKey.of("acme", "other")).orElseThrow().secret());
+        assertFalse(withUrl.toString().contains(withUrl.callbackSecret()));
+        assertThrows(IllegalArgumentException.class, () -> AppOptions.callback("gopher://x.example.com"));
+    }
+
     /** Two cluster nodes on one database: a change on one is seen by the other after the cache time. */
     @AllDatabases
     void anotherNodeSeesChangesWithinTheCacheTime(TestDatabase db) {

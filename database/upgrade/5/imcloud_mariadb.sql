@@ -1,0 +1,46 @@
+# imcloud schema version 4 to 5: push. ofImApp gets callbackUrl and callbackSecret (offline-message callbacks, none set); ofImPushBinding (device tokens), ofImPushQueue (callbacks waiting to be sent) and ofImPushStats (callbacks delivered, dead and dropped per app).
+
+ALTER TABLE ofImApp ADD COLUMN callbackUrl VARCHAR(512);
+ALTER TABLE ofImApp ADD COLUMN callbackSecret VARCHAR(64);
+
+# ofImPushBinding: device tokens of app users for push (Easemob's push binding), at most 10 devices per user, a device token bound to one user of an app at a time; notifierName: the push certificate's name, null when none was given
+CREATE TABLE ofImPushBinding (
+  appKey           VARCHAR(65) NOT NULL,
+  username         VARCHAR(64) NOT NULL,
+  deviceId         VARCHAR(128) NOT NULL,
+  deviceToken      VARCHAR(512) NOT NULL,
+  notifierName     VARCHAR(128),
+  created          BIGINT NOT NULL,
+  modified         BIGINT NOT NULL,
+  CONSTRAINT ofImPushBinding_pk PRIMARY KEY (appKey, username, deviceId)
+);
+CREATE INDEX ofImPushBinding_token_idx ON ofImPushBinding (appKey, deviceToken);
+
+# ofImPushQueue: offline-message callbacks waiting to be sent, one row per message stored offline for a user with a bound device (msgId is the archived message); state 0 pending, 1 dead (gave up after the most attempts; kept 7 days), 2 delivered (kept a day, so that a message stored offline again is not called back twice), nextAttempt: when due, for a dead or delivered row when it got there; a node claims a due row with a conditional UPDATE of leaseOwner and leaseUntil, so two nodes never send it at once
+CREATE TABLE ofImPushQueue (
+  msgId            BIGINT NOT NULL,
+  appKey           VARCHAR(65) NOT NULL,
+  username         VARCHAR(64) NOT NULL,
+  state            INT NOT NULL,
+  attempts         INT NOT NULL,
+  nextAttempt      BIGINT NOT NULL,
+  leaseOwner       VARCHAR(36),
+  leaseUntil       BIGINT NOT NULL,
+  created          BIGINT NOT NULL,
+  lastError        VARCHAR(255),
+  CONSTRAINT ofImPushQueue_pk PRIMARY KEY (msgId)
+);
+CREATE INDEX ofImPushQueue_due_idx ON ofImPushQueue (state, nextAttempt);
+CREATE INDEX ofImPushQueue_app_idx ON ofImPushQueue (appKey, state);
+CREATE INDEX ofImPushQueue_user_idx ON ofImPushQueue (appKey, username);
+
+# ofImPushStats: per app, callbacks delivered, given up (dead) and refused because the app's queue was full (dropped), counted since the app was created
+CREATE TABLE ofImPushStats (
+  appKey           VARCHAR(65) NOT NULL,
+  delivered        BIGINT NOT NULL,
+  dead             BIGINT NOT NULL,
+  dropped          BIGINT NOT NULL,
+  CONSTRAINT ofImPushStats_pk PRIMARY KEY (appKey)
+);
+
+UPDATE ofVersion SET version = 5 WHERE name = 'imcloud';

@@ -25,6 +25,8 @@ public final class AllBenchmarks {
         GroupBenchmark.main(args);
         section("Chat files (issue 10)");
         AttachmentBenchmark.main(args);
+        section("Offline-message callbacks (issue 11)");
+        CallbackBenchmark.main(args);
     }
 
     private static void section(String name) {

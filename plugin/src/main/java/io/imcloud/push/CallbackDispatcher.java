@@ -41,6 +41,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -90,6 +91,8 @@ public final class CallbackDispatcher implements StoredOffline, AutoCloseable {
     /** How long {@link #close()} lets callbacks under way finish. */
     private static final long CLOSE_GRACE_MILLIS = 2_000;
     private static final long LOG_EVERY_MILLIS = 60_000;
+    /** How long the worker, woken by a message stored offline, waits for more before it takes them. */
+    private static final long INTAKE_LINGER_MILLIS = 10;
 
     private final CallbackQueue queue;
     private final PushBindings bindings;
@@ -108,6 +111,8 @@ public final class CallbackDispatcher implements StoredOffline, AutoCloseable {
     private final AtomicLong lastOverflowWarning = new AtomicLong(Long.MIN_VALUE);
     private final ConcurrentLinkedQueue<Done> completions = new ConcurrentLinkedQueue<>();
     private final Semaphore wake = new Semaphore(0);
+    /** Set by the first message put into the buffer since the worker last took from it; the worker clears it. */
+    private final AtomicBoolean intakeSignalled = new AtomicBoolean();
     private volatile boolean stopping;
     private Thread worker;
 
@@ -116,6 +121,13 @@ public final class CallbackDispatcher implements StoredOffline, AutoCloseable {
     private final Deque<Done> unrecorded = new ArrayDeque<>();
     private final Map<Long, Sending> inFlight = new HashMap<>();
     private final Map<AppKey, Integer> inFlightPerApp = new HashMap<>();
+    private final List<CallbackQueue.Entry> backlog = new ArrayList<>();
+    private long backlogReadAt;
+    private long dropsCountedAt;
+    /** Whether rows may have become due or sendable since the backlog was read (queued, finished, deferred). */
+    private boolean backlogChanged = true;
+    /** Apps whose queue was found full, until when that is believed without asking again. */
+    private final Map<AppKey, Long> fullUntil = new HashMap<>();
     private final Set<AppKey> failingApps = new HashSet<>();
     private final Map<AppKey, Integer> deadSinceLogged = new HashMap<>();
     private final Map<AppKey, Long> queueFullLogged = new HashMap<>();
@@ -156,11 +168,17 @@ public final class CallbackDispatcher implements StoredOffline, AutoCloseable {
         return this;
     }
 
-    /** Never blocks: the message goes to the intake buffer, or is counted as dropped when the buffer is full. */
+    /**
+     * Never blocks: the message goes to the intake buffer, or is counted as dropped when the buffer is full. The worker
+     * is woken only by the first message since it last looked at the buffer (waking a parked thread costs the caller a
+     * system call; the others are taken with the first).
+     */
     @Override
     public void messageStoredOffline(AppUser receiver, long msgId) {
         if (!stopping && intake.offer(new Offline(receiver, msgId))) {
-            wake.release();
+            if (!intakeSignalled.getAndSet(true)) {
+                wake.release();
+            }
             return;
         }
         intakeDropped.computeIfAbsent(receiver.appKey(), k -> new LongAdder()).increment();
@@ -223,10 +241,10 @@ public final class CallbackDispatcher implements StoredOffline, AutoCloseable {
             try {
                 recordCompletions();
                 cancelOverdue();
-                takeIntake(last);
-                countIntakeDrops();
+                more = takeIntake(last);
+                countIntakeDrops(last);
                 if (!last) {
-                    more = dispatch();
+                    more |= dispatch();
                 }
                 long now = clock.millis();
                 if (now >= nextPrune) {
@@ -253,7 +271,20 @@ public final class CallbackDispatcher implements StoredOffline, AutoCloseable {
             }
             if (!more || pause > 0) {
                 await(pause > 0 ? pause : settings.get().poll().toMillis());
+                if (intakeSignalled.get() && completions.isEmpty()) {
+                    // Woken by a message stored offline: linger a moment, so that what arrives meanwhile is taken
+                    // together and its senders find the worker awake (no wake-up of a parked thread to pay).
+                    sleep(INTAKE_LINGER_MILLIS);
+                }
             }
+        }
+    }
+
+    private void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            stopping = true;
         }
     }
 
@@ -267,13 +298,18 @@ public final class CallbackDispatcher implements StoredOffline, AutoCloseable {
         }
     }
 
-    /** Queues what the buffer holds (everything when {@code all}), keeping what the database did not take for later. */
-    private void takeIntake(boolean all) {
+    /**
+     * Queues what the buffer holds (everything when {@code all}), keeping what the database did not take for later;
+     * true when the buffer holds more than one batch took.
+     */
+    private boolean takeIntake(boolean all) {
+        // cleared before taking: a message put in after this wakes the worker again, one put in before is taken now
+        intakeSignalled.set(false);
         List<Offline> batch = new ArrayList<>(carried);
         carried.clear();
         intake.drainTo(batch, all ? Integer.MAX_VALUE : INTAKE_BATCH);
         if (batch.isEmpty()) {
-            return;
+            return false;
         }
         Map<AppKey, Map<Long, String>> byApp = new LinkedHashMap<>();
         for (Offline o : batch) {
@@ -292,6 +328,7 @@ public final class CallbackDispatcher implements StoredOffline, AutoCloseable {
             byApp.forEach((app, messages) -> messages.forEach((id, user) -> carried.add(new Offline(new AppUser(app, user), id))));
             throw e;
         }
+        return !intake.isEmpty();
     }
 
     private void enqueue(AppKey key, Map<Long, String> messages, PushSettings s, long now) {
@@ -306,7 +343,23 @@ public final class CallbackDispatcher implements StoredOffline, AutoCloseable {
                 pushed.put(id, user);
             }
         });
+        if (pushed.isEmpty()) {
+            return;
+        }
+        if (now < fullUntil.getOrDefault(key, Long.MIN_VALUE)) {
+            // found full a moment ago (a dead receiver): dropped without asking the database each time
+            intakeDropped.computeIfAbsent(key, k -> new LongAdder()).add(pushed.size());
+            return;
+        }
         CallbackQueue.Enqueued result = queue.enqueue(key, pushed, s.queuePerApp(), now);
+        if (result.queued() > 0 && inFlightPerApp.getOrDefault(key, 0) < s.inFlightPerApp()) {
+            backlogChanged = true; // (an app with all its callbacks under way can send none of these now)
+        }
+        if (result.pending() >= s.queuePerApp()) {
+            fullUntil.put(key, now + s.poll().toMillis());
+        } else {
+            fullUntil.remove(key);
+        }
         if (result.dropped() > 0 && now - queueFullLogged.getOrDefault(key, Long.MIN_VALUE / 2) >= LOG_EVERY_MILLIS) {
             queueFullLogged.put(key, now);
             Log.warn("imcloud: the callback queue of app {} is full ({} waiting); {} callbacks dropped and counted", key,
@@ -314,8 +367,16 @@ public final class CallbackDispatcher implements StoredOffline, AutoCloseable {
         }
     }
 
-    /** Adds the intake's drops to the database's counts, for apps with a callback URL (the others lose nothing). */
-    private void countIntakeDrops() {
+    /**
+     * Adds the drops counted in memory to the database's counts, for apps with a callback URL (the others lose
+     * nothing), at most once per poll interval unless {@code now}.
+     */
+    private void countIntakeDrops(boolean now) {
+        long time = clock.millis();
+        if (!now && time - dropsCountedAt < settings.get().poll().toMillis()) {
+            return;
+        }
+        dropsCountedAt = time;
         for (Map.Entry<AppKey, LongAdder> e : intakeDropped.entrySet()) {
             long n = e.getValue().sum();
             if (n == 0) {
@@ -328,37 +389,67 @@ public final class CallbackDispatcher implements StoredOffline, AutoCloseable {
         }
     }
 
-    /** Claims due callbacks up to the in-flight bounds and starts them; true when more may be due at once. */
+    /**
+     * Claims due callbacks up to the in-flight bounds and starts them; true when more may be due at once. Due rows are
+     * read a batch at a time into a local backlog, which later turns take from (a claim of a row another node took in
+     * between simply fails); the backlog is read anew when nothing in it may be sent now or it is older than the poll
+     * interval, leaving out the apps that have all the callbacks under way they may.
+     */
     private boolean dispatch() {
         PushSettings s = settings.get();
-        int free = s.inFlight() - inFlight.size();
-        if (free <= 0) {
+        if (inFlight.size() >= s.inFlight()) {
             return false;
         }
-        Set<AppKey> saturated = new HashSet<>();
-        inFlightPerApp.forEach((app, n) -> {
-            if (n >= s.inFlightPerApp()) {
-                saturated.add(app);
-            }
-        });
         long now = clock.millis();
-        int limit = Math.min(DUE_BATCH, free);
-        List<CallbackQueue.Entry> due = queue.due(now, limit, saturated);
-        Map<AppKey, Optional<AppCallback>> targets = new HashMap<>();
-        long leaseUntil = now + 2 * s.timeout().toMillis() + LEASE_MARGIN_MILLIS;
-        for (CallbackQueue.Entry entry : due) {
-            if (inFlight.size() >= s.inFlight()) {
-                break;
-            }
-            if (inFlightPerApp.getOrDefault(entry.appKey(), 0) >= s.inFlightPerApp() || !queue.claim(entry, owner, now, leaseUntil)) {
-                continue;
-            }
-            start(entry, targets.computeIfAbsent(entry.appKey(), callbacks), s, now);
+        List<CallbackQueue.Entry> picked = pick(s);
+        boolean read = false;
+        if (picked.isEmpty() && backlogChanged || now - backlogReadAt >= s.poll().toMillis()) {
+            backlogChanged = false;
+            Set<AppKey> saturated = new HashSet<>();
+            inFlightPerApp.forEach((app, n) -> {
+                if (n >= s.inFlightPerApp()) {
+                    saturated.add(app);
+                }
+            });
+            backlog.clear();
+            backlog.addAll(queue.due(now, DUE_BATCH, saturated));
+            backlogReadAt = now;
+            read = true;
+            picked = pick(s);
         }
-        return due.size() == limit && inFlight.size() < s.inFlight();
+        if (picked.isEmpty()) {
+            return false;
+        }
+        long leaseUntil = now + 2 * s.timeout().toMillis() + LEASE_MARGIN_MILLIS;
+        Map<AppKey, Optional<AppCallback>> targets = new HashMap<>();
+        Map<AppUser, List<DeviceBinding>> devices = new HashMap<>();
+        for (CallbackQueue.Entry entry : queue.claim(picked, owner, now, leaseUntil)) {
+            start(entry, targets.computeIfAbsent(entry.appKey(), callbacks), devices, s, now);
+        }
+        return read && backlog.size() + picked.size() >= DUE_BATCH && inFlight.size() < s.inFlight();
     }
 
-    private void start(CallbackQueue.Entry entry, Optional<AppCallback> target, PushSettings s, long now) {
+    /** Takes from the backlog what may be sent now: within the free places, and each app's. */
+    private List<CallbackQueue.Entry> pick(PushSettings s) {
+        int free = s.inFlight() - inFlight.size();
+        Map<AppKey, Integer> taken = new HashMap<>();
+        List<CallbackQueue.Entry> picked = new ArrayList<>();
+        for (Iterator<CallbackQueue.Entry> i = backlog.iterator(); i.hasNext() && picked.size() < free; ) {
+            CallbackQueue.Entry e = i.next();
+            int app = inFlightPerApp.getOrDefault(e.appKey(), 0) + taken.getOrDefault(e.appKey(), 0);
+            if (inFlight.containsKey(e.msgId())) {
+                i.remove();
+            } else if (app < s.inFlightPerApp()) {
+                picked.add(e);
+                taken.merge(e.appKey(), 1, Integer::sum);
+                i.remove();
+            }
+        }
+        return picked;
+    }
+
+    private void start(CallbackQueue.Entry entry, Optional<AppCallback> target, Map<AppUser, List<DeviceBinding>> boundDevices,
+                       PushSettings s, long now) {
         if (target.isEmpty()) {
             Log.debug("Callback {} dropped: its app has no callback URL any more", entry.callId());
             queue.discard(entry, owner);
@@ -368,13 +459,14 @@ public final class CallbackDispatcher implements StoredOffline, AutoCloseable {
         if (message.isEmpty()) {
             if (now - entry.created() < MESSAGE_WAIT_MILLIS) {
                 queue.defer(entry, owner, now + MESSAGE_RETRY_MILLIS);
+                backlogChanged = true;
             } else {
                 Log.debug("Callback {} dropped: its message is no longer archived", entry.callId());
                 queue.discard(entry, owner);
             }
             return;
         }
-        List<DeviceBinding> devices = bindings.list(new AppUser(entry.appKey(), entry.username()));
+        List<DeviceBinding> devices = boundDevices.computeIfAbsent(new AppUser(entry.appKey(), entry.username()), bindings::list);
         if (devices.isEmpty()) {
             Log.debug("Callback {} dropped: its user has no bound device any more", entry.callId());
             queue.discard(entry, owner);
@@ -439,32 +531,52 @@ public final class CallbackDispatcher implements StoredOffline, AutoCloseable {
         }
     }
 
-    /** Records the outcome of finished sends; one that the database did not take is recorded at the next turn. */
+    /**
+     * Records the outcome of finished sends, the delivered ones in one transaction; what the database did not take is
+     * recorded at the next turn.
+     */
     private void recordCompletions() {
         for (Done d; (d = completions.poll()) != null; ) {
             unrecorded.add(d);
         }
+        if (unrecorded.isEmpty()) {
+            return;
+        }
+        List<CallbackQueue.Entry> delivered = new ArrayList<>();
+        for (Done d : unrecorded) {
+            if (d.delivered()) {
+                delivered.add(d.entry());
+            }
+        }
+        if (!delivered.isEmpty()) {
+            queue.delivered(delivered, owner, clock.millis());
+            for (CallbackQueue.Entry e : delivered) {
+                if (failingApps.remove(e.appKey())) {
+                    Log.info("imcloud: offline-message callbacks of app {} are delivered again", e.appKey());
+                }
+            }
+            unrecorded.removeIf(Done::delivered);
+            delivered.forEach(this::finished);
+        }
         PushSettings s = settings.get();
         while (!unrecorded.isEmpty()) {
             Done d = unrecorded.peek();
-            record(d, s);
+            recordFailure(d, s);
             unrecorded.remove();
-            if (inFlight.remove(d.entry().msgId()) != null) {
-                inFlightPerApp.computeIfPresent(d.entry().appKey(), (app, n) -> n > 1 ? n - 1 : null);
-            }
+            finished(d.entry());
         }
     }
 
-    private void record(Done d, PushSettings s) {
+    private void finished(CallbackQueue.Entry entry) {
+        backlogChanged = true;
+        if (inFlight.remove(entry.msgId()) != null) {
+            inFlightPerApp.computeIfPresent(entry.appKey(), (app, n) -> n > 1 ? n - 1 : null);
+        }
+    }
+
+    private void recordFailure(Done d, PushSettings s) {
         CallbackQueue.Entry entry = d.entry();
         AppKey app = entry.appKey();
-        if (d.error() == null && d.status() >= 200 && d.status() < 300) {
-            queue.delivered(entry, owner, clock.millis());
-            if (failingApps.remove(app)) {
-                Log.info("imcloud: offline-message callbacks of app {} are delivered again", app);
-            }
-            return;
-        }
         String error = d.error() == null ? "HTTP " + d.status() : describe(d.error());
         int attempts = entry.attempts() + 1;
         long now = clock.millis();
@@ -520,7 +632,7 @@ public final class CallbackDispatcher implements StoredOffline, AutoCloseable {
         }
         try {
             takeIntake(true);
-            countIntakeDrops();
+            countIntakeDrops(true);
         } catch (RuntimeException | LinkageError e) {
             Log.warn("imcloud: {} offline-message callbacks could not be queued before stopping (database: {})",
                     carried.size() + intake.size(), e.toString());
@@ -584,5 +696,8 @@ public final class CallbackDispatcher implements StoredOffline, AutoCloseable {
 
     /** A finished send: the status (-1 without answer) or the error. */
     private record Done(CallbackQueue.Entry entry, int status, Throwable error) {
+        boolean delivered() {
+            return error == null && status >= 200 && status < 300;
+        }
     }
 }

@@ -54,8 +54,8 @@ public final class CallbackQueue implements UserData, AppData {
         }
     }
 
-    /** What {@link #enqueue} did: rows queued, callbacks refused (the app's queue full). */
-    public record Enqueued(int queued, int dropped) {
+    /** What {@link #enqueue} did: rows queued, callbacks refused (the app's queue full), and the app's pending rows then. */
+    public record Enqueued(int queued, int dropped, long pending) {
     }
 
     /**
@@ -66,11 +66,12 @@ public final class CallbackQueue implements UserData, AppData {
      */
     public Enqueued enqueue(AppKey app, Map<Long, String> messages, int maxPending, long now) {
         if (messages.isEmpty()) {
-            return new Enqueued(0, 0);
+            return new Enqueued(0, 0, 0);
         }
         try (Connection con = db.getConnection()) {
             ensureStats(con, app);
-            long room = Math.max(0, maxPending - pending(con, app));
+            long pending = pending(con, app);
+            long room = Math.max(0, maxPending - pending);
             List<Map.Entry<Long, String>> accepted = new ArrayList<>();
             int refused = 0;
             for (Map.Entry<Long, String> m : messages.entrySet()) {
@@ -84,7 +85,7 @@ public final class CallbackQueue implements UserData, AppData {
             if (refused > 0) {
                 addCount(con, app, "dropped", refused);
             }
-            return new Enqueued(queued, refused);
+            return new Enqueued(queued, refused, pending + queued);
         } catch (SQLException e) {
             throw new StoreException("Queueing callbacks of app " + app, e);
         }
@@ -174,17 +175,39 @@ public final class CallbackQueue implements UserData, AppData {
      * longer pending, not due, or another sender holds it.
      */
     public boolean claim(Entry entry, String owner, long now, long leaseUntil) {
+        return !claim(List.of(entry), owner, now, leaseUntil).isEmpty();
+    }
+
+    /**
+     * Claims due callbacks for {@code owner} until {@code leaseUntil}, each with a conditional UPDATE of its row (found
+     * by its key), all in one transaction; returns those this call got (not those no longer pending or due, or held by
+     * another sender).
+     */
+    public List<Entry> claim(List<Entry> entries, String owner, long now, long leaseUntil) {
+        if (entries.isEmpty()) {
+            return List.of();
+        }
         String sql = "UPDATE ofImPushQueue SET leaseOwner = ?, leaseUntil = ? WHERE msgId = ? AND state = " + PENDING
                 + " AND nextAttempt <= ? AND leaseUntil <= ?";
-        try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
-            ps.setString(1, owner);
-            ps.setLong(2, leaseUntil);
-            ps.setLong(3, entry.msgId());
-            ps.setLong(4, now);
-            ps.setLong(5, now);
-            return ps.executeUpdate() == 1;
+        try (Connection con = db.getConnection()) {
+            return inTransaction(con, () -> {
+                List<Entry> got = new ArrayList<>();
+                try (PreparedStatement ps = con.prepareStatement(sql)) {
+                    for (Entry e : entries) {
+                        ps.setString(1, owner);
+                        ps.setLong(2, leaseUntil);
+                        ps.setLong(3, e.msgId());
+                        ps.setLong(4, now);
+                        ps.setLong(5, now);
+                        if (ps.executeUpdate() == 1) {
+                            got.add(e);
+                        }
+                    }
+                }
+                return got;
+            });
         } catch (SQLException e) {
-            throw new StoreException("Claiming callback " + entry.callId(), e);
+            throw new StoreException("Claiming " + entries.size() + " callbacks", e);
         }
     }
 
@@ -193,23 +216,33 @@ public final class CallbackQueue implements UserData, AppData {
      * delivered count rises (false: the lease was lost).
      */
     public boolean delivered(Entry entry, String owner, long now) {
+        return delivered(List.of(entry), owner, now) == 1;
+    }
+
+    /** {@link #delivered(Entry, String, long)} of several callbacks in one transaction; how many were still held. */
+    public int delivered(List<Entry> entries, String owner, long now) {
         String sql = "UPDATE ofImPushQueue SET state = " + DELIVERED + ", attempts = attempts + 1, nextAttempt = ?,"
                 + " leaseOwner = NULL, leaseUntil = 0, lastError = NULL WHERE msgId = ? AND leaseOwner = ?";
         try (Connection con = db.getConnection()) {
             return inTransaction(con, () -> {
+                Map<AppKey, Integer> perApp = new HashMap<>();
                 try (PreparedStatement ps = con.prepareStatement(sql)) {
-                    ps.setLong(1, now);
-                    ps.setLong(2, entry.msgId());
-                    ps.setString(3, owner);
-                    if (ps.executeUpdate() != 1) {
-                        return false;
+                    for (Entry e : entries) {
+                        ps.setLong(1, now);
+                        ps.setLong(2, e.msgId());
+                        ps.setString(3, owner);
+                        if (ps.executeUpdate() == 1) {
+                            perApp.merge(e.appKey(), 1, Integer::sum);
+                        }
                     }
                 }
-                addCount(con, entry.appKey(), "delivered", 1);
-                return true;
+                for (Map.Entry<AppKey, Integer> app : perApp.entrySet()) {
+                    addCount(con, app.getKey(), "delivered", app.getValue());
+                }
+                return perApp.values().stream().mapToInt(Integer::intValue).sum();
             });
         } catch (SQLException e) {
-            throw new StoreException("Recording delivered callback " + entry.callId(), e);
+            throw new StoreException("Recording " + entries.size() + " delivered callbacks", e);
         }
     }
 

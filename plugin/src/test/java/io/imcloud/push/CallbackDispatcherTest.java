@@ -199,7 +199,7 @@ class CallbackDispatcherTest {
             for (String user : List.of("bob", "carol", "dave")) {
                 f.bind(APP, user, "phone", "token-" + user);
             }
-            PushSettings s = new PushSettings(Duration.ofMillis(500), 8, Duration.ofSeconds(1), Duration.ofSeconds(1), 1_000, 4, 16,
+            PushSettings s = new PushSettings(Duration.ofSeconds(5), 8, Duration.ofSeconds(1), Duration.ofSeconds(1), 1_000, 4, 16,
                     1_000, Duration.ofMillis(50));
             CallbackDispatcher first = f.dispatcher(s);
             Set<String> sent = new HashSet<>();

@@ -52,9 +52,9 @@ final class CallbackFixture implements AutoCloseable {
         this.queue = new CallbackQueue(db);
     }
 
-    /** Quick settings for tests: 500 ms timeouts, 3 attempts 100 ms apart (doubling to 400 ms), polled every 50 ms. */
+    /** Quick settings for tests: 3 attempts 100 ms apart (doubling to 400 ms), polled every 50 ms; 5 s timeouts, so that a slow first connection on a loaded machine does not time out (and come again). */
     static PushSettings fast() {
-        return new PushSettings(Duration.ofMillis(500), 3, Duration.ofMillis(100), Duration.ofMillis(400), 1_000, 4, 16,
+        return new PushSettings(Duration.ofSeconds(5), 3, Duration.ofMillis(100), Duration.ofMillis(400), 1_000, 4, 16,
                 1_000, Duration.ofMillis(50));
     }
 

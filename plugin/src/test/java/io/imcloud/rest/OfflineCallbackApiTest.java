@@ -47,7 +47,7 @@ class OfflineCallbackApiTest {
             assertEquals(200, bound.status(), bound.body());
 
             ObjectMapper json = new ObjectMapper();
-            PushSettings quick = new PushSettings(Duration.ofSeconds(2), 3, Duration.ofMillis(100), Duration.ofMillis(100), 1_000, 4, 16,
+            PushSettings quick = new PushSettings(Duration.ofSeconds(10), 3, Duration.ofMillis(100), Duration.ofMillis(100), 1_000, 4, 16,
                     1_000, Duration.ofMillis(50));
             try (CallbackDispatcher callbacks = new CallbackDispatcher(new CallbackQueue(db), stack.bindings, stack.archive,
                     stack.s.apps::find, stack.s.apps::callback, m -> MessageJson.export(json, m), json, () -> quick,

@@ -340,6 +340,7 @@ class SendApiTest {
             assertEquals(millis / 1000, media.get("length").asLong(), "the duration from the file: " + media);
             assertEquals(voice.size(), media.get("file_length").asLong());
 
+            stack.archive.flush(); // the archive writes behind the send
             JsonNode body = app.get("/users/bob/conversations/alice/messages", app.token()).json()
                     .at("/entities/0/payload/bodies/0");
             assertEquals(media, body, "history shows the Easemob body");

@@ -309,7 +309,7 @@ public final class ImcloudPlugin implements Plugin {
                 attachments));
         routeGroups.addAll(GroupRoutes.all(chatGroups, archive, groupDelivery, attachments));
         routeGroups.add(new ChatfileRoutes(attachments, slots));
-        routeGroups.add(new AccountRoutes(sessions));
+        routeGroups.add(new AccountRoutes(sessions, accounts.pushBindings()::unbindAll));
         routeGroups.add(new ContactRoutes(contacts));
         routeGroups.add(new PushRoutes(accounts.pushBindings()));
         return new ImcloudServlet(context, routeGroups);

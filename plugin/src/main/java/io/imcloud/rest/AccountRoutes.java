@@ -10,6 +10,7 @@ import io.imcloud.users.UserAccount;
 import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Presence and account control, Easemob's shapes: a user's status ({@code online}/{@code offline}, from the sessions
@@ -22,10 +23,15 @@ public final class AccountRoutes implements RouteGroup {
     static final int MAX_BATCH_STATUS = 100;
 
     private final Sessions sessions;
+    private final Consumer<AppUser> whenDeactivated;
 
-    /** The routes over the XMPP {@code sessions} of app users. */
-    public AccountRoutes(Sessions sessions) {
+    /**
+     * The routes over the XMPP {@code sessions} of app users; {@code whenDeactivated} ends what a deactivated user
+     * keeps beyond tokens and sessions (their bound devices, so pushes stop).
+     */
+    public AccountRoutes(Sessions sessions, Consumer<AppUser> whenDeactivated) {
         this.sessions = sessions;
+        this.whenDeactivated = whenDeactivated;
     }
 
     @Override
@@ -81,6 +87,7 @@ public final class AccountRoutes implements RouteGroup {
                 .orElseThrow(() -> ApiException.userNotFound(user));
         if (!activated) {
             sessions.closeAll(user);
+            whenDeactivated.accept(user);
         }
         UserRoutes.replyOne(ex, activated ? "activate user" : "deactivate user", account);
     }

@@ -12,6 +12,7 @@ import io.imcloud.testsupport.TestDatabase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
 import static io.imcloud.testsupport.RestHarnessStack.user;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AccountApiTest {
 
     private final FakeSessions sessions = new FakeSessions();
+    private final List<AppUser> deactivated = new CopyOnWriteArrayList<>();
 
     private record Fixture(RestHarnessStack s, AppCredentials app, String token) implements AutoCloseable {
         @Override
@@ -32,7 +34,7 @@ class AccountApiTest {
     }
 
     private Fixture start(TestDatabase db) {
-        RestHarnessStack s = RestHarnessStack.start(db, new AccountRoutes(sessions));
+        RestHarnessStack s = RestHarnessStack.start(db, new AccountRoutes(sessions, deactivated::add));
         AppCredentials app = s.createApp("acme", "chat", false);
         String token = s.appToken(app);
         assertEquals(200, s.register(app, token, List.of(user("alice", "pw-alice-1", "A"), user("bob", "pw-bob-1", "B"))).status());
@@ -81,6 +83,7 @@ class AccountApiTest {
             assertEquals(200, off.status(), off.body());
             assertFalse(off.json().at("/entities/0/activated").asBoolean());
             assertEquals(List.of(acme("alice")), sessions.closed);
+            assertEquals(List.of(acme("alice")), deactivated, "what else she keeps (her devices) is ended");
             assertTrue(f.s().directory.isLoginRefused("acme#chat_alice"), "XMPP logins are refused");
             assertEquals(401, f.s().http.get("/acme/chat/users/alice", alices).status(), "her token ended");
             assertEquals(401, f.s().http.post("/acme/chat/token", null, Map.of("grant_type", "password",

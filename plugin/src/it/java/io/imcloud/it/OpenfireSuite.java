@@ -997,8 +997,9 @@ abstract class OpenfireSuite {
         return entry == null ? null : entry.getType();
     }
 
+    /** The text of a message object; null for a voice, image or file message (no {@code msg}). */
     private static String body(JsonNode message) {
-        return message.get("payload").get("bodies").get(0).get("msg").asText();
+        return message.path("payload").path("bodies").path(0).path("msg").asText(null);
     }
 
     private XmppClient connect(String node, String password, Login login) throws Exception {

@@ -1,6 +1,7 @@
 package io.imcloud.push;
 
 import io.imcloud.sql.ConnectionProvider;
+import io.imcloud.sql.Transactions;
 import io.imcloud.tenancy.AppData;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppUser;
@@ -92,14 +93,14 @@ public final class CallbackQueue implements UserData, AppData {
     }
 
     /** Inserts in one transaction; when one row is there already (queued twice), row by row, skipping those. */
-    private static int insert(Connection con, AppKey app, List<Map.Entry<Long, String>> rows, long now) throws SQLException {
+    private int insert(Connection con, AppKey app, List<Map.Entry<Long, String>> rows, long now) throws SQLException {
         if (rows.isEmpty()) {
             return 0;
         }
         String sql = "INSERT INTO ofImPushQueue (msgId, appKey, username, state, attempts, nextAttempt, leaseOwner,"
                 + " leaseUntil, created, lastError) VALUES (?, ?, ?, " + PENDING + ", 0, ?, NULL, 0, ?, NULL)";
         try {
-            inTransaction(con, () -> {
+            Transactions.run(con, db.databaseType(), false, c -> {
                 try (PreparedStatement ps = con.prepareStatement(sql)) {
                     for (Map.Entry<Long, String> row : rows) {
                         bindRow(ps, app, row, now);
@@ -190,7 +191,7 @@ public final class CallbackQueue implements UserData, AppData {
         String sql = "UPDATE ofImPushQueue SET leaseOwner = ?, leaseUntil = ? WHERE msgId = ? AND state = " + PENDING
                 + " AND nextAttempt <= ? AND leaseUntil <= ?";
         try (Connection con = db.getConnection()) {
-            return inTransaction(con, () -> {
+            return Transactions.run(con, db.databaseType(), false, c -> {
                 List<Entry> got = new ArrayList<>();
                 try (PreparedStatement ps = con.prepareStatement(sql)) {
                     for (Entry e : entries) {
@@ -224,7 +225,7 @@ public final class CallbackQueue implements UserData, AppData {
         String sql = "UPDATE ofImPushQueue SET state = " + DELIVERED + ", attempts = attempts + 1, nextAttempt = ?,"
                 + " leaseOwner = NULL, leaseUntil = 0, lastError = NULL WHERE msgId = ? AND leaseOwner = ?";
         try (Connection con = db.getConnection()) {
-            return inTransaction(con, () -> {
+            return Transactions.run(con, db.databaseType(), false, c -> {
                 Map<AppKey, Integer> perApp = new HashMap<>();
                 try (PreparedStatement ps = con.prepareStatement(sql)) {
                     for (Entry e : entries) {
@@ -267,7 +268,7 @@ public final class CallbackQueue implements UserData, AppData {
         String sql = "UPDATE ofImPushQueue SET state = " + DEAD + ", attempts = ?, nextAttempt = ?, leaseOwner = NULL,"
                 + " leaseUntil = 0, lastError = ? WHERE msgId = ? AND leaseOwner = ?";
         try (Connection con = db.getConnection()) {
-            return inTransaction(con, () -> {
+            return Transactions.run(con, db.databaseType(), false, c -> {
                 try (PreparedStatement ps = con.prepareStatement(sql)) {
                     ps.setInt(1, attempts);
                     ps.setLong(2, now);
@@ -472,28 +473,5 @@ public final class CallbackQueue implements UserData, AppData {
 
     private static String truncate(String error) {
         return error == null || error.length() <= MAX_ERROR ? error : error.substring(0, MAX_ERROR);
-    }
-
-    private interface Work<T> {
-        T run() throws SQLException;
-    }
-
-    private static <T> T inTransaction(Connection con, Work<T> work) throws SQLException {
-        boolean autoCommit = con.getAutoCommit();
-        con.setAutoCommit(false);
-        try {
-            T result = work.run();
-            con.commit();
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            try {
-                con.rollback();
-            } catch (SQLException rollbackFailure) {
-                e.addSuppressed(rollbackFailure);
-            }
-            throw e;
-        } finally {
-            con.setAutoCommit(autoCommit);
-        }
     }
 }

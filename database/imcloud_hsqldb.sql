@@ -224,3 +224,10 @@ CREATE TABLE ofImLateState (
   createdAt        BIGINT NOT NULL,
   CONSTRAINT ofImLateState_pk PRIMARY KEY (msgId, appKey)
 );
+
+// ofImRateLimit: the REST API's rate limits (registrations, sends, password grants, failed administrator logins), shared by the cluster nodes: one row per bucket (limitKey: what is limited, e.g. an app, a remote address or a username; the SHA-256 of a longer key), tat the time (epoch microseconds) at which the bucket is full again; no row is a full bucket, and rows of full buckets are deleted now and then
+CREATE TABLE ofImRateLimit (
+  limitKey         VARCHAR(160) NOT NULL,
+  tat              BIGINT NOT NULL,
+  CONSTRAINT ofImRateLimit_pk PRIMARY KEY (limitKey)
+);

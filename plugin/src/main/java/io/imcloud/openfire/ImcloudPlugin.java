@@ -28,6 +28,7 @@ import io.imcloud.rest.MessageJson;
 import io.imcloud.rest.PushRoutes;
 import io.imcloud.rest.RestContext;
 import io.imcloud.rest.RouteGroup;
+import io.imcloud.rest.SqlRateLimiter;
 import io.imcloud.sql.ConnectionProvider;
 import io.imcloud.tenancy.AppMembership;
 import io.imcloud.tenancy.AppRemoval;
@@ -302,7 +303,8 @@ public final class ImcloudPlugin implements Plugin {
                                               GroupService chatGroups, GroupDelivery groupDelivery) {
         TokenService tokens = new TokenService(accounts.keys(), accounts.clock());
         RestContext context = new RestContext(accounts.apps(), tokens, accounts.users(),
-                () -> RestEndpoint.restSettings(settings), accounts.clock(), new ClientAddresses(JettyBridge::tcpPeerAddress));
+                () -> RestEndpoint.restSettings(settings), accounts.clock(), new SqlRateLimiter(database, accounts.clock()),
+                new ClientAddresses(JettyBridge::tcpPeerAddress));
         OpenfireAdminCredentials admins = new OpenfireAdminCredentials();
         List<RouteGroup> routeGroups = new ArrayList<>(CoreRoutes.all(admins::isAdmin, accounts.removal()));
         routeGroups.addAll(ArchiveRoutes.all(archive, new ConversationList(database), new UnreadCounters(database), delivery,

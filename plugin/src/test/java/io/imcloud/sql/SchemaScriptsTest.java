@@ -28,7 +28,7 @@ class SchemaScriptsTest {
         }
         for (String table : new String[] {"ofImApp", "ofImKey", "ofImUser", "ofImMessage", "ofImConversation", "ofImNode",
                 "ofImFile", "ofImFileUsage", "ofImPushBinding", "ofImPushQueue", "ofImPushStats", "ofImGroup", "ofImGroupMember",
-                "ofImGroupMessage", "ofImLateState"}) {
+                "ofImGroupMessage", "ofImLateState", "ofImRateLimit"}) {
             assertEquals(0, db.count(table), table);
         }
         assertEquals(2, db.count("ofImUnreadFold"), "the rows of foldedUpTo and claimedUpTo, nothing folded");
@@ -162,13 +162,15 @@ class SchemaScriptsTest {
     }
 
     /**
-     * Version 6 to 7 on a version 6 database with a message (made by taking version 7's table away): the upgrade creates
-     * the empty {@code ofImLateState}, whose key is the message and its app, and records version 7.
+     * Version 6 to 7 on a version 6 database with a message (made by taking version 7's tables away): the upgrade creates
+     * the empty {@code ofImLateState}, whose key is the message and its app, and {@code ofImRateLimit}, and records
+     * version 7.
      */
     @AllDatabases
-    void upgradeToVersion7CreatesTheLateStateTable(TestDatabase db) throws Exception {
+    void upgradeToVersion7CreatesTheLateStateAndRateLimitTables(TestDatabase db) throws Exception {
         try (Connection con = db.getConnection(); Statement st = con.createStatement()) {
             st.execute("DROP TABLE ofImLateState");
+            st.execute("DROP TABLE ofImRateLimit");
             st.execute("UPDATE ofVersion SET version = 6 WHERE name = 'imcloud'");
             st.execute("INSERT INTO ofImMessage (msgId, appKey, sender, receiver, userA, userB, sentAt, msgType, body, state)"
                     + " VALUES (9, 'acme#chat', 'a', 'b', 'a', 'b', 1, 'chat', 'x', 0)");
@@ -178,6 +180,8 @@ class SchemaScriptsTest {
             st.execute("INSERT INTO ofImLateState (msgId, appKey, state, createdAt) VALUES (9, 'acme#other', 1, 1)");
             assertThrows(SQLException.class, () -> st.execute(
                     "INSERT INTO ofImLateState (msgId, appKey, state, createdAt) VALUES (9, 'acme#chat', 1, 2)"), "one row per message");
+            st.execute("INSERT INTO ofImRateLimit (limitKey, tat) VALUES ('password:acme#chat_" + "x".repeat(64) + "', 1)");
+            assertEquals(1, db.count("ofImRateLimit"));
             try (ResultSet rs = st.executeQuery("SELECT version FROM ofVersion WHERE name = 'imcloud'")) {
                 assertTrue(rs.next());
                 assertEquals(7, rs.getInt(1));

@@ -1,5 +1,6 @@
 package io.imcloud.attachments;
 
+import io.imcloud.tenancy.AppChanges;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppOptions;
 import io.imcloud.tenancy.AppStore;
@@ -215,7 +216,7 @@ class AttachmentsTest {
 
     @AllDatabases
     void retentionRemovesOlderFilesOfAppsThatSetIt(TestDatabase db) throws Exception {
-        AppStore apps = new AppStore(db, clock, 0);
+        AppStore apps = new AppStore(db, clock, 0, AppChanges.NONE);
         apps.create(APP, new AppOptions(null, null, null, null, null, 7, null)).orElseThrow();
         apps.create(OTHER, new AppOptions(false, null, null)).orElseThrow();
         Attachments a = attachments(db);

@@ -113,7 +113,8 @@ final class LateStates {
             high = Math.max(high, m.msgId());
         }
         List<Late> found = new ArrayList<>();
-        try (PreparedStatement ps = con.prepareStatement("SELECT msgId, appKey, state FROM ofImLateState WHERE msgId >= ? AND msgId <= ?")) {
+        try (PreparedStatement ps = con.prepareStatement(
+                "SELECT msgId, appKey, state FROM ofImLateState WHERE msgId >= ? AND msgId <= ?")) {
             ps.setLong(1, low);
             ps.setLong(2, high);
             try (ResultSet rs = ps.executeQuery()) {
@@ -180,7 +181,10 @@ final class LateStates {
     record Reconciled(int applied, int dropped) {
     }
 
-    /** Up to {@code limit} late states after {@code after} (null: from the first) in key order, each with whether its message exists. */
+    /**
+     * Up to {@code limit} late states after {@code after} (null: from the first) in key order, each with whether its
+     * message exists.
+     */
     private List<Late> page(Connection con, Late after, int limit) throws SQLException {
         String sql = "SELECT l.msgId, l.appKey, l.state, l.createdAt, m.msgId FROM ofImLateState l LEFT JOIN ofImMessage m"
                 + " ON m.msgId = l.msgId AND m.appKey = l.appKey"

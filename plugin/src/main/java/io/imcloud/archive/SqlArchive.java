@@ -278,9 +278,11 @@ public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCl
      * @throws ArchiveException when the database fails
      */
     public int reconcileLateStates() {
-        LateStates.Reconciled done = lateStates.reconcile(db, System.currentTimeMillis(), LATE_STATES_BATCH, LATE_STATES_PER_PASS);
+        LateStates.Reconciled done = lateStates.reconcile(db, System.currentTimeMillis(), LATE_STATES_BATCH,
+                LATE_STATES_PER_PASS);
         if (done.dropped() > 0) {
-            Log.info("Dropped {} delivery states whose messages were never archived within {}", done.dropped(), LateStates.MAX_AGE);
+            Log.info("Dropped {} delivery states whose messages were never archived within {}", done.dropped(),
+                    LateStates.MAX_AGE);
         }
         return done.applied();
     }

@@ -1,6 +1,6 @@
-# imcloud schema, version 6, for mariadb. Openfire runs it once when the plugin is installed.
+# imcloud schema, version 7, for mariadb. Openfire runs it once when the plugin is installed.
 
-INSERT INTO ofVersion (name, version) VALUES ('imcloud', 6);
+INSERT INTO ofVersion (name, version) VALUES ('imcloud', 7);
 
 # ofImApp: apps (tenants): one row per app key org#app; the client secret only as a salted hash; fileQuotaBytes and fileQuotaCount bound the app's attachments (0: no bound), fileRetentionDays removes older attachments (0: keep), mediaOnlyUploads (1) takes only audio and images; callbackUrl: where offline-message callbacks of the app are posted (null: none), callbackSecret: the key they are signed with (HMAC-SHA256), kept in clear since the server signs with it, set and cleared with callbackUrl
 CREATE TABLE ofImApp (
@@ -214,4 +214,20 @@ CREATE TABLE ofImPushStats (
   dead             BIGINT NOT NULL,
   dropped          BIGINT NOT NULL,
   CONSTRAINT ofImPushStats_pk PRIMARY KEY (appKey)
+);
+
+# ofImLateState: delivery states (1 offline, 2 delivered) that reached the database before their message (another cluster node had not committed it yet), one row per message with the furthest state reported; the batch that inserts the message applies and deletes it, and every node applies the rest (and drops those whose message never came after a day) every fold interval
+CREATE TABLE ofImLateState (
+  msgId            BIGINT NOT NULL,
+  appKey           VARCHAR(65) NOT NULL,
+  state            INTEGER NOT NULL,
+  createdAt        BIGINT NOT NULL,
+  CONSTRAINT ofImLateState_pk PRIMARY KEY (msgId, appKey)
+);
+
+# ofImRateLimit: the REST API's rate limits (registrations, sends, password grants, failed administrator logins), shared by the cluster nodes: one row per bucket (limitKey: what is limited, e.g. an app, a remote address or a username; the SHA-256 of a longer key), tat the time (epoch microseconds) at which the bucket is full again; no row is a full bucket, and rows of full buckets are deleted now and then
+CREATE TABLE ofImRateLimit (
+  limitKey         VARCHAR(160) NOT NULL,
+  tat              BIGINT NOT NULL,
+  CONSTRAINT ofImRateLimit_pk PRIMARY KEY (limitKey)
 );

@@ -22,7 +22,10 @@ public interface Archive {
      */
     boolean append(ArchivedMessage message);
 
-    /** Queues a delivery-state change, applied after any earlier append of that message. */
+    /**
+     * Queues a delivery-state change. States only move forward: the message ends in the furthest state reported for it,
+     * whether the change is committed before or after the message (by this node's writer or another node's).
+     */
     void markState(AppKey appKey, long msgId, DeliveryState state);
 
     /**

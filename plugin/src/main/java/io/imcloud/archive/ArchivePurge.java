@@ -17,7 +17,8 @@ import java.sql.SQLException;
  * messages), one deleted user's ({@link #deleteUser}, which {@link SqlArchive#deleteUser} calls after its writer committed
  * what was queued), or a deleted group's ({@link #deleteGroupMessages}). Messages go oldest first, {@value #BATCH} per statement, each statement its own transaction;
  * then the conversation rows go in one transaction under the fold lock ({@link CounterFold}), so that a fold that
- * read the last messages before they went cannot recreate a row afterwards.
+ * read the last messages before they went cannot recreate a row afterwards. Two nodes purging the same messages at once
+ * both go on until none is left, and the counts they return are the rows each one's DELETEs removed.
  */
 public final class ArchivePurge implements AppData, GroupMessagePurge {
 
@@ -117,13 +118,16 @@ public final class ArchivePurge implements AppData, GroupMessagePurge {
     private long deleteMessages(Connection con, String table, String where, Binder bind) throws SQLException {
         long deleted = 0;
         int batch;
-        while ((batch = deleteOldest(con, table, where, bind)) > 0) {
+        while ((batch = deleteOldest(con, table, where, bind)) >= 0) {
             deleted += batch;
         }
         return deleted;
     }
 
-    /** Deletes up to {@link #batchSize} of the oldest messages of {@code table} that {@code where} selects; returns how many. */
+    /**
+     * Deletes up to {@link #batchSize} of the oldest messages of {@code table} that {@code where} selects; returns how
+     * many it deleted (0 when another node deleted them first), or -1 when it found none.
+     */
     private int deleteOldest(Connection con, String table, String where, Binder bind) throws SQLException {
         long lastId;
         try (PreparedStatement ps = con.prepareStatement("SELECT msgId FROM " + table + " WHERE " + where + " ORDER BY msgId"
@@ -137,7 +141,7 @@ public final class ArchivePurge implements AppData, GroupMessagePurge {
             }
         }
         if (lastId == Long.MIN_VALUE) {
-            return 0;
+            return -1;
         }
         try (PreparedStatement ps = con.prepareStatement("DELETE FROM " + table + " WHERE " + where + " AND msgId <= ?")) {
             ps.setLong(bind.bind(ps), lastId);

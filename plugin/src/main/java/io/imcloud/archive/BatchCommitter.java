@@ -19,23 +19,24 @@ import java.util.Map;
  * matters: the messages queued before a mark-read are inserted (and counted) before it, those queued
  * after it are not. Within such a segment the messages are inserted as one JDBC batch in id order; the
  * unread counters are not touched (a later {@link CounterFold} counts them), except for a message whose id
- * is already folded. Delivery-state changes never touch counters, so they run last, as one batch, in queue
- * order (each after the insert of its message). A message delivered while it still waited in the queue
- * (the common case: delivery takes microseconds, a commit milliseconds) is inserted with its final
- * state, and its state change costs no statement of its own. Group messages are numbered and inserted by
+ * is already folded. Delivery-state changes never touch counters, so they run last, as one batch (each after the
+ * insert of its message); states only move forward, so their order does not matter, and a change whose message
+ * another cluster node has not committed yet waits in {@link LateStates} for it. A message delivered while it still
+ * waited in the queue (the common case: delivery takes microseconds, a commit milliseconds) is inserted with its
+ * final state, and its state change costs no statement of its own. Group messages are numbered and inserted by
  * {@link GroupMessageSql}, in segments bounded by group mark-reads in the same way.
  */
 final class BatchCommitter {
 
     private static final String INSERT = "INSERT INTO ofImMessage (msgId, appKey, sender, receiver, userA, userB, sentAt,"
             + " msgType, body, ext, stanza, clientMsgId, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String SET_STATE = "UPDATE ofImMessage SET state = ? WHERE msgId = ? AND appKey = ?";
     private static final int MAX_CLIENT_ID = 128;
     /** A client's own message id names one of the conversation's newest this many messages (XEP-0333 markers). */
     static final int CLIENT_ID_LOOKBACK = 200;
 
     private final ConversationSql conversations;
     private final GroupMessageSql groups = new GroupMessageSql();
+    private final LateStates lateStates;
     private final CounterFold fold;
     private final boolean maintainConversations;
     private final int node;
@@ -47,6 +48,7 @@ final class BatchCommitter {
     BatchCommitter(DatabaseType type, boolean maintainConversations, int node) {
         this.conversations = new ConversationSql(type);
         this.fold = new CounterFold(type);
+        this.lateStates = new LateStates(type);
         this.maintainConversations = maintainConversations;
         this.node = node;
     }
@@ -78,13 +80,14 @@ final class BatchCommitter {
         }
         insert(con, segment, foldedUpTo);
         groups.insert(con, groupSegment);
-        updateStates(con, states);
+        lateStates.apply(con, states, System.currentTimeMillis());
         return readResults;
     }
 
     /**
      * The batch with each state change folded into the append of the same message before it, when there is
-     * one; the remaining state changes (of messages committed by an earlier batch) stay, in order.
+     * one (the furthest state wins); the remaining state changes (of messages committed by an earlier batch, or
+     * by another node) stay, in order.
      */
     static List<WriteCommand> coalesceStates(List<WriteCommand> batch) {
         Map<Long, Integer> appendAt = new HashMap<>();
@@ -94,7 +97,7 @@ final class BatchCommitter {
                 int at = appendAt.get(s.msgId());
                 WriteCommand.Append queued = (WriteCommand.Append) result.get(at);
                 if (queued.message().appKey().equals(s.appKey())) {
-                    result.set(at, queued.withState(s.state()));
+                    result.set(at, queued.withState(DeliveryState.furthest(queued.message().state(), s.state())));
                     continue;
                 }
             }
@@ -121,20 +124,23 @@ final class BatchCommitter {
         return marks.folded();
     }
 
-    /** Inserts {@code messages}; those with an id up to {@code foldedUpTo} are counted at once. */
+    /**
+     * Inserts {@code messages} with the late states another node recorded for them; those with an id up to
+     * {@code foldedUpTo} are counted at once.
+     */
     private void insert(Connection con, List<ArchivedMessage> messages, long foldedUpTo) throws SQLException {
         if (messages.isEmpty()) {
             return;
         }
         // id order: a reader paging below an id must never find a later-committed message under it
         messages.sort(Comparator.comparingLong(ArchivedMessage::msgId));
-        List<ArchivedMessage> late = new ArrayList<>();
+        List<ArchivedMessage> folded = new ArrayList<>();
         try (PreparedStatement ps = con.prepareStatement(INSERT)) {
             for (ArchivedMessage m : messages) {
                 bindInsert(ps, m);
                 ps.addBatch();
                 if (m.msgId() <= foldedUpTo) {
-                    late.add(m);
+                    folded.add(m);
                 }
             }
             ps.executeBatch();
@@ -142,8 +148,9 @@ final class BatchCommitter {
             throw new SQLException("Cannot archive " + messages.size() + " messages (ids " + messages.get(0).msgId() + "-"
                     + messages.get(messages.size() - 1).msgId() + "): " + e.getMessage(), e.getSQLState(), e);
         }
-        if (!late.isEmpty()) {
-            fold.apply(con, late);
+        lateStates.claim(con, messages);
+        if (!folded.isEmpty()) {
+            fold.apply(con, folded);
         }
     }
 
@@ -161,23 +168,6 @@ final class BatchCommitter {
         Statements.setNullable(ps, 11, m.stanzaXml());
         Statements.setNullable(ps, 12, m.clientMsgId());
         ps.setInt(13, m.state().code());
-    }
-
-    private static void updateStates(Connection con, List<WriteCommand.StateChange> states) throws SQLException {
-        if (states.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = con.prepareStatement(SET_STATE)) {
-            for (WriteCommand.StateChange s : states) {
-                ps.setInt(1, s.state().code());
-                ps.setLong(2, s.msgId());
-                ps.setString(3, s.appKey().toString());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        } catch (SQLException e) {
-            throw new SQLException("Cannot change the delivery state of " + states.size() + " messages: " + e.getMessage(), e.getSQLState(), e);
-        }
     }
 
     /**

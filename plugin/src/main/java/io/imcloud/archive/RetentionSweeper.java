@@ -23,8 +23,10 @@ import java.util.function.LongSupplier;
  * folded unread counts recounted above its read marks and its last folded message looked up again (under
  * the row lock, like a mark-read), and a conversation with no message left is dropped from the list.
  * Deleting a message that is not folded yet needs nothing more: readers stop finding it. Group messages go the same
- * way, their members' read marks moved past what was deleted. Safe to run on every cluster node.
- * The caller schedules {@link #sweepOnce()}.
+ * way, their members' read marks moved past what was deleted. Safe to run on every cluster node at once: nodes that
+ * pick the same batch wait for each other's row locks, the counts are the rows each DELETE removed (so the nodes' sums
+ * are exact), and a node whose batch another node deleted first leaves the rest of that app to it. The caller
+ * schedules {@link #sweepOnce()}.
  */
 public final class RetentionSweeper {
 
@@ -146,10 +148,14 @@ public final class RetentionSweeper {
                 ps.executeUpdate();
             }
         }
+        int deleted;
         try (PreparedStatement ps = con.prepareStatement("DELETE FROM ofImGroupMessage WHERE appKey = ? AND msgId <= ?")) {
             ps.setString(1, appKey);
             ps.setLong(2, lastId);
-            ps.executeUpdate();
+            deleted = ps.executeUpdate();
+        }
+        if (deleted == 0) {
+            return 0; // another node's sweep deleted them (and moved the marks) first
         }
         try (PreparedStatement ps = con.prepareStatement("UPDATE ofImGroupMember SET readSeq = ?, ownAfterRead = (SELECT COUNT(*)"
                 + " FROM ofImGroupMessage x WHERE x.appKey = ofImGroupMember.appKey AND x.groupId = ofImGroupMember.groupId"
@@ -163,7 +169,7 @@ public final class RetentionSweeper {
                 ps.executeUpdate();
             }
         }
-        return rows;
+        return deleted;
     }
 
     private int deleteBatch(Connection con, String appKey, long cutoffId) throws SQLException {
@@ -185,10 +191,14 @@ public final class RetentionSweeper {
         if (rows == 0) {
             return 0;
         }
+        int deleted;
         try (PreparedStatement ps = con.prepareStatement("DELETE FROM ofImMessage WHERE appKey = ? AND msgId <= ?")) {
             ps.setString(1, appKey);
             ps.setLong(2, lastId);
-            ps.executeUpdate();
+            deleted = ps.executeUpdate();
+        }
+        if (deleted == 0) {
+            return 0; // another node's sweep deleted them (and brought their conversations up to date) first
         }
         long foldedUpTo = fold.lockFolded(con, clock.getAsLong()).folded();
         for (ConversationSql.Key key : touched) {
@@ -209,6 +219,6 @@ public final class RetentionSweeper {
             conversations.setUnread(con, key, false,
                     conversations.countUnread(con, key, key.userB(), row.readUpToB(), foldedUpTo).folded(), row.readUpToB());
         }
-        return rows;
+        return deleted;
     }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The {@link Archive} over a {@link ConnectionProvider}: writes (messages, delivery states, read marks,
@@ -28,9 +29,10 @@ import java.util.concurrent.TimeUnit;
  * queued but not committed (the loss window, see {@link #lossWindow()}); {@link #close()} commits
  * everything queued. Open one instance per node and close it when the plugin stops.
  *
- * <p>With conversations maintained, a second thread folds archived messages into the unread counters every
- * {@code foldInterval} ({@link CounterFold}); when folds fail it logs once, retries at every interval, and
- * logs again when one succeeds.
+ * <p>A second thread, every {@code foldInterval}, applies delivery states that reached the database before their
+ * messages ({@link LateStates}) and, with conversations maintained, folds archived messages into the unread
+ * counters ({@link CounterFold}); when a task fails it logs once, retries at every interval, and logs again when
+ * it succeeds.
  */
 public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCloseable {
 
@@ -47,6 +49,9 @@ public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCl
     private static final long PURGE_FLUSH_WAIT_MILLIS = 30_000;
     /** About 146 years: long enough to mean "no bound", short enough for nanosecond arithmetic. */
     private static final long UNBOUNDED_MILLIS = Long.MAX_VALUE / 2_000_000;
+    /** Late delivery states settled per transaction, and at most per pass. */
+    private static final int LATE_STATES_BATCH = 500;
+    private static final int LATE_STATES_PER_PASS = 10_000;
 
     private final ConnectionProvider db;
     private final MessageIds ids;
@@ -57,9 +62,12 @@ public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCl
     private final CounterFold fold;
     private final ArchivePurge purge;
     private final DeletedUsers deletedUsers = new DeletedUsers(System::currentTimeMillis);
-    private final ScheduledExecutorService folder;
-    /** Whether the last scheduled fold failed; read and written by the fold thread only. */
+    private final LateStates lateStates;
+    private final ScheduledExecutorService maintenance;
+    /** Whether the last scheduled fold failed; read and written by the maintenance thread only. */
     private boolean foldFailing;
+    /** Whether the last scheduled pass over the late states failed; read and written by the maintenance thread only. */
+    private boolean lateStatesFailing;
 
     /** An archive with a writer queue of {@code queueCapacity} commands committed up to {@code batchSize} at a time. */
     public SqlArchive(ConnectionProvider db, MessageIds ids, int queueCapacity, int batchSize) {
@@ -76,7 +84,8 @@ public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCl
         this.writer = new ArchiveWriter(db, settings, ids.node(), deletedUsers::discards);
         this.fold = new CounterFold(db.databaseType());
         this.purge = new ArchivePurge(db);
-        this.folder = settings.conversations() ? startFolder(settings.foldInterval()) : null;
+        this.lateStates = new LateStates(db.databaseType());
+        this.maintenance = startMaintenance(settings.foldInterval());
     }
 
     @Override
@@ -243,7 +252,7 @@ public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCl
 
     /**
      * Folds every archived message older than the settings' fold lag into the unread counters now, as the
-     * fold thread does every fold interval; returns how many it counted. The counters read the same before
+     * maintenance thread does every fold interval; returns how many it counted. The counters read the same before
      * and after. Safe on any thread and node at any time: folds take turns.
      *
      * @throws ArchiveException when the database fails
@@ -260,32 +269,59 @@ public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCl
         return total;
     }
 
-    private ScheduledExecutorService startFolder(Duration interval) {
+    /**
+     * Applies the delivery states that reached the database before their messages (another node's writer had not
+     * committed them), and drops those whose message never came within {@link LateStates#MAX_AGE}; the maintenance
+     * thread does this every fold interval. Safe on any thread and node at any time.
+     *
+     * @return how many late states it applied
+     * @throws ArchiveException when the database fails
+     */
+    public int reconcileLateStates() {
+        LateStates.Reconciled done = lateStates.reconcile(db, System.currentTimeMillis(), LATE_STATES_BATCH,
+                LATE_STATES_PER_PASS);
+        if (done.dropped() > 0) {
+            Log.info("Dropped {} delivery states whose messages were never archived within {}", done.dropped(),
+                    LateStates.MAX_AGE);
+        }
+        return done.applied();
+    }
+
+    private ScheduledExecutorService startMaintenance(Duration interval) {
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "imcloud-unread-fold");
+            Thread t = new Thread(r, "imcloud-archive-maintenance");
             t.setDaemon(true);
             return t;
         });
         long millis = Math.max(1, interval.toMillis());
         executor.scheduleWithFixedDelay(() -> {
-            try {
-                long n = foldCounters();
-                Log.debug("Folded {} archived messages into the unread counters", n);
-                if (foldFailing) {
-                    foldFailing = false;
-                    Log.info("Folding archived messages into the unread counters works again");
-                }
-            } catch (RuntimeException e) {
-                if (!foldFailing) {
-                    foldFailing = true;
-                    Log.warn("Folding archived messages into the unread counters failed; retrying every {} (the counters"
-                            + " stay exact, reads get slower until a fold succeeds): {}", interval, e.toString());
-                } else {
-                    Log.debug("Folding archived messages into the unread counters failed again: {}", e.toString());
-                }
+            if (settings.conversations()) {
+                foldFailing = logged("Folding archived messages into the unread counters", foldFailing, interval,
+                        "the counters stay exact, reads get slower until a fold succeeds", this::foldCounters);
             }
+            lateStatesFailing = logged("Applying delivery states that came before their messages", lateStatesFailing, interval,
+                    "such messages keep their earlier state meanwhile", this::reconcileLateStates);
         }, millis, millis, TimeUnit.MILLISECONDS);
         return executor;
+    }
+
+    /** Runs one maintenance task; logs its first failure, its recovery and the rest at debug; returns whether it failed. */
+    private static boolean logged(String task, boolean failing, Duration interval, String meanwhile, LongSupplier run) {
+        try {
+            long n = run.getAsLong();
+            Log.debug("{}: {} done", task, n);
+            if (failing) {
+                Log.info("{} works again", task);
+            }
+            return false;
+        } catch (RuntimeException e) {
+            if (!failing) {
+                Log.warn("{} failed; retrying every {} ({}): {}", task, interval, meanwhile, e.toString());
+            } else {
+                Log.debug("{} failed again: {}", task, e.toString());
+            }
+            return true;
+        }
     }
 
     /** Commands waiting for the database (a monitoring figure: it grows while the database is down). */
@@ -308,19 +344,17 @@ public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCl
         return writer.lossWindow();
     }
 
-    /** Stops the fold thread, commits everything queued (waiting at most the settings' close wait), then stops the writer. */
+    /** Stops the maintenance thread, commits everything queued (waiting at most the settings' close wait), then stops the writer. */
     @Override
     public void close() {
-        if (folder != null) {
-            folder.shutdown();
-            try {
-                if (!folder.awaitTermination(settings.closeWait().toMillis(), TimeUnit.MILLISECONDS)) {
-                    folder.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                folder.shutdownNow();
-                Thread.currentThread().interrupt();
+        maintenance.shutdown();
+        try {
+            if (!maintenance.awaitTermination(settings.closeWait().toMillis(), TimeUnit.MILLISECONDS)) {
+                maintenance.shutdownNow();
             }
+        } catch (InterruptedException e) {
+            maintenance.shutdownNow();
+            Thread.currentThread().interrupt();
         }
         writer.close();
     }

@@ -15,8 +15,9 @@ import java.time.Duration;
  * @param closeWait     how long {@code close()} waits for the queue to drain
  * @param conversations true to maintain {@code ofImConversation} (unread counters, conversation list); false
  *                      for an archive-only deployment that uses neither
- * @param foldInterval  how often the fold thread folds archived messages into the counters; the readers add up
- *                      the messages not folded yet, so this bounds their work, not the counters' accuracy
+ * @param foldInterval  how often the maintenance thread folds archived messages into the counters (and applies late
+ *                      delivery states); the readers add up the messages not folded yet, so this bounds their
+ *                      work, not the counters' accuracy
  * @param foldLag       how old a message is before a fold counts it: longer than a message normally waits in
  *                      a writer's queue, so that its batch rarely has to count it itself
  */

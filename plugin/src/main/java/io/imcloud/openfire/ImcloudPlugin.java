@@ -28,6 +28,7 @@ import io.imcloud.rest.MessageJson;
 import io.imcloud.rest.PushRoutes;
 import io.imcloud.rest.RestContext;
 import io.imcloud.rest.RouteGroup;
+import io.imcloud.rest.SqlRateLimiter;
 import io.imcloud.sql.ConnectionProvider;
 import io.imcloud.tenancy.AppMembership;
 import io.imcloud.tenancy.AppRemoval;
@@ -155,6 +156,8 @@ public final class ImcloudPlugin implements Plugin {
         // One set of account services for the REST API and the console page, so each sees the other's changes at once.
         OpenfireBlockLists blockLists = new OpenfireBlockLists(domain, database);
         Accounts accounts = Accounts.on(database, membership, archive, attachments, blockLists, groups);
+        steps.start("app changes of other cluster nodes", () -> OpenfireAppChanges.receiveInto(accounts.apps()::forget),
+                OpenfireAppChanges.Receiving::close);
 
         boolean servesMam = !MamIqHandler.monitoringPluginInstalled(pluginDirectory);
         ImcloudPacketInterceptor interceptor = steps.start("packet interceptor", () -> {
@@ -241,7 +244,8 @@ public final class ImcloudPlugin implements Plugin {
     }
 
     /**
-     * Apps, users and app removal over Openfire's database and user store; deleting a user purges the archive, the files,
+     * Apps (changes told to the other cluster nodes), users and app removal over Openfire's database and user store;
+     * deleting a user purges the archive, the files,
      * the group memberships, the bound devices and the queued callbacks of them and takes them off others' block lists,
      * deleting an app everything of it. A deactivation ends the user's pushes with {@code pushBindings().unbindAll(user)}.
      */
@@ -250,7 +254,7 @@ public final class ImcloudPlugin implements Plugin {
         static Accounts on(ConnectionProvider database, AppMembership membership, SqlArchive archive, Attachments attachments,
                            UserData blockLists, GroupService groups) {
             Clock clock = Clock.systemUTC();
-            AppStore apps = new AppStore(database, clock);
+            AppStore apps = new AppStore(database, clock, AppStore.DEFAULT_CACHE_MILLIS, new OpenfireAppChanges());
             PushBindings pushBindings = new PushBindings(database, clock);
             CallbackQueue callbackQueue = new CallbackQueue(database);
             UserService users = new UserService(database, new OpenfireUserDirectory(), clock, membership,
@@ -302,7 +306,8 @@ public final class ImcloudPlugin implements Plugin {
                                               GroupService chatGroups, GroupDelivery groupDelivery) {
         TokenService tokens = new TokenService(accounts.keys(), accounts.clock());
         RestContext context = new RestContext(accounts.apps(), tokens, accounts.users(),
-                () -> RestEndpoint.restSettings(settings), accounts.clock(), new ClientAddresses(JettyBridge::tcpPeerAddress));
+                () -> RestEndpoint.restSettings(settings), accounts.clock(), new SqlRateLimiter(database, accounts.clock()),
+                new ClientAddresses(JettyBridge::tcpPeerAddress));
         OpenfireAdminCredentials admins = new OpenfireAdminCredentials();
         List<RouteGroup> routeGroups = new ArrayList<>(CoreRoutes.all(admins::isAdmin, accounts.removal()));
         routeGroups.addAll(ArchiveRoutes.all(archive, new ConversationList(database), new UnreadCounters(database), delivery,

@@ -228,7 +228,10 @@ public final class ImcloudSettings implements AutoCloseable {
     static final Set<Setting<?>> ON_RESTART =
             Set.of(NODE_ID, ARCHIVE_QUEUE_CAPACITY, ARCHIVE_QUEUE_MAX_BYTES, ARCHIVE_BATCH_SIZE, FILES_DIR, UPLOAD_SUBDOMAIN);
 
-    /** Settings that must differ between cluster nodes, so are read from each node's openfire.xml first. */
+    /**
+     * Settings a cluster node may set for itself (system properties are shared by every node), so read from its
+     * openfire.xml first.
+     */
     static final Set<String> NODE_LOCAL = Set.of(NODE_ID.name());
 
     private static boolean isAbsolutePathOrEmpty(String value) {

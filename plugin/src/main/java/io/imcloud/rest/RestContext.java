@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 
 /**
  * What every route needs, shared by the whole servlet: apps, tokens and users (to authenticate
- * callers), the live settings, the clock, the rate limiter and the JSON mapper.
+ * callers), the live settings, the clock, the rate limits and the JSON mapper.
  */
 public final class RestContext {
 
@@ -27,17 +27,18 @@ public final class RestContext {
 
     /**
      * @param settings asked once per request for the current snapshot
-     * @param clock    time of tokens, timestamps and rate limits (tests move it)
+     * @param clock    time of tokens and timestamps (tests move it)
+     * @param rateLimiter the rate-limit buckets (in a cluster, shared by every node)
      * @param clientAddresses tells where a request comes from
      */
     public RestContext(AppStore apps, TokenService tokens, UserService users, Supplier<RestSettings> settings, Clock clock,
-                       ClientAddresses clientAddresses) {
+                       RateLimiter rateLimiter, ClientAddresses clientAddresses) {
         this.apps = Objects.requireNonNull(apps);
         this.tokens = Objects.requireNonNull(tokens);
         this.users = Objects.requireNonNull(users);
         this.settings = Objects.requireNonNull(settings);
         this.clock = Objects.requireNonNull(clock);
-        this.rateLimiter = new RateLimiter(clock);
+        this.rateLimiter = Objects.requireNonNull(rateLimiter);
         this.clientAddresses = Objects.requireNonNull(clientAddresses);
     }
 

@@ -18,7 +18,7 @@ final class TokenRoutes implements RouteGroup {
 
     /**
      * Password grants one username may attempt at once, and per minute after that: enough for a
-     * user's devices, far too few to guess a password. Kept per cluster node.
+     * user's devices, far too few to guess a password. Shared by the cluster nodes ({@link SqlRateLimiter}).
      */
     static final int PASSWORD_ATTEMPTS_BURST = 10;
     static final int PASSWORD_ATTEMPTS_PER_MINUTE = 10;

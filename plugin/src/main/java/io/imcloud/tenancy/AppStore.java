@@ -18,8 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * The apps (tenants) in table {@code ofImApp}.
  * <p>
  * {@link #find} runs on every REST request, so it keeps what it read for a short time (one second
- * by default): a rotation, option change or deletion made through this store is seen at once, one
- * made on another cluster node within that time. Client authentication always reads the database.
+ * by default). A rotation, option change or deletion made through this store is seen by it at once, and by the
+ * other cluster nodes' stores once its method returns: it tells them through {@link AppChanges} to drop the app.
+ * Whatever happens to that message, no node uses an app read before a change for longer than the cache time after
+ * the change committed (a read that began before the commit is trusted for the cache time from its start).
+ * Client authentication always reads the database.
  */
 public final class AppStore {
 
@@ -36,17 +39,41 @@ public final class AppStore {
     private final ConnectionProvider db;
     private final Clock clock;
     private final long cacheMillis;
+    private final AppChanges changes;
     private final ConcurrentHashMap<AppKey, Cached> cache = new ConcurrentHashMap<>();
 
+    /** The apps of a single node: the default cache time, no other node to tell of changes. */
     public AppStore(ConnectionProvider db, Clock clock) {
-        this(db, clock, DEFAULT_CACHE_MILLIS);
+        this(db, clock, DEFAULT_CACHE_MILLIS, AppChanges.NONE);
     }
 
-    /** @param cacheMillis how long {@link #find} may answer from memory; 0 to always read the database */
-    public AppStore(ConnectionProvider db, Clock clock, long cacheMillis) {
+    /**
+     * @param cacheMillis how long {@link #find} may answer from memory; 0 to always read the database
+     * @param changes     tells the other cluster nodes of every change made here
+     */
+    public AppStore(ConnectionProvider db, Clock clock, long cacheMillis, AppChanges changes) {
         this.db = db;
         this.clock = clock;
         this.cacheMillis = cacheMillis;
+        this.changes = changes;
+    }
+
+    /** Drops what {@link #find} keeps of the app: another cluster node changed it. */
+    public void forget(AppKey key) {
+        cache.remove(key);
+    }
+
+    /**
+     * After a statement on the app's row committed: drops the app here, and when the statement changed the row
+     * ({@code changedRow}) tells the other nodes (outside any database connection: that may take a moment).
+     * Returns {@code changedRow}.
+     */
+    private boolean changed(AppKey key, boolean changedRow) {
+        cache.remove(key);
+        if (changedRow) {
+            changes.changed(key);
+        }
+        return changedRow;
     }
 
     /**
@@ -99,7 +126,7 @@ public final class AppStore {
         }
     }
 
-    /** The app with that key, if it exists (possibly as read up to the cache time ago on another node). */
+    /** The app with that key, if it exists (possibly as read up to the cache time ago, see the class comment). */
     public Optional<App> find(AppKey key) {
         long now = clock.millis();
         Cached cached = cache.get(key);
@@ -149,18 +176,18 @@ public final class AppStore {
         String secret = ClientSecrets.newSecret();
         String sql = "UPDATE ofImApp SET secretHash = ?, secretVersion = secretVersion + 1, modified = ? "
                 + "WHERE org = ? AND app = ?";
+        boolean rotated;
         try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
             ps.setString(1, ClientSecrets.hash(secret));
             ps.setLong(2, clock.millis());
             ps.setString(3, key.org());
             ps.setString(4, key.app());
-            int updated = ps.executeUpdate();
-            cache.remove(key);
-            if (updated == 0) {
-                return Optional.empty();
-            }
+            rotated = ps.executeUpdate() > 0;
         } catch (SQLException e) {
             throw new StoreException("Rotating the secret of app " + key, e);
+        }
+        if (!changed(key, rotated)) {
+            return Optional.empty();
         }
         return find(key).map(app -> new AppCredentials(app, secret));
     }
@@ -188,6 +215,7 @@ public final class AppStore {
                 + " mediaOnlyUploads = COALESCE(?, mediaOnlyUploads), modified = ?" + callback + " WHERE org = ? AND app = ?";
         boolean secretMayBeNew = options.callbackUrl() != null && !options.callbackUrl().isEmpty();
         String newSecret = null;
+        boolean updated;
         try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
             setNullable(ps, 1, flag(options.openRegistration()));
             setNullable(ps, 2, options.maxUsers());
@@ -208,16 +236,15 @@ public final class AppStore {
             }
             ps.setString(next++, key.org());
             ps.setString(next, key.app());
-            int updated = ps.executeUpdate();
-            cache.remove(key);
-            if (updated == 0) {
-                return Optional.empty();
-            }
-            if (secretMayBeNew && readCallback(con, key).map(c -> c.secret().equals(candidateSecret)).orElse(false)) {
+            updated = ps.executeUpdate() > 0;
+            if (updated && secretMayBeNew && readCallback(con, key).map(c -> c.secret().equals(candidateSecret)).orElse(false)) {
                 newSecret = candidateSecret;
             }
         } catch (SQLException e) {
             throw new StoreException("Updating the options of app " + key, e);
+        }
+        if (!changed(key, updated)) {
+            return Optional.empty();
         }
         String shown = newSecret;
         return find(key).map(app -> new AppChange(app, shown));
@@ -230,17 +257,17 @@ public final class AppStore {
     public Optional<String> rotateCallbackSecret(AppKey key) {
         String secret = ClientSecrets.newSecret();
         String sql = "UPDATE ofImApp SET callbackSecret = ?, modified = ? WHERE org = ? AND app = ? AND callbackUrl IS NOT NULL";
+        boolean rotated;
         try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
             ps.setString(1, secret);
             ps.setLong(2, clock.millis());
             ps.setString(3, key.org());
             ps.setString(4, key.app());
-            int updated = ps.executeUpdate();
-            cache.remove(key);
-            return updated == 1 ? Optional.of(secret) : Optional.empty();
+            rotated = ps.executeUpdate() > 0;
         } catch (SQLException e) {
             throw new StoreException("Rotating the callback secret of app " + key, e);
         }
+        return changed(key, rotated) ? Optional.of(secret) : Optional.empty();
     }
 
     /** The app's callback URL and secret as the database has them now (never cached); empty when it has none. */
@@ -287,16 +314,16 @@ public final class AppStore {
 
     /** Deletes the app row; false when there was none. Its users are the caller's to remove. */
     public boolean delete(AppKey key) {
+        boolean deleted;
         try (Connection con = db.getConnection();
              PreparedStatement ps = con.prepareStatement("DELETE FROM ofImApp WHERE org = ? AND app = ?")) {
             ps.setString(1, key.org());
             ps.setString(2, key.app());
-            boolean deleted = ps.executeUpdate() > 0;
-            cache.remove(key);
-            return deleted;
+            deleted = ps.executeUpdate() > 0;
         } catch (SQLException e) {
             throw new StoreException("Deleting app " + key, e);
         }
+        return changed(key, deleted);
     }
 
     private Optional<Row> findRow(AppKey key) {

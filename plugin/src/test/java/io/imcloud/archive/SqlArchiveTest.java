@@ -174,19 +174,19 @@ class SqlArchiveTest {
         assertTrue(archive.markRead(BOB, "alice", null).isCompletedExceptionally());
     }
 
-    /** Both threads an archive starts (writer and counter fold) are gone once it is closed. */
+    /** Both threads an archive starts (writer, and maintenance: counter fold and late states) are gone once it is closed. */
     @AllDatabases
-    void closeStopsTheWriterAndTheFoldThread(TestDatabase db) throws InterruptedException {
+    void closeStopsTheWriterAndTheMaintenanceThread(TestDatabase db) throws InterruptedException {
         long writersBefore = threadsNamed("imcloud-archive-writer", 0);
-        long foldersBefore = threadsNamed("imcloud-unread-fold", 0);
+        long foldersBefore = threadsNamed("imcloud-archive-maintenance", 0);
         SqlArchive archive = new SqlArchive(db, new MessageIds(1), settings(10, 10).withFolding(java.time.Duration.ofMillis(5), java.time.Duration.ZERO));
         send(archive, APP, "alice", "bob", null);
         archive.flush();
         assertEquals(writersBefore + 1, threadsNamed("imcloud-archive-writer", writersBefore + 1));
-        assertEquals(foldersBefore + 1, threadsNamed("imcloud-unread-fold", foldersBefore + 1));
+        assertEquals(foldersBefore + 1, threadsNamed("imcloud-archive-maintenance", foldersBefore + 1));
         archive.close();
         assertEquals(writersBefore, threadsNamed("imcloud-archive-writer", writersBefore));
-        assertEquals(foldersBefore, threadsNamed("imcloud-unread-fold", foldersBefore));
+        assertEquals(foldersBefore, threadsNamed("imcloud-archive-maintenance", foldersBefore));
     }
 
     /** Live threads called {@code name}; waits up to a second for threads on their way out to finish. */

@@ -10,8 +10,8 @@ import static io.imcloud.archive.ArchiveFixtures.OTHER_APP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * A delivery state queued behind its message's append is written with the insert; one whose message is
- * not in the batch (committed earlier) stays a state change of its own.
+ * A delivery state queued behind its message's append is written with the insert, the furthest one when there
+ * are several; one whose message is not in the batch (committed earlier) stays a state change of its own.
  */
 class StateCoalescingTest {
 
@@ -19,14 +19,17 @@ class StateCoalescingTest {
     void aStateBehindItsAppendIsWrittenWithTheInsert() {
         WriteCommand.Append first = append(APP, 10);
         WriteCommand.Append second = append(APP, 11);
-        List<WriteCommand> batch = List.of(first, second, new WriteCommand.StateChange(APP, 10, DeliveryState.DELIVERED),
+        WriteCommand.Append third = append(APP, 12);
+        List<WriteCommand> batch = List.of(first, second, third, new WriteCommand.StateChange(APP, 10, DeliveryState.DELIVERED),
                 new WriteCommand.StateChange(APP, 11, DeliveryState.OFFLINE),
-                new WriteCommand.StateChange(APP, 11, DeliveryState.DELIVERED));
+                new WriteCommand.StateChange(APP, 11, DeliveryState.DELIVERED),
+                new WriteCommand.StateChange(APP, 12, DeliveryState.DELIVERED),
+                new WriteCommand.StateChange(APP, 12, DeliveryState.OFFLINE));
 
         List<WriteCommand> coalesced = BatchCommitter.coalesceStates(batch);
 
-        assertEquals(List.of(first.withState(DeliveryState.DELIVERED), second.withState(DeliveryState.DELIVERED)), coalesced,
-                "the last state queued wins, as the UPDATEs in queue order would have left it");
+        assertEquals(List.of(first.withState(DeliveryState.DELIVERED), second.withState(DeliveryState.DELIVERED),
+                third.withState(DeliveryState.DELIVERED)), coalesced, "the furthest state wins in either order");
     }
 
     @Test

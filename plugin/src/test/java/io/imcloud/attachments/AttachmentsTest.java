@@ -1,5 +1,6 @@
 package io.imcloud.attachments;
 
+import io.imcloud.tenancy.AppChanges;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppOptions;
 import io.imcloud.tenancy.AppStore;
@@ -22,8 +23,12 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
@@ -215,7 +220,7 @@ class AttachmentsTest {
 
     @AllDatabases
     void retentionRemovesOlderFilesOfAppsThatSetIt(TestDatabase db) throws Exception {
-        AppStore apps = new AppStore(db, clock, 0);
+        AppStore apps = new AppStore(db, clock, 0, AppChanges.NONE);
         apps.create(APP, new AppOptions(null, null, null, null, null, 7, null)).orElseThrow();
         apps.create(OTHER, new AppOptions(false, null, null)).orElseThrow();
         Attachments a = attachments(db);
@@ -231,6 +236,53 @@ class AttachmentsTest {
         assertTrue(a.find(APP, recent.uuid()).isPresent());
         assertTrue(a.find(OTHER, keptForever.uuid()).isPresent());
         assertEquals(0, a.sweep());
+    }
+
+    /**
+     * Two cluster nodes on one database and one shared directory: uploads racing on both never overrun the app's file
+     * quota together, and both nodes' retention sweeps at once remove each expired file once, with exact usage.
+     */
+    @AllDatabases
+    void twoNodesShareQuotaAndSweepEachFileOnce(TestDatabase db) throws Exception {
+        AppStore apps = new AppStore(db, clock, 0, AppChanges.NONE);
+        apps.create(APP, new AppOptions(null, null, null, null, 12, 7, null)).orElseThrow();
+        FilePolicy policy = apps.find(APP).orElseThrow().files();
+        List<Attachments> nodes = List.of(attachments(db), attachments(db));
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<Boolean>> uploads = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                Attachments node = nodes.get(i % 2);
+                byte[] bytes = {(byte) i};
+                uploads.add(pool.submit(() -> {
+                    try {
+                        store(node, APP, policy, "alice", "f", bytes);
+                        return true;
+                    } catch (AttachmentException e) {
+                        assertEquals(AttachmentException.Reason.QUOTA_EXCEEDED, e.reason());
+                        return false;
+                    }
+                }));
+            }
+            long stored = 0;
+            for (Future<Boolean> upload : uploads) {
+                stored += upload.get() ? 1 : 0;
+            }
+            assertEquals(12, stored, "the quota of 12 files, whichever node took them");
+            assertEquals(new Attachments.FileUsage(12, 12), nodes.get(1).usage(APP));
+
+            clock.advance(Duration.ofDays(8));
+            Future<Integer> onA = pool.submit(nodes.get(0)::sweep);
+            Future<Integer> onB = pool.submit(nodes.get(1)::sweep);
+            assertEquals(12, onA.get() + onB.get(), "each expired file removed by one node");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(new Attachments.FileUsage(0, 0), nodes.get(0).usage(APP));
+        assertEquals(0, db.count("ofImFile"));
+        try (Stream<Path> left = Files.walk(root.resolve("acme"))) {
+            assertEquals(0, left.filter(Files::isRegularFile).count(), "no bytes left in the shared directory");
+        }
     }
 
     @AllDatabases

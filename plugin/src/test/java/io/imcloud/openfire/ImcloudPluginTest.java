@@ -56,6 +56,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
@@ -152,6 +154,7 @@ class ImcloudPluginTest {
         assertEquals(1, db.count("ofImNode"), "node id leased");
         assertTrue(threadAlive("imcloud-node-lease"), "lease heartbeat running");
         assertTrue(threadAlive("imcloud-push-callbacks"), "offline-message callback sender running");
+        assertNotNull(OpenfireAppChanges.RECEIVER.get(), "app changes of other nodes reach the app store");
         HttpResponse<String> served = get("/imcloud/acme/chat/users");
         assertEquals(401, served.statusCode(), "no token");
         assertTrue(served.body().contains("\"unauthorized\""), "answered by our servlet with an Easemob error: " + served.body());
@@ -173,6 +176,7 @@ class ImcloudPluginTest {
         assertEquals(0, db.count("ofImNode"), "node id released");
         assertFalse(threadAlive("imcloud-node-lease"), "lease heartbeat stopped");
         assertFalse(threadAlive("imcloud-push-callbacks"), "offline-message callback sender stopped");
+        assertNull(OpenfireAppChanges.RECEIVER.get(), "app changes of other nodes no longer received");
         assertEquals(404, get("/imcloud/acme/chat/users").statusCode(), "REST context removed");
         assertEquals(2, readsOfMamMaxAfterAChange(), "settings not read again once unloaded");
         installAdminConsole().close(); // possible again: the plugin took its components away from the console page

@@ -7,6 +7,7 @@ import io.imcloud.archive.DeliveryState;
 import io.imcloud.archive.MessageIds;
 import io.imcloud.archive.SqlArchive;
 import io.imcloud.rest.MessageJson;
+import io.imcloud.tenancy.AppChanges;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppOptions;
 import io.imcloud.tenancy.AppStore;
@@ -47,7 +48,7 @@ final class CallbackFixture implements AutoCloseable {
         this.db = db;
         this.archive = new SqlArchive(db, new MessageIds(1), ArchiveFixtures.settings(10_000, 200));
         // no caching: a callback URL set by the test is seen at once
-        this.apps = new AppStore(db, Clock.systemUTC(), 0);
+        this.apps = new AppStore(db, Clock.systemUTC(), 0, AppChanges.NONE);
         this.bindings = new PushBindings(db, Clock.systemUTC());
         this.queue = new CallbackQueue(db);
     }

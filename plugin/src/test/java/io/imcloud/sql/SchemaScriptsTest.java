@@ -8,10 +8,12 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The install and upgrade scripts run on every database CI has, and each one records the schema version. */
@@ -22,11 +24,11 @@ class SchemaScriptsTest {
         try (Connection con = db.getConnection(); Statement st = con.createStatement();
              ResultSet rs = st.executeQuery("SELECT version FROM ofVersion WHERE name = 'imcloud'")) {
             assertTrue(rs.next(), "ofVersion row for imcloud");
-            assertEquals(6, rs.getInt(1));
+            assertEquals(7, rs.getInt(1));
         }
         for (String table : new String[] {"ofImApp", "ofImKey", "ofImUser", "ofImMessage", "ofImConversation", "ofImNode",
                 "ofImFile", "ofImFileUsage", "ofImPushBinding", "ofImPushQueue", "ofImPushStats", "ofImGroup", "ofImGroupMember",
-                "ofImGroupMessage"}) {
+                "ofImGroupMessage", "ofImLateState", "ofImRateLimit"}) {
             assertEquals(0, db.count(table), table);
         }
         assertEquals(2, db.count("ofImUnreadFold"), "the rows of foldedUpTo and claimedUpTo, nothing folded");
@@ -160,6 +162,34 @@ class SchemaScriptsTest {
     }
 
     /**
+     * Version 6 to 7 on a version 6 database with a message (made by taking version 7's tables away): the upgrade creates
+     * the empty {@code ofImLateState}, whose key is the message and its app, and {@code ofImRateLimit}, and records
+     * version 7.
+     */
+    @AllDatabases
+    void upgradeToVersion7CreatesTheLateStateAndRateLimitTables(TestDatabase db) throws Exception {
+        try (Connection con = db.getConnection(); Statement st = con.createStatement()) {
+            st.execute("DROP TABLE ofImLateState");
+            st.execute("DROP TABLE ofImRateLimit");
+            st.execute("UPDATE ofVersion SET version = 6 WHERE name = 'imcloud'");
+            st.execute("INSERT INTO ofImMessage (msgId, appKey, sender, receiver, userA, userB, sentAt, msgType, body, state)"
+                    + " VALUES (9, 'acme#chat', 'a', 'b', 'a', 'b', 1, 'chat', 'x', 0)");
+            SchemaScript.run(con, SchemaScript.projectDir().resolve("database/upgrade/7/imcloud_" + db.databaseType().scriptName() + ".sql"), false);
+            assertEquals(0, db.count("ofImLateState"));
+            st.execute("INSERT INTO ofImLateState (msgId, appKey, state, createdAt) VALUES (9, 'acme#chat', 2, 1)");
+            st.execute("INSERT INTO ofImLateState (msgId, appKey, state, createdAt) VALUES (9, 'acme#other', 1, 1)");
+            assertThrows(SQLException.class, () -> st.execute(
+                    "INSERT INTO ofImLateState (msgId, appKey, state, createdAt) VALUES (9, 'acme#chat', 1, 2)"), "one row per message");
+            st.execute("INSERT INTO ofImRateLimit (limitKey, tat) VALUES ('password:acme#chat_" + "x".repeat(64) + "', 1)");
+            assertEquals(1, db.count("ofImRateLimit"));
+            try (ResultSet rs = st.executeQuery("SELECT version FROM ofVersion WHERE name = 'imcloud'")) {
+                assertTrue(rs.next());
+                assertEquals(7, rs.getInt(1));
+            }
+        }
+    }
+
+    /**
      * Version 4 to 5 on a version 4 database with an app (made by taking version 5's columns and tables away): the
      * upgrade gives the app no callback (URL and secret null), creates the empty push tables, and records version 5.
      * A binding, a queued callback and a stats row can then be written.
@@ -201,7 +231,7 @@ class SchemaScriptsTest {
     void everyDatabaseTypeHasAnInstallScript() {
         for (DatabaseType type : DatabaseType.values()) {
             assertTrue(Files.isRegularFile(SchemaScript.installScript(type.scriptName())), type.scriptName());
-            for (int version = 2; version <= 6; version++) {
+            for (int version = 2; version <= 7; version++) {
                 assertTrue(Files.isRegularFile(SchemaScript.projectDir().resolve(
                         "database/upgrade/" + version + "/imcloud_" + type.scriptName() + ".sql")), "upgrade to " + version + " for " + type.scriptName());
             }

@@ -7,6 +7,7 @@ import io.imcloud.rest.ClientAddresses;
 import io.imcloud.rest.RestContext;
 import io.imcloud.rest.RestSettings;
 import io.imcloud.rest.RouteGroup;
+import io.imcloud.rest.SqlRateLimiter;
 import io.imcloud.tenancy.AppCredentials;
 import io.imcloud.tenancy.AppData;
 import io.imcloud.tenancy.AppKey;
@@ -64,7 +65,8 @@ public final class RestHarnessStack implements AutoCloseable {
         this.tokens = new TokenService(new SigningKeyStore(db, clock), clock);
         this.membership = TestMembership.on(db);
         this.users = new UserService(db, directory, clock, membership, userData);
-        this.context = new RestContext(apps, tokens, users, settings::get, clock, new ClientAddresses(JettyBridge::tcpPeerAddress));
+        this.context = new RestContext(apps, tokens, users, settings::get, clock, new SqlRateLimiter(db, clock),
+                new ClientAddresses(JettyBridge::tcpPeerAddress));
         // user data that an app also keeps (groups) goes with its app, as in the plugin
         List<AppData> appData = new ArrayList<>(List.of(users));
         userData.stream().filter(AppData.class::isInstance).map(AppData.class::cast).forEach(appData::add);

@@ -1,6 +1,6 @@
-# imcloud schema, version 6, for mariadb. Openfire runs it once when the plugin is installed.
+# imcloud schema, version 7, for mariadb. Openfire runs it once when the plugin is installed.
 
-INSERT INTO ofVersion (name, version) VALUES ('imcloud', 6);
+INSERT INTO ofVersion (name, version) VALUES ('imcloud', 7);
 
 # ofImApp: apps (tenants): one row per app key org#app; the client secret only as a salted hash; fileQuotaBytes and fileQuotaCount bound the app's attachments (0: no bound), fileRetentionDays removes older attachments (0: keep), mediaOnlyUploads (1) takes only audio and images; callbackUrl: where offline-message callbacks of the app are posted (null: none), callbackSecret: the key they are signed with (HMAC-SHA256), kept in clear since the server signs with it, set and cleared with callbackUrl
 CREATE TABLE ofImApp (
@@ -101,7 +101,7 @@ CREATE TABLE ofImNode (
   CONSTRAINT ofImNode_pk PRIMARY KEY (nodeId)
 );
 
-# ofImFile: attachments (chat files, XEP-0363 uploads), one row per stored file under the attachments directory; fileUuid names the file on disk; owner: the uploading user, null for the app's back-end; secretHash: SHA-256 (hex) of the share-secret a restricted file needs, null for an open one; durationMs for audio, width and height for images, else 0
+# ofImFile: attachments (chat files, XEP-0363 uploads), one row per stored file under the attachments directory; fileUuid names the file on disk; owner: the uploading user, null for the app's back-end; secretHash: SHA-256 (hex) of the share-secret a restricted file needs, null for an open one; durationMs for audio, width and height for images, else 0; lastUsed: when a message last used the file (its upload time until one does), from which the app's file retention counts
 CREATE TABLE ofImFile (
   fileUuid         VARCHAR(36) NOT NULL,
   appKey           VARCHAR(65) NOT NULL,
@@ -115,10 +115,12 @@ CREATE TABLE ofImFile (
   width            INT NOT NULL,
   height           INT NOT NULL,
   created          BIGINT NOT NULL,
+  lastUsed         BIGINT NOT NULL,
   CONSTRAINT ofImFile_pk PRIMARY KEY (fileUuid)
 );
 CREATE INDEX ofImFile_app_idx ON ofImFile (appKey, created);
 CREATE INDEX ofImFile_owner_idx ON ofImFile (appKey, owner);
+CREATE INDEX ofImFile_used_idx ON ofImFile (appKey, lastUsed);
 
 # ofImFileUsage: each app's stored attachments (bytes and files), changed in the transaction that adds or removes an ofImFile row; an upload reserves its share with one conditional UPDATE against the app's quota, so nodes of a cluster cannot overrun it together
 CREATE TABLE ofImFileUsage (

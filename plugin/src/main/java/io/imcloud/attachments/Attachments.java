@@ -22,6 +22,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -31,7 +32,8 @@ import java.util.function.Supplier;
  * The app-scoped attachment store: uploads streamed to disk and verified, downloads, thumbnails, quotas, retention
  * and removal with apps and users. An upload is written under a temporary name, flushed to disk, probed from its
  * bytes, admitted by its app's rules, recorded with its share of the app's usage, and only then moved into place; a
- * refusal or failure at any step leaves neither a file nor a row behind.
+ * refusal or failure at any step leaves neither a file nor a row behind. A file's retention counts from the last
+ * message that used it ({@link #markUsed}, {@link FileUses}), or from its upload when none did.
  */
 public final class Attachments implements AppData, UserData {
 
@@ -201,7 +203,24 @@ public final class Attachments implements AppData, UserData {
 
     /** Removes {@code file} (row, bytes, thumbnail); false when it was gone already. */
     public boolean delete(StoredFile file) {
-        boolean removed = catalog.remove(file);
+        return delete(file, Long.MAX_VALUE);
+    }
+
+    /**
+     * Records that a message sent at {@code at} uses the file {@code link} names, so that retention counts from then;
+     * nothing happens for a file that does not exist.
+     */
+    public void markUsed(ChatfileLink link, long at) {
+        catalog.markUsed(List.of(new FileCatalog.FileUse(link.app(), link.uuid(), at)));
+    }
+
+    /** {@link #markUsed(ChatfileLink, long)} for many uses in one batch; returns how many files' times moved. */
+    int markUsed(Collection<FileCatalog.FileUse> uses) {
+        return catalog.markUsed(uses);
+    }
+
+    private boolean delete(StoredFile file, long usedBefore) {
+        boolean removed = catalog.remove(file, usedBefore);
         try {
             storage.remove(file);
         } catch (IOException e) {
@@ -212,14 +231,15 @@ public final class Attachments implements AppData, UserData {
     }
 
     /**
-     * One pass of retention: removes the files older than their app's file retention, in bounded batches, and
-     * uploads in progress left by a crash. Safe on every cluster node. Returns how many files went.
+     * One pass of retention: removes, in bounded batches, the files that no message used (and that were not uploaded)
+     * within their app's file retention, and uploads in progress left by a crash. A file chosen for removal that a
+     * message uses meanwhile is kept. Safe on every cluster node. Returns how many files went.
      */
     public int sweep() {
         int removed = 0;
         for (FileCatalog.Retention r : catalog.retentions()) {
             long cutoff = clock.millis() - r.days() * DAY_MILLIS;
-            removed += deleteWhere(r.app(), " AND created < ?", cutoff);
+            removed += deleteWhere(r.app(), cutoff, " AND lastUsed < ?", cutoff);
         }
         try {
             storage.removeStaleIncoming(clock.millis() - STALE_INCOMING_MILLIS);
@@ -239,7 +259,7 @@ public final class Attachments implements AppData, UserData {
 
     @Override
     public long deleteAll(AppKey appKey) {
-        long removed = deleteWhere(appKey, "");
+        long removed = deleteWhere(appKey, Long.MAX_VALUE, "");
         try {
             storage.removeApp(appKey);
         } catch (IOException e) {
@@ -251,16 +271,17 @@ public final class Attachments implements AppData, UserData {
 
     @Override
     public long deleteUser(AppUser user) {
-        return deleteWhere(user.appKey(), " AND owner = ?", user.username());
+        return deleteWhere(user.appKey(), Long.MAX_VALUE, " AND owner = ?", user.username());
     }
 
-    private int deleteWhere(AppKey app, String condition, Object... args) {
+    /** Deletes the files of {@code app} matching {@code condition} and last used before {@code usedBefore}. */
+    private int deleteWhere(AppKey app, long usedBefore, String condition, Object... args) {
         int removed = 0;
         List<StoredFile> batch;
         do {
             batch = catalog.select(app, condition, BATCH, args);
             for (StoredFile f : batch) {
-                if (delete(f)) {
+                if (delete(f, usedBefore)) {
                     removed++;
                 }
             }

@@ -234,6 +234,46 @@ class AttachmentsTest {
     }
 
     @AllDatabases
+    void retentionCountsFromTheLastMessageThatUsedAFile(TestDatabase db) throws Exception {
+        AppStore apps = new AppStore(db, clock, 0);
+        apps.create(APP, new AppOptions(null, null, null, null, null, 7, null)).orElseThrow();
+        Attachments a = attachments(db);
+        StoredFile sent = store(a, APP, OPEN, "alice", "sent", new byte[] {1}).file();
+        StoredFile neverSent = store(a, APP, OPEN, "alice", "never sent", new byte[] {2}).file();
+        StoredFile linkedFromElsewhere = store(a, APP, OPEN, "alice", "linked by another app", new byte[] {3}).file();
+        clock.advance(Duration.ofDays(5));
+        a.markUsed(new ChatfileLink(APP, sent.uuid()), clock.millis());
+        a.markUsed(new ChatfileLink(OTHER, linkedFromElsewhere.uuid()), clock.millis());
+        a.markUsed(new ChatfileLink(APP, sent.uuid()), clock.millis() - 1000);
+        clock.advance(Duration.ofDays(2).plusSeconds(1));
+
+        assertEquals(2, a.sweep(), "seven days after the upload, the files no message used go");
+        assertTrue(a.find(APP, neverSent.uuid()).isEmpty());
+        assertTrue(a.find(APP, linkedFromElsewhere.uuid()).isEmpty(), "another app's link is no use of this app's file");
+        assertTrue(a.find(APP, sent.uuid()).isPresent(), "used on day 5: kept until day 12 (an older use does not move it back)");
+
+        clock.advance(Duration.ofDays(5));
+        assertEquals(1, a.sweep());
+        assertTrue(a.find(APP, sent.uuid()).isEmpty());
+        assertFalse(Files.exists(a.content(sent)));
+        assertEquals(new Attachments.FileUsage(0, 0), a.usage(APP));
+    }
+
+    @AllDatabases
+    void aFileUsedAfterRetentionChoseItIsKept(TestDatabase db) throws Exception {
+        Attachments a = attachments(db);
+        StoredFile file = store(a, APP, OPEN, "alice", "late", new byte[] {1}).file();
+        FileCatalog catalog = new FileCatalog(db);
+        long cutoff = clock.millis() + 1;
+        assertEquals(1, catalog.select(APP, " AND lastUsed < ?", 10, cutoff).size(), "chosen for removal");
+        a.markUsed(new ChatfileLink(APP, file.uuid()), cutoff);
+
+        assertFalse(catalog.remove(file, cutoff), "a message used it meanwhile");
+        assertTrue(a.find(APP, file.uuid()).isPresent());
+        assertTrue(catalog.remove(file, cutoff + 1));
+    }
+
+    @AllDatabases
     void aDecompressionBombIsMeasuredButNeverDecoded(TestDatabase db) throws Exception {
         Attachments a = attachments(db);
         StoredFile bomb = store(a, APP, OPEN, "alice", "bomb.png", ImageFixtures.pngClaiming(100_000, 100_000)).file();

@@ -22,7 +22,7 @@ class SchemaScriptsTest {
         try (Connection con = db.getConnection(); Statement st = con.createStatement();
              ResultSet rs = st.executeQuery("SELECT version FROM ofVersion WHERE name = 'imcloud'")) {
             assertTrue(rs.next(), "ofVersion row for imcloud");
-            assertEquals(6, rs.getInt(1));
+            assertEquals(7, rs.getInt(1));
         }
         for (String table : new String[] {"ofImApp", "ofImKey", "ofImUser", "ofImMessage", "ofImConversation", "ofImNode",
                 "ofImFile", "ofImFileUsage", "ofImPushBinding", "ofImPushQueue", "ofImPushStats", "ofImGroup", "ofImGroupMember",
@@ -155,6 +155,32 @@ class SchemaScriptsTest {
             try (ResultSet rs = st.executeQuery("SELECT version FROM ofVersion WHERE name = 'imcloud'")) {
                 assertTrue(rs.next());
                 assertEquals(6, rs.getInt(1));
+            }
+        }
+    }
+
+    /**
+     * Version 6 to 7 on a version 6 database with a file (made by taking version 7's column away): the upgrade gives the
+     * file its upload time as its last use, and records version 7.
+     */
+    @AllDatabases
+    void upgradeToVersion7CountsRetentionOfExistingFilesFromTheirUpload(TestDatabase db) throws Exception {
+        try (Connection con = db.getConnection(); Statement st = con.createStatement()) {
+            boolean mysql = db.databaseType() == DatabaseType.MYSQL || db.databaseType() == DatabaseType.MARIADB;
+            st.execute("DROP INDEX ofImFile_used_idx" + (mysql ? " ON ofImFile" : ""));
+            st.execute("ALTER TABLE ofImFile DROP COLUMN lastUsed");
+            st.execute("UPDATE ofVersion SET version = 6 WHERE name = 'imcloud'");
+            st.execute("INSERT INTO ofImFile (fileUuid, appKey, owner, kind, contentType, fileSize, displayName, secretHash,"
+                    + " durationMs, width, height, created) VALUES ('f-1', 'acme#chat', 'alice', 'AUDIO', 'audio/amr', 10, NULL,"
+                    + " NULL, 1000, 0, 0, 1234)");
+            SchemaScript.run(con, SchemaScript.projectDir().resolve("database/upgrade/7/imcloud_" + db.databaseType().scriptName() + ".sql"), false);
+            try (ResultSet rs = st.executeQuery("SELECT lastUsed FROM ofImFile WHERE fileUuid = 'f-1'")) {
+                assertTrue(rs.next());
+                assertEquals(1234, rs.getLong(1));
+            }
+            try (ResultSet rs = st.executeQuery("SELECT version FROM ofVersion WHERE name = 'imcloud'")) {
+                assertTrue(rs.next());
+                assertEquals(7, rs.getInt(1));
             }
         }
     }

@@ -6,15 +6,13 @@ import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppUser;
 import io.imcloud.tenancy.StoreException;
 import io.imcloud.tenancy.UserData;
-import org.apache.commons.io.IOUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +24,12 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -46,6 +50,18 @@ public final class Attachments implements AppData, UserData {
     private static final int BATCH = 500;
     /** Bytes gathered per write to disk. */
     private static final int WRITE_BUFFER_BYTES = 256 * 1024;
+    /** Bytes written between two early flushes of an upload. */
+    static final long EARLY_FLUSH_BYTES = 8L * 1024 * 1024;
+    /**
+     * Threads that flush uploads to disk while their bodies still arrive: at most 4, started when needed and ended
+     * after 10 s idle (so none outlives an unloaded plugin for long); when all are busy, an upload flushes at its end.
+     */
+    private static final ThreadPoolExecutor FLUSHERS = new ThreadPoolExecutor(0, 4, 10, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "imcloud-upload-flush");
+                t.setDaemon(true);
+                return t;
+            });
 
     private final FileCatalog catalog;
     private final FileStorage storage;
@@ -130,15 +146,72 @@ public final class Attachments implements AppData, UserData {
         }
     }
 
-    /** Copies at most {@code max + 1} bytes (one more tells an oversized body) and flushes them to the disk. */
+    /**
+     * Copies at most {@code max + 1} bytes (one more tells an oversized body) and flushes them to the disk. The disk
+     * need not wait for the end: every {@link #EARLY_FLUSH_BYTES} written, a flush of what is there starts on a
+     * flusher thread while the body goes on arriving, so the last flush finds little left to write.
+     */
     private static long receive(InputStream body, Path incoming, long max) throws IOException {
         try (FileChannel channel = FileChannel.open(incoming, StandardOpenOption.WRITE)) {
             // Request bodies arrive in reads of a few KiB: gathering them into large writes saves most system calls.
-            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), WRITE_BUFFER_BYTES);
-            long size = IOUtils.copyLarge(body, out, 0, max + 1, new byte[WRITE_BUFFER_BYTES]);
-            out.flush();
+            ByteBuffer buffer = ByteBuffer.allocate(WRITE_BUFFER_BYTES);
+            long size = 0;
+            long flushedUpTo = 0;
+            Future<?> flushing = null;
+            try {
+                int n;
+                while (size <= max && (n = body.read(buffer.array(), buffer.position(),
+                        (int) Math.min(buffer.remaining(), max + 1 - size))) >= 0) {
+                    buffer.position(buffer.position() + n);
+                    size += n;
+                    if (!buffer.hasRemaining()) {
+                        writeOut(channel, buffer);
+                        if (size - flushedUpTo >= EARLY_FLUSH_BYTES && (flushing == null || flushing.isDone())) {
+                            flushing = startFlush(channel);
+                            flushedUpTo = size;
+                        }
+                    }
+                }
+                writeOut(channel, buffer);
+            } finally {
+                if (flushing != null) {
+                    awaitFlush(flushing);
+                }
+            }
             channel.force(true);
             return size;
+        }
+    }
+
+    private static void writeOut(FileChannel channel, ByteBuffer buffer) throws IOException {
+        buffer.flip();
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+        buffer.clear();
+    }
+
+    /** A flush of what {@code channel} holds so far, on a flusher thread; null when every flusher is busy (the last flush does it). */
+    private static Future<?> startFlush(FileChannel channel) {
+        try {
+            return FLUSHERS.submit(() -> {
+                channel.force(false);
+                return null;
+            });
+        } catch (RejectedExecutionException busy) {
+            return null;
+        }
+    }
+
+    /** Waits for an early flush; its failure only means the last flush has more to write (and reports its own). */
+    private static void awaitFlush(Future<?> flushing) throws IOException {
+        try {
+            flushing.get();
+        } catch (ExecutionException e) {
+            Log.debug("An early flush of an upload failed; the last flush writes it all", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("Interrupted while flushing an upload");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.imcloud.attachments;
 
+import io.imcloud.sql.DatabaseType;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppOptions;
 import io.imcloud.tenancy.AppStore;
@@ -8,12 +9,14 @@ import io.imcloud.tenancy.FilePolicy;
 import io.imcloud.testsupport.AllDatabases;
 import io.imcloud.testsupport.RestHarnessStack.MovableClock;
 import io.imcloud.testsupport.TestDatabase;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +29,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -93,6 +97,32 @@ class AttachmentsTest {
         StoredFile unknown = store(a, APP, OPEN, "alice", "a.mp3", noise).file();
         assertEquals("application/octet-stream", unknown.contentType());
         assertEquals(FileKind.FILE, unknown.kind());
+    }
+
+    /** Bodies over the early-flush step are flushed while they arrive, in odd-sized reads; the stored bytes are exact. */
+    @Test
+    void aLargeBodyIsStoredExactlyWhileFlushedEarly() throws Exception {
+        try (TestDatabase db = TestDatabase.create(DatabaseType.HSQLDB)) {
+            Attachments a = attachments(db);
+            limits.set(new AttachmentLimits(4 * Attachments.EARLY_FLUSH_BYTES, 170, 40_000_000));
+            byte[] big = new byte[(int) (2.5 * Attachments.EARLY_FLUSH_BYTES) + 7];
+            new Random(11).nextBytes(big);
+            InputStream trickle = new FilterInputStream(new ByteArrayInputStream(big)) {
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    return super.read(b, off, Math.min(len, 65_521));
+                }
+            };
+            StoredFile stored = a.store(Upload.chatFile(APP, OPEN, "alice", "big.bin", false), trickle).file();
+            assertEquals(big.length, stored.size());
+            assertArrayEquals(big, Files.readAllBytes(a.content(stored)));
+
+            limits.set(new AttachmentLimits(2 * Attachments.EARLY_FLUSH_BYTES, 170, 40_000_000));
+            AttachmentException tooLarge = assertThrows(AttachmentException.class,
+                    () -> a.store(Upload.chatFile(APP, OPEN, "alice", "big.bin", false), new ByteArrayInputStream(big)));
+            assertEquals(AttachmentException.Reason.TOO_LARGE, tooLarge.reason());
+            assertEquals(1, filesUnder(root).size(), "only the first file: nothing of the refused one");
+        }
     }
 
     @AllDatabases

@@ -101,7 +101,7 @@ CREATE TABLE ofImNode (
   CONSTRAINT ofImNode_pk PRIMARY KEY (nodeId)
 );
 
-# ofImFile: attachments (chat files, XEP-0363 uploads), one row per stored file under the attachments directory; fileUuid names the file on disk; owner: the uploading user, null for the app's back-end; secretHash: SHA-256 (hex) of the share-secret a restricted file needs, null for an open one; durationMs for audio, width and height for images, else 0
+# ofImFile: attachments (chat files, XEP-0363 uploads), one row per stored file under the attachments directory; fileUuid names the file on disk; owner: the uploading user, null for the app's back-end; secretHash: SHA-256 (hex) of the share-secret a restricted file needs, null for an open one; durationMs for audio, width and height for images, else 0; lastUsed: when a message last used the file (its upload time until one does), from which the app's file retention counts
 CREATE TABLE ofImFile (
   fileUuid         VARCHAR(36) NOT NULL,
   appKey           VARCHAR(65) NOT NULL,
@@ -115,10 +115,12 @@ CREATE TABLE ofImFile (
   width            INT NOT NULL,
   height           INT NOT NULL,
   created          BIGINT NOT NULL,
+  lastUsed         BIGINT NOT NULL,
   CONSTRAINT ofImFile_pk PRIMARY KEY (fileUuid)
 );
 CREATE INDEX ofImFile_app_idx ON ofImFile (appKey, created);
 CREATE INDEX ofImFile_owner_idx ON ofImFile (appKey, owner);
+CREATE INDEX ofImFile_used_idx ON ofImFile (appKey, lastUsed);
 
 # ofImFileUsage: each app's stored attachments (bytes and files), changed in the transaction that adds or removes an ofImFile row; an upload reserves its share with one conditional UPDATE against the app's quota, so nodes of a cluster cannot overrun it together
 CREATE TABLE ofImFileUsage (

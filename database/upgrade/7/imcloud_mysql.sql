@@ -1,4 +1,4 @@
-# imcloud schema version 6 to 7: running on an Openfire cluster. ofImLateState (delivery states that reached the database before their message) and ofImRateLimit (rate limits shared by the nodes).
+# imcloud schema version 6 to 7: running on an Openfire cluster. ofImLateState (delivery states that reached the database before their message), ofImRateLimit (rate limits shared by the nodes); ofImFile.lastUsed (when a message last used the file, from which the app's file retention counts).
 
 # ofImLateState: delivery states (1 offline, 2 delivered) that reached the database before their message (another cluster node had not committed it yet), one row per message with the furthest state reported; the batch that inserts the message applies and deletes it, and every node applies the rest (and drops those whose message never came after a day) every fold interval
 CREATE TABLE ofImLateState (
@@ -15,5 +15,10 @@ CREATE TABLE ofImRateLimit (
   tat              BIGINT NOT NULL,
   CONSTRAINT ofImRateLimit_pk PRIMARY KEY (limitKey)
 );
+
+# ofImFile.lastUsed: when a message last used the file (its upload time until one does)
+ALTER TABLE ofImFile ADD COLUMN lastUsed BIGINT DEFAULT 0 NOT NULL;
+UPDATE ofImFile SET lastUsed = created;
+CREATE INDEX ofImFile_used_idx ON ofImFile (appKey, lastUsed);
 
 UPDATE ofVersion SET version = 7 WHERE name = 'imcloud';

@@ -1,11 +1,14 @@
 package io.imcloud.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imcloud.archive.ArchivedMessage;
 import io.imcloud.archive.DeliveryState;
 import io.imcloud.archive.MessageIds;
 import io.imcloud.archive.SqlArchive;
 import io.imcloud.archive.WriterSettings;
+import io.imcloud.attachments.AttachmentLimits;
+import io.imcloud.attachments.Attachments;
 import io.imcloud.push.CallbackDispatcher;
 import io.imcloud.push.CallbackQueue;
 import io.imcloud.push.PushBindings;
@@ -26,12 +29,15 @@ import org.jivesoftware.openfire.session.ClientSession;
 import org.xmpp.packet.JID;
 import org.xmpp.packet.Message;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
@@ -42,6 +48,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
+import java.util.function.Function;
 
 import static io.imcloud.bench.ArchiveBenchSupport.intProperty;
 
@@ -110,7 +117,7 @@ public final class CallbackBenchmark {
                     clearQueue(db);
                     archive.flush();
                     CallbackDispatcher dispatcher = phase == Phase.NO_HOOK ? null : new CallbackDispatcher(queue, bindings,
-                            archive, apps::find, apps::callback, m -> MessageJson.export(json, m), json,
+                            archive, apps::find, apps::callback, exporter(db, json), json,
                             () -> PushSettings.DEFAULTS, Clock.systemUTC()).start();
                     StoredOffline hook = dispatcher == null ? StoredOffline.NONE : dispatcher;
                     OfflineStateListener offline = new OfflineStateListener(interceptor.archiver(), hook);
@@ -141,6 +148,13 @@ public final class CallbackBenchmark {
     }
 
     /** CPU time so far of the dispatcher's worker thread (there is one at a time here). */
+    /** Callbacks' message objects as the plugin makes them, reading file links from an empty store. */
+    private static Function<ArchivedMessage, ObjectNode> exporter(TestDatabase db, ObjectMapper json) throws IOException {
+        Path files = Files.createTempDirectory("bench-files");
+        files.toFile().deleteOnExit();
+        return MessageJson.exporter(json, new Attachments(db, files, Clock.systemUTC(), AttachmentLimits::defaults));
+    }
+
     private static long senderCpuNanos() {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("imcloud-push-callbacks"))
@@ -174,7 +188,7 @@ public final class CallbackBenchmark {
         int before = receiver.requests().size();
         long start = System.nanoTime();
         CallbackDispatcher dispatcher = new CallbackDispatcher(queue, bindings, archive, apps::find, apps::callback,
-                m -> MessageJson.export(json, m), json, () -> PushSettings.DEFAULTS, Clock.systemUTC()).start();
+                exporter(db, json), json, () -> PushSettings.DEFAULTS, Clock.systemUTC()).start();
         while (receiver.requests().size() < before + count) { // the receiver's count: no database query competes
             Thread.sleep(5);
         }

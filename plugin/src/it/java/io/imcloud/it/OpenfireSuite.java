@@ -513,7 +513,8 @@ abstract class OpenfireSuite {
 
     /**
      * XEP-0363 with an unchanged client library: Smack discovers the upload service, gets a slot, PUTs a voice clip over
-     * TLS; the GET URL plays it to anyone who has it; a plain Openfire user is not offered the service.
+     * TLS; the GET URL plays it to anyone who has it; sent as a chat message's body, history over REST shows it as
+     * Easemob's voice body; a plain Openfire user is not offered the service.
      */
     @Test
     @Order(21)
@@ -537,6 +538,12 @@ abstract class OpenfireSuite {
         assertArrayEquals(Files.readAllBytes(clip), played.body());
         assertEquals(5000, millis, "the fixture's length");
         Files.delete(clip);
+
+        alice.sendChat("acme#chat_bob", url.toString());
+        eventually(() -> "audio".equals(history("bob", "alice", null, 1).at("/entities/0/payload/bodies/0/type").asText()));
+        JsonNode voice = history("bob", "alice", null, 1).at("/entities/0/payload/bodies/0");
+        assertEquals(url.toString(), voice.get("url").asText(), voice.toString());
+        assertEquals(5, voice.get("length").asInt(), voice.toString());
 
         XmppClient plain = connect(PLAIN_USER, PLAIN_USER, Login.SCRAM_SHA_1);
         assertFalse(HttpFileUploadManager.getInstanceFor(plain.connection()).discoverUploadService(),

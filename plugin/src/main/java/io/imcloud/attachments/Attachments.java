@@ -6,15 +6,13 @@ import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppUser;
 import io.imcloud.tenancy.StoreException;
 import io.imcloud.tenancy.UserData;
-import org.apache.commons.io.IOUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,16 +20,24 @@ import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * The app-scoped attachment store: uploads streamed to disk and verified, downloads, thumbnails, quotas, retention
  * and removal with apps and users. An upload is written under a temporary name, flushed to disk, probed from its
  * bytes, admitted by its app's rules, recorded with its share of the app's usage, and only then moved into place; a
- * refusal or failure at any step leaves neither a file nor a row behind.
+ * refusal or failure at any step leaves neither a file nor a row behind. A file's retention counts from the last
+ * message that used it ({@link #markUsed}, {@link FileUses}), or from its upload when none did.
  */
 public final class Attachments implements AppData, UserData {
 
@@ -44,6 +50,18 @@ public final class Attachments implements AppData, UserData {
     private static final int BATCH = 500;
     /** Bytes gathered per write to disk. */
     private static final int WRITE_BUFFER_BYTES = 256 * 1024;
+    /** Bytes written between two early flushes of an upload. */
+    static final long EARLY_FLUSH_BYTES = 8L * 1024 * 1024;
+    /**
+     * Threads that flush uploads to disk while their bodies still arrive: at most 4, started when needed and ended
+     * after 10 s idle (so none outlives an unloaded plugin for long); when all are busy, an upload flushes at its end.
+     */
+    private static final ThreadPoolExecutor FLUSHERS = new ThreadPoolExecutor(0, 4, 10, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "imcloud-upload-flush");
+                t.setDaemon(true);
+                return t;
+            });
 
     private final FileCatalog catalog;
     private final FileStorage storage;
@@ -128,15 +146,72 @@ public final class Attachments implements AppData, UserData {
         }
     }
 
-    /** Copies at most {@code max + 1} bytes (one more tells an oversized body) and flushes them to the disk. */
+    /**
+     * Copies at most {@code max + 1} bytes (one more tells an oversized body) and flushes them to the disk. The disk
+     * need not wait for the end: every {@link #EARLY_FLUSH_BYTES} written, a flush of what is there starts on a
+     * flusher thread while the body goes on arriving, so the last flush finds little left to write.
+     */
     private static long receive(InputStream body, Path incoming, long max) throws IOException {
         try (FileChannel channel = FileChannel.open(incoming, StandardOpenOption.WRITE)) {
             // Request bodies arrive in reads of a few KiB: gathering them into large writes saves most system calls.
-            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), WRITE_BUFFER_BYTES);
-            long size = IOUtils.copyLarge(body, out, 0, max + 1, new byte[WRITE_BUFFER_BYTES]);
-            out.flush();
+            ByteBuffer buffer = ByteBuffer.allocate(WRITE_BUFFER_BYTES);
+            long size = 0;
+            long flushedUpTo = 0;
+            Future<?> flushing = null;
+            try {
+                int n;
+                while (size <= max && (n = body.read(buffer.array(), buffer.position(),
+                        (int) Math.min(buffer.remaining(), max + 1 - size))) >= 0) {
+                    buffer.position(buffer.position() + n);
+                    size += n;
+                    if (!buffer.hasRemaining()) {
+                        writeOut(channel, buffer);
+                        if (size - flushedUpTo >= EARLY_FLUSH_BYTES && (flushing == null || flushing.isDone())) {
+                            flushing = startFlush(channel);
+                            flushedUpTo = size;
+                        }
+                    }
+                }
+                writeOut(channel, buffer);
+            } finally {
+                if (flushing != null) {
+                    awaitFlush(flushing);
+                }
+            }
             channel.force(true);
             return size;
+        }
+    }
+
+    private static void writeOut(FileChannel channel, ByteBuffer buffer) throws IOException {
+        buffer.flip();
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+        buffer.clear();
+    }
+
+    /** A flush of what {@code channel} holds so far, on a flusher thread; null when every flusher is busy (the last flush does it). */
+    private static Future<?> startFlush(FileChannel channel) {
+        try {
+            return FLUSHERS.submit(() -> {
+                channel.force(false);
+                return null;
+            });
+        } catch (RejectedExecutionException busy) {
+            return null;
+        }
+    }
+
+    /** Waits for an early flush; its failure only means the last flush has more to write (and reports its own). */
+    private static void awaitFlush(Future<?> flushing) throws IOException {
+        try {
+            flushing.get();
+        } catch (ExecutionException e) {
+            Log.debug("An early flush of an upload failed; the last flush writes it all", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("Interrupted while flushing an upload");
         }
     }
 
@@ -201,7 +276,24 @@ public final class Attachments implements AppData, UserData {
 
     /** Removes {@code file} (row, bytes, thumbnail); false when it was gone already. */
     public boolean delete(StoredFile file) {
-        boolean removed = catalog.remove(file);
+        return delete(file, Long.MAX_VALUE);
+    }
+
+    /**
+     * Records that a message sent at {@code at} uses the file {@code link} names, so that retention counts from then;
+     * nothing happens for a file that does not exist.
+     */
+    public void markUsed(ChatfileLink link, long at) {
+        catalog.markUsed(List.of(new FileCatalog.FileUse(link.app(), link.uuid(), at)));
+    }
+
+    /** {@link #markUsed(ChatfileLink, long)} for many uses in one batch; returns how many files' times moved. */
+    int markUsed(Collection<FileCatalog.FileUse> uses) {
+        return catalog.markUsed(uses);
+    }
+
+    private boolean delete(StoredFile file, long usedBefore) {
+        boolean removed = catalog.remove(file, usedBefore);
         try {
             storage.remove(file);
         } catch (IOException e) {
@@ -212,14 +304,15 @@ public final class Attachments implements AppData, UserData {
     }
 
     /**
-     * One pass of retention: removes the files older than their app's file retention, in bounded batches, and
-     * uploads in progress left by a crash. Safe on every cluster node. Returns how many files went.
+     * One pass of retention: removes, in bounded batches, the files that no message used (and that were not uploaded)
+     * within their app's file retention, and uploads in progress left by a crash. A file chosen for removal that a
+     * message uses meanwhile is kept. Safe on every cluster node. Returns how many files went.
      */
     public int sweep() {
         int removed = 0;
         for (FileCatalog.Retention r : catalog.retentions()) {
             long cutoff = clock.millis() - r.days() * DAY_MILLIS;
-            removed += deleteWhere(r.app(), " AND created < ?", cutoff);
+            removed += deleteWhere(r.app(), cutoff, " AND lastUsed < ?", cutoff);
         }
         try {
             storage.removeStaleIncoming(clock.millis() - STALE_INCOMING_MILLIS);
@@ -239,7 +332,7 @@ public final class Attachments implements AppData, UserData {
 
     @Override
     public long deleteAll(AppKey appKey) {
-        long removed = deleteWhere(appKey, "");
+        long removed = deleteWhere(appKey, Long.MAX_VALUE, "");
         try {
             storage.removeApp(appKey);
         } catch (IOException e) {
@@ -251,16 +344,17 @@ public final class Attachments implements AppData, UserData {
 
     @Override
     public long deleteUser(AppUser user) {
-        return deleteWhere(user.appKey(), " AND owner = ?", user.username());
+        return deleteWhere(user.appKey(), Long.MAX_VALUE, " AND owner = ?", user.username());
     }
 
-    private int deleteWhere(AppKey app, String condition, Object... args) {
+    /** Deletes the files of {@code app} matching {@code condition} and last used before {@code usedBefore}. */
+    private int deleteWhere(AppKey app, long usedBefore, String condition, Object... args) {
         int removed = 0;
         List<StoredFile> batch;
         do {
             batch = catalog.select(app, condition, BATCH, args);
             for (StoredFile f : batch) {
-                if (delete(f)) {
+                if (delete(f, usedBefore)) {
                     removed++;
                 }
             }

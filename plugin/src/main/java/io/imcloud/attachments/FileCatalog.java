@@ -2,6 +2,7 @@ package io.imcloud.attachments;
 
 import io.imcloud.sql.ConnectionProvider;
 import io.imcloud.sql.Statements;
+import io.imcloud.sql.Transactions;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.FilePolicy;
 import io.imcloud.tenancy.StoreException;
@@ -11,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,21 +41,15 @@ final class FileCatalog {
     void add(StoredFile file, FilePolicy policy) {
         try (Connection con = db.getConnection()) {
             ensureUsageRow(con, file.app());
-            con.setAutoCommit(false);
-            try {
-                if (!reserve(con, file, policy)) {
+            Transactions.run(con, db.databaseType(), false, c -> {
+                if (!reserve(c, file, policy)) {
                     throw new AttachmentException(AttachmentException.Reason.QUOTA_EXCEEDED,
                             "The application's file quota (" + policy.quotaBytes() + " bytes, " + policy.quotaFiles()
                                     + " files) has no room for " + file.size() + " more bytes");
                 }
-                insert(con, file);
-                con.commit();
-            } catch (SQLException | RuntimeException e) {
-                con.rollback();
-                throw e;
-            } finally {
-                con.setAutoCommit(true);
-            }
+                insert(c, file);
+                return null;
+            });
         } catch (SQLException e) {
             throw new StoreException("Storing file " + file.uuid() + " of " + file.app(), e);
         }
@@ -102,7 +98,7 @@ final class FileCatalog {
 
     private static void insert(Connection con, StoredFile f) throws SQLException {
         try (PreparedStatement ps = con.prepareStatement("INSERT INTO ofImFile (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ", lastUsed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, f.uuid());
             ps.setString(2, f.app().toString());
             Statements.setNullable(ps, 3, f.owner());
@@ -115,6 +111,7 @@ final class FileCatalog {
             ps.setInt(10, f.width());
             ps.setInt(11, f.height());
             ps.setLong(12, f.created());
+            ps.setLong(13, f.created());
             ps.executeUpdate();
         }
     }
@@ -156,32 +153,62 @@ final class FileCatalog {
 
     /** Removes the row of {@code file} and gives its bytes back to the app's usage; false when it was gone already. */
     boolean remove(StoredFile file) {
+        return remove(file, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #remove(StoredFile)}, only while the file was last used before {@code usedBefore}: a message that used
+     * it since it was chosen for removal keeps it.
+     */
+    boolean remove(StoredFile file, long usedBefore) {
         try (Connection con = db.getConnection()) {
-            con.setAutoCommit(false);
-            try {
+            return Transactions.run(con, db.databaseType(), false, c -> {
                 boolean removed;
-                try (PreparedStatement ps = con.prepareStatement("DELETE FROM ofImFile WHERE fileUuid = ?")) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM ofImFile WHERE fileUuid = ? AND lastUsed < ?")) {
                     ps.setString(1, file.uuid());
+                    ps.setLong(2, usedBefore);
                     removed = ps.executeUpdate() == 1;
                 }
                 if (removed) {
-                    try (PreparedStatement ps = con.prepareStatement("UPDATE ofImFileUsage SET bytesUsed = bytesUsed - ?,"
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE ofImFileUsage SET bytesUsed = bytesUsed - ?,"
                             + " filesUsed = filesUsed - 1 WHERE appKey = ?")) {
                         ps.setLong(1, file.size());
                         ps.setString(2, file.app().toString());
                         ps.executeUpdate();
                     }
                 }
-                con.commit();
                 return removed;
-            } catch (SQLException | RuntimeException e) {
-                con.rollback();
-                throw e;
-            } finally {
-                con.setAutoCommit(true);
-            }
+            });
         } catch (SQLException e) {
             throw new StoreException("Removing file " + file.uuid(), e);
+        }
+    }
+
+    /**
+     * Records that messages used the files of {@code uses} (each at its time; a file's time only moves forward), in one
+     * batch; a use of a file that is gone, or of another app's file, changes nothing. Returns how many rows moved.
+     */
+    int markUsed(Collection<FileUse> uses) {
+        if (uses.isEmpty()) {
+            return 0;
+        }
+        try (Connection con = db.getConnection();
+             PreparedStatement ps = con.prepareStatement(
+                     "UPDATE ofImFile SET lastUsed = ? WHERE fileUuid = ? AND appKey = ? AND lastUsed < ?")) {
+            for (FileUse use : uses) {
+                ps.setLong(1, use.at());
+                ps.setString(2, use.uuid());
+                ps.setString(3, use.app().toString());
+                ps.setLong(4, use.at());
+                ps.addBatch();
+            }
+            int moved = 0;
+            for (int count : ps.executeBatch()) {
+                moved += Math.max(count, 0);
+            }
+            return moved;
+        } catch (SQLException e) {
+            throw new StoreException("Recording the use of " + uses.size() + " files", e);
         }
     }
 
@@ -232,6 +259,10 @@ final class FileCatalog {
 
     /** An app's stored attachments. */
     record Usage(long bytes, int files) {
+    }
+
+    /** A message's use of file {@code uuid} of {@code app} at {@code at} (epoch milliseconds). */
+    record FileUse(AppKey app, String uuid, long at) {
     }
 
     /** How long an app keeps its files. */

@@ -93,21 +93,8 @@ final class GroupStore {
 
     /** Up to {@code limit} groups of the app with an id above {@code afterId}, in id order. */
     List<Group> after(AppKey appKey, long afterId, int limit) {
-        String sql = "SELECT " + GROUP_COLUMNS + " FROM ofImGroup WHERE appKey = ? AND groupId > ? ORDER BY appKey, groupId"
-                + db.databaseType().limit(limit);
-        try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
-            ps.setString(1, appKey.toString());
-            ps.setLong(2, afterId);
-            List<Group> groups = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    groups.add(readGroup(appKey, rs));
-                }
-            }
-            return groups;
-        } catch (SQLException e) {
-            throw new StoreException("Listing the groups of " + appKey, e);
-        }
+        return groups(appKey, "SELECT " + GROUP_COLUMNS + " FROM ofImGroup WHERE appKey = ? AND groupId > ? ORDER BY appKey, groupId"
+                + db.databaseType().limit(limit), "the groups of " + appKey, afterId);
     }
 
     /**
@@ -324,9 +311,16 @@ final class GroupStore {
         String sql = "SELECT g.groupId, g.groupName, g.description, g.publicGroup, g.maxUsers, g.owner, g.memberCount,"
                 + " g.created, g.modified FROM ofImGroupMember m JOIN ofImGroup g ON g.appKey = m.appKey AND g.groupId = m.groupId"
                 + " WHERE m.appKey = ? AND m.username = ? ORDER BY g.groupId";
+        return groups(appKey, sql, "the groups of " + username + " of " + appKey, username);
+    }
+
+    /** The groups of the app that {@code sql} selects, with the app key and then {@code args} as its parameters. */
+    private List<Group> groups(AppKey appKey, String sql, String what, Object... args) {
         try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
             ps.setString(1, appKey.toString());
-            ps.setString(2, username);
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 2, args[i]);
+            }
             List<Group> groups = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -335,7 +329,7 @@ final class GroupStore {
             }
             return groups;
         } catch (SQLException e) {
-            throw new StoreException("Listing the groups of " + username + " of " + appKey, e);
+            throw new StoreException("Listing " + what, e);
         }
     }
 

@@ -10,6 +10,7 @@ import io.imcloud.archive.NodeLease;
 import io.imcloud.archive.RetentionSweeper;
 import io.imcloud.archive.SqlArchive;
 import io.imcloud.attachments.Attachments;
+import io.imcloud.attachments.FileUses;
 import io.imcloud.attachments.UploadSlots;
 import io.imcloud.contacts.Contacts;
 import io.imcloud.groups.GroupService;
@@ -152,7 +153,10 @@ public final class ImcloudPlugin implements Plugin {
         GroupRoomJids roomJids = new GroupRoomJids(mucSubdomain + "." + domain);
         GroupService groups = new GroupService(database, rooms, new ArchivePurge(database), membership::isMember,
                 archive::nextId, Clock.systemUTC(), settings::groupLimits);
-        GroupMessageArchiver groupArchiver = new GroupMessageArchiver(archive, firewall, roomJids, settings::messageLimits);
+        // Stopped after the hooks that note uses (it writes what they left), before the database goes.
+        FileUses fileUses = steps.start("chat file uses", () -> FileUses.start(attachments, FileUses.FLUSH_EVERY), FileUses::close);
+        GroupMessageArchiver groupArchiver = new GroupMessageArchiver(archive, firewall, roomJids, settings::messageLimits,
+                fileUses);
         // One set of account services for the REST API and the console page, so each sees the other's changes at once.
         OpenfireBlockLists blockLists = new OpenfireBlockLists(domain, database);
         Accounts accounts = Accounts.on(database, membership, archive, attachments, blockLists, groups);
@@ -162,7 +166,7 @@ public final class ImcloudPlugin implements Plugin {
         boolean servesMam = !MamIqHandler.monitoringPluginInstalled(pluginDirectory);
         ImcloudPacketInterceptor interceptor = steps.start("packet interceptor", () -> {
             MessageArchiver archiver = new MessageArchiver(archive, firewall, settings::messageLimits,
-                    new OpenfirePrivacyLists());
+                    new OpenfirePrivacyLists(), fileUses);
             ImcloudPacketInterceptor i = new ImcloudPacketInterceptor(firewall, archiver, groupArchiver,
                     new GroupRoomGuard(roomJids, groups), servesMam, packetRouter);
             InterceptorManager.getInstance().addInterceptor(i);
@@ -176,7 +180,7 @@ public final class ImcloudPlugin implements Plugin {
         // Stopped after the offline listener that feeds it (it queues what it holds) and before the archive it reads.
         CallbackDispatcher callbacks = steps.start("offline-message callbacks", () -> new CallbackDispatcher(
                 accounts.callbackQueue(), accounts.pushBindings(), archive, accounts.apps()::find, accounts.apps()::callback,
-                message -> MessageJson.export(CALLBACK_JSON, message), CALLBACK_JSON, settings::pushSettings,
+                MessageJson.exporter(CALLBACK_JSON, attachments), CALLBACK_JSON, settings::pushSettings,
                 accounts.clock()).start(), CallbackDispatcher::close);
         steps.start("offline listener", () -> {
             OfflineStateListener l = new OfflineStateListener(interceptor.archiver(), callbacks);

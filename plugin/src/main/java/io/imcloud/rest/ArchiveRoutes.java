@@ -28,7 +28,8 @@ public final class ArchiveRoutes {
      */
     public static List<RouteGroup> all(Archive archive, ConversationList conversations, UnreadCounters unread,
                                        MessageDelivery delivery, Attachments attachments) {
-        return List.of(new OfflineRoutes(archive), new ConversationRoutes(archive, conversations, unread),
-                new SendRoutes(archive, delivery, new MediaBodies(attachments)));
+        MediaBodies media = new MediaBodies(attachments);
+        return List.of(new OfflineRoutes(archive), new ConversationRoutes(archive, conversations, unread, media),
+                new SendRoutes(archive, delivery, media));
     }
 }

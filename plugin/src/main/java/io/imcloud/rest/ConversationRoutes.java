@@ -50,11 +50,13 @@ final class ConversationRoutes implements RouteGroup {
     private final Archive archive;
     private final ConversationList conversations;
     private final UnreadCounters unread;
+    private final MediaBodies media;
 
-    ConversationRoutes(Archive archive, ConversationList conversations, UnreadCounters unread) {
+    ConversationRoutes(Archive archive, ConversationList conversations, UnreadCounters unread, MediaBodies media) {
         this.archive = archive;
         this.conversations = conversations;
         this.unread = unread;
+        this.media = media;
     }
 
     @Override
@@ -80,7 +82,7 @@ final class ConversationRoutes implements RouteGroup {
             page = page.subList(0, limit);
         }
         ArrayNode entities = ex.array();
-        page.forEach(m -> entities.add(MessageJson.of(ex, m)));
+        page.forEach(m -> entities.add(MessageJson.of(ex, m, media)));
         ObjectNode envelope = ex.envelope("get");
         envelope.set("entities", entities);
         envelope.put("count", page.size());
@@ -127,8 +129,8 @@ final class ConversationRoutes implements RouteGroup {
             o.put("peer", c.peer());
             o.put("chat_type", c.chatType().label());
             o.put("unread_num", c.unreadNum());
-            o.set("last_message", c.chatType() == ChatType.GROUPCHAT ? MessageJson.of(ex, c.lastGroupMessage())
-                    : MessageJson.of(ex, c.lastMessage()));
+            o.set("last_message", c.chatType() == ChatType.GROUPCHAT ? MessageJson.of(ex, c.lastGroupMessage(), media)
+                    : MessageJson.of(ex, c.lastMessage(), media));
             o.put("timestamp", c.timestamp());
         }
         ObjectNode envelope = ex.envelope("get");

@@ -121,7 +121,7 @@ final class GroupMessageRoutes implements RouteGroup {
             page = page.subList(0, limit);
         }
         ArrayNode entities = ex.array();
-        page.forEach(m -> entities.add(MessageJson.of(ex, m)));
+        page.forEach(m -> entities.add(MessageJson.of(ex, m, media)));
         ObjectNode envelope = ex.envelope("get");
         envelope.set("entities", entities);
         envelope.put("count", page.size());

@@ -1,27 +1,27 @@
 package io.imcloud.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imcloud.attachments.Attachments;
+import io.imcloud.attachments.ChatfileLink;
 import io.imcloud.attachments.FileKind;
 import io.imcloud.attachments.StoredFile;
 import io.imcloud.tenancy.AppKey;
 
-import java.net.URI;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
  * The bodies of Easemob's voice, image and file messages ({@code type} {@code audio}, {@code img}, {@code file}):
  * {@code {url, filename, length (audio, seconds), secret}}. The URL must name a stored chat file of the sending app,
  * of the kind the type says (audio for {@code audio}, an image for {@code img}); a restricted file needs its
- * share-secret. The body kept and sent is completed from what the store knows: size, duration, dimensions.
+ * share-secret. The body kept and sent is completed from what the store knows: size, duration, dimensions. Sending
+ * one counts as a use of its file (retention counts from the last use). A text message that is nothing but the URL of
+ * an open chat file of its app (what XMPP clients send with XEP-0066 after an XEP-0363 upload) reads as such a body.
  */
 final class MediaBodies {
 
-    private static final Pattern FILE_PATH =
-            Pattern.compile(".*/([a-z0-9][a-z0-9-]*)/([a-z0-9][a-z0-9-]*)/chatfiles/([0-9a-f-]{36})(/[^/]*)?");
     private static final Map<String, FileKind> KIND_OF_TYPE = Map.of("audio", FileKind.AUDIO, "img", FileKind.IMAGE);
 
     private final Attachments attachments;
@@ -36,7 +36,8 @@ final class MediaBodies {
      */
     ObjectNode body(RestExchange ex, AppKey app, String type, JsonNode content) {
         String url = RestExchange.text(content, "url");
-        StoredFile file = url == null ? null : fileOf(app, url);
+        Optional<ChatfileLink> link = ChatfileLink.parse(url).filter(l -> l.belongsTo(app));
+        StoredFile file = link.flatMap(l -> attachments.find(app, l.uuid())).orElse(null);
         if (file == null) {
             throw ApiException.illegalArgument("body.url must be the URL of a chat file of this application");
         }
@@ -49,8 +50,29 @@ final class MediaBodies {
         if (file.restricted() && !file.acceptsSecret(secret)) {
             throw ApiException.illegalArgument("body.secret must be the share-secret of the restricted file");
         }
-        String filename = RestExchange.text(content, "filename");
-        ObjectNode body = ex.context().json().createObjectNode();
+        JsonNode length = content.get("length");
+        ObjectNode body = describe(ex.context().json(), type, url, RestExchange.text(content, "filename"), secret, file,
+                length != null && length.canConvertToInt() && length.intValue() > 0 ? length.intValue() : 0);
+        attachments.markUsed(link.get(), ex.context().clock().millis());
+        return body;
+    }
+
+    /**
+     * The media body a text message of {@code app} stands for when its text is the URL of an open chat file of that app
+     * (restricted files need a secret that such a message does not carry); empty for any other text.
+     */
+    Optional<ObjectNode> linked(ObjectMapper json, AppKey app, String text) {
+        return ChatfileLink.parse(text)
+                .filter(l -> l.belongsTo(app))
+                .flatMap(l -> attachments.find(app, l.uuid()))
+                .filter(file -> !file.restricted())
+                .map(file -> describe(json, file.kind().bodyType(), text.strip(), null, null, file, 0));
+    }
+
+    /** The body of a message of {@code type} carrying {@code file}; a positive {@code lengthSeconds} overrides the file's. */
+    private static ObjectNode describe(ObjectMapper json, String type, String url, String filename, String secret,
+                                       StoredFile file, int lengthSeconds) {
+        ObjectNode body = json.createObjectNode();
         body.put("type", type);
         body.put("url", url);
         body.put("filename", filename != null ? filename : file.displayName() != null ? file.displayName() : file.uuid());
@@ -59,27 +81,11 @@ final class MediaBodies {
         }
         body.put("file_length", file.size());
         if (file.kind() == FileKind.AUDIO) {
-            JsonNode length = content.get("length");
-            body.put("length", length != null && length.canConvertToInt() && length.intValue() > 0 ? length.intValue()
-                    : file.lengthSeconds());
+            body.put("length", lengthSeconds > 0 ? lengthSeconds : file.lengthSeconds());
         }
         if (file.kind() == FileKind.IMAGE) {
             body.putObject("size").put("width", file.width()).put("height", file.height());
         }
         return body;
-    }
-
-    private StoredFile fileOf(AppKey app, String url) {
-        Matcher m;
-        try {
-            String path = URI.create(url).getPath();
-            m = path == null ? null : FILE_PATH.matcher(path);
-        } catch (IllegalArgumentException notAUri) {
-            return null;
-        }
-        if (m == null || !m.matches() || !m.group(1).equals(app.org()) || !m.group(2).equals(app.app())) {
-            return null;
-        }
-        return attachments.find(app, m.group(3)).orElse(null);
     }
 }

@@ -7,16 +7,21 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imcloud.archive.ArchivedMessage;
 import io.imcloud.archive.GroupMessage;
+import io.imcloud.attachments.Attachments;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.unread.ChatType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.Function;
+
 /**
  * Easemob's message object (its export record): {@code {msg_id, timestamp, from, to, chat_type: "chat",
  * payload: {bodies: [{type: "txt", msg}], ext: {...}}}}; for a group message {@code to} is the group id and
  * {@code chat_type} is {@code groupchat}. {@code msg_id} is a string, as Easemob's is,
- * so that JavaScript clients keep all 64 bits.
+ * so that JavaScript clients keep all 64 bits. A text message that is only the URL of an open chat file of its app (an
+ * XMPP client's XEP-0363 upload, sent with XEP-0066) shows that file's body, as a REST-sent voice, image or file
+ * message does.
  */
 public final class MessageJson {
 
@@ -25,25 +30,33 @@ public final class MessageJson {
     private MessageJson() {
     }
 
-    /** The message object of {@code m}. */
-    static ObjectNode of(RestExchange ex, ArchivedMessage m) {
-        return export(ex.context().json(), m);
+    /** The message object of {@code m}; {@code media} reads a text that links a chat file as that file's body. */
+    static ObjectNode of(RestExchange ex, ArchivedMessage m, MediaBodies media) {
+        return of(ex.context().json(), m, media);
     }
 
-    /** The message object of {@code m}, made with {@code json} (also the body of offline-message callbacks). */
-    public static ObjectNode export(ObjectMapper json, ArchivedMessage m) {
-        return object(json, m.msgId(), m.appKey(), m.sentAt(), m.sender(), m.receiver(), ChatType.CHAT, m.type(),
+    /**
+     * The exporter of messages for offline-message callbacks: {@link #of(RestExchange, ArchivedMessage, MediaBodies)}
+     * made with {@code json}, reading file links from {@code attachments}.
+     */
+    public static Function<ArchivedMessage, ObjectNode> exporter(ObjectMapper json, Attachments attachments) {
+        MediaBodies media = new MediaBodies(attachments);
+        return m -> of(json, m, media);
+    }
+
+    private static ObjectNode of(ObjectMapper json, ArchivedMessage m, MediaBodies media) {
+        return object(json, media, m.msgId(), m.appKey(), m.sentAt(), m.sender(), m.receiver(), ChatType.CHAT, m.type(),
                 m.hasMediaBody(), m.body(), m.extJson());
     }
 
     /** The message object of group message {@code m}: {@code to} is the group id, {@code chat_type} {@code groupchat}. */
-    static ObjectNode of(RestExchange ex, GroupMessage m) {
-        return object(ex.context().json(), m.msgId(), m.appKey(), m.sentAt(), m.sender(), Long.toString(m.groupId()), ChatType.GROUPCHAT,
-                m.type(), m.hasMediaBody(), m.body(), m.extJson());
+    static ObjectNode of(RestExchange ex, GroupMessage m, MediaBodies media) {
+        return object(ex.context().json(), media, m.msgId(), m.appKey(), m.sentAt(), m.sender(), Long.toString(m.groupId()),
+                ChatType.GROUPCHAT, m.type(), m.hasMediaBody(), m.body(), m.extJson());
     }
 
-    private static ObjectNode object(ObjectMapper json, long msgId, AppKey appKey, long sentAt, String from, String to,
-                                     ChatType chatType, String type, boolean media, String body, String extJson) {
+    private static ObjectNode object(ObjectMapper json, MediaBodies media, long msgId, AppKey appKey, long sentAt, String from,
+                                     String to, ChatType chatType, String type, boolean hasMediaBody, String body, String extJson) {
         ObjectNode o = json.createObjectNode();
         o.put("msg_id", Long.toString(msgId));
         o.put("timestamp", sentAt);
@@ -52,10 +65,10 @@ public final class MessageJson {
         o.put("chat_type", chatType.label());
         ObjectNode payload = o.putObject("payload");
         ArrayNode bodies = payload.putArray("bodies");
-        if (media) {
+        if (hasMediaBody) {
             bodies.add(mediaBody(json, msgId, appKey, type, body));
         } else {
-            bodies.addObject().put("type", "txt").put("msg", body);
+            bodies.add(media.linked(json, appKey, body).orElseGet(() -> json.createObjectNode().put("type", "txt").put("msg", body)));
         }
         payload.set("ext", ext(json, msgId, appKey, extJson));
         return o;

@@ -2,7 +2,6 @@ package io.imcloud.tenancy;
 
 import java.util.Optional;
 
-import java.util.Objects;
 
 /**
  * An app key {@code org#app}: the tenant. Both parts are 1-32 characters of {@code [a-z0-9-]}
@@ -13,10 +12,13 @@ public final class AppKey {
 
     private final String org;
     private final String app;
+    /** {@code org#app}: asked several times per stanza (tenant checks, archive columns), so made once. */
+    private final String text;
 
     private AppKey(String org, String app) {
         this.org = org;
         this.app = app;
+        this.text = org + '#' + app;
     }
 
     /** The app key of {@code org} and {@code app}; both must already be lower case and valid. */
@@ -80,16 +82,16 @@ public final class AppKey {
     /** {@code org#app}, as stored in the {@code appKey} columns. */
     @Override
     public String toString() {
-        return org + '#' + app;
+        return text;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof AppKey other && org.equals(other.org) && app.equals(other.app);
+        return o instanceof AppKey other && text.equals(other.text);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(org, app);
+        return text.hashCode();
     }
 }

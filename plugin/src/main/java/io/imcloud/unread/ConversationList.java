@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 /**
  * A user's conversation list, newest first: the owner's conversations ({@link OwnerConversations}: rows of
@@ -87,46 +88,41 @@ public final class ConversationList {
 
     /** The last messages of {@code rows} by primary key, in one statement. */
     private static Map<Long, ArchivedMessage> lastMessages(Connection con, List<OwnerConversations.Entry> rows) throws SQLException {
-        Map<Long, ArchivedMessage> byId = new HashMap<>();
+        return byId(con, "SELECT " + MessageRows.COLUMNS + " FROM ofImMessage", rows, rs -> MessageRows.read(rs, 1),
+                ArchivedMessage::msgId);
+    }
+
+    /** The last messages of the groups of {@code rows} by primary key, in one statement. */
+    private static Map<Long, GroupMessage> lastGroupMessages(Connection con, List<OwnerConversations.Entry> rows) throws SQLException {
+        return byId(con, "SELECT " + GroupMessageRows.COLUMNS + " FROM ofImGroupMessage", rows, rs -> GroupMessageRows.read(rs, 1),
+                GroupMessage::msgId);
+    }
+
+    /** The messages {@code select} reads whose ids are the last ids of {@code rows}, by id. */
+    private static <M> Map<Long, M> byId(Connection con, String select, List<OwnerConversations.Entry> rows, RowReader<M> reader,
+                                         ToLongFunction<M> idOf) throws SQLException {
+        Map<Long, M> byId = new HashMap<>();
         if (rows.isEmpty()) {
             return byId;
         }
-        String sql = "SELECT " + MessageRows.COLUMNS + " FROM ofImMessage WHERE msgId IN ("
-                + String.join(", ", Collections.nCopies(rows.size(), "?")) + ")";
+        String sql = select + " WHERE msgId IN (" + String.join(", ", Collections.nCopies(rows.size(), "?")) + ")";
         try (PreparedStatement ps = con.prepareStatement(sql)) {
             for (int i = 0; i < rows.size(); i++) {
                 ps.setLong(i + 1, rows.get(i).lastMsgId);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    ArchivedMessage m = MessageRows.read(rs, 1);
-                    byId.put(m.msgId(), m);
+                    M m = reader.read(rs);
+                    byId.put(idOf.applyAsLong(m), m);
                 }
             }
         }
         return byId;
     }
 
-    /** The last messages of the groups of {@code rows} by primary key, in one statement. */
-    private static Map<Long, GroupMessage> lastGroupMessages(Connection con, List<OwnerConversations.Entry> rows) throws SQLException {
-        Map<Long, GroupMessage> byId = new HashMap<>();
-        if (rows.isEmpty()) {
-            return byId;
-        }
-        String sql = "SELECT " + GroupMessageRows.COLUMNS + " FROM ofImGroupMessage WHERE msgId IN ("
-                + String.join(", ", Collections.nCopies(rows.size(), "?")) + ")";
-        try (PreparedStatement ps = con.prepareStatement(sql)) {
-            for (int i = 0; i < rows.size(); i++) {
-                ps.setLong(i + 1, rows.get(i).lastMsgId);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    GroupMessage m = GroupMessageRows.read(rs, 1);
-                    byId.put(m.msgId(), m);
-                }
-            }
-        }
-        return byId;
+    /** Reads one message from the current row. */
+    private interface RowReader<M> {
+        M read(ResultSet rs) throws SQLException;
     }
 
     private static long parseCursor(String cursor) {

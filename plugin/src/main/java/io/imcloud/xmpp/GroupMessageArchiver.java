@@ -3,6 +3,7 @@ package io.imcloud.xmpp;
 import io.imcloud.archive.GroupArchive;
 import io.imcloud.archive.GroupMessage;
 import io.imcloud.archive.MessageIds;
+import io.imcloud.attachments.FileUseRecorder;
 import io.imcloud.tenancy.AppUser;
 import org.dom4j.Element;
 import org.dom4j.QName;
@@ -42,18 +43,22 @@ public final class GroupMessageArchiver {
     private final TenantFirewall firewall;
     private final GroupRoomJids rooms;
     private final Supplier<MessageLimits> limits;
+    private final FileUseRecorder fileUses;
 
     /**
      * @param archive the group archive
      * @param firewall tenant isolation for Openfire's XMPP domain (who is an app user)
      * @param rooms   the addresses of the groups' rooms
      * @param limits  the current message size limits, asked per message
+     * @param fileUses where the chat files that archived messages link are noted as used
      */
-    public GroupMessageArchiver(GroupArchive archive, TenantFirewall firewall, GroupRoomJids rooms, Supplier<MessageLimits> limits) {
+    public GroupMessageArchiver(GroupArchive archive, TenantFirewall firewall, GroupRoomJids rooms, Supplier<MessageLimits> limits,
+                                FileUseRecorder fileUses) {
         this.archive = archive;
         this.firewall = firewall;
         this.rooms = rooms;
         this.limits = limits;
+        this.fileUses = fileUses;
     }
 
     /** The addresses of the rooms this archiver serves. */
@@ -129,7 +134,9 @@ public final class GroupMessageArchiver {
         if (!archive.appendGroup(groupMessage)) {
             Log.warn("Archive queue full: group message {} of {} in group {} of {} was delivered but not archived",
                     id, user.username(), group.groupId(), group.appKey());
+            return;
         }
+        FileLinks.noteUses(archived.getElement(), message.getBody(), group.appKey(), groupMessage.sentAt(), fileUses);
     }
 
     /**

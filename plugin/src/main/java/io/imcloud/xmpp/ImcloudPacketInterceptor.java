@@ -1,6 +1,7 @@
 package io.imcloud.xmpp;
 
 import io.imcloud.archive.Archive;
+import io.imcloud.attachments.FileUseRecorder;
 import org.jivesoftware.openfire.interceptor.PacketInterceptor;
 import org.jivesoftware.openfire.interceptor.PacketRejectedException;
 import org.jivesoftware.openfire.session.ClientSession;
@@ -60,8 +61,8 @@ public final class ImcloudPacketInterceptor implements PacketInterceptor {
      * @param errorSender routes error replies to remote senders ({@code getPacketRouter()::route})
      */
     public ImcloudPacketInterceptor(Archive archive, TenantFirewall firewall, boolean servesMam, PacketSender errorSender) {
-        this(firewall, new MessageArchiver(archive, firewall, () -> MessageLimits.DEFAULTS, PrivacyLists.NONE), servesMam,
-                errorSender);
+        this(firewall, new MessageArchiver(archive, firewall, () -> MessageLimits.DEFAULTS, PrivacyLists.NONE, FileUseRecorder.NONE),
+                servesMam, errorSender);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.imcloud.archive.Archive;
 import io.imcloud.archive.ArchivedMessage;
 import io.imcloud.archive.DeliveryState;
 import io.imcloud.archive.MessageIds;
+import io.imcloud.attachments.FileUseRecorder;
 import io.imcloud.tenancy.AppUser;
 import org.dom4j.Element;
 import org.jivesoftware.openfire.session.ClientSession;
@@ -46,17 +47,20 @@ public final class MessageArchiver {
     private final TenantFirewall firewall;
     private final Supplier<MessageLimits> limits;
     private final PrivacyLists privacy;
+    private final FileUseRecorder fileUses;
 
     /**
      * An archiver writing to {@code archive}, for the users of {@code firewall}'s domain, refusing messages over
-     * the current {@code limits} (asked per message, so that a changed setting applies at once), and leaving out
-     * what {@code privacy} keeps from its receiver.
+     * the current {@code limits} (asked per message, so that a changed setting applies at once), leaving out
+     * what {@code privacy} keeps from its receiver, and noting on {@code fileUses} the chat files archived messages link.
      */
-    public MessageArchiver(Archive archive, TenantFirewall firewall, Supplier<MessageLimits> limits, PrivacyLists privacy) {
+    public MessageArchiver(Archive archive, TenantFirewall firewall, Supplier<MessageLimits> limits, PrivacyLists privacy,
+                           FileUseRecorder fileUses) {
         this.archive = archive;
         this.firewall = firewall;
         this.limits = limits;
         this.privacy = privacy;
+        this.fileUses = fileUses;
     }
 
     /**
@@ -115,6 +119,7 @@ public final class MessageArchiver {
             throw new StanzaRejection(PacketError.Condition.resource_constraint, PacketError.Type.wait,
                     "The message archive is busy; please retry later");
         }
+        FileLinks.noteUses(element, body, receiver.appKey(), archived.sentAt(), fileUses);
     }
 
     /** A message handed to one of {@code receiverAddress}'s sessions: DELIVERED when it is one we stamped. */

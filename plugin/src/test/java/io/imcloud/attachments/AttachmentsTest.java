@@ -1,5 +1,6 @@
 package io.imcloud.attachments;
 
+import io.imcloud.sql.DatabaseType;
 import io.imcloud.tenancy.AppChanges;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppOptions;
@@ -9,12 +10,14 @@ import io.imcloud.tenancy.FilePolicy;
 import io.imcloud.testsupport.AllDatabases;
 import io.imcloud.testsupport.RestHarnessStack.MovableClock;
 import io.imcloud.testsupport.TestDatabase;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -98,6 +102,32 @@ class AttachmentsTest {
         StoredFile unknown = store(a, APP, OPEN, "alice", "a.mp3", noise).file();
         assertEquals("application/octet-stream", unknown.contentType());
         assertEquals(FileKind.FILE, unknown.kind());
+    }
+
+    /** Bodies over the early-flush step are flushed while they arrive, in odd-sized reads; the stored bytes are exact. */
+    @Test
+    void aLargeBodyIsStoredExactlyWhileFlushedEarly() throws Exception {
+        try (TestDatabase db = TestDatabase.create(DatabaseType.HSQLDB)) {
+            Attachments a = attachments(db);
+            limits.set(new AttachmentLimits(4 * Attachments.EARLY_FLUSH_BYTES, 170, 40_000_000));
+            byte[] big = new byte[(int) (2.5 * Attachments.EARLY_FLUSH_BYTES) + 7];
+            new Random(11).nextBytes(big);
+            InputStream trickle = new FilterInputStream(new ByteArrayInputStream(big)) {
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    return super.read(b, off, Math.min(len, 65_521));
+                }
+            };
+            StoredFile stored = a.store(Upload.chatFile(APP, OPEN, "alice", "big.bin", false), trickle).file();
+            assertEquals(big.length, stored.size());
+            assertArrayEquals(big, Files.readAllBytes(a.content(stored)));
+
+            limits.set(new AttachmentLimits(2 * Attachments.EARLY_FLUSH_BYTES, 170, 40_000_000));
+            AttachmentException tooLarge = assertThrows(AttachmentException.class,
+                    () -> a.store(Upload.chatFile(APP, OPEN, "alice", "big.bin", false), new ByteArrayInputStream(big)));
+            assertEquals(AttachmentException.Reason.TOO_LARGE, tooLarge.reason());
+            assertEquals(1, filesUnder(root).size(), "only the first file: nothing of the refused one");
+        }
     }
 
     @AllDatabases
@@ -283,6 +313,46 @@ class AttachmentsTest {
         try (Stream<Path> left = Files.walk(root.resolve("acme"))) {
             assertEquals(0, left.filter(Files::isRegularFile).count(), "no bytes left in the shared directory");
         }
+    }
+
+    @AllDatabases
+    void retentionCountsFromTheLastMessageThatUsedAFile(TestDatabase db) throws Exception {
+        AppStore apps = new AppStore(db, clock, 0, AppChanges.NONE);
+        apps.create(APP, new AppOptions(null, null, null, null, null, 7, null)).orElseThrow();
+        Attachments a = attachments(db);
+        StoredFile sent = store(a, APP, OPEN, "alice", "sent", new byte[] {1}).file();
+        StoredFile neverSent = store(a, APP, OPEN, "alice", "never sent", new byte[] {2}).file();
+        StoredFile linkedFromElsewhere = store(a, APP, OPEN, "alice", "linked by another app", new byte[] {3}).file();
+        clock.advance(Duration.ofDays(5));
+        a.markUsed(new ChatfileLink(APP, sent.uuid()), clock.millis());
+        a.markUsed(new ChatfileLink(OTHER, linkedFromElsewhere.uuid()), clock.millis());
+        a.markUsed(new ChatfileLink(APP, sent.uuid()), clock.millis() - 1000);
+        clock.advance(Duration.ofDays(2).plusSeconds(1));
+
+        assertEquals(2, a.sweep(), "seven days after the upload, the files no message used go");
+        assertTrue(a.find(APP, neverSent.uuid()).isEmpty());
+        assertTrue(a.find(APP, linkedFromElsewhere.uuid()).isEmpty(), "another app's link is no use of this app's file");
+        assertTrue(a.find(APP, sent.uuid()).isPresent(), "used on day 5: kept until day 12 (an older use does not move it back)");
+
+        clock.advance(Duration.ofDays(5));
+        assertEquals(1, a.sweep());
+        assertTrue(a.find(APP, sent.uuid()).isEmpty());
+        assertFalse(Files.exists(a.content(sent)));
+        assertEquals(new Attachments.FileUsage(0, 0), a.usage(APP));
+    }
+
+    @AllDatabases
+    void aFileUsedAfterRetentionChoseItIsKept(TestDatabase db) throws Exception {
+        Attachments a = attachments(db);
+        StoredFile file = store(a, APP, OPEN, "alice", "late", new byte[] {1}).file();
+        FileCatalog catalog = new FileCatalog(db);
+        long cutoff = clock.millis() + 1;
+        assertEquals(1, catalog.select(APP, " AND lastUsed < ?", 10, cutoff).size(), "chosen for removal");
+        a.markUsed(new ChatfileLink(APP, file.uuid()), cutoff);
+
+        assertFalse(catalog.remove(file, cutoff), "a message used it meanwhile");
+        assertTrue(a.find(APP, file.uuid()).isPresent());
+        assertTrue(catalog.remove(file, cutoff + 1));
     }
 
     @AllDatabases

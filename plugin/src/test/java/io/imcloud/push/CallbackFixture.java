@@ -6,6 +6,8 @@ import io.imcloud.archive.ArchivedMessage;
 import io.imcloud.archive.DeliveryState;
 import io.imcloud.archive.MessageIds;
 import io.imcloud.archive.SqlArchive;
+import io.imcloud.attachments.AttachmentLimits;
+import io.imcloud.attachments.Attachments;
 import io.imcloud.rest.MessageJson;
 import io.imcloud.tenancy.AppChanges;
 import io.imcloud.tenancy.AppKey;
@@ -13,7 +15,12 @@ import io.imcloud.tenancy.AppOptions;
 import io.imcloud.tenancy.AppStore;
 import io.imcloud.tenancy.AppUser;
 import io.imcloud.testsupport.TestDatabase;
+import org.apache.commons.io.FileUtils;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -41,6 +48,9 @@ final class CallbackFixture implements AutoCloseable {
     final AppStore apps;
     final PushBindings bindings;
     final CallbackQueue queue;
+    /** What callbacks read file links from: an empty store in a directory of the fixture's own. */
+    final Attachments attachments;
+    private final Path filesDirectory;
     final ObjectMapper json = new ObjectMapper();
     private final List<CallbackDispatcher> dispatchers = new ArrayList<>();
 
@@ -51,6 +61,12 @@ final class CallbackFixture implements AutoCloseable {
         this.apps = new AppStore(db, Clock.systemUTC(), 0, AppChanges.NONE);
         this.bindings = new PushBindings(db, Clock.systemUTC());
         this.queue = new CallbackQueue(db);
+        try {
+            this.filesDirectory = Files.createTempDirectory("callback-files");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.attachments = new Attachments(db, filesDirectory, Clock.systemUTC(), AttachmentLimits::defaults);
     }
 
     /** Quick settings for tests: 3 attempts 100 ms apart (doubling to 400 ms), polled every 50 ms; 5 s timeouts, so that a slow first connection on a loaded machine does not time out (and come again). */
@@ -67,7 +83,7 @@ final class CallbackFixture implements AutoCloseable {
     /** A started dispatcher with {@code settings}, closed with the fixture unless the test closes it first. */
     CallbackDispatcher dispatcher(PushSettings settings) {
         CallbackDispatcher d = new CallbackDispatcher(queue, bindings, archive, apps::find, apps::callback,
-                m -> MessageJson.export(json, m), json, () -> settings, Clock.systemUTC()).start();
+                MessageJson.exporter(json, attachments), json, () -> settings, Clock.systemUTC()).start();
         dispatchers.add(d);
         return d;
     }
@@ -125,5 +141,6 @@ final class CallbackFixture implements AutoCloseable {
     public void close() {
         dispatchers.forEach(CallbackDispatcher::close);
         archive.close();
+        FileUtils.deleteQuietly(filesDirectory.toFile());
     }
 }

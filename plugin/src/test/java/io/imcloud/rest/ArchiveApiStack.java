@@ -121,9 +121,9 @@ final class ArchiveApiStack implements AutoCloseable {
         this.s = RestHarnessStack.start(db, List.of(archive, groups, bindings), routeGroups.toArray(RouteGroup[]::new));
         membership.set(s.membership);
         this.firewall = new TenantFirewall(DOMAIN, s.membership, service -> false);
-        this.groupArchiver = new GroupMessageArchiver(archive, firewall, roomJids, () -> MessageLimits.DEFAULTS);
+        this.groupArchiver = new GroupMessageArchiver(archive, firewall, roomJids, () -> MessageLimits.DEFAULTS, attachments::markUsed);
         this.interceptor = new ImcloudPacketInterceptor(firewall,
-                new MessageArchiver(archive, firewall, () -> MessageLimits.DEFAULTS, PrivacyLists.NONE), groupArchiver,
+                new MessageArchiver(archive, firewall, () -> MessageLimits.DEFAULTS, PrivacyLists.NONE, attachments::markUsed), groupArchiver,
                 new GroupRoomGuard(roomJids, groups), true, packet -> {
             throw new AssertionError("no error replies expected: " + packet.toXML());
         });

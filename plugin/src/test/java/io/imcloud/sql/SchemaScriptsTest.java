@@ -162,18 +162,24 @@ class SchemaScriptsTest {
     }
 
     /**
-     * Version 6 to 7 on a version 6 database with a message (made by taking version 7's tables away): the upgrade creates
-     * the empty {@code ofImLateState}, whose key is the message and its app, and {@code ofImRateLimit}, and records
-     * version 7.
+     * Version 6 to 7 on a version 6 database with a message and a file (made by taking version 7's tables and column
+     * away): the upgrade creates the empty {@code ofImLateState}, whose key is the message and its app, and
+     * {@code ofImRateLimit}, gives the file its upload time as its last use, and records version 7.
      */
     @AllDatabases
-    void upgradeToVersion7CreatesTheLateStateAndRateLimitTables(TestDatabase db) throws Exception {
+    void upgradeToVersion7CreatesTheClusterTablesAndCountsFileRetentionFromTheUpload(TestDatabase db) throws Exception {
         try (Connection con = db.getConnection(); Statement st = con.createStatement()) {
             st.execute("DROP TABLE ofImLateState");
             st.execute("DROP TABLE ofImRateLimit");
+            boolean mysql = db.databaseType() == DatabaseType.MYSQL || db.databaseType() == DatabaseType.MARIADB;
+            st.execute("DROP INDEX ofImFile_used_idx" + (mysql ? " ON ofImFile" : ""));
+            st.execute("ALTER TABLE ofImFile DROP COLUMN lastUsed");
             st.execute("UPDATE ofVersion SET version = 6 WHERE name = 'imcloud'");
             st.execute("INSERT INTO ofImMessage (msgId, appKey, sender, receiver, userA, userB, sentAt, msgType, body, state)"
                     + " VALUES (9, 'acme#chat', 'a', 'b', 'a', 'b', 1, 'chat', 'x', 0)");
+            st.execute("INSERT INTO ofImFile (fileUuid, appKey, owner, kind, contentType, fileSize, displayName, secretHash,"
+                    + " durationMs, width, height, created) VALUES ('f-1', 'acme#chat', 'alice', 'AUDIO', 'audio/amr', 10, NULL,"
+                    + " NULL, 1000, 0, 0, 1234)");
             SchemaScript.run(con, SchemaScript.projectDir().resolve("database/upgrade/7/imcloud_" + db.databaseType().scriptName() + ".sql"), false);
             assertEquals(0, db.count("ofImLateState"));
             st.execute("INSERT INTO ofImLateState (msgId, appKey, state, createdAt) VALUES (9, 'acme#chat', 2, 1)");
@@ -182,6 +188,10 @@ class SchemaScriptsTest {
                     "INSERT INTO ofImLateState (msgId, appKey, state, createdAt) VALUES (9, 'acme#chat', 1, 2)"), "one row per message");
             st.execute("INSERT INTO ofImRateLimit (limitKey, tat) VALUES ('password:acme#chat_" + "x".repeat(64) + "', 1)");
             assertEquals(1, db.count("ofImRateLimit"));
+            try (ResultSet rs = st.executeQuery("SELECT lastUsed FROM ofImFile WHERE fileUuid = 'f-1'")) {
+                assertTrue(rs.next());
+                assertEquals(1234, rs.getLong(1));
+            }
             try (ResultSet rs = st.executeQuery("SELECT version FROM ofVersion WHERE name = 'imcloud'")) {
                 assertTrue(rs.next());
                 assertEquals(7, rs.getInt(1));

@@ -7,6 +7,7 @@ import io.imcloud.archive.ArchivedMessage;
 import io.imcloud.archive.DeliveryState;
 import io.imcloud.archive.MessageIds;
 import io.imcloud.archive.SqlArchive;
+import io.imcloud.attachments.FileUseRecorder;
 import io.imcloud.sql.DatabaseType;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppUser;
@@ -146,7 +147,7 @@ class ImcloudPacketInterceptorTest {
             return message.getTo().getNode().equals(BOB) && message.getFrom().getNode().equals(ALICE);
         };
         ImcloudPacketInterceptor guarded = new ImcloudPacketInterceptor(firewall,
-                new MessageArchiver(archive, firewall, () -> MessageLimits.DEFAULTS, bobBlocksAlice), true, sent::add);
+                new MessageArchiver(archive, firewall, () -> MessageLimits.DEFAULTS, bobBlocksAlice, FileUseRecorder.NONE), true, sent::add);
         Message blocked = chat(full(ALICE), bare(BOB), "you blocked me", "c-blocked");
         ClientSession aliceSession = clientSession(blocked.getFrom());
         guarded.interceptPacket(blocked, aliceSession, true, false);
@@ -403,7 +404,7 @@ class ImcloudPacketInterceptorTest {
         java.util.concurrent.atomic.AtomicReference<MessageLimits> limits = new java.util.concurrent.atomic.AtomicReference<>(MessageLimits.DEFAULTS);
         TenantFirewall firewall = firewallOfRegisteredShapes();
         ImcloudPacketInterceptor limited = new ImcloudPacketInterceptor(firewall,
-                new MessageArchiver(archive, firewall, limits::get, PrivacyLists.NONE), true, sent::add);
+                new MessageArchiver(archive, firewall, limits::get, PrivacyLists.NONE, FileUseRecorder.NONE), true, sent::add);
         readFromClient(limited, chat(full(ALICE), bare(BOB), "a".repeat(5 * 1024), null));
         readFromClient(limited, chat(full(ALICE), bare(BOB), "\u4f60".repeat(1705) + "\uD83D\uDE00", null)); // 5115 + 4 bytes
 

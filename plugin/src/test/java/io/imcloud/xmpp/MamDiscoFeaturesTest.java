@@ -2,6 +2,7 @@ package io.imcloud.xmpp;
 
 import io.imcloud.archive.Archive;
 import io.imcloud.archive.GroupArchive;
+import io.imcloud.attachments.FileUseRecorder;
 import org.dom4j.Element;
 import org.jivesoftware.openfire.interceptor.PacketRejectedException;
 import org.junit.jupiter.api.Test;
@@ -86,9 +87,9 @@ class MamDiscoFeaturesTest {
     private static List<String> mamFeatures(IQ answer, boolean servesMam) throws PacketRejectedException {
         TenantFirewall firewall = firewallOfRegisteredShapes();
         GroupMessageArchiver groups = new GroupMessageArchiver(mock(GroupArchive.class), firewall,
-                new GroupRoomJids("conference." + DOMAIN), () -> MessageLimits.DEFAULTS);
+                new GroupRoomJids("conference." + DOMAIN), () -> MessageLimits.DEFAULTS, FileUseRecorder.NONE);
         ImcloudPacketInterceptor interceptor = new ImcloudPacketInterceptor(firewall,
-                new MessageArchiver(mock(Archive.class), firewall, () -> MessageLimits.DEFAULTS, PrivacyLists.NONE), groups,
+                new MessageArchiver(mock(Archive.class), firewall, () -> MessageLimits.DEFAULTS, PrivacyLists.NONE, FileUseRecorder.NONE), groups,
                 new GroupRoomGuard(groups.rooms(), (app, id, user) -> true), servesMam, p -> { });
         interceptor.interceptPacket(answer, clientSession(answer.getTo()), false, false);
         List<String> found = new ArrayList<>();

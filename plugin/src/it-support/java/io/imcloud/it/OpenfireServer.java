@@ -11,9 +11,12 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.apache.commons.io.FileUtils;
@@ -46,6 +49,8 @@ public final class OpenfireServer implements AutoCloseable {
     private static final long USER_HZ = 100;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    /** An ANSI escape sequence that sets a colour (SGR). */
+    private static final Pattern ANSI_CODE = Pattern.compile("\u001B\\[[0-9;]*m");
 
     private final Path home;
     private final Options options;
@@ -304,6 +309,24 @@ public final class OpenfireServer implements AutoCloseable {
 
     private Path log() {
         return home.resolve("logs/openfire.log");
+    }
+
+    /**
+     * The lines of {@code log} (as {@link #logSince} returns it) logged at {@code level} ({@code ERROR}, {@code WARN})
+     * that contain {@code text}, ignoring case, without the ANSI colour codes Openfire's log layout puts around the
+     * level ({@code %highlight}), which would otherwise hide the level from a word match.
+     */
+    public static List<String> logLines(String log, String level, String text) {
+        Matcher line = Pattern.compile("^.*\\b" + Pattern.quote(level) + "\\b.*$", Pattern.MULTILINE)
+                .matcher(ANSI_CODE.matcher(log).replaceAll(""));
+        List<String> found = new ArrayList<>();
+        String wanted = text.toLowerCase(Locale.ROOT);
+        while (line.find()) {
+            if (line.group().toLowerCase(Locale.ROOT).contains(wanted)) {
+                found.add(line.group());
+            }
+        }
+        return found;
     }
 
     @Override

@@ -89,15 +89,14 @@ class ClusterIT {
 
     @BeforeAll
     void startTwoNodes() throws Exception {
-        Assumptions.assumeTrue(OpenfireServer.distributionPresent(),
+        skipUnless(OpenfireServer.distributionPresent(),
                 "no Openfire distribution at " + OpenfireServer.distribution() + " (set OPENFIRE_HOME)");
         Path hazelcast = OpenfireCluster.hazelcastJar();
-        Assumptions.assumeTrue(Files.isRegularFile(hazelcast), "cluster test skipped: no Hazelcast plugin jar at "
-                + hazelcast + " (build igniterealtime/openfire-hazelcast-plugin and name its jar with "
-                + OpenfireCluster.HAZELCAST_JAR_ENV + " or -D" + OpenfireCluster.HAZELCAST_JAR_PROPERTY + ")");
+        skipUnless(Files.isRegularFile(hazelcast), "no Hazelcast plugin jar at " + hazelcast
+                + " (name the jar of igniterealtime/openfire-hazelcast-plugin with " + OpenfireCluster.HAZELCAST_JAR_ENV
+                + " or -D" + OpenfireCluster.HAZELCAST_JAR_PROPERTY + ")");
         String admin = System.getenv("IMCLOUD_IT_POSTGRES");
-        Assumptions.assumeTrue(admin != null && !admin.isBlank(),
-                "cluster test skipped: IMCLOUD_IT_POSTGRES is not set (the nodes share one PostgreSQL database)");
+        skipUnless(admin != null && !admin.isBlank(), "IMCLOUD_IT_POSTGRES is not set (the nodes share one PostgreSQL database)");
         startedAt = System.nanoTime();
         database = OpenfireDatabase.freshPostgres(admin, DATABASE);
         cluster = OpenfireCluster.prepare("cluster", database, 2, Map.of(
@@ -111,6 +110,14 @@ class ClusterIT {
                 OpenfireServer.distribution(), hazelcast, database.url());
         cluster.start(OpenfireSuite.pluginJar(), START_WAIT);
         say("two nodes up and clustered (node 1 %s, node 2 %s) after %s", node1.address(), node2.address(), since(startedAt));
+    }
+
+    /** Skips the whole test, saying why on the console too (failsafe shows a class skipped before its tests only as 0 run). */
+    private static void skipUnless(boolean condition, String why) {
+        if (!condition) {
+            say("SKIPPED: %s", why);
+        }
+        Assumptions.assumeTrue(condition, "cluster test skipped: " + why);
     }
 
     @AfterEach

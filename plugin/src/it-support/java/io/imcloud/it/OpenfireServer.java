@@ -11,9 +11,12 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.apache.commons.io.FileUtils;
@@ -21,11 +24,14 @@ import org.apache.commons.io.FileUtils;
 /**
  * A real Openfire 5.1.x, run as its own process from a throw-away copy of the distribution at
  * {@code $OPENFIRE_HOME} (default {@code /opt/openfire}), set up unattended (Openfire's
- * {@code autosetup}): domain {@code localhost}, listeners on 127.0.0.1, administrator
- * {@code admin}/{@link #ADMIN_PASSWORD}. The distribution itself is never changed.
+ * {@code autosetup}): domain {@code localhost}, listeners on 127.0.0.1 (or the address its
+ * {@link Options} name), administrator {@code admin}/{@link #ADMIN_PASSWORD}. The distribution itself
+ * is never changed.
  * <p>
  * Openfire's listener ports are its defaults (client 5222, HTTP-bind 7070, console 9090), so one
- * server runs at a time; {@link #start()} refuses to start when one of them is taken.
+ * server runs on an address at a time; {@link #start()} refuses to start when one of them is taken.
+ * Cluster nodes on one machine each listen on an address of their own (127.0.0.1, 127.0.0.2, ...),
+ * since Openfire keeps the listener ports in its database, which the nodes share.
  */
 public final class OpenfireServer implements AutoCloseable {
 
@@ -43,12 +49,60 @@ public final class OpenfireServer implements AutoCloseable {
     private static final long USER_HZ = 100;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    /** An ANSI escape sequence that sets a colour (SGR). */
+    private static final Pattern ANSI_CODE = Pattern.compile("\u001B\\[[0-9;]*m");
 
     private final Path home;
+    private final Options options;
     private Process process;
 
-    private OpenfireServer(Path home) {
+    private OpenfireServer(Path home, Options options) {
         this.home = home;
+        this.options = options;
+    }
+
+    /**
+     * Where a server listens and what its {@code conf/openfire.xml} and JVM get besides the setup.
+     *
+     * @param address         the IP address every listener binds to (Openfire's {@code network.interface})
+     * @param adminPort       the admin console's HTTP port ({@code adminConsole.port})
+     * @param adminSecurePort the admin console's HTTPS port ({@code adminConsole.securePort})
+     * @param properties      more properties of {@code openfire.xml} by their dotted names; autosetup copies all but
+     *                        Openfire's XML-only ones (such as {@code clustering.enabled}) to the database's
+     *                        system properties, so they are what the plugin reads
+     * @param jvmArgs         more options for the server's JVM
+     */
+    public record Options(String address, int adminPort, int adminSecurePort, Map<String, String> properties,
+                          List<String> jvmArgs) {
+
+        public Options {
+            properties = Map.copyOf(properties);
+            jvmArgs = List.copyOf(jvmArgs);
+        }
+
+        /** 127.0.0.1, console on 9090 and 9091, nothing more. */
+        public static Options defaults() {
+            return new Options("127.0.0.1", ADMIN_PORT, 9091, Map.of(), List.of());
+        }
+
+        /** These options listening on {@code address}, with the console on the two ports. */
+        public Options listeningOn(String address, int adminPort, int adminSecurePort) {
+            return new Options(address, adminPort, adminSecurePort, properties, jvmArgs);
+        }
+
+        /** These options with {@code openfire.xml} property {@code name} set to {@code value}. */
+        public Options withProperty(String name, String value) {
+            Map<String, String> more = new TreeMap<>(properties);
+            more.put(name, value);
+            return new Options(address, adminPort, adminSecurePort, more, jvmArgs);
+        }
+
+        /** These options with {@code args} added to the JVM's command line. */
+        public Options withJvmArgs(String... args) {
+            List<String> more = new ArrayList<>(jvmArgs);
+            more.addAll(List.of(args));
+            return new Options(address, adminPort, adminSecurePort, properties, more);
+        }
     }
 
     /** The distribution to copy: {@code $OPENFIRE_HOME}, else {@code /opt/openfire}. */
@@ -80,14 +134,21 @@ public final class OpenfireServer implements AutoCloseable {
      * (name and password alike) at setup.
      */
     public static OpenfireServer prepare(String name, OpenfireDatabase database, List<String> plainUsers) throws IOException {
-        requireFreePorts(); // a running server may be using the home about to be replaced
+        return prepare(name, database, plainUsers, Options.defaults());
+    }
+
+    /** As {@link #prepare(String, OpenfireDatabase, List)}, listening and configured as {@code options} say. */
+    public static OpenfireServer prepare(String name, OpenfireDatabase database, List<String> plainUsers, Options options)
+            throws IOException {
+        requireFreePorts(options); // a running server may be using the home about to be replaced
         Path home = Path.of(System.getProperty("imcloud.projectDir", ".")).resolve("target/openfire-it").resolve(name)
                 .toAbsolutePath();
         FileUtils.deleteDirectory(home.toFile());
         FileUtils.copyDirectory(distribution().toFile(), home.toFile());
         Files.createDirectories(home.resolve("logs"));
-        Files.writeString(home.resolve("conf/openfire.xml"), setupXml(home, database, plainUsers), StandardCharsets.UTF_8);
-        return new OpenfireServer(home);
+        Files.writeString(home.resolve("conf/openfire.xml"), setupXml(home, database, plainUsers, options),
+                StandardCharsets.UTF_8);
+        return new OpenfireServer(home, options);
     }
 
     /** The server's home directory. */
@@ -95,9 +156,19 @@ public final class OpenfireServer implements AutoCloseable {
         return home;
     }
 
+    /** The IP address the server's listeners bind to. */
+    public String address() {
+        return options.address();
+    }
+
     /** Puts the plugin jar into {@code plugins/} as {@code imcloud.jar}, as the console's upload does. */
     public void installPlugin(Path jar) throws IOException {
         Files.copy(jar, pluginJar(), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Puts another plugin's jar into {@code plugins/} as {@code fileName} (Openfire names the plugin after it). */
+    public void installPlugin(Path jar, String fileName) throws IOException {
+        Files.copy(jar, home.resolve("plugins").resolve(fileName), StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Deletes {@code plugins/imcloud.jar}, as the console's delete does; Openfire then unloads the plugin. */
@@ -119,10 +190,11 @@ public final class OpenfireServer implements AutoCloseable {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("already running");
         }
-        requireFreePorts();
+        requireFreePorts(options);
         LogMark mark = mark();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx768m"));
+        command.addAll(options.jvmArgs());
         // Extra JVM options for Openfire, e.g. -XX:StartFlightRecording=... to profile the server under a benchmark.
         String extra = System.getProperty("openfire.jvmArgs", "").strip();
         if (!extra.isEmpty()) {
@@ -138,7 +210,7 @@ public final class OpenfireServer implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
         awaitLog(mark, "HTTP bind service started", START_TIMEOUT);
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!accepts(CLIENT_PORT) || !accepts(HTTP_PORT)) {
+        while (!accepts(options.address(), CLIENT_PORT) || !accepts(options.address(), HTTP_PORT)) {
             if (System.nanoTime() > deadline || !process.isAlive()) {
                 throw new IllegalStateException("Openfire does not accept clients; see " + home.resolve("logs"));
             }
@@ -157,6 +229,19 @@ public final class OpenfireServer implements AutoCloseable {
             process.destroyForcibly().waitFor();
             throw new IllegalStateException("Openfire did not stop within " + STOP_TIMEOUT);
         }
+        process = null;
+    }
+
+    /**
+     * Kills Openfire with SIGKILL, as a crash or {@code kill -9} does: nothing is unloaded, flushed or closed
+     * (a cluster's other nodes learn of it from their connections to it). Waits until the process is gone.
+     */
+    public void kill() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly(); // SIGKILL on Linux
+        process.waitFor();
         process = null;
     }
 
@@ -226,6 +311,24 @@ public final class OpenfireServer implements AutoCloseable {
         return home.resolve("logs/openfire.log");
     }
 
+    /**
+     * The lines of {@code log} (as {@link #logSince} returns it) logged at {@code level} ({@code ERROR}, {@code WARN})
+     * that contain {@code text}, ignoring case, without the ANSI colour codes Openfire's log layout puts around the
+     * level ({@code %highlight}), which would otherwise hide the level from a word match.
+     */
+    public static List<String> logLines(String log, String level, String text) {
+        Matcher line = Pattern.compile("^.*\\b" + Pattern.quote(level) + "\\b.*$", Pattern.MULTILINE)
+                .matcher(ANSI_CODE.matcher(log).replaceAll(""));
+        List<String> found = new ArrayList<>();
+        String wanted = text.toLowerCase(Locale.ROOT);
+        while (line.find()) {
+            if (line.group().toLowerCase(Locale.ROOT).contains(wanted)) {
+                found.add(line.group());
+            }
+        }
+        return found;
+    }
+
     @Override
     public void close() {
         try {
@@ -236,24 +339,25 @@ public final class OpenfireServer implements AutoCloseable {
         }
     }
 
-    private static void requireFreePorts() {
-        for (int port : new int[] {CLIENT_PORT, HTTP_PORT, ADMIN_PORT}) {
-            if (accepts(port)) {
-                throw new IllegalStateException("port " + port + " is taken: another Openfire is running");
+    private static void requireFreePorts(Options options) {
+        for (int port : new int[] {CLIENT_PORT, HTTP_PORT, options.adminPort()}) {
+            if (accepts(options.address(), port)) {
+                throw new IllegalStateException("port " + port + " of " + options.address()
+                        + " is taken: another Openfire is running");
             }
         }
     }
 
-    static boolean accepts(int port) {
+    static boolean accepts(String address, int port) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            socket.connect(new InetSocketAddress(address, port), 500);
             return true;
         } catch (IOException e) {
             return false;
         }
     }
 
-    private static String setupXml(Path home, OpenfireDatabase database, List<String> plainUsers) {
+    private static String setupXml(Path home, OpenfireDatabase database, List<String> plainUsers, Options options) {
         StringBuilder users = new StringBuilder();
         for (int i = 0; i < plainUsers.size(); i++) {
             String user = plainUsers.get(i);
@@ -263,9 +367,9 @@ public final class OpenfireServer implements AutoCloseable {
         return """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <jive>
-                  <adminConsole><port>%d</port><securePort>9091</securePort><interface>127.0.0.1</interface></adminConsole>
+                  <adminConsole><port>%d</port><securePort>%d</securePort><interface>%s</interface></adminConsole>
                   <locale>en</locale>
-                  <network><interface>127.0.0.1</interface></network>
+                  <network><interface>%s</interface></network>%s
                   <autosetup>
                     <run>true</run>
                     <locale>en</locale>
@@ -282,8 +386,44 @@ public final class OpenfireServer implements AutoCloseable {
                     <users>%s</users>
                   </autosetup>
                 </jive>
-                """.formatted(ADMIN_PORT, DOMAIN, DOMAIN, database.driver(), database.url(home), database.username(),
-                ADMIN_PASSWORD, users);
+                """.formatted(options.adminPort(), options.adminSecurePort(), options.address(), options.address(),
+                propertiesXml(options.properties()), DOMAIN, DOMAIN, database.driver(), database.url(home),
+                database.username(), ADMIN_PASSWORD, users);
+    }
+
+    /**
+     * Dotted property names as {@code openfire.xml} nests them ({@code a.b.c} is {@code <a><b><c>}); names that share
+     * a beginning share its elements, since Openfire reads the first element of a name at each level.
+     */
+    private static String propertiesXml(Map<String, String> properties) {
+        Map<String, Object> tree = new TreeMap<>();
+        properties.forEach((name, value) -> {
+            Map<String, Object> level = tree;
+            String[] parts = name.split("\\.");
+            for (int i = 0; i < parts.length - 1; i++) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> next = (Map<String, Object>) level.computeIfAbsent(parts[i], k -> new TreeMap<String, Object>());
+                level = next;
+            }
+            level.put(parts[parts.length - 1], value);
+        });
+        StringBuilder xml = new StringBuilder();
+        appendElements(xml, tree);
+        return xml.toString();
+    }
+
+    private static void appendElements(StringBuilder xml, Map<String, Object> level) {
+        level.forEach((element, content) -> {
+            xml.append('<').append(element).append('>');
+            if (content instanceof Map<?, ?> children) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> nested = (Map<String, Object>) children;
+                appendElements(xml, nested);
+            } else {
+                xml.append(content.toString().replace("&", "&amp;").replace("<", "&lt;"));
+            }
+            xml.append("</").append(element).append('>');
+        });
     }
 
     /** A position in {@code logs/openfire.log}. */

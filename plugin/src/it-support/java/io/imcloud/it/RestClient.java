@@ -22,7 +22,12 @@ public final class RestClient {
 
     /** A client for {@code http://127.0.0.1:{port}}. */
     public RestClient(int port) {
-        this.base = "http://127.0.0.1:" + port;
+        this("127.0.0.1", port);
+    }
+
+    /** A client for {@code http://{address}:{port}} (a cluster node listening on an address of its own). */
+    public RestClient(String address, int port) {
+        this.base = "http://" + address + ":" + port;
     }
 
     /** One answer: the HTTP status and the body read as JSON (null when it is not JSON). */

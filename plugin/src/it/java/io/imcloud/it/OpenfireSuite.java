@@ -59,8 +59,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -914,15 +912,8 @@ abstract class OpenfireSuite {
 
     /** ERROR and WARN lines logged by imcloud's classes or naming the plugin. */
     private static List<String> problemLines(String log) {
-        Pattern problem = Pattern.compile("^.*\\b(ERROR|WARN)\\b.*$", Pattern.MULTILINE);
-        Matcher m = problem.matcher(log);
-        List<String> found = new ArrayList<>();
-        while (m.find()) {
-            String line = m.group();
-            if (line.contains("io.imcloud") || line.toLowerCase().contains("imcloud")) {
-                found.add(line);
-            }
-        }
+        List<String> found = new ArrayList<>(OpenfireServer.logLines(log, "ERROR", "imcloud"));
+        found.addAll(OpenfireServer.logLines(log, "WARN", "imcloud"));
         return found;
     }
 

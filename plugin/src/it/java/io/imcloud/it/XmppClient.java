@@ -69,8 +69,18 @@ public final class XmppClient implements AutoCloseable {
 
     /** Connects and logs in as {@code node@localhost}; messages are collected from before the login on (offline delivery). */
     public static XmppClient login(String node, String password, Login login) throws Exception {
+        return login("127.0.0.1", node, password, login, false);
+    }
+
+    /**
+     * As {@link #login(String, String, Login)}, to the server listening on {@code address} (a cluster node), with
+     * XEP-0198 stream management when {@code streamManagement} is true: the server then acknowledges the stanzas it
+     * has handled (see {@link #onAcknowledged}).
+     */
+    public static XmppClient login(String address, String node, String password, Login login, boolean streamManagement)
+            throws Exception {
         XMPPTCPConnectionConfiguration.Builder config = XMPPTCPConnectionConfiguration.builder()
-                .setXmppDomain(OpenfireServer.DOMAIN).setHost("127.0.0.1").setPort(OpenfireServer.CLIENT_PORT)
+                .setXmppDomain(OpenfireServer.DOMAIN).setHost(address).setPort(OpenfireServer.CLIENT_PORT)
                 .setUsernameAndPassword(node, password).setResource("it").setConnectTimeout(10_000);
         if (login == Login.SCRAM_SHA_1) {
             config.setSecurityMode(SecurityMode.disabled).addEnabledSaslMechanism("SCRAM-SHA-1");
@@ -79,7 +89,7 @@ public final class XmppClient implements AutoCloseable {
                     .setCustomX509TrustManager(TRUST_ANY).setHostnameVerifier((host, session) -> true);
         }
         XMPPTCPConnection connection = new XMPPTCPConnection(config.build());
-        connection.setUseStreamManagement(false);
+        connection.setUseStreamManagement(streamManagement);
         connection.setReplyTimeout(15_000);
         XmppClient client = new XmppClient(connection);
         connection.addAsyncStanzaListener(client.collector(), StanzaTypeFilter.MESSAGE);
@@ -98,6 +108,14 @@ public final class XmppClient implements AutoCloseable {
         connection.setReplyTimeout(15_000);
         connection.connect();
         return connection;
+    }
+
+    /**
+     * Calls {@code listener} with each stanza the server acknowledged (XEP-0198; the client logged in with stream
+     * management). Openfire acknowledges a stanza after it has routed it, its interceptors included.
+     */
+    public void onAcknowledged(StanzaListener listener) {
+        connection.addStanzaAcknowledgedListener(listener);
     }
 
     private StanzaListener collector() {
@@ -145,6 +163,28 @@ public final class XmppClient implements AutoCloseable {
         } finally {
             received.addAll(skipped);
         }
+    }
+
+    /**
+     * The received messages that {@code wanted} accepts, removed from what was collected, once there are
+     * {@code count} of them or {@code timeout} has passed (then fewer: the caller says what is missing); others stay.
+     */
+    public List<Message> collect(Predicate<Message> wanted, int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Message> matched = new ArrayList<>();
+        List<Message> skipped = new ArrayList<>();
+        try {
+            while (matched.size() < count) {
+                Message next = received.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (next == null) {
+                    break;
+                }
+                (wanted.test(next) ? matched : skipped).add(next);
+            }
+        } finally {
+            received.addAll(skipped);
+        }
+        return matched;
     }
 
     /** Every message received within {@code quiet} of each other, removed from what was collected. */

@@ -18,14 +18,16 @@ final class FileLinks {
     private FileLinks() {
     }
 
-    /** Notes on {@code uses} each chat file of {@code app} that {@code message} links, as used at {@code at}. */
+    /**
+     * Notes on {@code uses} each chat file of {@code app} that {@code message} links, as used at {@code at}. A body that
+     * repeats the out-of-band URL notes the same file twice, which the recorder merges.
+     */
     static void noteUses(Element message, String body, AppKey app, long at, FileUseRecorder uses) {
         Element oob = message.element(OOB);
-        String oobUrl = oob == null ? null : oob.elementTextTrim("url");
-        note(oobUrl, app, at, uses);
-        if (body != null && !body.strip().equals(oobUrl)) {
-            note(body, app, at, uses);
+        if (oob != null) {
+            note(oob.elementText("url"), app, at, uses);
         }
+        note(body, app, at, uses);
     }
 
     private static void note(String url, AppKey app, long at, FileUseRecorder uses) {

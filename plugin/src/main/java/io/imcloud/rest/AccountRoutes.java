@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imcloud.tenancy.AppUser;
-import io.imcloud.users.Sessions;
+import io.imcloud.users.AccountControl;
 import io.imcloud.users.UserAccount;
 
 import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * Presence and account control, Easemob's shapes: a user's status ({@code online}/{@code offline}, from the sessions
@@ -22,16 +21,11 @@ public final class AccountRoutes implements RouteGroup {
     /** Most usernames of one batch status request (Easemob's limit). */
     static final int MAX_BATCH_STATUS = 100;
 
-    private final Sessions sessions;
-    private final Consumer<AppUser> whenDeactivated;
+    private final AccountControl accounts;
 
-    /**
-     * The routes over the XMPP {@code sessions} of app users; {@code whenDeactivated} ends what a deactivated user
-     * keeps beyond tokens and sessions (their bound devices, so pushes stop).
-     */
-    public AccountRoutes(Sessions sessions, Consumer<AppUser> whenDeactivated) {
-        this.sessions = sessions;
-        this.whenDeactivated = whenDeactivated;
+    /** The routes over the account control of app users (the console's too). */
+    public AccountRoutes(AccountControl accounts) {
+        this.accounts = accounts;
     }
 
     @Override
@@ -79,23 +73,18 @@ public final class AccountRoutes implements RouteGroup {
         ex.reply(envelope);
     }
 
-    /** Deactivation ends the user's tokens and logins first, then closes what is open, so nothing reconnects. */
+    /** Deactivation ends the user's tokens and logins, sessions and bound devices ({@link AccountControl}). */
     private void activate(RestExchange ex, boolean activated) throws IOException {
         ex.requireApp();
         AppUser user = ex.pathUser("username");
-        UserAccount account = ex.context().users().setActivated(user, activated)
-                .orElseThrow(() -> ApiException.userNotFound(user));
-        if (!activated) {
-            sessions.closeAll(user);
-            whenDeactivated.accept(user);
-        }
+        UserAccount account = accounts.setActivated(user, activated).orElseThrow(() -> ApiException.userNotFound(user));
         UserRoutes.replyOne(ex, activated ? "activate user" : "deactivate user", account);
     }
 
     private void disconnect(RestExchange ex) throws IOException {
         ex.requireApp();
         AppUser user = registered(ex);
-        int closed = sessions.closeAll(user);
+        int closed = accounts.disconnect(user);
         ObjectNode envelope = ex.envelope("get");
         envelope.putObject("data").put("result", true).put("sessions", closed);
         ex.reply(envelope);
@@ -123,6 +112,6 @@ public final class AccountRoutes implements RouteGroup {
     }
 
     private String state(AppUser user) {
-        return sessions.isOnline(user) ? "online" : "offline";
+        return accounts.isOnline(user) ? "online" : "offline";
     }
 }

@@ -274,11 +274,12 @@ public final class UserService implements AppData {
 
     /**
      * Deactivates the user (their row says so, which ends their tokens and password grants, and the directory refuses
-     * their logins) or activates them again. Open sessions are the caller's to close.
+     * their logins) or activates them again. Only {@link AccountControl} calls it: it closes the sessions and ends what
+     * else a deactivated user keeps.
      *
      * @return the account as it is now; empty when there is no such user
      */
-    public Optional<UserAccount> setActivated(AppUser user, boolean activated) {
+    Optional<UserAccount> setActivated(AppUser user, boolean activated) {
         if (!store.setActivated(user, activated, clock.millis())) {
             return Optional.empty();
         }

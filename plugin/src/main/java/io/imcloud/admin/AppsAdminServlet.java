@@ -2,6 +2,7 @@ package io.imcloud.admin;
 
 import io.imcloud.tenancy.App;
 import io.imcloud.tenancy.AppCredentials;
+import io.imcloud.tenancy.AppException;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppOptions;
 import org.slf4j.Logger;
@@ -76,7 +77,7 @@ public final class AppsAdminServlet extends ConsoleServlet {
         Optional<AppCredentials> created;
         try {
             created = services.apps().create(key, options.options());
-        } catch (IllegalArgumentException reserved) {
+        } catch (AppException reserved) {
             return Outcome.failure(400, ILLEGAL_ARGUMENT, texts.get("imcloud.admin.error.reserved", org)).typed(org, app);
         }
         if (created.isEmpty()) {

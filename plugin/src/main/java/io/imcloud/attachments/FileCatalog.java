@@ -1,5 +1,6 @@
 package io.imcloud.attachments;
 
+import io.imcloud.i18n.ErrorText;
 import io.imcloud.sql.ConnectionProvider;
 import io.imcloud.sql.Statements;
 import io.imcloud.tenancy.AppKey;
@@ -42,9 +43,8 @@ final class FileCatalog {
             con.setAutoCommit(false);
             try {
                 if (!reserve(con, file, policy)) {
-                    throw new AttachmentException(AttachmentException.Reason.QUOTA_EXCEEDED,
-                            "The application's file quota (" + policy.quotaBytes() + " bytes, " + policy.quotaFiles()
-                                    + " files) has no room for " + file.size() + " more bytes");
+                    throw new AttachmentException(AttachmentException.Reason.QUOTA_EXCEEDED, ErrorText.FILE_QUOTA,
+                            policy.quotaBytes(), policy.quotaFiles(), file.size());
                 }
                 insert(con, file);
                 con.commit();

@@ -3,6 +3,7 @@ package io.imcloud.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imcloud.i18n.ErrorText;
 import io.imcloud.tenancy.AppUser;
 import io.imcloud.users.AccountControl;
 import io.imcloud.users.UserAccount;
@@ -51,12 +52,12 @@ public final class AccountRoutes implements RouteGroup {
         ex.requireApp();
         JsonNode names = ex.jsonObjectBody().get("usernames");
         if (names == null || !names.isArray() || names.isEmpty() || names.size() > MAX_BATCH_STATUS) {
-            throw ApiException.illegalArgument("usernames must be an array of 1-" + MAX_BATCH_STATUS + " usernames");
+            throw ApiException.illegalArgument(ErrorText.ARRAY_OF_USERNAMES, "usernames", MAX_BATCH_STATUS);
         }
         Set<String> usernames = new LinkedHashSet<>();
         for (JsonNode name : names) {
             if (!name.isTextual()) {
-                throw ApiException.illegalArgument("usernames must contain usernames (strings)");
+                throw ApiException.illegalArgument(ErrorText.CONTAINS_USERNAMES, "usernames");
             }
             usernames.add(RestExchange.username(name.asText(), "usernames"));
         }
@@ -96,7 +97,7 @@ public final class AccountRoutes implements RouteGroup {
         AppUser user = ex.pathUser("username");
         JsonNode body = ex.jsonObjectBody();
         if (!body.has("nickname") || body.size() != 1) {
-            throw ApiException.illegalArgument("The request body must be {\"nickname\": \"...\"}");
+            throw ApiException.illegalArgument(ErrorText.BODY_MUST_BE, "{\"nickname\": \"...\"}");
         }
         UserAccount account = ex.context().users().setNickname(user, RestExchange.text(body, "nickname"))
                 .orElseThrow(() -> ApiException.userNotFound(user));

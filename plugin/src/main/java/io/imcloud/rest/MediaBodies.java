@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imcloud.attachments.Attachments;
 import io.imcloud.attachments.FileKind;
 import io.imcloud.attachments.StoredFile;
+import io.imcloud.i18n.ErrorText;
 import io.imcloud.tenancy.AppKey;
 
 import java.net.URI;
@@ -38,16 +39,15 @@ final class MediaBodies {
         String url = RestExchange.text(content, "url");
         StoredFile file = url == null ? null : fileOf(app, url);
         if (file == null) {
-            throw ApiException.illegalArgument("body.url must be the URL of a chat file of this application");
+            throw ApiException.illegalArgument(ErrorText.MEDIA_URL);
         }
         FileKind expected = KIND_OF_TYPE.get(type);
         if (expected != null && file.kind() != expected) {
-            throw ApiException.illegalArgument("A message of type " + type + " needs a file of that kind; "
-                    + file.uuid() + " is " + file.contentType());
+            throw ApiException.illegalArgument(ErrorText.MEDIA_KIND, type, file.uuid(), file.contentType());
         }
         String secret = RestExchange.text(content, "secret");
         if (file.restricted() && !file.acceptsSecret(secret)) {
-            throw ApiException.illegalArgument("body.secret must be the share-secret of the restricted file");
+            throw ApiException.illegalArgument(ErrorText.MEDIA_SECRET);
         }
         String filename = RestExchange.text(content, "filename");
         ObjectNode body = ex.context().json().createObjectNode();

@@ -2,6 +2,7 @@ package io.imcloud.admin;
 
 import io.imcloud.attachments.Attachments;
 import io.imcloud.groups.GroupService;
+import io.imcloud.push.CallbackReport;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppRemoval;
 import io.imcloud.tenancy.AppStore;
@@ -58,10 +59,12 @@ public final class AdminConsole {
      * @param storage  the attachments each app stores
      * @param messages the number of archived messages of an app
      * @param groups   the apps' chat groups
+     * @param callbacks how an app's offline-message callbacks fare
      */
     public record Services(AppStore apps, AppRemoval removal, UserService users, AccountControl accounts, Supplier<Locale> locale,
                            SquattedNames.Report squatted, Function<AppKey, Attachments.FileUsage> storage,
-                           ToLongFunction<AppKey> messages, GroupService groups) {
+                           ToLongFunction<AppKey> messages, GroupService groups,
+                           Function<AppKey, CallbackReport> callbacks) {
         public Services {
             Objects.requireNonNull(apps);
             Objects.requireNonNull(removal);
@@ -72,6 +75,7 @@ public final class AdminConsole {
             Objects.requireNonNull(storage);
             Objects.requireNonNull(messages);
             Objects.requireNonNull(groups);
+            Objects.requireNonNull(callbacks);
         }
     }
 

@@ -1,12 +1,16 @@
 package io.imcloud.admin;
 
 import io.imcloud.i18n.Bundles;
+import io.imcloud.i18n.Localized;
 
 import java.text.MessageFormat;
 import java.util.Locale;
 import java.util.ResourceBundle;
 
-/** The console pages' texts from the plugin's bundle ({@link Bundles}), in the console's language. */
+/**
+ * The console pages' texts from the plugin's bundle ({@link Bundles}), in the console's language: their own, and the
+ * domain's refusals ({@link Localized}) as the REST API describes them.
+ */
 final class Texts {
 
     private final ResourceBundle bundle;
@@ -33,5 +37,10 @@ final class Texts {
         }
         String text = bundle.getString(key);
         return arguments.length == 0 ? text : new MessageFormat(text, locale).format(arguments);
+    }
+
+    /** A refusal's description in the console's language. */
+    String get(Localized refusal) {
+        return refusal.in(locale);
     }
 }

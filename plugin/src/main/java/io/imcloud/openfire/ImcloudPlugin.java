@@ -15,6 +15,7 @@ import io.imcloud.contacts.Contacts;
 import io.imcloud.groups.GroupService;
 import io.imcloud.push.CallbackDispatcher;
 import io.imcloud.push.CallbackQueue;
+import io.imcloud.push.CallbackReports;
 import io.imcloud.push.PushBindings;
 import io.imcloud.rest.AccountRoutes;
 import io.imcloud.rest.ArchiveRoutes;
@@ -236,7 +237,8 @@ public final class ImcloudPlugin implements Plugin {
             }
         });
         steps.start("admin console", () -> AdminConsole.install(new AdminConsole.Services(accounts.apps(), accounts.removal(),
-                accounts.users(), accountControl, JiveGlobals::getLocale, squatted, attachments::usage, archive::messageCount, groups)),
+                accounts.users(), accountControl, JiveGlobals::getLocale, squatted, attachments::usage, archive::messageCount, groups,
+                new CallbackReports(database, callbacks::health)::of)),
                 AdminConsole.Installation::close);
         Log.info("imcloud: started on {} for {} (node {})",
                 database.databaseType().scriptName(), domain, node.nodeId());

@@ -8,7 +8,11 @@ import io.imcloud.attachments.Attachments;
 import io.imcloud.groups.GroupLimits;
 import io.imcloud.groups.GroupService;
 import io.imcloud.groups.RecordingRooms;
+import io.imcloud.push.CallbackQueue;
+import io.imcloud.push.CallbackReport;
+import io.imcloud.push.CallbackReports;
 import io.imcloud.push.PushBindings;
+import io.imcloud.push.PushHealth;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppRemoval;
 import io.imcloud.tenancy.AppStore;
@@ -32,8 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The console pages on real stores over real HTTP, installed as the plugin installs them: one squatted name of two
- * found, 42 messages and 7 files (3.5 MB) for the apps named {@code chat}, and one account control whose deactivations
- * unbind the user's devices, as the REST API's does.
+ * found, 42 messages and 7 files (3.5 MB) for the apps named {@code chat}, one account control whose deactivations
+ * unbind the user's devices, as the REST API's does, and the callbacks' reports of a real queue.
  */
 final class ConsoleFixture implements AutoCloseable {
 
@@ -48,6 +52,7 @@ final class ConsoleFixture implements AutoCloseable {
     final UserService users;
     final ScramUserDirectory directory;
     final PushBindings pushBindings;
+    final CallbackQueue callbackQueue;
     /** Who is online, and whose sessions the console closed. */
     final FakeSessions sessions = new FakeSessions();
     final AdminConsole.Installation installation;
@@ -58,12 +63,14 @@ final class ConsoleFixture implements AutoCloseable {
         directory = new ScramUserDirectory(db);
         users = new UserService(db, directory, Clock.systemUTC(), TestMembership.on(db));
         pushBindings = new PushBindings(db, Clock.systemUTC());
+        callbackQueue = new CallbackQueue(db);
         installation = AdminConsole.install(new AdminConsole.Services(apps,
                 new AppRemoval(apps, List.of(users, new ArchivePurge(db))), users,
                 new AccountControl(users, sessions, pushBindings::unbindAll), () -> locale,
                 new SquattedNames.Report(2, List.of("acme#chat_eve")),
                 key -> key.app().equals("chat") ? new Attachments.FileUsage(3 * 1024 * 1024 + 512 * 1024, 7)
-                        : new Attachments.FileUsage(0, 0), key -> key.app().equals("chat") ? 42 : 0, groups(db)));
+                        : new Attachments.FileUsage(0, 0), key -> key.app().equals("chat") ? 42 : 0, groups(db),
+                new CallbackReports(db, callbackQueue::health)::of));
         http = AdminPageHarness.start(filter);
     }
 
@@ -81,7 +88,7 @@ final class ConsoleFixture implements AutoCloseable {
     static AdminConsole.Services services(AppStore apps, AppRemoval removal, TestDatabase db, GroupService groups) {
         UserService users = new UserService(db, new ScramUserDirectory(db), Clock.systemUTC(), TestMembership.on(db));
         return new AdminConsole.Services(apps, removal, users, new AccountControl(users, new FakeSessions(), user -> { }),
-                () -> Locale.ENGLISH, NONE_SQUATTED, NO_FILES, key -> 0, groups);
+                () -> Locale.ENGLISH, NONE_SQUATTED, NO_FILES, key -> 0, groups, key -> new CallbackReport(PushHealth.NONE, 0, null, null));
     }
 
     /** The groups of the apps on {@code db}, their rooms recorded. */

@@ -7,6 +7,8 @@ import io.imcloud.attachments.Attachments;
 import io.imcloud.groups.GroupLimits;
 import io.imcloud.groups.GroupService;
 import io.imcloud.groups.RecordingRooms;
+import io.imcloud.push.CallbackReport;
+import io.imcloud.push.PushHealth;
 import io.imcloud.sql.DatabaseType;
 import io.imcloud.tenancy.AppRemoval;
 import io.imcloud.tenancy.AppStore;
@@ -186,7 +188,7 @@ class ImcloudPluginTest {
                 new AccountControl(users, new OpenfireSessions("example.com"), user -> { }),
                 () -> Locale.ENGLISH, new SquattedNames.Report(0, List.of()), key -> new Attachments.FileUsage(0, 0), key -> 0,
                 new GroupService(db, new RecordingRooms(), new ArchivePurge(db), user -> true, new MessageIds(1)::next,
-                        Clock.systemUTC(), GroupLimits::defaults)));
+                        Clock.systemUTC(), GroupLimits::defaults), key -> new CallbackReport(PushHealth.NONE, 0, null, null)));
     }
 
     @Test

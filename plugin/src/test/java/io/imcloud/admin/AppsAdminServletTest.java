@@ -38,7 +38,7 @@ class AppsAdminServletTest {
     void answers503UntilThePluginInstallsItsComponentsAndAfterItRemovesThem() {
         try (TestDatabase db = TestDatabase.create(DatabaseType.HSQLDB); AdminPageHarness http = AdminPageHarness.start(null)) {
             Browser browser = http.browser();
-            assertEquals(503, browser.get().status());
+            assertEquals(new Page(503, "imcloud is not running."), browser.get());
             assertEquals(503, browser.post(fields("action", "create", "org", "acme", "app", "chat")).status());
 
             AppStore apps = new AppStore(db, Clock.systemUTC());

@@ -114,7 +114,8 @@ final class AppsPage extends ConsolePage {
         html.append("</tr></thead><tbody>\n");
         for (App app : apps) {
             String key = app.key().toString();
-            html.append("<tr><td><a href=\"").append(escape(UsersPage.link(key, null, null))).append("\"><code>")
+            html.append("<tr><td style=\"white-space: nowrap\"><a href=\"").append(escape(UsersPage.link(key, null, null)))
+                    .append("\"><code>")
                     .append(escape(key)).append("</code></a></td><td><code>")
                     .append(escape(app.clientId())).append("</code></td><td>")
                     .append(escape(texts.get(app.openRegistration() ? "imcloud.admin.yes" : "imcloud.admin.no")))

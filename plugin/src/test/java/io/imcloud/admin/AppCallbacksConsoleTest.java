@@ -124,7 +124,7 @@ class AppCallbacksConsoleTest {
 
             Page page = browser.get();
             assertEquals(200, page.status(), page.body());
-            assertTrue(page.body().contains("2 waiting, 0 delivered, 1 dead letters, 0 dropped"), page.body());
+            assertTrue(page.body().contains("2 waiting, 0 delivered, 1 dead letter, 0 dropped"), page.body());
             assertTrue(page.body().contains("1 failing, retried with backoff; next attempt 2026-01-01T00:00:00Z (UTC) after 3"
                     + " attempts: &lt;script&gt;alert(1)&lt;/script&gt;"), page.body());
             assertFalse(page.body().contains("<script>"));

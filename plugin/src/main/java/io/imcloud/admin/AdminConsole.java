@@ -2,10 +2,11 @@ package io.imcloud.admin;
 
 import io.imcloud.attachments.Attachments;
 import io.imcloud.groups.GroupService;
+import io.imcloud.push.CallbackReport;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppRemoval;
 import io.imcloud.tenancy.AppStore;
-import io.imcloud.users.Sessions;
+import io.imcloud.users.AccountControl;
 import io.imcloud.users.SquattedNames;
 import io.imcloud.users.UserService;
 
@@ -52,26 +53,29 @@ public final class AdminConsole {
      * The components the pages use.
      *
      * @param removal  deletes an app with its data
-     * @param sessions closes the sessions of a user the console deactivates
+     * @param accounts who is online, and deactivation and activation (the REST API's path too)
      * @param locale   the language of the pages (Openfire's console language), asked on every request
      * @param squatted Openfire accounts named like app users that no app registered, as found at start
      * @param storage  the attachments each app stores
      * @param messages the number of archived messages of an app
      * @param groups   the apps' chat groups
+     * @param callbacks how an app's offline-message callbacks fare
      */
-    public record Services(AppStore apps, AppRemoval removal, UserService users, Sessions sessions, Supplier<Locale> locale,
+    public record Services(AppStore apps, AppRemoval removal, UserService users, AccountControl accounts, Supplier<Locale> locale,
                            SquattedNames.Report squatted, Function<AppKey, Attachments.FileUsage> storage,
-                           ToLongFunction<AppKey> messages, GroupService groups) {
+                           ToLongFunction<AppKey> messages, GroupService groups,
+                           Function<AppKey, CallbackReport> callbacks) {
         public Services {
             Objects.requireNonNull(apps);
             Objects.requireNonNull(removal);
             Objects.requireNonNull(users);
-            Objects.requireNonNull(sessions);
+            Objects.requireNonNull(accounts);
             Objects.requireNonNull(locale);
             Objects.requireNonNull(squatted);
             Objects.requireNonNull(storage);
             Objects.requireNonNull(messages);
             Objects.requireNonNull(groups);
+            Objects.requireNonNull(callbacks);
         }
     }
 

@@ -2,8 +2,9 @@ package io.imcloud.admin;
 
 import io.imcloud.tenancy.App;
 import io.imcloud.tenancy.AppCredentials;
+import io.imcloud.tenancy.AppException;
 import io.imcloud.tenancy.AppKey;
-import io.imcloud.tenancy.AppOptions;
+import io.imcloud.tenancy.AppStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,10 +18,11 @@ import java.util.Optional;
 /**
  * The admin console page of the apps, {@code /plugins/imcloud/imcloud-apps} (declared in
  * {@code web/WEB-INF/web-custom.xml}; Openfire serves it behind the console login). GET lists the
- * apps; POST creates an app, sets its options, rotates its secret or deletes it (with its users),
- * then renders the page with the outcome. A new client secret appears only in the answer to the
- * POST that made it: never in a URL, a redirect or the log. Every POST must carry the session's
- * {@link CsrfToken}. Until the plugin has {@linkplain AdminConsole#install installed} its
+ * apps with their callbacks' health; POST creates an app, sets its options (the callback URL with the
+ * management API's rules), rotates its client or callback secret or deletes it (with its users), then
+ * renders the page with the outcome. A new client or callback secret appears only in the answer to the
+ * POST that made it: never in a URL, a redirect or the log, never in a form. Every POST must carry the
+ * session's {@link CsrfToken}. Until the plugin has {@linkplain AdminConsole#install installed} its
  * components the page answers 503.
  */
 public final class AppsAdminServlet extends ConsoleServlet {
@@ -39,7 +41,8 @@ public final class AppsAdminServlet extends ConsoleServlet {
         if ("create".equals(action)) {
             return create(request, services, texts);
         }
-        if (!"update".equals(action) && !"rotate".equals(action) && !"delete".equals(action)) {
+        if (!"update".equals(action) && !"rotate".equals(action) && !"rotate_callback".equals(action)
+                && !"delete".equals(action)) {
             return Outcome.failure(400, ILLEGAL_ARGUMENT, texts.get("imcloud.admin.error.action"));
         }
         String typedKey = request.getParameter("app_key");
@@ -54,9 +57,10 @@ public final class AppsAdminServlet extends ConsoleServlet {
             case "rotate" -> services.apps().rotateSecret(key)
                     .map(rotated -> {
                         Log.info("imcloud: admin console rotated the client secret of app {}", key);
-                        return Outcome.success(texts.get("imcloud.admin.done.rotated", key), rotated);
+                        return Outcome.success(texts.get("imcloud.admin.done.rotated", key), Outcome.Secrets.of(rotated));
                     })
                     .orElseGet(() -> notFound(texts, key));
+            case "rotate_callback" -> rotateCallback(services, texts, key);
             default -> delete(request, services, texts, key);
         };
     }
@@ -76,7 +80,7 @@ public final class AppsAdminServlet extends ConsoleServlet {
         Optional<AppCredentials> created;
         try {
             created = services.apps().create(key, options.options());
-        } catch (IllegalArgumentException reserved) {
+        } catch (AppException reserved) {
             return Outcome.failure(400, ILLEGAL_ARGUMENT, texts.get("imcloud.admin.error.reserved", org)).typed(org, app);
         }
         if (created.isEmpty()) {
@@ -84,7 +88,7 @@ public final class AppsAdminServlet extends ConsoleServlet {
                     .typed(org, app);
         }
         Log.info("imcloud: admin console created app {}", key);
-        return Outcome.success(texts.get("imcloud.admin.done.created", key), created.get());
+        return Outcome.success(texts.get("imcloud.admin.done.created", key), Outcome.Secrets.of(created.get()));
     }
 
     private static Outcome update(HttpServletRequest request, AdminConsole.Services services, Texts texts, AppKey key) {
@@ -92,12 +96,28 @@ public final class AppsAdminServlet extends ConsoleServlet {
         if (options.error() != null) {
             return options.error();
         }
-        Optional<App> updated = services.apps().update(key, options.options());
-        if (updated.isEmpty()) {
+        Optional<AppStore.AppChange> changed = services.apps().change(key, options.options());
+        if (changed.isEmpty()) {
             return notFound(texts, key);
         }
         Log.info("imcloud: admin console changed the options of app {}", key);
-        return Outcome.success(texts.get("imcloud.admin.done.updated", key), null);
+        String callbackSecret = changed.get().newCallbackSecret();
+        return Outcome.success(texts.get("imcloud.admin.done.updated", key),
+                callbackSecret == null ? null : Outcome.Secrets.callback(key, callbackSecret));
+    }
+
+    /** A new callback secret, shown once, for an app with a callback URL (as the management API makes one). */
+    private static Outcome rotateCallback(AdminConsole.Services services, Texts texts, AppKey key) {
+        if (services.apps().find(key).isEmpty()) {
+            return notFound(texts, key);
+        }
+        return services.apps().rotateCallbackSecret(key)
+                .map(secret -> {
+                    Log.info("imcloud: admin console made a new callback secret of app {}", key);
+                    return Outcome.success(texts.get("imcloud.admin.done.callback_rotated", key),
+                            Outcome.Secrets.callback(key, secret));
+                })
+                .orElseGet(() -> Outcome.failure(400, ILLEGAL_ARGUMENT, texts.get("imcloud.admin.error.no_callback", key)));
     }
 
     /**
@@ -126,10 +146,11 @@ public final class AppsAdminServlet extends ConsoleServlet {
                 Outcome outcome) throws IOException {
         List<App> apps = services.apps().list(MAX_LISTED + 1);
         boolean truncated = apps.size() > MAX_LISTED;
-        String page = new AppsPage(texts, CsrfToken.of(request), CsrfToken.openfireToken(request), services.storage())
+        String page = new AppsPage(texts, CsrfToken.of(request), CsrfToken.openfireToken(request), services.storage(),
+                services.callbacks())
                 .render(truncated ? apps.subList(0, MAX_LISTED) : apps, truncated, outcome, services.squatted());
         response.setStatus(outcome.status());
-        // The page may hold a new client secret: no cache may keep it.
+        // The page may hold a new client or callback secret: no cache may keep it.
         response.setHeader("Cache-Control", "no-store");
         response.setContentType("text/html; charset=UTF-8");
         response.getWriter().write(page);

@@ -5,6 +5,7 @@ import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * What every console page does alike: 503 until the plugin has {@linkplain AdminConsole#install installed} its
@@ -17,7 +18,7 @@ abstract class ConsoleServlet extends HttpServlet {
     protected final void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         AdminConsole.Services services = AdminConsole.current();
         if (services == null) {
-            unavailable(response);
+            unavailable(request, response);
             return;
         }
         render(request, response, services, Texts.in(services.locale().get()), Outcome.none());
@@ -27,7 +28,7 @@ abstract class ConsoleServlet extends HttpServlet {
     protected final void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         AdminConsole.Services services = AdminConsole.current();
         if (services == null) {
-            unavailable(response);
+            unavailable(request, response);
             return;
         }
         if (request.getCharacterEncoding() == null) {
@@ -46,9 +47,12 @@ abstract class ConsoleServlet extends HttpServlet {
     abstract void render(HttpServletRequest request, HttpServletResponse response, AdminConsole.Services services,
                          Texts texts, Outcome outcome) throws IOException;
 
-    private static void unavailable(HttpServletResponse response) throws IOException {
+    /** 503, in the browser's language: without the plugin's components the console's language is not known. */
+    private static void unavailable(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
         response.setContentType("text/plain; charset=UTF-8");
-        response.getWriter().write("imcloud is not running");
+        // without Accept-Language, getLocale() is the server's default language: English then, as everywhere
+        Locale browser = request.getHeader("Accept-Language") == null ? Locale.ENGLISH : request.getLocale();
+        response.getWriter().write(Texts.in(browser).get("imcloud.admin.unavailable"));
     }
 }

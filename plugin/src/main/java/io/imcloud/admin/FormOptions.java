@@ -1,13 +1,17 @@
 package io.imcloud.admin;
 
+import io.imcloud.tenancy.AppException;
 import io.imcloud.tenancy.AppOptions;
 
 import javax.servlet.http.HttpServletRequest;
 
 /**
  * The app options of a create or options form: the open-registration and media-only checkboxes (absent
- * means off) and the user limit, message and file retention in days (empty means the default on create,
- * unchanged on update). Either the options or the error to show.
+ * means off), the user limit, message and file retention in days (empty means the default on create,
+ * unchanged on update), and the callback URL (empty means none on create, unchanged on update; the
+ * remove-callback checkbox removes URL and secret). Either the options or the error to show. The options are
+ * checked by {@link AppOptions}, the management API's rules (the callback URL's are {@link
+ * io.imcloud.tenancy.CallbackUrls}'), and refused with the API's description in the console's language.
  */
 record FormOptions(AppOptions options, Outcome error) {
 
@@ -27,8 +31,21 @@ record FormOptions(AppOptions options, Outcome error) {
         if (!isBlankOrWithin(fileRetentionDays, AppOptions.MAX_RETENTION_DAYS)) {
             return failure(texts, "file_retention_days", AppOptions.MAX_RETENTION_DAYS);
         }
-        return new FormOptions(new AppOptions(open, integerOrNull(maxUsers), integerOrNull(retentionDays), null, null,
-                integerOrNull(fileRetentionDays), mediaOnly), null);
+        try {
+            return new FormOptions(new AppOptions(open, integerOrNull(maxUsers), integerOrNull(retentionDays), null, null,
+                    integerOrNull(fileRetentionDays), mediaOnly, callbackUrl(request)), null);
+        } catch (AppException refused) {
+            return new FormOptions(null, Outcome.failure(400, "illegal_argument", texts.get(refused.description())));
+        }
+    }
+
+    /** {@code ""} (remove) when the remove box is ticked, null (no change) for nothing typed, else the URL typed. */
+    private static String callbackUrl(HttpServletRequest request) {
+        if ("true".equals(request.getParameter("remove_callback"))) {
+            return "";
+        }
+        String typed = request.getParameter("callback_url");
+        return typed == null || typed.isBlank() ? null : typed.strip();
     }
 
     private static FormOptions failure(Texts texts, String field, int limit) {

@@ -1,18 +1,17 @@
 package io.imcloud.admin;
 
+import io.imcloud.i18n.Bundles;
+import io.imcloud.i18n.Localized;
+
 import java.text.MessageFormat;
 import java.util.Locale;
 import java.util.ResourceBundle;
 
 /**
- * The console pages' texts from the plugin's bundle {@code i18n/imcloud_i18n*.properties}, which
- * Openfire puts on the plugin's class path. A language without its own file gets the English base
- * file, never the JVM's default language.
+ * The console pages' texts from the plugin's bundle ({@link Bundles}), in the console's language: their own, and the
+ * domain's refusals ({@link Localized}) as the REST API describes them.
  */
 final class Texts {
-
-    /** The bundle's base name. */
-    static final String BUNDLE = "imcloud_i18n";
 
     private final ResourceBundle bundle;
     private final Locale locale;
@@ -25,9 +24,7 @@ final class Texts {
     /** The texts in {@code locale}'s language (English when null). */
     static Texts in(Locale locale) {
         Locale language = locale == null ? Locale.ENGLISH : locale;
-        ResourceBundle bundle = ResourceBundle.getBundle(BUNDLE, language, Texts.class.getClassLoader(),
-                ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES));
-        return new Texts(bundle, language);
+        return new Texts(Bundles.of(language), language);
     }
 
     /**
@@ -40,5 +37,10 @@ final class Texts {
         }
         String text = bundle.getString(key);
         return arguments.length == 0 ? text : new MessageFormat(text, locale).format(arguments);
+    }
+
+    /** A refusal's description in the console's language. */
+    String get(Localized refusal) {
+        return refusal.in(locale);
     }
 }

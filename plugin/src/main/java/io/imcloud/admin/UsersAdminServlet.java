@@ -15,8 +15,9 @@ import java.util.Optional;
 /**
  * The admin console page of one app's users, {@code /plugins/imcloud/imcloud-users?app={org}#{app}} (declared in
  * {@code web/WEB-INF/web-custom.xml}, linked from the apps page). GET lists a page of users, optionally those whose
- * username starts with {@code q}, from {@code after} on; POST deactivates (and closes the user's sessions),
- * activates or deletes a user, with the session's {@link CsrfToken}, and deleting needs the username typed again.
+ * username starts with {@code q}, from {@code after} on; POST deactivates (the REST API's way: {@link
+ * io.imcloud.users.AccountControl}), activates or deletes a user, with the session's {@link CsrfToken}, and deleting
+ * needs the username typed again.
  */
 public final class UsersAdminServlet extends ConsoleServlet {
 
@@ -37,12 +38,8 @@ public final class UsersAdminServlet extends ConsoleServlet {
         String action = request.getParameter("action");
         switch (action == null ? "" : action) {
             case "deactivate", "activate" -> {
-                boolean activate = action.equals("activate");
-                if (services.users().setActivated(user, activate).isEmpty()) {
+                if (services.accounts().setActivated(user, action.equals("activate")).isEmpty()) {
                     return Outcome.failure(404, "service_resource_not_found", texts.get("imcloud.users.error.not_found", username));
-                }
-                if (!activate) {
-                    services.sessions().closeAll(user);
                 }
                 Log.info("imcloud: admin console {}d user {}", action, user);
                 return Outcome.success(texts.get("imcloud.users.done." + action, username), null);
@@ -91,6 +88,6 @@ public final class UsersAdminServlet extends ConsoleServlet {
                 services.storage().apply(key));
         response.setStatus(outcome.status());
         response.getWriter().write(new UsersPage(texts, CsrfToken.of(request), CsrfToken.openfireToken(request))
-                .render(app.get(), figures, query, page, services.sessions()::isOnline, outcome));
+                .render(app.get(), figures, query, page, services.accounts()::isOnline, outcome));
     }
 }

@@ -1,7 +1,10 @@
 package io.imcloud.attachments;
 
+import io.imcloud.i18n.ErrorText;
+import io.imcloud.i18n.LocalizedException;
+
 /** An attachment refused or missing; the REST and XMPP adapters turn the reason into their own error. */
-public final class AttachmentException extends RuntimeException {
+public final class AttachmentException extends LocalizedException {
 
     /** Why. */
     public enum Reason {
@@ -21,11 +24,13 @@ public final class AttachmentException extends RuntimeException {
 
     private final Reason reason;
 
-    public AttachmentException(Reason reason, String message) {
-        super(message);
+    /** Refused for {@code reason}, described by {@code text} with {@code arguments}. */
+    public AttachmentException(Reason reason, ErrorText text, Object... arguments) {
+        super(text, arguments);
         this.reason = reason;
     }
 
+    /** Why, as the adapters tell it (the REST API's status and error code). */
     public Reason reason() {
         return reason;
     }

@@ -1,5 +1,6 @@
 package io.imcloud.attachments;
 
+import io.imcloud.i18n.ErrorText;
 import io.imcloud.sql.ConnectionProvider;
 import io.imcloud.tenancy.AppData;
 import io.imcloud.tenancy.AppKey;
@@ -102,20 +103,18 @@ public final class Attachments implements AppData, UserData {
         try {
             long size = receive(body, incoming, max);
             if (size > max) {
-                throw new AttachmentException(AttachmentException.Reason.TOO_LARGE,
-                        "The file is larger than " + max + " bytes");
+                throw new AttachmentException(AttachmentException.Reason.TOO_LARGE, ErrorText.FILE_TOO_LARGE, max);
             }
             if (size == 0) {
-                throw new AttachmentException(AttachmentException.Reason.EMPTY, "The file is empty");
+                throw new AttachmentException(AttachmentException.Reason.EMPTY, ErrorText.FILE_EMPTY);
             }
             if (upload.exactSize() >= 0 && size != upload.exactSize()) {
-                throw new AttachmentException(AttachmentException.Reason.TOO_LARGE,
-                        "The file has " + size + " bytes, not the " + upload.exactSize() + " announced");
+                throw new AttachmentException(AttachmentException.Reason.TOO_LARGE, ErrorText.FILE_SIZE_MISMATCH, size,
+                        upload.exactSize());
             }
             MediaProbe.Media media = MediaProbe.probe(incoming);
             if (upload.policy().mediaOnly() && media.kind() == FileKind.FILE) {
-                throw new AttachmentException(AttachmentException.Reason.TYPE_REFUSED,
-                        "This application takes audio and images only");
+                throw new AttachmentException(AttachmentException.Reason.TYPE_REFUSED, ErrorText.FILE_MEDIA_ONLY);
             }
             String secret = upload.restricted() ? newSecret() : null;
             file = new StoredFile(uuid, upload.app(), upload.owner(), media.kind(), media.contentType(), size,
@@ -140,7 +139,7 @@ public final class Attachments implements AppData, UserData {
             catalog.add(file, upload.policy());
         } catch (StoreException e) {
             if (e.getCause() instanceof java.sql.SQLException sql && StoreException.isDuplicateKey(sql)) {
-                throw new AttachmentException(AttachmentException.Reason.DUPLICATE, "File " + file.uuid() + " exists already");
+                throw new AttachmentException(AttachmentException.Reason.DUPLICATE, ErrorText.FILE_EXISTS, file.uuid());
             }
             throw e;
         }
@@ -254,9 +253,8 @@ public final class Attachments implements AppData, UserData {
         }
         AttachmentLimits current = limits.get();
         if ((long) file.width() * file.height() > current.thumbnailMaxPixels()) {
-            throw new AttachmentException(AttachmentException.Reason.IMAGE_TOO_LARGE, "The image has " + file.width()
-                    + "x" + file.height() + " pixels; thumbnails are made of images up to " + current.thumbnailMaxPixels()
-                    + " pixels");
+            throw new AttachmentException(AttachmentException.Reason.IMAGE_TOO_LARGE, ErrorText.IMAGE_TOO_LARGE, file.width(),
+                    file.height(), current.thumbnailMaxPixels());
         }
         Path incoming = storage.newIncoming();
         try {

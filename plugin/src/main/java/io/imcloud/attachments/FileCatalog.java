@@ -1,5 +1,6 @@
 package io.imcloud.attachments;
 
+import io.imcloud.i18n.ErrorText;
 import io.imcloud.sql.ConnectionProvider;
 import io.imcloud.sql.Statements;
 import io.imcloud.sql.Transactions;
@@ -43,9 +44,8 @@ final class FileCatalog {
             ensureUsageRow(con, file.app());
             Transactions.run(con, db.databaseType(), false, c -> {
                 if (!reserve(c, file, policy)) {
-                    throw new AttachmentException(AttachmentException.Reason.QUOTA_EXCEEDED,
-                            "The application's file quota (" + policy.quotaBytes() + " bytes, " + policy.quotaFiles()
-                                    + " files) has no room for " + file.size() + " more bytes");
+                    throw new AttachmentException(AttachmentException.Reason.QUOTA_EXCEEDED, ErrorText.FILE_QUOTA,
+                            policy.quotaBytes(), policy.quotaFiles(), file.size());
                 }
                 insert(c, file);
                 return null;

@@ -1,5 +1,7 @@
 package io.imcloud.attachments;
 
+import io.imcloud.i18n.ErrorText;
+
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
@@ -81,9 +83,8 @@ final class ImageProbe {
                 int width = reader.getWidth(0);
                 int height = reader.getHeight(0);
                 if ((long) width * height > maxPixels) {
-                    throw new AttachmentException(AttachmentException.Reason.IMAGE_TOO_LARGE,
-                            "The image has " + width + "x" + height + " pixels; thumbnails are made of images up to "
-                                    + maxPixels + " pixels");
+                    throw new AttachmentException(AttachmentException.Reason.IMAGE_TOO_LARGE, ErrorText.IMAGE_TOO_LARGE, width,
+                            height, maxPixels);
                 }
                 ImageReadParam param = reader.getDefaultReadParam();
                 int step = Math.max(1, Math.max(width, height) / (2 * maxEdge));

@@ -1,5 +1,6 @@
 package io.imcloud.contacts;
 
+import io.imcloud.i18n.ErrorText;
 import io.imcloud.tenancy.AppMembership;
 import io.imcloud.tenancy.AppUser;
 import io.imcloud.users.UserException;
@@ -62,18 +63,15 @@ public final class Contacts {
         int max = limits.get().maxContacts();
         long added = friends.stream().filter(f -> !current.contains(f)).count();
         if (sameApp(owner, current).size() + added > max) {
-            throw new UserException(Reason.QUOTA_EXCEEDED, "user " + owner.username() + " would have more than " + max
-                    + " contacts");
+            throw new UserException(Reason.QUOTA_EXCEEDED, ErrorText.CONTACTS_TOO_MANY, owner.username(), max);
         }
         for (AppUser friend : friends) {
             if (blocks.blockedBy(friend).contains(owner)) {
-                throw new UserException(Reason.FORBIDDEN, "user " + friend.username() + " blocks "
-                        + owner.username() + ": they cannot be made contacts");
+                throw new UserException(Reason.FORBIDDEN, ErrorText.CONTACT_BLOCKED, friend.username(), owner.username());
             }
             List<AppUser> theirs = rosters.contactsOf(friend);
             if (!theirs.contains(owner) && sameApp(friend, theirs).size() + 1 > max) {
-                throw new UserException(Reason.QUOTA_EXCEEDED, "user " + friend.username() + " has " + max
-                        + " contacts already");
+                throw new UserException(Reason.QUOTA_EXCEEDED, ErrorText.CONTACTS_FULL, friend.username(), max);
             }
         }
         friends.forEach(friend -> rosters.befriend(owner, friend));
@@ -111,8 +109,7 @@ public final class Contacts {
         List<AppUser> fresh = users.stream().filter(u -> !current.contains(u)).toList();
         int max = limits.get().maxBlocks();
         if (current.size() + fresh.size() > max) {
-            throw new UserException(Reason.QUOTA_EXCEEDED, "user " + owner.username() + " would block more than " + max
-                    + " users");
+            throw new UserException(Reason.QUOTA_EXCEEDED, ErrorText.BLOCKS_TOO_MANY, owner.username(), max);
         }
         if (!fresh.isEmpty()) {
             blocks.block(owner, fresh);
@@ -135,25 +132,25 @@ public final class Contacts {
     /** {@code usernames} as registered users of {@code owner}'s app other than {@code owner}, checked as {@link #add} says. */
     private List<AppUser> others(AppUser owner, List<String> usernames) {
         if (usernames.isEmpty() || usernames.size() > MAX_BATCH) {
-            throw new UserException(Reason.ILLEGAL_ARGUMENT, "a request names 1 to " + MAX_BATCH + " users");
+            throw new UserException(Reason.ILLEGAL_ARGUMENT, ErrorText.NAMES_COUNT, MAX_BATCH);
         }
         Set<AppUser> users = new LinkedHashSet<>();
         for (String raw : usernames) {
             String username = AppUser.normalize(raw);
             if (!AppUser.isValidUsername(username)) {
-                throw new UserException(Reason.ILLEGAL_ARGUMENT, "username [" + raw + "] is not legal");
+                throw new UserException(Reason.ILLEGAL_ARGUMENT, ErrorText.NOT_LEGAL, "username", raw);
             }
             AppUser user = new AppUser(owner.appKey(), username);
             if (user.equals(owner)) {
-                throw new UserException(Reason.ILLEGAL_ARGUMENT, "user " + username + " cannot name itself");
+                throw new UserException(Reason.ILLEGAL_ARGUMENT, ErrorText.NAMES_ITSELF, username);
             }
             if (!users.add(user)) {
-                throw new UserException(Reason.ILLEGAL_ARGUMENT, "username [" + username + "] is named twice");
+                throw new UserException(Reason.ILLEGAL_ARGUMENT, ErrorText.NAMED_TWICE, username);
             }
         }
         for (AppUser user : users) {
             if (!membership.isMember(user)) {
-                throw new UserException(Reason.NOT_FOUND, "Service resource not found: user " + user.username());
+                throw new UserException(Reason.NOT_FOUND, ErrorText.USER_NOT_FOUND, user.username());
             }
         }
         return new ArrayList<>(users);

@@ -1,7 +1,10 @@
 package io.imcloud.groups;
 
+import io.imcloud.i18n.ErrorText;
+import io.imcloud.i18n.LocalizedException;
+
 /** A group operation refused for a reason the client can act on; nothing was changed. */
-public class GroupException extends RuntimeException {
+public class GroupException extends LocalizedException {
 
     /** Why the operation was refused. */
     public enum Reason {
@@ -17,11 +20,13 @@ public class GroupException extends RuntimeException {
 
     private final Reason reason;
 
-    public GroupException(Reason reason, String message) {
-        super(message);
+    /** Refused for {@code reason}, described by {@code text} with {@code arguments}. */
+    public GroupException(Reason reason, ErrorText text, Object... arguments) {
+        super(text, arguments);
         this.reason = reason;
     }
 
+    /** Why, as the adapters tell it (the REST API's status and error code). */
     public Reason reason() {
         return reason;
     }

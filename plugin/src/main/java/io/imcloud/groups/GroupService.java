@@ -1,5 +1,7 @@
 package io.imcloud.groups;
 
+import io.imcloud.i18n.ErrorText;
+import io.imcloud.i18n.Localized;
 import io.imcloud.sql.ConnectionProvider;
 import io.imcloud.tenancy.AppData;
 import io.imcloud.tenancy.AppKey;
@@ -81,24 +83,22 @@ public final class GroupService implements GroupMembership, UserData, AppData {
         String description = requireDescription(request.description());
         int maxUsers = request.maxUsers() == null ? limit.maxMembers() : request.maxUsers();
         if (maxUsers < 1 || maxUsers > limit.maxMembers()) {
-            throw illegal("maxusers must be 1-" + limit.maxMembers());
+            throw illegal(ErrorText.GROUP_MAXUSERS, limit.maxMembers());
         }
         String owner = requireUser(appKey, request.owner(), "owner");
         if (request.members().size() > MAX_BATCH) {
-            throw illegal("At most " + MAX_BATCH + " members can be named when a group is created");
+            throw illegal(ErrorText.GROUP_CREATE_TOO_MANY, MAX_BATCH);
         }
         Set<String> others = new LinkedHashSet<>(users(appKey, request.members(), "members"));
         if (others.contains(owner)) {
-            throw illegal("The owner [" + owner + "] is a member already; do not name them in members");
+            throw illegal(ErrorText.GROUP_OWNER_IN_MEMBERS, owner);
         }
         if (1 + others.size() > maxUsers) {
-            throw new GroupException(GroupException.Reason.LIMIT, "A group of at most " + maxUsers + " members cannot take "
-                    + (1 + others.size()));
+            throw new GroupException(GroupException.Reason.LIMIT, ErrorText.GROUP_CREATE_LIMIT, maxUsers, 1 + others.size());
         }
         long groupId = ids.getAsLong();
         if (Group.roomNode(appKey, groupId).length() > MAX_ROOM_NODE_LENGTH) {
-            throw illegal("The app key " + appKey + " is too long for groups: the room name {org}#{app}_{groupid} must fit in "
-                    + MAX_ROOM_NODE_LENGTH + " characters");
+            throw illegal(ErrorText.GROUP_APP_KEY_TOO_LONG, appKey, "{org}#{app}_{groupid}", MAX_ROOM_NODE_LENGTH);
         }
         long now = clock.millis();
         List<GroupMember> members = new ArrayList<>();
@@ -128,7 +128,7 @@ public final class GroupService implements GroupMembership, UserData, AppData {
         if (cursor != null && !cursor.isEmpty()) {
             after = parseId(cursor);
             if (after < 0) {
-                throw illegal("Invalid cursor");
+                throw illegal(ErrorText.INVALID_CURSOR);
             }
         }
         List<Group> groups = store.after(appKey, after, limit + 1);
@@ -150,7 +150,7 @@ public final class GroupService implements GroupMembership, UserData, AppData {
         }
         requireDescription(description);
         if (maxUsers != null && (maxUsers < 1 || maxUsers > limits.get().maxMembers())) {
-            throw illegal("maxusers must be 1-" + limits.get().maxMembers());
+            throw illegal(ErrorText.GROUP_MAXUSERS, limits.get().maxMembers());
         }
         Group group = store.update(appKey, groupId, name == null ? null : name.strip(), description, maxUsers, clock.millis())
                 .orElseThrow(() -> notFound(groupId));
@@ -198,7 +198,7 @@ public final class GroupService implements GroupMembership, UserData, AppData {
      */
     public List<String> addMembers(AppKey appKey, long groupId, List<String> usernames) {
         if (usernames.isEmpty() || usernames.size() > MAX_BATCH) {
-            throw illegal("usernames must name 1-" + MAX_BATCH + " users");
+            throw illegal(ErrorText.GROUP_USERNAMES_COUNT, MAX_BATCH);
         }
         List<String> valid = users(appKey, usernames, "usernames");
         GroupStore.Added result = store.addMembers(appKey, groupId, valid, clock.millis(), limits.get().maxGroupsPerUser())
@@ -231,11 +231,11 @@ public final class GroupService implements GroupMembership, UserData, AppData {
         }
 
         /** Why the user was not removed, or null. */
-        public String reason() {
+        public Localized reason() {
             return switch (outcome) {
                 case REMOVED -> null;
-                case NOT_A_MEMBER -> "user " + username + " is not a member of the group";
-                case OWNER -> "the owner cannot be removed; give the group to another member first";
+                case NOT_A_MEMBER -> Localized.of(ErrorText.GROUP_REMOVE_NOT_MEMBER, username);
+                case OWNER -> Localized.of(ErrorText.GROUP_REMOVE_OWNER);
             };
         }
     }
@@ -248,7 +248,7 @@ public final class GroupService implements GroupMembership, UserData, AppData {
      */
     public List<Removal> removeMembers(AppKey appKey, long groupId, List<String> usernames) {
         if (usernames.isEmpty() || usernames.size() > MAX_BATCH) {
-            throw illegal("usernames must name 1-" + MAX_BATCH + " users");
+            throw illegal(ErrorText.GROUP_USERNAMES_COUNT, MAX_BATCH);
         }
         Group group = require(appKey, groupId);
         List<Removal> results = new ArrayList<>();
@@ -281,10 +281,9 @@ public final class GroupService implements GroupMembership, UserData, AppData {
         Group group = require(appKey, groupId);
         String user = requireUsername(username, "newadmin");
         GroupRole role = store.role(appKey, groupId, user)
-                .orElseThrow(() -> new GroupException(GroupException.Reason.NOT_FOUND, "User " + user + " is not a member of group " + groupId));
+                .orElseThrow(() -> new GroupException(GroupException.Reason.NOT_FOUND, ErrorText.GROUP_NOT_MEMBER, user, groupId));
         if (role != GroupRole.MEMBER || !store.changeRole(appKey, groupId, user, GroupRole.MEMBER, GroupRole.ADMIN, clock.millis())) {
-            throw new GroupException(GroupException.Reason.FORBIDDEN, "User " + user + " is the " + role.label() + " of group "
-                    + groupId + ", not a plain member");
+            throw new GroupException(GroupException.Reason.FORBIDDEN, ErrorText.GROUP_NOT_PLAIN_MEMBER, user, role.label(), groupId);
         }
         try {
             rooms.affiliate(group, user, GroupRole.ADMIN);
@@ -303,7 +302,7 @@ public final class GroupService implements GroupMembership, UserData, AppData {
         Group group = require(appKey, groupId);
         String user = requireUsername(username, "oldadmin");
         if (!store.changeRole(appKey, groupId, user, GroupRole.ADMIN, GroupRole.MEMBER, clock.millis())) {
-            throw new GroupException(GroupException.Reason.NOT_FOUND, "User " + user + " is no admin of group " + groupId);
+            throw new GroupException(GroupException.Reason.NOT_FOUND, ErrorText.GROUP_NOT_ADMIN, user, groupId);
         }
         rooms.affiliate(group, user, GroupRole.MEMBER);
     }
@@ -317,10 +316,10 @@ public final class GroupService implements GroupMembership, UserData, AppData {
         Group group = require(appKey, groupId);
         String user = requireUsername(newOwner, "newowner");
         if (user.equals(group.owner())) {
-            throw new GroupException(GroupException.Reason.FORBIDDEN, "User " + user + " owns group " + groupId + " already");
+            throw new GroupException(GroupException.Reason.FORBIDDEN, ErrorText.GROUP_OWNER_ALREADY, user, groupId);
         }
         if (!store.transferOwner(appKey, groupId, group.owner(), user, clock.millis())) {
-            throw new GroupException(GroupException.Reason.NOT_FOUND, "User " + user + " is not a member of group " + groupId);
+            throw new GroupException(GroupException.Reason.NOT_FOUND, ErrorText.GROUP_NOT_MEMBER, user, groupId);
         }
         // a room always keeps an owner: the new one first
         rooms.affiliate(group, user, GroupRole.OWNER);
@@ -436,12 +435,12 @@ public final class GroupService implements GroupMembership, UserData, AppData {
         for (String name : raw) {
             String username = requireUsername(name, what);
             if (!seen.add(username)) {
-                throw illegal(what + " names [" + username + "] twice");
+                throw illegal(ErrorText.GROUP_NAMED_TWICE, what, username);
             }
         }
         List<String> missing = seen.stream().filter(u -> !registered.test(new AppUser(appKey, u))).toList();
         if (!missing.isEmpty()) {
-            throw new GroupException(GroupException.Reason.NOT_FOUND, "No user " + String.join(", ", missing) + " in " + appKey);
+            throw new GroupException(GroupException.Reason.NOT_FOUND, ErrorText.GROUP_NO_USERS, String.join(", ", missing), appKey);
         }
         return List.copyOf(seen);
     }
@@ -453,7 +452,7 @@ public final class GroupService implements GroupMembership, UserData, AppData {
     private static String requireUsername(String raw, String what) {
         String username = AppUser.normalize(raw);
         if (!AppUser.isValidUsername(username)) {
-            throw illegal(what + " [" + raw + "] is not a legal username");
+            throw illegal(ErrorText.GROUP_NOT_A_USERNAME, what, raw);
         }
         return username;
     }
@@ -461,23 +460,23 @@ public final class GroupService implements GroupMembership, UserData, AppData {
     private static String requireName(String name) {
         String stripped = name == null ? "" : name.strip();
         if (stripped.isEmpty() || stripped.length() > MAX_NAME_LENGTH) {
-            throw illegal("groupname must be 1-" + MAX_NAME_LENGTH + " characters");
+            throw illegal(ErrorText.GROUP_NAME_LENGTH, MAX_NAME_LENGTH);
         }
         return stripped;
     }
 
     private static String requireDescription(String description) {
         if (description != null && description.length() > MAX_DESCRIPTION_LENGTH) {
-            throw illegal("description must be at most " + MAX_DESCRIPTION_LENGTH + " characters");
+            throw illegal(ErrorText.GROUP_DESCRIPTION_LENGTH, MAX_DESCRIPTION_LENGTH);
         }
         return description;
     }
 
-    private static GroupException illegal(String message) {
-        return new GroupException(GroupException.Reason.ILLEGAL_ARGUMENT, message);
+    private static GroupException illegal(ErrorText text, Object... arguments) {
+        return new GroupException(GroupException.Reason.ILLEGAL_ARGUMENT, text, arguments);
     }
 
     private static GroupException notFound(long groupId) {
-        return new GroupException(GroupException.Reason.NOT_FOUND, "No group " + groupId);
+        return new GroupException(GroupException.Reason.NOT_FOUND, ErrorText.GROUP_NO_GROUP, groupId);
     }
 }

@@ -1,5 +1,6 @@
 package io.imcloud.groups;
 
+import io.imcloud.i18n.ErrorText;
 import io.imcloud.sql.ConnectionProvider;
 import io.imcloud.sql.Statements;
 import io.imcloud.sql.Transactions;
@@ -111,8 +112,8 @@ final class GroupStore {
                 }
                 Group g = find(c, appKey, groupId).orElseThrow();
                 if (maxUsers != null && maxUsers < g.memberCount()) {
-                    throw new GroupException(GroupException.Reason.LIMIT, "maxusers " + maxUsers + " is below the "
-                            + g.memberCount() + " members of group " + groupId);
+                    throw new GroupException(GroupException.Reason.LIMIT, ErrorText.GROUP_MAXUSERS_BELOW, maxUsers, g.memberCount(),
+                            groupId);
                 }
                 try (PreparedStatement ps = c.prepareStatement("UPDATE ofImGroup SET groupName = ?, description = ?,"
                         + " maxUsers = ?" + WHERE_GROUP)) {
@@ -226,8 +227,8 @@ final class GroupStore {
                 fresh.removeAll(existing(c, appKey, groupId, usernames));
                 Group g = find(c, appKey, groupId).orElseThrow();
                 if (g.memberCount() + fresh.size() > g.maxUsers()) {
-                    throw new GroupException(GroupException.Reason.LIMIT, "Group " + groupId + " has " + g.memberCount()
-                            + " of at most " + g.maxUsers() + " members; " + fresh.size() + " more do not fit");
+                    throw new GroupException(GroupException.Reason.LIMIT, ErrorText.GROUP_FULL, groupId, g.memberCount(), g.maxUsers(),
+                            fresh.size());
                 }
                 if (!fresh.isEmpty()) {
                     List<String> added = List.copyOf(fresh);
@@ -436,8 +437,7 @@ final class GroupStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     if (rs.getInt(1) >= maxGroupsPerUser) {
-                        throw new GroupException(GroupException.Reason.LIMIT, "User " + username + " is a member of "
-                                + rs.getInt(1) + " groups, the most one user may join");
+                        throw new GroupException(GroupException.Reason.LIMIT, ErrorText.GROUP_USER_LIMIT, username, rs.getInt(1));
                     }
                 }
             }

@@ -16,6 +16,7 @@ import io.imcloud.contacts.Contacts;
 import io.imcloud.groups.GroupService;
 import io.imcloud.push.CallbackDispatcher;
 import io.imcloud.push.CallbackQueue;
+import io.imcloud.push.CallbackReports;
 import io.imcloud.push.PushBindings;
 import io.imcloud.rest.AccountRoutes;
 import io.imcloud.rest.ArchiveRoutes;
@@ -40,8 +41,8 @@ import io.imcloud.tenancy.TokenService;
 import io.imcloud.tenancy.UserData;
 import io.imcloud.unread.ConversationList;
 import io.imcloud.unread.UnreadCounters;
+import io.imcloud.users.AccountControl;
 import io.imcloud.users.RegisteredUsers;
-import io.imcloud.users.Sessions;
 import io.imcloud.users.SquattedNames;
 import io.imcloud.users.UserService;
 import io.imcloud.xmpp.GroupMessageArchiver;
@@ -214,9 +215,11 @@ public final class ImcloudPlugin implements Plugin {
 
         Contacts contacts = new Contacts(new OpenfireRosters(domain), blockLists, membership, settings::contactLimits);
         UploadSlots slots = new UploadSlots(accounts.keys(), accounts.clock());
-        Sessions sessions = new OpenfireSessions(domain);
+        // The one account control of the REST API and the console: a deactivation anywhere unbinds the user's devices.
+        AccountControl accountControl = new AccountControl(accounts.users(), new OpenfireSessions(domain),
+                accounts.pushBindings()::unbindAll);
         RestEndpoint rest = steps.start("REST API", () -> new RestEndpoint(httpBind.get(),
-                restServlet(database, settings, accounts, archive, attachments, slots, sessions,
+                restServlet(database, settings, accounts, archive, attachments, slots, accountControl,
                         new XmppMessageDelivery(domain, server.getMessageRouter()::route, new OpenfirePrivacyLists()), contacts,
                         groups, new XmppGroupDelivery(roomJids, rooms::broadcast)),
                 settings.get(ImcloudSettings.HTTP_CONTEXT)), RestEndpoint::close);
@@ -241,7 +244,8 @@ public final class ImcloudPlugin implements Plugin {
             }
         });
         steps.start("admin console", () -> AdminConsole.install(new AdminConsole.Services(accounts.apps(), accounts.removal(),
-                accounts.users(), sessions, JiveGlobals::getLocale, squatted, attachments::usage, archive::messageCount, groups)),
+                accounts.users(), accountControl, JiveGlobals::getLocale, squatted, attachments::usage, archive::messageCount, groups,
+                new CallbackReports(database, callbacks::health)::of)),
                 AdminConsole.Installation::close);
         Log.info("imcloud: started on {} for {} (node {})",
                 database.databaseType().scriptName(), domain, node.nodeId());
@@ -251,7 +255,7 @@ public final class ImcloudPlugin implements Plugin {
      * Apps (changes told to the other cluster nodes), users and app removal over Openfire's database and user store;
      * deleting a user purges the archive, the files,
      * the group memberships, the bound devices and the queued callbacks of them and takes them off others' block lists,
-     * deleting an app everything of it. A deactivation ends the user's pushes with {@code pushBindings().unbindAll(user)}.
+     * deleting an app everything of it.
      */
     private record Accounts(Clock clock, AppStore apps, UserService users, AppRemoval removal, SigningKeyStore keys,
                             PushBindings pushBindings, CallbackQueue callbackQueue) {
@@ -306,7 +310,7 @@ public final class ImcloudPlugin implements Plugin {
 
     private static ImcloudServlet restServlet(ConnectionProvider database, ImcloudSettings settings, Accounts accounts,
                                               SqlArchive archive, Attachments attachments, UploadSlots slots,
-                                              Sessions sessions, MessageDelivery delivery, Contacts contacts,
+                                              AccountControl accountControl, MessageDelivery delivery, Contacts contacts,
                                               GroupService chatGroups, GroupDelivery groupDelivery) {
         TokenService tokens = new TokenService(accounts.keys(), accounts.clock());
         RestContext context = new RestContext(accounts.apps(), tokens, accounts.users(),
@@ -318,7 +322,7 @@ public final class ImcloudPlugin implements Plugin {
                 attachments));
         routeGroups.addAll(GroupRoutes.all(chatGroups, archive, groupDelivery, attachments));
         routeGroups.add(new ChatfileRoutes(attachments, slots));
-        routeGroups.add(new AccountRoutes(sessions, accounts.pushBindings()::unbindAll));
+        routeGroups.add(new AccountRoutes(accountControl));
         routeGroups.add(new ContactRoutes(contacts));
         routeGroups.add(new PushRoutes(accounts.pushBindings()));
         return new ImcloudServlet(context, routeGroups);

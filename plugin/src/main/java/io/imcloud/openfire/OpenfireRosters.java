@@ -1,6 +1,7 @@
 package io.imcloud.openfire;
 
 import io.imcloud.contacts.Rosters;
+import io.imcloud.i18n.ErrorText;
 import io.imcloud.tenancy.AppUser;
 import io.imcloud.users.UserException;
 import org.jivesoftware.openfire.PresenceManager;
@@ -106,7 +107,7 @@ final class OpenfireRosters implements Rosters {
             return XMPPServer.getInstance().getRosterManager().getRoster(owner.node());
         } catch (UserNotFoundException e) {
             // registered a moment ago by our own check: the account was deleted since
-            throw new UserException(UserException.Reason.NOT_FOUND, "Service resource not found: user " + owner.username());
+            throw new UserException(UserException.Reason.NOT_FOUND, ErrorText.USER_NOT_FOUND, owner.username());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.imcloud.push;
 
+import io.imcloud.i18n.ErrorText;
 import io.imcloud.sql.ConnectionProvider;
 import io.imcloud.tenancy.AppData;
 import io.imcloud.tenancy.AppKey;
@@ -59,8 +60,8 @@ public final class PushBindings implements UserData, AppData {
      *
      * @param notifierName the push certificate's name; null or empty for none
      * @return the binding, or empty after an unbind
-     * @throws IllegalArgumentException for an empty or too long id, a too long token or name, control characters, or
-     *                                  an eleventh device of the user
+     * @throws BindingException for an empty or too long id, a too long token or name, control characters, or an
+     *                          eleventh device of the user
      */
     public Optional<DeviceBinding> bind(AppUser user, String deviceId, String deviceToken, String notifierName) {
         checkText("device_id", deviceId, 1, MAX_DEVICE_ID);
@@ -189,22 +190,21 @@ public final class PushBindings implements UserData, AppData {
 
     private static void checkText(String name, String value, int min, int max) {
         if (value == null) {
-            throw new IllegalArgumentException(name + " is required");
+            throw new BindingException(ErrorText.FIELD_REQUIRED, name);
         }
         if (value.length() < min || value.length() > max) {
-            throw new IllegalArgumentException(name + " must have " + min + "-" + max + " characters");
+            throw new BindingException(ErrorText.FIELD_LENGTH, name, min, max);
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < ' ' || c == 0x7f) {
-                throw new IllegalArgumentException(name + " must not contain control characters");
+                throw new BindingException(ErrorText.FIELD_CONTROL_CHARACTERS, name);
             }
         }
     }
 
-    private static IllegalArgumentException tooMany() {
-        return new IllegalArgumentException("A user may bind at most " + MAX_DEVICES
-                + " devices; unbind one (an empty device_token) first");
+    private static BindingException tooMany() {
+        return new BindingException(ErrorText.TOO_MANY_DEVICES, MAX_DEVICES);
     }
 
     private static void takeTokenFromOthers(Connection con, AppUser user, String token) throws SQLException {

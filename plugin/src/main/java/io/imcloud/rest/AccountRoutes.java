@@ -3,14 +3,14 @@ package io.imcloud.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imcloud.i18n.ErrorText;
 import io.imcloud.tenancy.AppUser;
-import io.imcloud.users.Sessions;
+import io.imcloud.users.AccountControl;
 import io.imcloud.users.UserAccount;
 
 import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * Presence and account control, Easemob's shapes: a user's status ({@code online}/{@code offline}, from the sessions
@@ -22,16 +22,11 @@ public final class AccountRoutes implements RouteGroup {
     /** Most usernames of one batch status request (Easemob's limit). */
     static final int MAX_BATCH_STATUS = 100;
 
-    private final Sessions sessions;
-    private final Consumer<AppUser> whenDeactivated;
+    private final AccountControl accounts;
 
-    /**
-     * The routes over the XMPP {@code sessions} of app users; {@code whenDeactivated} ends what a deactivated user
-     * keeps beyond tokens and sessions (their bound devices, so pushes stop).
-     */
-    public AccountRoutes(Sessions sessions, Consumer<AppUser> whenDeactivated) {
-        this.sessions = sessions;
-        this.whenDeactivated = whenDeactivated;
+    /** The routes over the account control of app users (the console's too). */
+    public AccountRoutes(AccountControl accounts) {
+        this.accounts = accounts;
     }
 
     @Override
@@ -57,12 +52,12 @@ public final class AccountRoutes implements RouteGroup {
         ex.requireApp();
         JsonNode names = ex.jsonObjectBody().get("usernames");
         if (names == null || !names.isArray() || names.isEmpty() || names.size() > MAX_BATCH_STATUS) {
-            throw ApiException.illegalArgument("usernames must be an array of 1-" + MAX_BATCH_STATUS + " usernames");
+            throw ApiException.illegalArgument(ErrorText.ARRAY_OF_USERNAMES, "usernames", MAX_BATCH_STATUS);
         }
         Set<String> usernames = new LinkedHashSet<>();
         for (JsonNode name : names) {
             if (!name.isTextual()) {
-                throw ApiException.illegalArgument("usernames must contain usernames (strings)");
+                throw ApiException.illegalArgument(ErrorText.CONTAINS_USERNAMES, "usernames");
             }
             usernames.add(RestExchange.username(name.asText(), "usernames"));
         }
@@ -79,23 +74,18 @@ public final class AccountRoutes implements RouteGroup {
         ex.reply(envelope);
     }
 
-    /** Deactivation ends the user's tokens and logins first, then closes what is open, so nothing reconnects. */
+    /** Deactivation ends the user's tokens and logins, sessions and bound devices ({@link AccountControl}). */
     private void activate(RestExchange ex, boolean activated) throws IOException {
         ex.requireApp();
         AppUser user = ex.pathUser("username");
-        UserAccount account = ex.context().users().setActivated(user, activated)
-                .orElseThrow(() -> ApiException.userNotFound(user));
-        if (!activated) {
-            sessions.closeAll(user);
-            whenDeactivated.accept(user);
-        }
+        UserAccount account = accounts.setActivated(user, activated).orElseThrow(() -> ApiException.userNotFound(user));
         UserRoutes.replyOne(ex, activated ? "activate user" : "deactivate user", account);
     }
 
     private void disconnect(RestExchange ex) throws IOException {
         ex.requireApp();
         AppUser user = registered(ex);
-        int closed = sessions.closeAll(user);
+        int closed = accounts.disconnect(user);
         ObjectNode envelope = ex.envelope("get");
         envelope.putObject("data").put("result", true).put("sessions", closed);
         ex.reply(envelope);
@@ -107,7 +97,7 @@ public final class AccountRoutes implements RouteGroup {
         AppUser user = ex.pathUser("username");
         JsonNode body = ex.jsonObjectBody();
         if (!body.has("nickname") || body.size() != 1) {
-            throw ApiException.illegalArgument("The request body must be {\"nickname\": \"...\"}");
+            throw ApiException.illegalArgument(ErrorText.BODY_MUST_BE, "{\"nickname\": \"...\"}");
         }
         UserAccount account = ex.context().users().setNickname(user, RestExchange.text(body, "nickname"))
                 .orElseThrow(() -> ApiException.userNotFound(user));
@@ -123,6 +113,6 @@ public final class AccountRoutes implements RouteGroup {
     }
 
     private String state(AppUser user) {
-        return sessions.isOnline(user) ? "online" : "offline";
+        return accounts.isOnline(user) ? "online" : "offline";
     }
 }

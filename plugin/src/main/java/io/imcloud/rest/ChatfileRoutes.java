@@ -1,12 +1,12 @@
 package io.imcloud.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.imcloud.attachments.AttachmentException;
 import io.imcloud.attachments.Attachments;
 import io.imcloud.attachments.FileKind;
 import io.imcloud.attachments.StoredFile;
 import io.imcloud.attachments.Upload;
 import io.imcloud.attachments.UploadSlots;
+import io.imcloud.i18n.ErrorText;
 import io.imcloud.tenancy.App;
 import io.imcloud.users.UserAccount;
 import org.apache.commons.io.input.BoundedInputStream;
@@ -53,11 +53,11 @@ public final class ChatfileRoutes implements RouteGroup {
 
     private void upload(RestExchange ex) throws IOException {
         App app = ex.app();
-        Caller caller = ex.caller().orElseThrow(() -> ApiException.unauthorized("Unable to authenticate: no access token"));
+        Caller caller = ex.caller().orElseThrow(() -> ApiException.unauthorized(ErrorText.NO_TOKEN));
         HttpServletRequest request = ex.request();
         String boundary = MultipartReader.boundaryOf(request.getContentType());
         if (boundary == null) {
-            throw ApiException.unsupportedMediaType("Content-Type must be multipart/form-data with a part named file");
+            throw ApiException.unsupportedMediaType(ErrorText.MULTIPART_CONTENT_TYPE);
         }
         long maxFile = attachments.limits().maxFileBytes();
         long maxBody = maxFile + MULTIPART_OVERHEAD;
@@ -73,7 +73,7 @@ public final class ChatfileRoutes implements RouteGroup {
         } catch (BodyLimit.Exceeded e) {
             throw ApiException.tooLarge(maxFile);
         } catch (MultipartReader.MalformedException e) {
-            throw ApiException.illegalArgument("Malformed multipart body: " + e.getMessage());
+            throw ApiException.illegalArgument(e.description());
         }
         ObjectNode entity = ex.context().json().createObjectNode();
         entity.put("uuid", stored.file().uuid());
@@ -115,14 +115,10 @@ public final class ChatfileRoutes implements RouteGroup {
             if (part.isFormField()) {
                 continue;
             }
-            try {
-                return attachments.store(Upload.chatFile(app.key(), app.files(), owner, part.fileName(), restricted),
-                        part.content());
-            } catch (AttachmentException e) {
-                throw refusal(e);
-            }
+            return attachments.store(Upload.chatFile(app.key(), app.files(), owner, part.fileName(), restricted),
+                    part.content());
         }
-        throw ApiException.illegalArgument("The request has no file part");
+        throw ApiException.illegalArgument(ErrorText.NO_FILE_PART);
     }
 
     /** XEP-0363's PUT: the body of exactly the slot's size, stored under the slot's id for the slot's user. */
@@ -132,25 +128,20 @@ public final class ChatfileRoutes implements RouteGroup {
         UploadSlots.Slot slot = authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? null
                 : slots.verify(authorization.substring(7).trim()).orElse(null);
         if (slot == null || !slot.user().appKey().equals(app.key()) || !slot.uuid().equals(ex.pathParam("uuid"))) {
-            throw ApiException.forbidden("No valid upload slot for this URL: it is missing, expired, or for another file");
+            throw ApiException.forbidden(ErrorText.NO_UPLOAD_SLOT);
         }
         if (ex.context().users().find(slot.user()).filter(UserAccount::activated).isEmpty()) {
-            throw ApiException.forbidden("The user of this upload slot no longer exists");
+            throw ApiException.forbidden(ErrorText.SLOT_USER_GONE);
         }
         long declared = ex.request().getContentLengthLong();
         if (declared > slot.size()) {
             throw ApiException.tooLarge(slot.size());
         }
         if (declared >= 0 && declared != slot.size()) {
-            throw ApiException.illegalArgument("The body must have the slot's size, " + slot.size() + " bytes");
+            throw ApiException.illegalArgument(ErrorText.SLOT_SIZE, slot.size());
         }
-        StoredFile file;
-        try {
-            file = attachments.store(new Upload(app.key(), app.files(), slot.user().username(), slot.uuid(), slot.fileName(),
-                    false, slot.size()), ex.request().getInputStream()).file();
-        } catch (AttachmentException e) {
-            throw refusal(e);
-        }
+        StoredFile file = attachments.store(new Upload(app.key(), app.files(), slot.user().username(), slot.uuid(),
+                slot.fileName(), false, slot.size()), ex.request().getInputStream()).file();
         ObjectNode entity = ex.context().json().createObjectNode();
         entity.put("uuid", file.uuid());
         entity.put("type", "chatfile");
@@ -163,18 +154,13 @@ public final class ChatfileRoutes implements RouteGroup {
     private void download(RestExchange ex) throws IOException {
         App app = ex.app();
         StoredFile file = attachments.find(app.key(), ex.pathParam("uuid"))
-                .orElseThrow(() -> ApiException.notFound("Service resource not found: chatfile " + ex.pathParam("uuid")));
+                .orElseThrow(() -> ApiException.notFound(ErrorText.CHATFILE_NOT_FOUND, ex.pathParam("uuid")));
         if (file.restricted() && !file.acceptsSecret(ex.request().getHeader("share-secret")) && !appCaller(ex)) {
-            throw ApiException.unauthorized("This file needs its share-secret header");
+            throw ApiException.unauthorized(ErrorText.SHARE_SECRET_NEEDED);
         }
         FileResponse.Content content;
         if (file.kind() == FileKind.IMAGE && "true".equalsIgnoreCase(ex.request().getHeader("thumbnail"))) {
-            Path thumbnail;
-            try {
-                thumbnail = attachments.thumbnail(file);
-            } catch (AttachmentException e) {
-                throw refusal(e);
-            }
+            Path thumbnail = attachments.thumbnail(file);
             content = new FileResponse.Content(thumbnail, Files.size(thumbnail), "image/jpeg",
                     "\"" + file.uuid() + "-thumb\"", file.created(), file.displayName(), file.restricted());
         } else {
@@ -213,17 +199,5 @@ public final class ChatfileRoutes implements RouteGroup {
         String url = request.getRequestURL().toString();
         String base = url.substring(0, url.length() - request.getRequestURI().length()) + request.getContextPath();
         return base + "/" + file.app().org() + "/" + file.app().app() + "/chatfiles/" + file.uuid();
-    }
-
-    /** The HTTP answer to a refused attachment. */
-    static ApiException refusal(AttachmentException e) {
-        return switch (e.reason()) {
-            case TOO_LARGE -> new ApiException(413, "request_entity_too_large", "javax.ws.rs.WebApplicationException", e.getMessage());
-            case QUOTA_EXCEEDED -> new ApiException(429, "reach_limit", "io.imcloud.attachments.QuotaExceededException", e.getMessage());
-            case TYPE_REFUSED -> ApiException.unsupportedMediaType(e.getMessage());
-            case EMPTY, IMAGE_TOO_LARGE -> ApiException.illegalArgument(e.getMessage());
-            case DUPLICATE -> new ApiException(409, "duplicate_unique_property_exists",
-                    "org.apache.usergrid.persistence.exceptions.DuplicateUniquePropertyExistsException", e.getMessage());
-        };
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imcloud.contacts.Contacts;
+import io.imcloud.i18n.ErrorText;
 import io.imcloud.tenancy.AppUser;
 
 import java.io.IOException;
@@ -80,12 +81,12 @@ public final class ContactRoutes implements RouteGroup {
     private static List<String> usernames(JsonNode body) {
         JsonNode array = body.get("usernames");
         if (!body.isObject() || array == null || !array.isArray()) {
-            throw ApiException.illegalArgument("The request body must be {\"usernames\": [\"...\", ...]}");
+            throw ApiException.illegalArgument(ErrorText.BODY_MUST_BE, "{\"usernames\": [\"...\", ...]}");
         }
         List<String> usernames = new ArrayList<>(array.size());
         for (JsonNode item : array) {
             if (!item.isTextual()) {
-                throw ApiException.illegalArgument("usernames must contain usernames (strings)");
+                throw ApiException.illegalArgument(ErrorText.CONTAINS_USERNAMES, "usernames");
             }
             usernames.add(item.asText());
         }

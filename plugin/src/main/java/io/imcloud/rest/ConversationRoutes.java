@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imcloud.archive.Archive;
 import io.imcloud.archive.ArchivedMessage;
 import io.imcloud.archive.MessageIds;
+import io.imcloud.i18n.ErrorText;
 import io.imcloud.tenancy.AppUser;
 import io.imcloud.unread.ChatType;
 import io.imcloud.unread.Conversation;
@@ -104,12 +105,11 @@ final class ConversationRoutes implements RouteGroup {
         }
         long value = OfflineRoutes.parseId(raw);
         if (value < 0) {
-            throw ApiException.illegalArgument("before must be a msg_id or a timestamp in milliseconds");
+            throw ApiException.illegalArgument(ErrorText.BEFORE_INVALID);
         }
         if (MessageIds.isArchiveId(value)
                 && archive.findOwn(owner, value).filter(m -> m.between(owner.username(), peer)).isEmpty()) {
-            throw ApiException.notFound("Service resource not found: message " + raw + " in the conversation of "
-                    + owner.username() + " with " + peer);
+            throw ApiException.notFound(ErrorText.CONVERSATION_MESSAGE_NOT_FOUND, raw, owner.username(), peer);
         }
         return MessageIds.cursorOf(value);
     }
@@ -121,7 +121,7 @@ final class ConversationRoutes implements RouteGroup {
         try {
             page = conversations.list(owner, ex.query("cursor"), limit);
         } catch (IllegalArgumentException e) {
-            throw ApiException.illegalArgument("Invalid cursor");
+            throw ApiException.illegalArgument(ErrorText.INVALID_CURSOR);
         }
         ArrayNode entities = ex.array();
         for (Conversation c : page.conversations()) {
@@ -153,8 +153,7 @@ final class ConversationRoutes implements RouteGroup {
         String upTo = readUpTo(ex);
         int left = awaitRead(archive.markRead(owner, peer, upTo), owner + " with " + peer + " up to " + upTo);
         if (left < 0) {
-            throw ApiException.notFound("Service resource not found: message " + upTo + " in the conversation of "
-                    + owner.username() + " with " + peer);
+            throw ApiException.notFound(ErrorText.CONVERSATION_MESSAGE_NOT_FOUND, upTo, owner.username(), peer);
         }
         ObjectNode envelope = ex.envelope("post");
         envelope.putObject("data").put("peer", peer).put("unread_num", left);
@@ -173,7 +172,7 @@ final class ConversationRoutes implements RouteGroup {
         }
         JsonNode body = ex.jsonBody();
         if (!body.isObject()) {
-            throw ApiException.illegalArgument("The request body must be {\"msg_id\": \"...\"} or empty");
+            throw ApiException.illegalArgument(ErrorText.BODY_MUST_BE_OR_EMPTY, "{\"msg_id\": \"...\"}");
         }
         JsonNode id = body.get("msg_id");
         if (id == null || id.isNull()) {
@@ -181,7 +180,7 @@ final class ConversationRoutes implements RouteGroup {
         }
         String text = id.isIntegralNumber() ? id.asText() : RestExchange.text(body, "msg_id");
         if (text.isEmpty() || text.length() > MAX_READ_ID_CHARS) {
-            throw ApiException.illegalArgument("msg_id must be 1-" + MAX_READ_ID_CHARS + " characters");
+            throw ApiException.illegalArgument(ErrorText.MSG_ID_LENGTH, MAX_READ_ID_CHARS);
         }
         return text;
     }
@@ -194,13 +193,13 @@ final class ConversationRoutes implements RouteGroup {
         try {
             return mark.get(READ_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw ApiException.unavailable("The message archive is busy; the read mark may apply later, retry to be sure");
+            throw ApiException.unavailable(ErrorText.READ_MARK_BUSY);
         } catch (ExecutionException e) {
             Log.warn("Read mark of {} failed", what, e.getCause());
-            throw ApiException.unavailable("The message archive cannot take the read mark now; retry later");
+            throw ApiException.unavailable(ErrorText.READ_MARK_FAILED);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw ApiException.unavailable("Interrupted while waiting for the message archive");
+            throw ApiException.unavailable(ErrorText.ARCHIVE_INTERRUPTED);
         }
     }
 

@@ -10,6 +10,7 @@ import io.imcloud.archive.MessageDelivery;
 import io.imcloud.archive.MessageIds;
 import io.imcloud.groups.Group;
 import io.imcloud.groups.GroupService;
+import io.imcloud.i18n.ErrorText;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppUser;
 
@@ -63,7 +64,7 @@ final class GroupMessageRoutes implements RouteGroup {
         SendRoutes.Content content = SendRoutes.content(body, ex, media, GROUPCHAT);
         ex.rateLimit("send:" + appKey, targets.size(), SendRoutes.MESSAGES_PER_SECOND, SendRoutes.MESSAGES_BURST);
         if (!SendRoutes.isKnownSender(ex, appKey, sender)) {
-            throw ApiException.notFound("Service resource not found: no user " + sender + " in " + appKey + "; nothing was sent");
+            throw ApiException.notFound(ErrorText.SEND_NO_USER, sender, appKey);
         }
         ObjectNode envelope = ex.envelope("post");
         ObjectNode data = envelope.putObject("data");
@@ -75,8 +76,7 @@ final class GroupMessageRoutes implements RouteGroup {
             MessageDelivery.Prepared stanza = delivery.prepare(message);
             if (!archive.appendGroup(new GroupMessage(id, appKey, group.groupId(), sender, message.sentAt(), content.type(),
                     content.body(), content.extJson(), stanza.stanzaXml(), null))) {
-                throw ApiException.unavailable("The message archive is busy; sent to the groups " + sent
-                        + ", not to the others; retry those later");
+                throw ApiException.unavailable(ErrorText.GROUP_SEND_BUSY, sent);
             }
             stanza.send();
             sent.add(Long.toString(group.groupId()));
@@ -88,16 +88,16 @@ final class GroupMessageRoutes implements RouteGroup {
     /** The groups {@code to} names, each one of the app's: 400 for a bad list, 404 naming a group the app does not have. */
     private List<Group> groups(AppKey appKey, JsonNode to) {
         if (to == null || !to.isArray() || to.isEmpty() || to.size() > MAX_GROUPS_PER_SEND) {
-            throw ApiException.illegalArgument("to must be an array of 1-" + MAX_GROUPS_PER_SEND + " group ids");
+            throw ApiException.illegalArgument(ErrorText.GROUP_IDS_ARRAY, "to", MAX_GROUPS_PER_SEND);
         }
         Map<Long, Group> found = new LinkedHashMap<>();
         for (JsonNode item : to) {
             long groupId = item.isTextual() ? GroupService.parseId(item.asText()) : item.isIntegralNumber() ? item.asLong() : -1;
             if (groupId < 0) {
-                throw ApiException.illegalArgument("to must contain group ids");
+                throw ApiException.illegalArgument(ErrorText.GROUP_IDS_CONTAIN, "to");
             }
-            found.put(groupId, groups.find(appKey, groupId).orElseThrow(() -> ApiException.notFound(
-                    "Service resource not found: no group " + item.asText() + " in " + appKey + "; nothing was sent")));
+            found.put(groupId, groups.find(appKey, groupId).orElseThrow(() -> ApiException.notFound(ErrorText.SEND_NO_GROUP,
+                    item.asText(), appKey)));
         }
         return List.copyOf(found.values());
     }
@@ -107,7 +107,7 @@ final class GroupMessageRoutes implements RouteGroup {
      * newest first, for the app's back-end or a member; {@code cursor} is the {@code before} of the next page.
      */
     private void history(RestExchange ex) throws IOException {
-        Caller caller = ex.caller().orElseThrow(() -> ApiException.unauthorized("Unable to authenticate: no access token"));
+        Caller caller = ex.caller().orElseThrow(() -> ApiException.unauthorized(ErrorText.NO_TOKEN));
         AppKey appKey = ex.app().key();
         long groupId = GroupRoutes.groupId(ex);
         if (caller.isApp() ? groups.find(appKey, groupId).isEmpty() : !groups.isMember(appKey, groupId, caller.user().username())) {
@@ -138,10 +138,10 @@ final class GroupMessageRoutes implements RouteGroup {
         }
         long value = OfflineRoutes.parseId(raw);
         if (value < 0) {
-            throw ApiException.illegalArgument("before must be a msg_id or a timestamp in milliseconds");
+            throw ApiException.illegalArgument(ErrorText.BEFORE_INVALID);
         }
         if (MessageIds.isArchiveId(value) && archive.findGroupMessage(appKey, groupId, value).isEmpty()) {
-            throw ApiException.notFound("Service resource not found: message " + raw + " in group " + groupId);
+            throw ApiException.notFound(ErrorText.GROUP_MESSAGE_NOT_FOUND, raw, groupId);
         }
         return MessageIds.cursorOf(value);
     }
@@ -157,8 +157,8 @@ final class GroupMessageRoutes implements RouteGroup {
         int left = ConversationRoutes.awaitRead(archive.markGroupRead(member, groupId, upTo),
                 member + " in group " + groupId + " up to " + upTo);
         if (left < 0) {
-            throw ApiException.notFound(upTo == null ? "Service resource not found: " + member.username() + " is no member of group " + groupId
-                    : "Service resource not found: message " + upTo + " in group " + groupId + " of " + member.username());
+            throw upTo == null ? ApiException.notFound(ErrorText.GROUP_NO_MEMBER, member.username(), groupId)
+                    : ApiException.notFound(ErrorText.GROUP_MEMBER_MESSAGE_NOT_FOUND, upTo, groupId, member.username());
         }
         ObjectNode envelope = ex.envelope("post");
         envelope.putObject("data").put("groupid", Long.toString(groupId)).put("unread_num", left);

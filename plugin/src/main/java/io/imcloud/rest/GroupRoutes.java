@@ -12,6 +12,7 @@ import io.imcloud.groups.GroupPage;
 import io.imcloud.groups.GroupService;
 import io.imcloud.groups.MemberPage;
 import io.imcloud.groups.NewGroup;
+import io.imcloud.i18n.ErrorText;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppUser;
 
@@ -139,7 +140,7 @@ public final class GroupRoutes implements RouteGroup {
         String newOwner = RestExchange.text(body, "newowner");
         if (newOwner != null) {
             if (body.size() != 1) {
-                throw ApiException.illegalArgument("newowner is changed on its own");
+                throw ApiException.illegalArgument(ErrorText.NEWOWNER_ALONE);
             }
             groups.transferOwner(ex.app().key(), groupId, newOwner);
             data.put("newowner", true);
@@ -150,7 +151,7 @@ public final class GroupRoutes implements RouteGroup {
         String description = RestExchange.text(body, "description");
         Integer maxUsers = integer(body, "maxusers");
         if (name == null && description == null && maxUsers == null) {
-            throw ApiException.illegalArgument("The request body must name groupname, description, maxusers or newowner");
+            throw ApiException.illegalArgument(ErrorText.GROUP_UPDATE_BODY);
         }
         groups.update(ex.app().key(), groupId, name, description, maxUsers);
         if (name != null) {
@@ -248,7 +249,7 @@ public final class GroupRoutes implements RouteGroup {
         ObjectNode o = ex.context().json().createObjectNode();
         o.put("result", r.removed()).put("action", "remove_member");
         if (r.reason() != null) {
-            o.put("reason", r.reason());
+            o.put("reason", r.reason().in(ex.language()));
         }
         return o.put("user", r.username()).put("groupid", Long.toString(groupId));
     }
@@ -269,7 +270,7 @@ public final class GroupRoutes implements RouteGroup {
         long groupId = groupId(ex);
         String username = RestExchange.text(ex.jsonObjectBody(), "newadmin");
         if (username == null) {
-            throw ApiException.illegalArgument("The request body must be {\"newadmin\": \"...\"}");
+            throw ApiException.illegalArgument(ErrorText.BODY_MUST_BE, "{\"newadmin\": \"...\"}");
         }
         groups.addAdmin(ex.app().key(), groupId, username);
         ObjectNode envelope = ex.envelope("post");
@@ -305,7 +306,7 @@ public final class GroupRoutes implements RouteGroup {
      * is no member gets the same 404 as for a group that does not exist.
      */
     private Group readable(RestExchange ex) {
-        Caller caller = ex.caller().orElseThrow(() -> ApiException.unauthorized("Unable to authenticate: no access token"));
+        Caller caller = ex.caller().orElseThrow(() -> ApiException.unauthorized(ErrorText.NO_TOKEN));
         long groupId = groupId(ex);
         AppKey app = ex.app().key();
         if (!caller.isApp() && !groups.isMember(app, groupId, caller.user().username())) {
@@ -319,13 +320,13 @@ public final class GroupRoutes implements RouteGroup {
         String raw = ex.pathParam("group");
         long groupId = GroupService.parseId(raw);
         if (groupId < 0) {
-            throw ApiException.notFound("Service resource not found: group " + raw);
+            throw ApiException.notFound(ErrorText.GROUP_NOT_FOUND, raw);
         }
         return groupId;
     }
 
     static ApiException groupNotFound(long groupId) {
-        return ApiException.notFound("Service resource not found: group " + groupId);
+        return ApiException.notFound(ErrorText.GROUP_NOT_FOUND, groupId);
     }
 
     /** The usernames of the array {@code node} (absent: none when {@code optional}); 400 for anything else. */
@@ -334,15 +335,15 @@ public final class GroupRoutes implements RouteGroup {
             if (optional) {
                 return List.of();
             }
-            throw ApiException.illegalArgument(what + " must be an array of usernames");
+            throw ApiException.illegalArgument(ErrorText.USERNAMES_ARRAY, what);
         }
         if (!node.isArray()) {
-            throw ApiException.illegalArgument(what + " must be an array of usernames");
+            throw ApiException.illegalArgument(ErrorText.USERNAMES_ARRAY, what);
         }
         List<String> names = new ArrayList<>();
         for (JsonNode item : node) {
             if (!item.isTextual()) {
-                throw ApiException.illegalArgument(what + " must contain usernames (strings)");
+                throw ApiException.illegalArgument(ErrorText.CONTAINS_USERNAMES, what);
             }
             names.add(item.asText());
         }
@@ -355,7 +356,7 @@ public final class GroupRoutes implements RouteGroup {
             return false;
         }
         if (!v.isBoolean()) {
-            throw ApiException.illegalArgument(name + " must be true or false");
+            throw ApiException.illegalArgument(ErrorText.NOT_BOOLEAN, name);
         }
         return v.asBoolean();
     }
@@ -366,7 +367,7 @@ public final class GroupRoutes implements RouteGroup {
             return null;
         }
         if (!v.isInt()) {
-            throw ApiException.illegalArgument(name + " must be a whole number");
+            throw ApiException.illegalArgument(ErrorText.NOT_WHOLE_NUMBER, name);
         }
         return v.asInt();
     }

@@ -1,8 +1,8 @@
 package io.imcloud.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.imcloud.groups.GroupException;
-import io.imcloud.users.UserException;
+import io.imcloud.i18n.ErrorText;
+import io.imcloud.i18n.LocalizedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +17,8 @@ import java.util.List;
  * The imcloud REST API: one plain servlet (mapped to {@code /*} under the {@code /imcloud}
  * context) that dispatches every request through a {@link Router} filled by {@link RouteGroup}s, and
  * turns refusals into Easemob-shaped errors {@code {error, exception, timestamp, duration,
- * error_description}}. It knows no Openfire or Jetty type.
+ * error_description}}, the description in the caller's language ({@link RestExchange#language(String)}). It knows no
+ * Openfire or Jetty type.
  */
 public class ImcloudServlet extends HttpServlet {
 
@@ -50,12 +51,8 @@ public class ImcloudServlet extends HttpServlet {
             String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
             Router.Match match = router.resolve(request.getMethod(), path);
             match.handler().handle(new RestExchange(context, context.settings(), request, response, match.params(), start));
-        } catch (ApiException e) {
-            writeError(request, response, e, start);
-        } catch (UserException e) {
-            writeError(request, response, fromUserException(e), start);
-        } catch (GroupException e) {
-            writeError(request, response, fromGroupException(e), start);
+        } catch (LocalizedException e) {
+            writeError(request, response, Refusals.of(e), start);
         } catch (IOException e) {
             if (response.isCommitted()) {
                 // the client went away while we wrote our answer: nothing left to tell it
@@ -72,7 +69,7 @@ public class ImcloudServlet extends HttpServlet {
         Log.error("Failed: {} {}", request.getMethod(), request.getRequestURI(), e);
         try {
             writeError(request, response, new ApiException(500, "internal_server_error", "java.lang.RuntimeException",
-                    "The server failed to process the request"), start);
+                    ErrorText.SERVER_FAILED), start);
         } catch (IOException gone) {
             Log.debug("Cannot report the failure of {}: {}", request.getRequestURI(), gone.toString());
         }
@@ -101,24 +98,6 @@ public class ImcloudServlet extends HttpServlet {
         }
     }
 
-    private static ApiException fromUserException(UserException e) {
-        return switch (e.reason()) {
-            case ILLEGAL_ARGUMENT -> ApiException.illegalArgument(e.getMessage());
-            case DUPLICATE -> ApiException.duplicate(e.getMessage());
-            case NOT_FOUND -> ApiException.notFound(e.getMessage());
-            case QUOTA_EXCEEDED -> new ApiException(403, "exceed_limit", "io.imcloud.users.UserException", e.getMessage());
-            case FORBIDDEN -> ApiException.forbidden(e.getMessage());
-        };
-    }
-
-    private static ApiException fromGroupException(GroupException e) {
-        return switch (e.reason()) {
-            case ILLEGAL_ARGUMENT -> ApiException.illegalArgument(e.getMessage());
-            case NOT_FOUND -> ApiException.notFound(e.getMessage());
-            case FORBIDDEN, LIMIT -> ApiException.forbiddenOp(e.getMessage());
-        };
-    }
-
     private void writeError(HttpServletRequest request, HttpServletResponse response, ApiException e, long start)
             throws IOException {
         if (response.isCommitted()) {
@@ -133,12 +112,13 @@ public class ImcloudServlet extends HttpServlet {
         response.setContentType("application/json;charset=UTF-8");
         response.setHeader("Cache-Control", "no-store");
         e.headers().forEach(response::setHeader);
+        response.setHeader("Vary", "Accept-Language");
         ObjectNode body = context.json().createObjectNode();
         body.put("error", e.error());
         body.put("exception", e.exception());
         body.put("timestamp", context.clock().millis());
         body.put("duration", (System.nanoTime() - start) / 1_000_000);
-        body.put("error_description", e.getMessage());
+        body.put("error_description", e.description().in(RestExchange.language(request.getHeader("Accept-Language"))));
         byte[] bytes = context.json().writeValueAsBytes(body);
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);

@@ -3,6 +3,7 @@ package io.imcloud.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imcloud.i18n.ErrorText;
 import io.imcloud.tenancy.App;
 import io.imcloud.tenancy.AppCredentials;
 import io.imcloud.tenancy.AppKey;
@@ -69,15 +70,11 @@ final class ManagementRoutes implements RouteGroup {
         String org = RestExchange.text(body, "org");
         String name = RestExchange.text(body, "app");
         if (!AppKey.isValidPart(org) || !AppKey.isValidPart(name)) {
-            throw ApiException.illegalArgument("org and app must be 1-32 characters of [a-z0-9-], starting with a letter or digit");
+            throw ApiException.illegalArgument(ErrorText.APP_KEY_PARTS);
         }
-        AppCredentials created;
-        try {
-            created = ex.context().apps().create(AppKey.of(org, name), options(body))
-                    .orElseThrow(() -> ApiException.duplicate("Application " + org + "#" + name + " already exists"));
-        } catch (IllegalArgumentException reserved) {
-            throw ApiException.illegalArgument(reserved.getMessage());
-        }
+        AppKey key = AppKey.of(org, name);
+        AppCredentials created = ex.context().apps().create(key, options(body))
+                .orElseThrow(() -> ApiException.duplicate(ErrorText.APP_EXISTS, key));
         replyData(ex, "post", withSecret(ex, created));
     }
 
@@ -119,8 +116,8 @@ final class ManagementRoutes implements RouteGroup {
         requireAdmin(ex);
         AppKey key = ex.appKey();
         App app = ex.context().apps().find(key).orElseThrow(() -> notFound(key));
-        String secret = ex.context().apps().rotateCallbackSecret(key).orElseThrow(() -> ApiException.illegalArgument(
-                "Application " + key + " has no callback_url; set one first"));
+        String secret = ex.context().apps().rotateCallbackSecret(key)
+                .orElseThrow(() -> ApiException.illegalArgument(ErrorText.NO_CALLBACK_URL, key));
         replyData(ex, "post", appEntity(ex, ex.context().apps().find(key).orElse(app)).put("callback_secret", secret));
     }
 
@@ -154,7 +151,7 @@ final class ManagementRoutes implements RouteGroup {
     private void requireAdmin(RestExchange ex) {
         String address = ex.remoteAddress();
         if (!ex.settings().managementAllowRemote() && !ClientAddresses.isLoopback(address)) {
-            throw ApiException.forbidden("The management API answers only on the loopback interface");
+            throw ApiException.forbidden(ErrorText.MANAGEMENT_LOOPBACK);
         }
         String header = ex.request().getHeader("Authorization");
         if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
@@ -178,7 +175,7 @@ final class ManagementRoutes implements RouteGroup {
             }
             failureKeys.forEach(key -> ex.context().rateLimiter().tryAcquire(key, 1, FAILED_LOGINS_PER_SECOND, MAX_FAILED_LOGINS));
         }
-        throw ApiException.unauthorized("The management API needs a server administrator's credentials (HTTP Basic)")
+        throw ApiException.unauthorized(ErrorText.MANAGEMENT_CREDENTIALS)
                 .withHeader("WWW-Authenticate", "Basic realm=\"imcloud management\", charset=\"UTF-8\"");
     }
 
@@ -187,19 +184,16 @@ final class ManagementRoutes implements RouteGroup {
         body.fieldNames().forEachRemaining(name -> {
             if (!known.contains(name)) {
                 String shown = name.length() > MAX_SHOWN_FIELD ? name.substring(0, MAX_SHOWN_FIELD) + "..." : name;
-                throw ApiException.illegalArgument("Unknown field " + shown + "; the fields are " + String.join(", ", new TreeSet<>(known)));
+                throw ApiException.illegalArgument(ErrorText.UNKNOWN_FIELD, shown, String.join(", ", new TreeSet<>(known)));
             }
         });
     }
 
+    /** The options the body sets; the servlet answers an {@link io.imcloud.tenancy.AppException} with 400. */
     private static AppOptions options(JsonNode body) {
-        try {
-            return new AppOptions(bool(body, "open_registration"), integer(body, "max_users"), integer(body, "retention_days"),
-                    longInteger(body, "file_quota_bytes"), integer(body, "file_quota_files"),
-                    integer(body, "file_retention_days"), bool(body, "uploads_media_only"), RestExchange.text(body, "callback_url"));
-        } catch (IllegalArgumentException e) {
-            throw ApiException.illegalArgument(e.getMessage());
-        }
+        return new AppOptions(bool(body, "open_registration"), integer(body, "max_users"), integer(body, "retention_days"),
+                longInteger(body, "file_quota_bytes"), integer(body, "file_quota_files"),
+                integer(body, "file_retention_days"), bool(body, "uploads_media_only"), RestExchange.text(body, "callback_url"));
     }
 
     private static Boolean bool(JsonNode body, String name) {
@@ -208,7 +202,7 @@ final class ManagementRoutes implements RouteGroup {
             return null;
         }
         if (!v.isBoolean()) {
-            throw ApiException.illegalArgument(name + " must be true or false");
+            throw ApiException.illegalArgument(ErrorText.NOT_BOOLEAN, name);
         }
         return v.booleanValue();
     }
@@ -219,7 +213,7 @@ final class ManagementRoutes implements RouteGroup {
             return null;
         }
         if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw ApiException.illegalArgument(name + " must be an integer");
+            throw ApiException.illegalArgument(ErrorText.NOT_INTEGER, name);
         }
         return v.intValue();
     }
@@ -230,7 +224,7 @@ final class ManagementRoutes implements RouteGroup {
             return null;
         }
         if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw ApiException.illegalArgument(name + " must be an integer");
+            throw ApiException.illegalArgument(ErrorText.NOT_INTEGER, name);
         }
         return v.longValue();
     }

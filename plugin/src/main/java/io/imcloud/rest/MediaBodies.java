@@ -7,6 +7,7 @@ import io.imcloud.attachments.Attachments;
 import io.imcloud.attachments.ChatfileLink;
 import io.imcloud.attachments.FileKind;
 import io.imcloud.attachments.StoredFile;
+import io.imcloud.i18n.ErrorText;
 import io.imcloud.tenancy.AppKey;
 
 import java.util.Map;
@@ -39,16 +40,15 @@ final class MediaBodies {
         Optional<ChatfileLink> link = ChatfileLink.parse(url).filter(l -> l.belongsTo(app));
         StoredFile file = link.flatMap(l -> attachments.find(app, l.uuid())).orElse(null);
         if (file == null) {
-            throw ApiException.illegalArgument("body.url must be the URL of a chat file of this application");
+            throw ApiException.illegalArgument(ErrorText.MEDIA_URL);
         }
         FileKind expected = KIND_OF_TYPE.get(type);
         if (expected != null && file.kind() != expected) {
-            throw ApiException.illegalArgument("A message of type " + type + " needs a file of that kind; "
-                    + file.uuid() + " is " + file.contentType());
+            throw ApiException.illegalArgument(ErrorText.MEDIA_KIND, type, file.uuid(), file.contentType());
         }
         String secret = RestExchange.text(content, "secret");
         if (file.restricted() && !file.acceptsSecret(secret)) {
-            throw ApiException.illegalArgument("body.secret must be the share-secret of the restricted file");
+            throw ApiException.illegalArgument(ErrorText.MEDIA_SECRET);
         }
         JsonNode length = content.get("length");
         ObjectNode body = describe(ex.context().json(), type, url, RestExchange.text(content, "filename"), secret, file,

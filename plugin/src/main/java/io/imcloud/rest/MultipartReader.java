@@ -1,5 +1,8 @@
 package io.imcloud.rest;
 
+import io.imcloud.i18n.ErrorText;
+import io.imcloud.i18n.Localized;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,10 +23,23 @@ import java.util.Map;
  */
 final class MultipartReader {
 
-    /** The body breaks the multipart format or a limit. */
+    /** The body breaks the multipart format or a limit: an I/O failure of the body, described for its sender. */
     static final class MalformedException extends IOException {
-        MalformedException(String message) {
-            super(message);
+
+        private final transient Localized description;
+
+        MalformedException(ErrorText text, Object... arguments) {
+            this(Localized.of(text, arguments));
+        }
+
+        private MalformedException(Localized description) {
+            super(description.toString());
+            this.description = description;
+        }
+
+        /** What is wrong with the body, in any language. */
+        Localized description() {
+            return description;
         }
     }
 
@@ -98,11 +114,11 @@ final class MultipartReader {
         if (current != null) {
             current.skipRest();
         } else if (!skipTo(delimiter)) {
-            throw new MalformedException("The body has no multipart delimiter");
+            throw new MalformedException(ErrorText.MULTIPART_NO_DELIMITER);
         }
         // after a delimiter: "--" ends the body, CRLF starts a part (transport padding before it is allowed)
         if (!fill(2)) {
-            throw new MalformedException("The body ends after a delimiter");
+            throw new MalformedException(ErrorText.MULTIPART_ENDS_AFTER_DELIMITER);
         }
         if (buffer[pos] == '-' && buffer[pos + 1] == '-') {
             finished = true;
@@ -110,7 +126,7 @@ final class MultipartReader {
         }
         Map<String, String> headers = readHeaders();
         if (++parts > maxParts) {
-            throw new MalformedException("More than " + maxParts + " parts");
+            throw new MalformedException(ErrorText.MULTIPART_TOO_MANY_PARTS, maxParts);
         }
         Map<String, String> disposition = parameters(headers.getOrDefault("content-disposition", ""));
         current = new ContentStream();
@@ -123,16 +139,16 @@ final class MultipartReader {
         int end;
         while ((end = indexOf(HEADERS_END, start)) < 0) {
             if (limit - pos > maxHeaderBytes) {
-                throw new MalformedException("Part headers longer than " + maxHeaderBytes + " bytes");
+                throw new MalformedException(ErrorText.MULTIPART_HEADERS_TOO_LONG, maxHeaderBytes);
             }
             int kept = limit - pos;
             if (!fill(kept + 1)) {
-                throw new MalformedException("The body ends inside part headers");
+                throw new MalformedException(ErrorText.MULTIPART_ENDS_IN_HEADERS);
             }
             start = pos + Math.max(0, kept - 3);
         }
         if (end - pos > maxHeaderBytes) {
-            throw new MalformedException("Part headers longer than " + maxHeaderBytes + " bytes");
+            throw new MalformedException(ErrorText.MULTIPART_HEADERS_TOO_LONG, maxHeaderBytes);
         }
         String text = new String(buffer, pos, end - pos, StandardCharsets.UTF_8);
         pos = end + 4;
@@ -140,7 +156,7 @@ final class MultipartReader {
         String[] lines = text.split("\r\n", -1);
         // lines[0] is what followed the delimiter on its line: transport padding only
         if (!lines[0].isBlank()) {
-            throw new MalformedException("Unexpected text after a delimiter");
+            throw new MalformedException(ErrorText.MULTIPART_TEXT_AFTER_DELIMITER);
         }
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
@@ -246,7 +262,7 @@ final class MultipartReader {
                     return -1;
                 }
                 if (!fill(delimiter.length)) {
-                    throw new MalformedException("The body ends inside a part");
+                    throw new MalformedException(ErrorText.MULTIPART_ENDS_IN_PART);
                 }
             }
         }

@@ -3,6 +3,7 @@ package io.imcloud.rest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imcloud.archive.Archive;
 import io.imcloud.archive.DeliveryState;
+import io.imcloud.i18n.ErrorText;
 import io.imcloud.tenancy.AppUser;
 
 import java.io.IOException;
@@ -40,8 +41,7 @@ final class OfflineRoutes implements RouteGroup {
         long msgId = parseId(ex.pathParam("msgId"));
         DeliveryState state = msgId < 0 ? null : archive.deliveryState(user, msgId).orElse(null);
         if (state == null) {
-            throw ApiException.notFound("Service resource not found: message " + ex.pathParam("msgId")
-                    + " to " + user.username());
+            throw ApiException.notFound(ErrorText.OFFLINE_MESSAGE_NOT_FOUND, ex.pathParam("msgId"), user.username());
         }
         ObjectNode envelope = ex.envelope("get");
         envelope.putObject("data").put(Long.toString(msgId), state == DeliveryState.DELIVERED ? "delivered" : "undelivered");

@@ -3,6 +3,7 @@ package io.imcloud.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imcloud.i18n.ErrorText;
 import io.imcloud.push.DeviceBinding;
 import io.imcloud.push.PushBindings;
 import io.imcloud.tenancy.AppUser;
@@ -38,15 +39,11 @@ public final class PushRoutes implements RouteGroup {
         String deviceId = RestExchange.text(body, "device_id");
         String deviceToken = RestExchange.text(body, "device_token");
         if (deviceId == null || deviceToken == null) {
-            throw ApiException.illegalArgument("The request body must be {\"device_id\": \"...\", \"device_token\": \"...\","
-                    + " \"notifier_name\": \"...\"}; an empty device_token unbinds the device");
+            throw ApiException.illegalArgument(ErrorText.PUSH_BINDING_BODY,
+                    "{\"device_id\": \"...\", \"device_token\": \"...\", \"notifier_name\": \"...\"}");
         }
-        Optional<DeviceBinding> bound;
-        try {
-            bound = bindings.bind(user, deviceId, deviceToken, RestExchange.text(body, "notifier_name"));
-        } catch (IllegalArgumentException e) {
-            throw ApiException.illegalArgument(e.getMessage());
-        }
+        // a binding refused (BindingException) is answered 400 by the servlet
+        Optional<DeviceBinding> bound = bindings.bind(user, deviceId, deviceToken, RestExchange.text(body, "notifier_name"));
         reply(ex, "put", bound.map(List::of).orElse(List.of()));
     }
 

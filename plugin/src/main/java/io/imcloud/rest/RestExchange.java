@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imcloud.i18n.ErrorText;
 import io.imcloud.tenancy.App;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppUser;
@@ -61,6 +62,36 @@ public final class RestExchange {
         return response;
     }
 
+    /** The language of the caller's texts: {@link #language(String)} of its {@code Accept-Language}. */
+    public Locale language() {
+        return language(request.getHeader("Accept-Language"));
+    }
+
+    /**
+     * The language of error descriptions for a request's {@code Accept-Language}: Simplified Chinese when the caller
+     * prefers Chinese (any {@code zh} range) to English, English otherwise (no header, another language, or a header
+     * that does not parse), so that existing clients keep their English texts.
+     */
+    public static Locale language(String acceptLanguage) {
+        if (acceptLanguage == null || acceptLanguage.isBlank()) {
+            return Locale.ENGLISH;
+        }
+        try {
+            for (Locale.LanguageRange range : Locale.LanguageRange.parse(acceptLanguage)) {
+                String tag = range.getRange();
+                if (range.getWeight() > 0 && (tag.equals("zh") || tag.startsWith("zh-"))) {
+                    return Locale.SIMPLIFIED_CHINESE;
+                }
+                if (range.getWeight() > 0 && (tag.equals("en") || tag.startsWith("en-") || tag.equals("*"))) {
+                    return Locale.ENGLISH;
+                }
+            }
+        } catch (IllegalArgumentException malformed) {
+            // a header that does not parse asks for nothing
+        }
+        return Locale.ENGLISH;
+    }
+
     /** The value of path parameter {@code name} of the route's pattern. */
     public String pathParam(String name) {
         String value = params.get(name);
@@ -89,7 +120,7 @@ public final class RestExchange {
         } catch (NumberFormatException ignored) {
             // reported below like an out-of-range value
         }
-        throw ApiException.illegalArgument(name + " must be an integer from " + min + " to " + max);
+        throw ApiException.illegalArgument(ErrorText.INTEGER_RANGE, name, min, max);
     }
 
     /** The app key of the {@code {org}/{app}} path parameters; 404 when they cannot name an app. */
@@ -120,7 +151,7 @@ public final class RestExchange {
     static String username(String raw, String what) {
         String username = AppUser.normalize(raw);
         if (!AppUser.isValidUsername(username)) {
-            throw ApiException.illegalArgument(what + " [" + raw + "] is not legal");
+            throw ApiException.illegalArgument(ErrorText.NOT_LEGAL, what, raw);
         }
         return username;
     }
@@ -141,51 +172,51 @@ public final class RestExchange {
     private Caller authenticate() {
         String query = request.getQueryString();
         if (query != null && (query.startsWith("access_token=") || query.contains("&access_token="))) {
-            throw ApiException.unauthorized("Access tokens are accepted only in the Authorization header");
+            throw ApiException.unauthorized(ErrorText.TOKEN_IN_URL);
         }
         String header = request.getHeader("Authorization");
         if (header == null) {
             return null;
         }
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw ApiException.unauthorized("Authorization must be: Bearer <access token>");
+            throw ApiException.unauthorized(ErrorText.AUTHORIZATION_BEARER);
         }
         Token token = context.tokens().verify(header.substring(7).trim())
-                .orElseThrow(() -> ApiException.unauthorized("Unable to authenticate due to corrupt or expired access token"));
+                .orElseThrow(() -> ApiException.unauthorized(ErrorText.TOKEN_INVALID));
         App current = app();
         if (!token.appKey().equals(current.key()) || !token.appUuid().equals(current.uuid())) {
-            throw ApiException.unauthorized("The access token was issued for another application");
+            throw ApiException.unauthorized(ErrorText.TOKEN_OTHER_APP);
         }
         if (token.isAppToken()) {
             if (token.secretVersion() != current.secretVersion()) {
-                throw ApiException.unauthorized("The access token was revoked by a client secret rotation");
+                throw ApiException.unauthorized(ErrorText.TOKEN_REVOKED_SECRET);
             }
             return new Caller(current.key(), null);
         }
         AppUser user = new AppUser(current.key(), token.username());
         UserAccount account = context.users().find(user)
                 .filter(a -> a.uuid().equals(token.userUuid()) && a.activated())
-                .orElseThrow(() -> ApiException.unauthorized("The user of this access token no longer exists"));
+                .orElseThrow(() -> ApiException.unauthorized(ErrorText.TOKEN_USER_GONE));
         if (!account.acceptsTokenIssuedAt(token.issuedAt())) {
-            throw ApiException.unauthorized("The access token was revoked by a password change");
+            throw ApiException.unauthorized(ErrorText.TOKEN_REVOKED_PASSWORD);
         }
         return new Caller(current.key(), user);
     }
 
     /** The caller, who must hold an app token of this app: 401 without token, 403 for a user token. */
     public Caller requireApp() {
-        Caller c = caller().orElseThrow(() -> ApiException.unauthorized("Unable to authenticate: no access token"));
+        Caller c = caller().orElseThrow(() -> ApiException.unauthorized(ErrorText.NO_TOKEN));
         if (!c.isApp()) {
-            throw ApiException.forbidden("This resource needs an application token");
+            throw ApiException.forbidden(ErrorText.APP_TOKEN_NEEDED);
         }
         return c;
     }
 
     /** The caller, who must hold an app token of this app or the user token of {@code username}. */
     public Caller requireAppOrUser(String username) {
-        Caller c = caller().orElseThrow(() -> ApiException.unauthorized("Unable to authenticate: no access token"));
+        Caller c = caller().orElseThrow(() -> ApiException.unauthorized(ErrorText.NO_TOKEN));
         if (!c.isApp() && !c.isUser(AppUser.normalize(username))) {
-            throw ApiException.forbidden("A user token gives access to that user's own resources only");
+            throw ApiException.forbidden(ErrorText.OWN_RESOURCES_ONLY);
         }
         return c;
     }
@@ -224,7 +255,7 @@ public final class RestExchange {
     public JsonNode jsonObjectBody() throws IOException {
         JsonNode body = jsonBody();
         if (!body.isObject()) {
-            throw ApiException.illegalArgument("The request body must be a JSON object");
+            throw ApiException.illegalArgument(ErrorText.BODY_NOT_OBJECT);
         }
         return body;
     }
@@ -237,7 +268,7 @@ public final class RestExchange {
         String type = request.getContentType();
         String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         if (!mediaType.equals("application/json")) {
-            throw ApiException.unsupportedMediaType("Content-Type must be application/json");
+            throw ApiException.unsupportedMediaType(ErrorText.JSON_CONTENT_TYPE);
         }
         int max = settings.maxBodyBytes();
         if (request.getContentLengthLong() > max) {
@@ -250,11 +281,11 @@ public final class RestExchange {
         try {
             JsonNode node = context.json().readTree(body);
             if (node == null || node.isMissingNode()) {
-                throw ApiException.jsonParse("The request body is empty");
+                throw ApiException.jsonParse(ErrorText.BODY_EMPTY);
             }
             return node;
         } catch (JacksonException e) {
-            throw ApiException.jsonParse("Unexpected content in the request body: " + e.getOriginalMessage());
+            throw ApiException.jsonParse(ErrorText.JSON_UNEXPECTED, e.getOriginalMessage());
         }
     }
 
@@ -265,7 +296,7 @@ public final class RestExchange {
             return null;
         }
         if (!v.isTextual()) {
-            throw ApiException.illegalArgument(name + " must be a string");
+            throw ApiException.illegalArgument(ErrorText.NOT_A_STRING, name);
         }
         return v.asText();
     }

@@ -1,5 +1,7 @@
 package io.imcloud.rest;
 
+import io.imcloud.i18n.ErrorText;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -80,10 +82,10 @@ public final class Router {
             return best;
         }
         if (allowed.isEmpty()) {
-            throw ApiException.notFound("Service resource not found: " + path);
+            throw ApiException.notFound(ErrorText.PATH_NOT_FOUND, path);
         }
         throw new ApiException(405, "method_not_allowed", "javax.ws.rs.NotAllowedException",
-                "Method " + method + " is not allowed on " + path).withHeader("Allow", String.join(", ", allowed));
+                ErrorText.METHOD_NOT_ALLOWED, method, path).withHeader("Allow", String.join(", ", allowed));
     }
 
     private static List<String> split(String path) {

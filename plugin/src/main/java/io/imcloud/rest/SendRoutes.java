@@ -7,6 +7,7 @@ import io.imcloud.archive.ArchivedMessage;
 import io.imcloud.archive.DeliveryState;
 import io.imcloud.archive.MessageDelivery;
 import io.imcloud.archive.MessageIds;
+import io.imcloud.i18n.ErrorText;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppUser;
 
@@ -84,8 +85,7 @@ final class SendRoutes implements RouteGroup {
                 continue; // blocked: like Openfire, neither stored nor delivered; the answer leaves the receiver out
             }
             if (!archive.append(withStanza(message, stanza.stanzaXml()))) {
-                throw ApiException.unavailable("The message archive is busy; sent to " + sent.size() + " of "
-                        + request.receivers().size() + " receivers " + sent + ", not to the others; retry those later");
+                throw ApiException.unavailable(ErrorText.SEND_BUSY, sent.size(), request.receivers().size(), sent);
             }
             stanza.send();
             sent.add(receiver);
@@ -108,12 +108,12 @@ final class SendRoutes implements RouteGroup {
 
     private static Request parse(JsonNode body, RestExchange ex, MediaBodies media) throws IOException {
         if (!body.isObject()) {
-            throw ApiException.illegalArgument("The request body must be {from, to: [...], type, body: {msg}, ext}");
+            throw ApiException.illegalArgument(ErrorText.BODY_MUST_BE, "{from, to: [...], type, body: {msg}, ext}");
         }
         String sender = sender(body);
         Set<String> receivers = receivers(body.get("to"));
         if (receivers.contains(sender)) {
-            throw ApiException.illegalArgument("from [" + sender + "] cannot send a message to itself");
+            throw ApiException.illegalArgument(ErrorText.SEND_TO_ITSELF, sender);
         }
         Content content = content(body, ex, media, "chat");
         return new Request(sender, receivers, content.type(), content.body(), content.extJson());
@@ -140,40 +140,39 @@ final class SendRoutes implements RouteGroup {
         if ("txt".equals(type)) {
             text = content != null && content.isObject() ? RestExchange.text(content, "msg") : null;
             if (text == null || text.isEmpty()) {
-                throw ApiException.illegalArgument("body must be {\"msg\": \"...\"} with a non-empty msg");
+                throw ApiException.illegalArgument(ErrorText.TEXT_BODY, "{\"msg\": \"...\"}");
             }
             archivedType = textType;
         } else if (type != null && ArchivedMessage.MEDIA_TYPES.contains(type)) {
             if (content == null || !content.isObject()) {
-                throw ApiException.illegalArgument("body must be {\"url\": ..., \"filename\": ...} for a message of type " + type);
+                throw ApiException.illegalArgument(ErrorText.MEDIA_BODY, "{\"url\": ..., \"filename\": ...}", type);
             }
             text = ex.context().json().writeValueAsString(media.body(ex, ex.app().key(), type, content));
             archivedType = type;
         } else {
-            throw ApiException.illegalArgument("type must be txt, audio, img or file");
+            throw ApiException.illegalArgument(ErrorText.MESSAGE_TYPE);
         }
         JsonNode ext = body.get("ext");
         if (ext != null && !ext.isNull() && !ext.isObject()) {
-            throw ApiException.illegalArgument("ext must be a JSON object");
+            throw ApiException.illegalArgument(ErrorText.EXT_OBJECT);
         }
         String extJson = ext == null || ext.isNull() || ext.isEmpty() ? null : ex.context().json().writeValueAsString(ext);
         int size = text.getBytes(StandardCharsets.UTF_8).length
                 + (extJson == null ? 0 : extJson.getBytes(StandardCharsets.UTF_8).length);
         if (size > MAX_MESSAGE_BYTES) {
-            throw new ApiException(413, "request_entity_too_large", "javax.ws.rs.WebApplicationException",
-                    "body and ext together are " + size + " bytes; at most " + MAX_MESSAGE_BYTES + " are allowed");
+            throw ApiException.tooLarge(ErrorText.MESSAGE_TOO_LARGE, size, MAX_MESSAGE_BYTES);
         }
         return new Content(archivedType, text, extJson);
     }
 
     private static Set<String> receivers(JsonNode to) {
         if (to == null || !to.isArray() || to.isEmpty() || to.size() > MAX_RECEIVERS) {
-            throw ApiException.illegalArgument("to must be an array of 1-" + MAX_RECEIVERS + " usernames");
+            throw ApiException.illegalArgument(ErrorText.ARRAY_OF_USERNAMES, "to", MAX_RECEIVERS);
         }
         Set<String> receivers = new LinkedHashSet<>();
         for (JsonNode item : to) {
             if (!item.isTextual()) {
-                throw ApiException.illegalArgument("to must contain usernames (strings)");
+                throw ApiException.illegalArgument(ErrorText.CONTAINS_USERNAMES, "to");
             }
             receivers.add(RestExchange.username(item.asText(), "to"));
         }
@@ -199,7 +198,7 @@ final class SendRoutes implements RouteGroup {
         if (!missing.isEmpty()) {
             String named = String.join(", ", missing.subList(0, Math.min(MAX_NAMED, missing.size())))
                     + (missing.size() > MAX_NAMED ? " and " + (missing.size() - MAX_NAMED) + " more" : "");
-            throw ApiException.notFound("Service resource not found: no user " + named + " in " + appKey + "; nothing was sent");
+            throw ApiException.notFound(ErrorText.SEND_NO_USER, named, appKey);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.imcloud.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imcloud.i18n.ErrorText;
 import io.imcloud.tenancy.App;
 import io.imcloud.tenancy.AppUser;
 import io.imcloud.tenancy.Token;
@@ -39,22 +40,21 @@ final class TokenRoutes implements RouteGroup {
         if ("client_credentials".equals(grant)) {
             App authenticated = ex.context().apps().authenticateClient(app.key(),
                             RestExchange.text(body, "client_id"), RestExchange.text(body, "client_secret"))
-                    .orElseThrow(() -> invalidGrant("invalid client_id or client_secret"));
+                    .orElseThrow(() -> invalidGrant(ErrorText.INVALID_CLIENT));
             answer.put("access_token", ex.context().tokens().issue(Token.forApp(authenticated, issuedAt, expiresAt)));
         } else if ("password".equals(grant)) {
             String username = AppUser.normalize(RestExchange.text(body, "username"));
             if (!AppUser.isValidUsername(username)) {
-                throw invalidGrant("invalid username or password");
+                throw invalidGrant(ErrorText.INVALID_PASSWORD);
             }
             AppUser user = new AppUser(app.key(), username);
             limitPasswordAttempts(ex, user);
             UserAccount account = ex.context().users().authenticate(user, RestExchange.text(body, "password"))
-                    .orElseThrow(() -> invalidGrant("invalid username or password"));
+                    .orElseThrow(() -> invalidGrant(ErrorText.INVALID_PASSWORD));
             answer.put("access_token", ex.context().tokens().issue(Token.forUser(app, user, account.uuid(), issuedAt, expiresAt)));
             answer.set("user", ex.userEntity(account));
         } else {
-            throw new ApiException(400, "unsupported_grant_type", "java.lang.IllegalArgumentException",
-                    "grant_type must be client_credentials or password");
+            throw new ApiException(400, "unsupported_grant_type", "java.lang.IllegalArgumentException", ErrorText.GRANT_TYPE);
         }
         answer.put("expires_in", ttl);
         answer.put("application", app.uuid());
@@ -73,12 +73,12 @@ final class TokenRoutes implements RouteGroup {
             return s.tokenDefaultTtlSeconds();
         }
         if (!ttl.canConvertToLong() || !ttl.isIntegralNumber() || ttl.asLong() < 1) {
-            throw ApiException.illegalArgument("ttl must be a positive number of seconds");
+            throw ApiException.illegalArgument(ErrorText.TTL_POSITIVE);
         }
         return Math.min(ttl.asLong(), s.tokenMaxTtlSeconds());
     }
 
-    private static ApiException invalidGrant(String description) {
+    private static ApiException invalidGrant(ErrorText description) {
         return new ApiException(401, "invalid_grant", "org.apache.usergrid.management.exceptions.InvalidGrantException",
                 description);
     }

@@ -3,6 +3,7 @@ package io.imcloud.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imcloud.i18n.ErrorText;
 import io.imcloud.tenancy.App;
 import io.imcloud.tenancy.AppUser;
 import io.imcloud.users.NewUser;
@@ -48,10 +49,10 @@ final class UserRoutes implements RouteGroup {
         App app = ex.app();
         Optional<Caller> caller = ex.caller();
         if (caller.isEmpty() && !app.openRegistration()) {
-            throw ApiException.unauthorized("Open registration doesn't allow, so register user need token");
+            throw ApiException.unauthorized(ErrorText.REGISTRATION_NEEDS_TOKEN);
         }
         if (caller.isPresent() && !caller.get().isApp()) {
-            throw ApiException.forbidden("Registering users needs an application token");
+            throw ApiException.forbidden(ErrorText.REGISTRATION_APP_TOKEN);
         }
         List<NewUser> batch = newUsers(ex.jsonBody());
         RestSettings s = ex.settings();
@@ -90,10 +91,10 @@ final class UserRoutes implements RouteGroup {
         List<JsonNode> items = new ArrayList<>();
         if (body.isArray()) {
             if (body.isEmpty()) {
-                throw ApiException.illegalArgument("The array of users is empty");
+                throw ApiException.illegalArgument(ErrorText.USERS_EMPTY);
             }
             if (body.size() > MAX_BATCH) {
-                throw ApiException.illegalArgument("At most " + MAX_BATCH + " users can be registered at once");
+                throw ApiException.illegalArgument(ErrorText.USERS_TOO_MANY, MAX_BATCH);
             }
             body.forEach(items::add);
         } else {
@@ -102,7 +103,7 @@ final class UserRoutes implements RouteGroup {
         List<NewUser> users = new ArrayList<>(items.size());
         for (JsonNode item : items) {
             if (!item.isObject()) {
-                throw ApiException.illegalArgument("Each user must be an object {username, password, nickname}");
+                throw ApiException.illegalArgument(ErrorText.USER_OBJECT, "{username, password, nickname}");
             }
             users.add(new NewUser(RestExchange.text(item, "username"), RestExchange.text(item, "password"),
                     RestExchange.text(item, "nickname")));
@@ -142,7 +143,7 @@ final class UserRoutes implements RouteGroup {
         } catch (IllegalArgumentException ignored) {
             // reported below like any other bad cursor
         }
-        throw ApiException.illegalArgument("Invalid cursor");
+        throw ApiException.illegalArgument(ErrorText.INVALID_CURSOR);
     }
 
     private void get(RestExchange ex) throws IOException {
@@ -169,7 +170,7 @@ final class UserRoutes implements RouteGroup {
         AppUser user = ex.pathUser("username");
         JsonNode body = ex.jsonBody();
         if (!body.isObject()) {
-            throw ApiException.illegalArgument("The request body must be {\"newpassword\": \"...\"}");
+            throw ApiException.illegalArgument(ErrorText.BODY_MUST_BE, "{\"newpassword\": \"...\"}");
         }
         String newPassword = RestExchange.text(body, "newpassword");
         if (caller.isApp()) {

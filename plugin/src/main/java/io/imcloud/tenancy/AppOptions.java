@@ -1,5 +1,7 @@
 package io.imcloud.tenancy;
 
+import io.imcloud.i18n.ErrorText;
+
 /**
  * The operator-set options of an app. A null field means "leave as it is" on update and "the
  * default" on create (closed registration, no user limit, keep messages for ever).
@@ -23,12 +25,13 @@ public record AppOptions(Boolean openRegistration, Integer maxUsers, Integer ret
     /** The longest retention an app can be given (100 years). */
     public static final int MAX_RETENTION_DAYS = 36_500;
 
+    /** @throws AppException for a value out of its range or a callback URL that breaks {@link CallbackUrls}' rules */
     public AppOptions {
         if (maxUsers != null && (maxUsers < 0 || maxUsers > MAX_USERS_LIMIT)) {
-            throw new IllegalArgumentException("max_users must be 0 (no limit) to " + MAX_USERS_LIMIT);
+            throw new AppException(ErrorText.MAX_USERS_RANGE, MAX_USERS_LIMIT);
         }
         if (retentionDays != null && (retentionDays < 0 || retentionDays > MAX_RETENTION_DAYS)) {
-            throw new IllegalArgumentException("retention_days must be 0 (for ever) to " + MAX_RETENTION_DAYS);
+            throw new AppException(ErrorText.RETENTION_RANGE, MAX_RETENTION_DAYS);
         }
         // the policy checks its own ranges: a bad value fails here, before anything is written
         filesOver(FilePolicy.DEFAULT);

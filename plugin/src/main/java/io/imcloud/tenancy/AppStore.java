@@ -1,5 +1,6 @@
 package io.imcloud.tenancy;
 
+import io.imcloud.i18n.ErrorText;
 import io.imcloud.sql.ConnectionProvider;
 
 import java.sql.Connection;
@@ -80,11 +81,11 @@ public final class AppStore {
      * Creates an app with fresh credentials (and a callback secret when the options set a callback URL); empty when
      * the app key is taken.
      *
-     * @throws IllegalArgumentException for the reserved org name
+     * @throws AppException for the reserved org name
      */
     public Optional<AppCredentials> create(AppKey key, AppOptions options) {
         if (RESERVED_ORG.equals(key.org())) {
-            throw new IllegalArgumentException("The org name '" + RESERVED_ORG + "' is reserved");
+            throw new AppException(ErrorText.RESERVED_ORG, RESERVED_ORG);
         }
         String secret = ClientSecrets.newSecret();
         long now = clock.millis();

@@ -1,5 +1,7 @@
 package io.imcloud.tenancy;
 
+import io.imcloud.i18n.ErrorText;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -17,24 +19,26 @@ public final class CallbackUrls {
      * Checks {@code url}: an absolute {@code http} or {@code https} URL with a host, at most {@value #MAX_LENGTH}
      * characters, without user information (credentials in a URL end up in logs) and without a fragment.
      *
-     * @throws IllegalArgumentException naming the rule it breaks
+     * @throws AppException naming the rules
      */
     public static void check(String url) {
-        String rule = "callback_url must be an http or https URL with a host, at most " + MAX_LENGTH
-                + " characters, without user:password@ and without #fragment";
         if (url.length() > MAX_LENGTH || url.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
-            throw new IllegalArgumentException(rule);
+            throw broken();
         }
         URI uri;
         try {
             uri = new URI(url);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(rule, e);
+        } catch (URISyntaxException malformed) {
+            throw broken();
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null || uri.getRawUserInfo() != null
                 || uri.getRawFragment() != null) {
-            throw new IllegalArgumentException(rule);
+            throw broken();
         }
+    }
+
+    private static AppException broken() {
+        return new AppException(ErrorText.CALLBACK_URL_RULE, MAX_LENGTH);
     }
 }

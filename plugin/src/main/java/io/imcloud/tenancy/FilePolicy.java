@@ -1,5 +1,7 @@
 package io.imcloud.tenancy;
 
+import io.imcloud.i18n.ErrorText;
+
 /**
  * An app's rules for attachments (chat files and XEP-0363 uploads).
  *
@@ -17,15 +19,16 @@ public record FilePolicy(long quotaBytes, int quotaFiles, int retentionDays, boo
     /** The largest file-count quota an app can be given. */
     public static final int MAX_QUOTA_FILES = 1_000_000_000;
 
+    /** @throws AppException for a quota or retention out of its range */
     public FilePolicy {
         if (quotaBytes < 0 || quotaBytes > MAX_QUOTA_BYTES) {
-            throw new IllegalArgumentException("file_quota_bytes must be 0 (no bound) to " + MAX_QUOTA_BYTES);
+            throw new AppException(ErrorText.FILE_QUOTA_BYTES_RANGE, MAX_QUOTA_BYTES);
         }
         if (quotaFiles < 0 || quotaFiles > MAX_QUOTA_FILES) {
-            throw new IllegalArgumentException("file_quota_files must be 0 (no bound) to " + MAX_QUOTA_FILES);
+            throw new AppException(ErrorText.FILE_QUOTA_FILES_RANGE, MAX_QUOTA_FILES);
         }
         if (retentionDays < 0 || retentionDays > AppOptions.MAX_RETENTION_DAYS) {
-            throw new IllegalArgumentException("file_retention_days must be 0 (for ever) to " + AppOptions.MAX_RETENTION_DAYS);
+            throw new AppException(ErrorText.FILE_RETENTION_RANGE, AppOptions.MAX_RETENTION_DAYS);
         }
     }
 }

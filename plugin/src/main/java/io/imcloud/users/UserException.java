@@ -1,7 +1,10 @@
 package io.imcloud.users;
 
+import io.imcloud.i18n.ErrorText;
+import io.imcloud.i18n.LocalizedException;
+
 /** A user operation (registration, password, contacts, blocks) refused for a reason the client can act on; nothing was changed. */
-public class UserException extends RuntimeException {
+public class UserException extends LocalizedException {
 
     /** Why the operation was refused. */
     public enum Reason {
@@ -19,11 +22,13 @@ public class UserException extends RuntimeException {
 
     private final Reason reason;
 
-    public UserException(Reason reason, String message) {
-        super(message);
+    /** Refused for {@code reason}, described by {@code text} with {@code arguments}. */
+    public UserException(Reason reason, ErrorText text, Object... arguments) {
+        super(text, arguments);
         this.reason = reason;
     }
 
+    /** Why, as the adapters tell it (the REST API's status and error code). */
     public Reason reason() {
         return reason;
     }

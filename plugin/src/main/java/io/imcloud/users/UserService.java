@@ -1,5 +1,6 @@
 package io.imcloud.users;
 
+import io.imcloud.i18n.ErrorText;
 import io.imcloud.sql.ConnectionProvider;
 import io.imcloud.tenancy.AppData;
 import io.imcloud.tenancy.AppKey;
@@ -131,18 +132,17 @@ public final class UserService implements AppData {
         for (NewUser u : batch) {
             String username = AppUser.normalize(u.username());
             if (!AppUser.isValidUsername(username)) {
-                throw new UserException(UserException.Reason.ILLEGAL_ARGUMENT,
-                        "username [" + u.username() + "] is not legal: 1-64 characters of [a-z0-9_.-]");
+                throw new UserException(UserException.Reason.ILLEGAL_ARGUMENT, ErrorText.USERNAME_RULES, u.username());
             }
             AppUser user = new AppUser(appKey, username);
             if (user.node().length() > AppUser.MAX_NODE_LENGTH) {
-                throw new UserException(UserException.Reason.ILLEGAL_ARGUMENT, "username [" + username
-                        + "] is too long for app " + appKey + ": org#app_username must fit in " + AppUser.MAX_NODE_LENGTH + " characters");
+                throw new UserException(UserException.Reason.ILLEGAL_ARGUMENT, ErrorText.USERNAME_TOO_LONG, username, appKey,
+                        AppUser.MAX_NODE_LENGTH);
             }
             checkPassword(u.password());
             if (u.nickname() != null && u.nickname().length() > MAX_NICKNAME_LENGTH) {
-                throw new UserException(UserException.Reason.ILLEGAL_ARGUMENT,
-                        "nickname of " + username + " is longer than " + MAX_NICKNAME_LENGTH + " characters");
+                throw new UserException(UserException.Reason.ILLEGAL_ARGUMENT, ErrorText.NICKNAME_OF_TOO_LONG, username,
+                        MAX_NICKNAME_LENGTH);
             }
             if (!seen.add(username)) {
                 throw duplicate(user);
@@ -154,19 +154,16 @@ public final class UserService implements AppData {
 
     private static void checkPassword(String password) {
         if (password == null || password.isEmpty() || password.length() > MAX_PASSWORD_LENGTH) {
-            throw new UserException(UserException.Reason.ILLEGAL_ARGUMENT,
-                    "password must be 1-" + MAX_PASSWORD_LENGTH + " characters");
+            throw new UserException(UserException.Reason.ILLEGAL_ARGUMENT, ErrorText.PASSWORD_LENGTH, MAX_PASSWORD_LENGTH);
         }
     }
 
     private static UserException duplicate(AppUser user) {
-        return new UserException(UserException.Reason.DUPLICATE, "Application " + user.appKey()
-                + " Entity user requires that property named username be unique, value of " + user.username() + " exists");
+        return new UserException(UserException.Reason.DUPLICATE, ErrorText.USERNAME_TAKEN, user.appKey(), user.username());
     }
 
     private static UserException quotaExceeded(AppKey appKey, int maxUsers) {
-        return new UserException(UserException.Reason.QUOTA_EXCEEDED,
-                "Application " + appKey + " may have at most " + maxUsers + " users");
+        return new UserException(UserException.Reason.QUOTA_EXCEEDED, ErrorText.APP_USERS_LIMIT, appKey, maxUsers);
     }
 
     /** The user's account, if registered. */
@@ -263,22 +260,23 @@ public final class UserService implements AppData {
      */
     public void changeOwnPassword(AppUser user, String oldPassword, String newPassword) {
         if (oldPassword == null || oldPassword.isEmpty()) {
-            throw new UserException(UserException.Reason.ILLEGAL_ARGUMENT, "oldpassword is required to change one's own password");
+            throw new UserException(UserException.Reason.ILLEGAL_ARGUMENT, ErrorText.OLD_PASSWORD_REQUIRED);
         }
         checkPassword(newPassword);
         if (authenticate(user, oldPassword).isEmpty()) {
-            throw new UserException(UserException.Reason.ILLEGAL_ARGUMENT, "oldpassword is not the current password");
+            throw new UserException(UserException.Reason.ILLEGAL_ARGUMENT, ErrorText.OLD_PASSWORD_WRONG);
         }
         changePassword(user, newPassword);
     }
 
     /**
      * Deactivates the user (their row says so, which ends their tokens and password grants, and the directory refuses
-     * their logins) or activates them again. Open sessions are the caller's to close.
+     * their logins) or activates them again. Only {@link AccountControl} calls it: it closes the sessions and ends what
+     * else a deactivated user keeps.
      *
      * @return the account as it is now; empty when there is no such user
      */
-    public Optional<UserAccount> setActivated(AppUser user, boolean activated) {
+    Optional<UserAccount> setActivated(AppUser user, boolean activated) {
         if (!store.setActivated(user, activated, clock.millis())) {
             return Optional.empty();
         }
@@ -294,8 +292,7 @@ public final class UserService implements AppData {
      */
     public Optional<UserAccount> setNickname(AppUser user, String nickname) {
         if (nickname != null && nickname.length() > MAX_NICKNAME_LENGTH) {
-            throw new UserException(UserException.Reason.ILLEGAL_ARGUMENT,
-                    "nickname must be at most " + MAX_NICKNAME_LENGTH + " characters");
+            throw new UserException(UserException.Reason.ILLEGAL_ARGUMENT, ErrorText.NICKNAME_TOO_LONG, MAX_NICKNAME_LENGTH);
         }
         return store.setNickname(user, nickname, clock.millis()) ? store.find(user) : Optional.empty();
     }
@@ -311,8 +308,7 @@ public final class UserService implements AppData {
     }
 
     private static UserException notFound(AppUser user) {
-        return new UserException(UserException.Reason.NOT_FOUND,
-                "Service resource not found: user " + user.username() + " of " + user.appKey());
+        return new UserException(UserException.Reason.NOT_FOUND, ErrorText.USER_OF_APP_NOT_FOUND, user.username(), user.appKey());
     }
 
     private record Validated(AppUser user, String password, String nickname) {

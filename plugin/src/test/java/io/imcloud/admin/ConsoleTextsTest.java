@@ -1,6 +1,8 @@
 package io.imcloud.admin;
 
 import io.imcloud.attachments.Attachments;
+import io.imcloud.push.CallbackReport;
+import io.imcloud.push.PushHealth;
 import io.imcloud.tenancy.App;
 import io.imcloud.tenancy.AppCredentials;
 import io.imcloud.tenancy.AppKey;
@@ -66,13 +68,16 @@ class ConsoleTextsTest {
     @Test
     void renderedPagesShowNoKey() {
         AppKey key = AppKey.of("acme", "chat");
-        App app = new App(key, "uuid", "YXA6id", 1, true, 10, 30, FilePolicy.DEFAULT, 0, 0);
+        App app = new App(key, "uuid", "YXA6id", 1, true, 10, 30, FilePolicy.DEFAULT, "https://example.com/cb", 0, 0);
+        CallbackReport failing = new CallbackReport(new PushHealth(2, 5, 1, 3), 1, new CallbackReport.Failure(0, 2, "HTTP 500"),
+                new CallbackReport.Failure(0, 8, "HTTP 502"));
         UserAccount alice = new UserAccount("u1", AppUser.of(key, "alice"), "Alice", 0, 0, true, 0);
         UserAccount bob = new UserAccount("u2", AppUser.of(key, "bob"), null, 0, 0, false, 0);
         for (Locale language : LANGUAGES) {
             Texts texts = Texts.in(language);
-            String apps = new AppsPage(texts, "t", "o", k -> new Attachments.FileUsage(1, 1)).render(List.of(app), true,
-                    Outcome.success(texts.get("imcloud.admin.done.created", key), new AppCredentials(app, "secret")),
+            String apps = new AppsPage(texts, "t", "o", k -> new Attachments.FileUsage(1, 1), k -> failing).render(List.of(app),
+                    true, Outcome.success(texts.get("imcloud.admin.done.created", key),
+                            Outcome.Secrets.of(new AppCredentials(app, "secret", "callback-secret"))),
                     new SquattedNames.Report(3, List.of("acme#chat_eve")));
             String users = new UsersPage(texts, "t", "o").render(app, new UsersPage.Figures(2, 5, new Attachments.FileUsage(0, 0)),
                     "a", new UserPage(List.of(alice, bob), "bob"), u -> true,

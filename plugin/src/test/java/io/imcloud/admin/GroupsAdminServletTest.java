@@ -10,17 +10,12 @@ import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppOptions;
 import io.imcloud.tenancy.AppRemoval;
 import io.imcloud.tenancy.AppStore;
-import io.imcloud.testsupport.FakeSessions;
-import io.imcloud.testsupport.ScramUserDirectory;
 import io.imcloud.testsupport.TestDatabase;
-import io.imcloud.testsupport.TestMembership;
-import io.imcloud.users.UserService;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import static io.imcloud.admin.AdminPageHarness.fields;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,15 +36,13 @@ class GroupsAdminServletTest {
             AppStore apps = new AppStore(db, Clock.systemUTC());
             apps.create(ACME, new AppOptions(false, null, null));
             apps.create(AppKey.of("acme", "other"), new AppOptions(false, null, null));
-            GroupService groups = AppsAdminServletTest.groups(db);
+            GroupService groups = ConsoleFixture.groups(db);
             List<Group> made = new ArrayList<>();
             for (int i = 0; i < GroupsAdminServlet.PAGE_SIZE + 1; i++) {
                 made.add(groups.create(ACME, new NewGroup("group <" + i + ">", null, false, 50, "alice", i == 0 ? List.of("bob") : List.of())));
             }
-            try (AdminConsole.Installation installed = AdminConsole.install(new AdminConsole.Services(apps,
-                    new AppRemoval(apps, List.of()), new UserService(db, new ScramUserDirectory(db), Clock.systemUTC(),
-                    TestMembership.on(db)), new FakeSessions(), () -> Locale.ENGLISH, AppsAdminServletTest.NONE_SQUATTED,
-                    AppsAdminServletTest.NO_FILES, key -> 0, groups))) {
+            try (AdminConsole.Installation installed = AdminConsole.install(ConsoleFixture.services(apps,
+                    new AppRemoval(apps, List.of()), db, groups))) {
                 Page chooser = browser.get();
                 assertEquals(200, chooser.status(), chooser.body());
                 assertTrue(chooser.body().contains("<meta name=\"pageID\" content=\"imcloud-groups\"/>"));

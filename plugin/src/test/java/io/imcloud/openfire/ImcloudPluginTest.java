@@ -7,6 +7,8 @@ import io.imcloud.attachments.Attachments;
 import io.imcloud.groups.GroupLimits;
 import io.imcloud.groups.GroupService;
 import io.imcloud.groups.RecordingRooms;
+import io.imcloud.push.CallbackReport;
+import io.imcloud.push.PushHealth;
 import io.imcloud.sql.DatabaseType;
 import io.imcloud.tenancy.AppRemoval;
 import io.imcloud.tenancy.AppStore;
@@ -14,6 +16,7 @@ import io.imcloud.testsupport.ScramUserDirectory;
 import io.imcloud.testsupport.TestDatabase;
 import io.imcloud.testsupport.TestJetty;
 import io.imcloud.testsupport.TestMembership;
+import io.imcloud.users.AccountControl;
 import io.imcloud.users.SquattedNames;
 import io.imcloud.users.UserService;
 import io.imcloud.xmpp.HttpUploadService;
@@ -184,11 +187,12 @@ class ImcloudPluginTest {
 
     private AdminConsole.Installation installAdminConsole() {
         AppStore apps = new AppStore(db, Clock.systemUTC());
-        return AdminConsole.install(new AdminConsole.Services(apps, new AppRemoval(apps, List.of()),
-                new UserService(db, new ScramUserDirectory(db), Clock.systemUTC(), TestMembership.on(db)), new OpenfireSessions("example.com"),
+        UserService users = new UserService(db, new ScramUserDirectory(db), Clock.systemUTC(), TestMembership.on(db));
+        return AdminConsole.install(new AdminConsole.Services(apps, new AppRemoval(apps, List.of()), users,
+                new AccountControl(users, new OpenfireSessions("example.com"), user -> { }),
                 () -> Locale.ENGLISH, new SquattedNames.Report(0, List.of()), key -> new Attachments.FileUsage(0, 0), key -> 0,
                 new GroupService(db, new RecordingRooms(), new ArchivePurge(db), user -> true, new MessageIds(1)::next,
-                        Clock.systemUTC(), GroupLimits::defaults)));
+                        Clock.systemUTC(), GroupLimits::defaults), key -> new CallbackReport(PushHealth.NONE, 0, null, null)));
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.imcloud.testsupport.FakeSessions;
 import io.imcloud.testsupport.RestHarness.Response;
 import io.imcloud.testsupport.RestHarnessStack;
 import io.imcloud.testsupport.TestDatabase;
+import io.imcloud.users.AccountControl;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,8 @@ class AccountApiTest {
     }
 
     private Fixture start(TestDatabase db) {
-        RestHarnessStack s = RestHarnessStack.start(db, new AccountRoutes(sessions, deactivated::add));
+        RestHarnessStack s = RestHarnessStack.withServices(db,
+                stack -> List.of(new AccountRoutes(new AccountControl(stack.users, sessions, deactivated::add))));
         AppCredentials app = s.createApp("acme", "chat", false);
         String token = s.appToken(app);
         assertEquals(200, s.register(app, token, List.of(user("alice", "pw-alice-1", "A"), user("bob", "pw-bob-1", "B"))).status());

@@ -6,6 +6,7 @@ import io.imcloud.testsupport.AllDatabases;
 import io.imcloud.testsupport.RestHarness.Response;
 import io.imcloud.testsupport.RestHarnessStack;
 import io.imcloud.testsupport.TestDatabase;
+import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static io.imcloud.testsupport.RestHarnessStack.user;
@@ -125,6 +127,55 @@ class RestErrorsTest {
             assertEquals(200, s.register(open, s.appToken(open), user("w3", "pw", "n")).status(),
                     "the app's back-end is not bound by the per-address bucket");
         }
+    }
+
+    /**
+     * Error descriptions in the caller's language: Chinese when its {@code Accept-Language} prefers Chinese, the
+     * English of old otherwise; the API's own refusals and the domain's alike, codes and exception names unchanged.
+     */
+    @AllDatabases
+    void describesErrorsInTheCallersLanguage(TestDatabase db) {
+        try (RestHarnessStack s = RestHarnessStack.start(db)) {
+            AppCredentials app = s.createApp("acme", "chat", false);
+            String token = s.appToken(app);
+            Response english = s.http.get("/acme/nochat/users", token);
+            assertError(english, 404, "organization_application_not_found");
+            assertEquals("Could not find application for acme/nochat from URI: acme/nochat",
+                    english.json().get("error_description").asText());
+            assertEquals("Accept-Language", english.header("Vary"));
+
+            Response chinese = s.http.send(s.http.request("/acme/nochat/users", token).header("Accept-Language", "zh-CN,zh;q=0.9"));
+            assertError(chinese, 404, "organization_application_not_found");
+            assertEquals("org.apache.usergrid.rest.exceptions.OrganizationApplicationNotFoundException",
+                    chinese.json().get("exception").asText());
+            assertEquals("根据 URI 找不到应用 acme/nochat", chinese.json().get("error_description").asText());
+
+            Response preferred = s.http.send(s.http.request("/acme/nochat/users", token).header("Accept-Language", "en-US,zh;q=0.8"));
+            assertEquals(english.json().get("error_description"), preferred.json().get("error_description"), "English first");
+
+            Response refused = s.http.send(s.http.request("/acme/chat/users", token).header("Content-Type", "application/json")
+                    .header("Accept-Language", "zh").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"username\": \"no way\", \"password\": \"pw\"}")));
+            assertError(refused, 400, "illegal_argument");
+            assertEquals("username [no way] 不合法：必须由 1-64 个 [a-z0-9_.-] 字符组成", refused.json().get("error_description").asText());
+            assertEquals("username [no way] is not legal: 1-64 characters of [a-z0-9_.-]",
+                    s.register(app, token, user("no way", "pw", "n")).json().get("error_description").asText());
+        }
+    }
+
+    @Test
+    void theLanguageIsChineseOnlyWhenTheCallerPrefersIt() {
+        assertEquals(Locale.ENGLISH, RestExchange.language(null));
+        assertEquals(Locale.ENGLISH, RestExchange.language(""));
+        assertEquals(Locale.ENGLISH, RestExchange.language("fr-FR"));
+        assertEquals(Locale.ENGLISH, RestExchange.language("en-GB,zh-CN;q=0.5"));
+        assertEquals(Locale.ENGLISH, RestExchange.language("*"));
+        assertEquals(Locale.ENGLISH, RestExchange.language("zh;q=0, en;q=0.1"), "zh refused");
+        assertEquals(Locale.ENGLISH, RestExchange.language(";;;=="), "a header that does not parse");
+        assertEquals(Locale.SIMPLIFIED_CHINESE, RestExchange.language("zh"));
+        assertEquals(Locale.SIMPLIFIED_CHINESE, RestExchange.language("zh-Hans-CN"));
+        assertEquals(Locale.SIMPLIFIED_CHINESE, RestExchange.language("zh-TW"));
+        assertEquals(Locale.SIMPLIFIED_CHINESE, RestExchange.language("fr, zh-CN;q=0.8, en;q=0.5"));
     }
 
     /**

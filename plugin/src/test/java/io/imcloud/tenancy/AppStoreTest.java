@@ -39,7 +39,7 @@ class AppStoreTest {
             assertFalse(stored.contains(created.clientSecret()), "secret stored only hashed");
         }
         assertTrue(apps.create(key, AppOptions.none()).isEmpty());
-        assertThrows(IllegalArgumentException.class, () -> apps.create(AppKey.of("management", "x"), AppOptions.none()));
+        assertThrows(AppException.class, () -> apps.create(AppKey.of("management", "x"), AppOptions.none()));
         assertEquals(1, db.count("ofImApp"));
     }
 
@@ -78,8 +78,8 @@ class AppStoreTest {
         assertEquals(10, updated.maxUsers());
         assertEquals(7, updated.retentionDays());
         assertEquals(0, apps.update(key, new AppOptions(null, 0, 0)).orElseThrow().maxUsers());
-        assertThrows(IllegalArgumentException.class, () -> new AppOptions(null, -1, null));
-        assertThrows(IllegalArgumentException.class, () -> new AppOptions(null, null, AppOptions.MAX_RETENTION_DAYS + 1));
+        assertThrows(AppException.class, () -> new AppOptions(null, -1, null));
+        assertThrows(AppException.class, () -> new AppOptions(null, null, AppOptions.MAX_RETENTION_DAYS + 1));
 
         assertEquals("aaa#first", apps.list(10).get(0).key().toString());
         assertEquals(1, apps.list(1).size());
@@ -124,7 +124,7 @@ class AppStoreTest {
         AppCredentials withUrl = apps.create(AppKey.of("acme", "other"), AppOptions.callback("http://127.0.0.1:8080/cb")).orElseThrow();
         assertEquals(withUrl.callbackSecret(), apps.callback(AppKey.of("acme", "other")).orElseThrow().secret());
         assertFalse(withUrl.toString().contains(withUrl.callbackSecret()));
-        assertThrows(IllegalArgumentException.class, () -> AppOptions.callback("gopher://x.example.com"));
+        assertThrows(AppException.class, () -> AppOptions.callback("gopher://x.example.com"));
     }
 
     /**

@@ -58,7 +58,7 @@ public final class RestHarnessStack implements AutoCloseable {
     public final RestHarness http;
 
     private RestHarnessStack(TestDatabase db, String bindHost, List<UserData> userData,
-                             Function<AppMembership, List<RouteGroup>> extraGroups) {
+                             Function<RestHarnessStack, List<RouteGroup>> extraGroups) {
         this.db = db;
         this.directory = new ScramUserDirectory(db);
         this.apps = new AppStore(db, clock);
@@ -73,7 +73,7 @@ public final class RestHarnessStack implements AutoCloseable {
         appData.add(new ArchivePurge(db));
         this.removal = new AppRemoval(apps, appData);
         List<RouteGroup> groups = new ArrayList<>(CoreRoutes.all((u, p) -> ADMIN.equals(u) && ADMIN_PASSWORD.equals(p), removal));
-        groups.addAll(extraGroups.apply(membership));
+        groups.addAll(extraGroups.apply(this));
         this.http = RestHarness.start(new ImcloudServlet(context, groups), bindHost);
     }
 
@@ -97,6 +97,14 @@ public final class RestHarnessStack implements AutoCloseable {
      * stack's {@link #membership}, whose cached answers registrations and deletions over the stack invalidate.
      */
     public static RestHarnessStack withMembership(TestDatabase db, Function<AppMembership, List<RouteGroup>> groups) {
+        return new RestHarnessStack(db, "127.0.0.1", List.of(), s -> groups.apply(s.membership));
+    }
+
+    /**
+     * Like {@link #start}, with route groups made from the stack's services ({@link #users}, {@link #membership}...),
+     * which exist when {@code groups} is called.
+     */
+    public static RestHarnessStack withServices(TestDatabase db, Function<RestHarnessStack, List<RouteGroup>> groups) {
         return new RestHarnessStack(db, "127.0.0.1", List.of(), groups);
     }
 

@@ -34,6 +34,7 @@ import io.imcloud.rest.SqlRateLimiter;
 import io.imcloud.sql.ConnectionProvider;
 import io.imcloud.tenancy.AppMembership;
 import io.imcloud.tenancy.AppRemoval;
+import io.imcloud.tenancy.AppStamps;
 import io.imcloud.tenancy.AppStore;
 import io.imcloud.tenancy.SigningKeyStore;
 import io.imcloud.tenancy.StoreException;
@@ -138,6 +139,8 @@ public final class ImcloudPlugin implements Plugin {
         OpenfireMembershipCache membershipCache = steps.start("membership cache", OpenfireMembershipCache::create,
                 OpenfireMembershipCache::close);
         AppMembership membership = new AppMembership(new RegisteredUsers(database), membershipCache);
+        // Nothing to undo: the cache stays in Openfire's cache factory, and a restarted plugin has nothing cached to check.
+        OpenfireAppStamps appStamps = steps.start("app stamps cache", OpenfireAppStamps::create, stamps -> { });
         // parsed when the setting changes, not per stanza
         AtomicReference<Set<String>> allowedServices = new AtomicReference<>(
                 ImcloudSettings.domains(settings.get(ImcloudSettings.ALLOWED_SERVICES)));
@@ -160,9 +163,7 @@ public final class ImcloudPlugin implements Plugin {
                 fileUses);
         // One set of account services for the REST API and the console page, so each sees the other's changes at once.
         OpenfireBlockLists blockLists = new OpenfireBlockLists(domain, database);
-        Accounts accounts = Accounts.on(database, membership, archive, attachments, blockLists, groups);
-        steps.start("app changes of other cluster nodes", () -> OpenfireAppChanges.receiveInto(accounts.apps()::forget),
-                OpenfireAppChanges.Receiving::close);
+        Accounts accounts = Accounts.on(database, appStamps, membership, archive, attachments, blockLists, groups);
 
         boolean servesMam = !MamIqHandler.monitoringPluginInstalled(pluginDirectory);
         ImcloudPacketInterceptor interceptor = steps.start("packet interceptor", () -> {
@@ -252,17 +253,17 @@ public final class ImcloudPlugin implements Plugin {
     }
 
     /**
-     * Apps (changes told to the other cluster nodes), users and app removal over Openfire's database and user store;
-     * deleting a user purges the archive, the files,
+     * Apps (their changes stamped in {@code appStamps}, so every cluster node sees them at once), users and app removal
+     * over Openfire's database and user store; deleting a user purges the archive, the files,
      * the group memberships, the bound devices and the queued callbacks of them and takes them off others' block lists,
      * deleting an app everything of it.
      */
     private record Accounts(Clock clock, AppStore apps, UserService users, AppRemoval removal, SigningKeyStore keys,
                             PushBindings pushBindings, CallbackQueue callbackQueue) {
-        static Accounts on(ConnectionProvider database, AppMembership membership, SqlArchive archive, Attachments attachments,
-                           UserData blockLists, GroupService groups) {
+        static Accounts on(ConnectionProvider database, AppStamps appStamps, AppMembership membership, SqlArchive archive,
+                           Attachments attachments, UserData blockLists, GroupService groups) {
             Clock clock = Clock.systemUTC();
-            AppStore apps = new AppStore(database, clock, AppStore.DEFAULT_CACHE_MILLIS, new OpenfireAppChanges());
+            AppStore apps = new AppStore(database, clock, AppStore.DEFAULT_CACHE_MILLIS, appStamps);
             PushBindings pushBindings = new PushBindings(database, clock);
             CallbackQueue callbackQueue = new CallbackQueue(database);
             UserService users = new UserService(database, new OpenfireUserDirectory(), clock, membership,

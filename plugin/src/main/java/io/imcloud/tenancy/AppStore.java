@@ -19,11 +19,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * The apps (tenants) in table {@code ofImApp}.
  * <p>
  * {@link #find} runs on every REST request, so it keeps what it read for a short time (one second
- * by default). A rotation, option change or deletion made through this store is seen by it at once, and by the
- * other cluster nodes' stores once its method returns: it tells them through {@link AppChanges} to drop the app.
- * Whatever happens to that message, no node uses an app read before a change for longer than the cache time after
- * the change committed (a read that began before the commit is trusted for the cache time from its start).
- * Client authentication always reads the database.
+ * by default), together with the app's {@link AppStamps stamp} as it was before the read, and answers from memory
+ * only while that stamp is still the current one. Every creation, rotation, option change or deletion made through
+ * this store gives the app a new stamp once it committed and before its method returns, so every store sharing the
+ * stamps (every cluster node's) reads the app anew on its next {@link #find}. A change that commits between a read's
+ * stamp and its row leaves a stale row under an old stamp, which the next {@link #find} reloads. An app whose stamp
+ * was lost (evicted) is read anew once; a node that missed a new stamp (it could not be stored) uses what it read for
+ * at most the cache time. Client authentication always reads the database.
  */
 public final class AppStore {
 
@@ -40,39 +42,34 @@ public final class AppStore {
     private final ConnectionProvider db;
     private final Clock clock;
     private final long cacheMillis;
-    private final AppChanges changes;
+    private final AppStamps stamps;
     private final ConcurrentHashMap<AppKey, Cached> cache = new ConcurrentHashMap<>();
 
-    /** The apps of a single node: the default cache time, no other node to tell of changes. */
+    /** The apps of a single node: the default cache time, stamps in this node's memory. */
     public AppStore(ConnectionProvider db, Clock clock) {
-        this(db, clock, DEFAULT_CACHE_MILLIS, AppChanges.NONE);
+        this(db, clock, DEFAULT_CACHE_MILLIS, AppStamps.local());
     }
 
     /**
      * @param cacheMillis how long {@link #find} may answer from memory; 0 to always read the database
-     * @param changes     tells the other cluster nodes of every change made here
+     * @param stamps      the apps' stamps, shared by every store that must see this one's changes at once
      */
-    public AppStore(ConnectionProvider db, Clock clock, long cacheMillis, AppChanges changes) {
+    public AppStore(ConnectionProvider db, Clock clock, long cacheMillis, AppStamps stamps) {
         this.db = db;
         this.clock = clock;
         this.cacheMillis = cacheMillis;
-        this.changes = changes;
-    }
-
-    /** Drops what {@link #find} keeps of the app: another cluster node changed it. */
-    public void forget(AppKey key) {
-        cache.remove(key);
+        this.stamps = stamps;
     }
 
     /**
-     * After a statement on the app's row committed: drops the app here, and when the statement changed the row
-     * ({@code changedRow}) tells the other nodes (outside any database connection: that may take a moment).
-     * Returns {@code changedRow}.
+     * After a statement on the app's row committed: when it changed the row ({@code changedRow}), drops the app here
+     * (should the new stamp not be stored) and gives it a new stamp (outside any database connection: in a cluster
+     * that may take a moment). Returns {@code changedRow}.
      */
     private boolean changed(AppKey key, boolean changedRow) {
-        cache.remove(key);
         if (changedRow) {
-            changes.changed(key);
+            cache.remove(key);
+            stamps.changed(key);
         }
         return changedRow;
     }
@@ -117,26 +114,33 @@ public final class AppStore {
             ps.setString(16, ClientSecrets.hash(secret));
             ps.setString(17, callbackSecret);
             ps.executeUpdate();
-            cache.remove(key);
-            return Optional.of(new AppCredentials(app, secret, callbackSecret));
         } catch (SQLException e) {
             if (StoreException.isDuplicateKey(e)) {
                 return Optional.empty();
             }
             throw new StoreException("Creating app " + key, e);
         }
+        changed(key, true);
+        return Optional.of(new AppCredentials(app, secret, callbackSecret));
     }
 
-    /** The app with that key, if it exists (possibly as read up to the cache time ago, see the class comment). */
+    /**
+     * The app with that key, if it exists: as read up to the cache time ago when its stamp has not changed since, else
+     * as the database has it now (see the class comment).
+     */
     public Optional<App> find(AppKey key) {
+        if (cacheMillis <= 0) {
+            return findRow(key).map(Row::app);
+        }
         long now = clock.millis();
+        long stamp = stamps.current(key); // before the row: a change committed after this read makes a new stamp
         Cached cached = cache.get(key);
-        if (cached != null && now - cached.readAt() < cacheMillis) {
+        if (cached != null && cached.stamp() == stamp && now - cached.readAt() < cacheMillis) {
             return Optional.of(cached.app());
         }
         Optional<App> app = findRow(key).map(Row::app);
-        if (app.isPresent() && cacheMillis > 0) {
-            cache.put(key, new Cached(app.get(), now));
+        if (app.isPresent()) {
+            cache.put(key, new Cached(app.get(), stamp, now));
         } else {
             cache.remove(key);
         }
@@ -351,6 +355,6 @@ public final class AppStore {
     private record Row(App app, String secretHash) {
     }
 
-    private record Cached(App app, long readAt) {
+    private record Cached(App app, long stamp, long readAt) {
     }
 }

@@ -1,9 +1,9 @@
 package io.imcloud.attachments;
 
 import io.imcloud.sql.DatabaseType;
-import io.imcloud.tenancy.AppChanges;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppOptions;
+import io.imcloud.tenancy.AppStamps;
 import io.imcloud.tenancy.AppStore;
 import io.imcloud.tenancy.AppUser;
 import io.imcloud.tenancy.FilePolicy;
@@ -250,7 +250,7 @@ class AttachmentsTest {
 
     @AllDatabases
     void retentionRemovesOlderFilesOfAppsThatSetIt(TestDatabase db) throws Exception {
-        AppStore apps = new AppStore(db, clock, 0, AppChanges.NONE);
+        AppStore apps = new AppStore(db, clock, 0, AppStamps.local());
         apps.create(APP, new AppOptions(null, null, null, null, null, 7, null)).orElseThrow();
         apps.create(OTHER, new AppOptions(false, null, null)).orElseThrow();
         Attachments a = attachments(db);
@@ -274,7 +274,7 @@ class AttachmentsTest {
      */
     @AllDatabases
     void twoNodesShareQuotaAndSweepEachFileOnce(TestDatabase db) throws Exception {
-        AppStore apps = new AppStore(db, clock, 0, AppChanges.NONE);
+        AppStore apps = new AppStore(db, clock, 0, AppStamps.local());
         apps.create(APP, new AppOptions(null, null, null, null, 12, 7, null)).orElseThrow();
         FilePolicy policy = apps.find(APP).orElseThrow().files();
         List<Attachments> nodes = List.of(attachments(db), attachments(db));
@@ -317,7 +317,7 @@ class AttachmentsTest {
 
     @AllDatabases
     void retentionCountsFromTheLastMessageThatUsedAFile(TestDatabase db) throws Exception {
-        AppStore apps = new AppStore(db, clock, 0, AppChanges.NONE);
+        AppStore apps = new AppStore(db, clock, 0, AppStamps.local());
         apps.create(APP, new AppOptions(null, null, null, null, null, 7, null)).orElseThrow();
         Attachments a = attachments(db);
         StoredFile sent = store(a, APP, OPEN, "alice", "sent", new byte[] {1}).file();

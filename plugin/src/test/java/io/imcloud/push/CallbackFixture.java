@@ -9,9 +9,9 @@ import io.imcloud.archive.SqlArchive;
 import io.imcloud.attachments.AttachmentLimits;
 import io.imcloud.attachments.Attachments;
 import io.imcloud.rest.MessageJson;
-import io.imcloud.tenancy.AppChanges;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppOptions;
+import io.imcloud.tenancy.AppStamps;
 import io.imcloud.tenancy.AppStore;
 import io.imcloud.tenancy.AppUser;
 import io.imcloud.testsupport.TestDatabase;
@@ -58,7 +58,7 @@ final class CallbackFixture implements AutoCloseable {
         this.db = db;
         this.archive = new SqlArchive(db, new MessageIds(1), ArchiveFixtures.settings(10_000, 200));
         // no caching: a callback URL set by the test is seen at once
-        this.apps = new AppStore(db, Clock.systemUTC(), 0, AppChanges.NONE);
+        this.apps = new AppStore(db, Clock.systemUTC(), 0, AppStamps.local());
         this.bindings = new PushBindings(db, Clock.systemUTC());
         this.queue = new CallbackQueue(db);
         try {

@@ -1,15 +1,20 @@
 package io.imcloud.tenancy;
 
+import io.imcloud.sql.ConnectionProvider;
+import io.imcloud.sql.DatabaseType;
 import io.imcloud.testsupport.AllDatabases;
 import io.imcloud.testsupport.RestHarnessStack.MovableClock;
 import io.imcloud.testsupport.TestDatabase;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -128,30 +133,117 @@ class AppStoreTest {
     }
 
     /**
-     * Two cluster nodes on one database: a secret rotation, an option change or a deletion on one is seen by the other as
-     * soon as the changing call returns, since it tells the other node; the node that made the change had dropped it
-     * anyway.
+     * Two cluster nodes on one database sharing the stamps (as Openfire's cluster-wide cache shares them): a secret
+     * rotation, an option change, a callback secret rotation or a deletion on one is seen by the other's very next find,
+     * since the change stamped the app before its call returned; so is an app created anew under a deleted one's key.
      */
     @AllDatabases
     void anotherNodeSeesChangesAtOnce(TestDatabase db) {
-        AtomicReference<AppStore> otherNode = new AtomicReference<>();
-        AppStore nodeA = new AppStore(db, clock, AppStore.DEFAULT_CACHE_MILLIS, key -> otherNode.get().forget(key));
-        AppStore nodeB = new AppStore(db, clock);
-        otherNode.set(nodeB);
+        AppStamps cluster = AppStamps.local();
+        AppStore nodeA = new AppStore(db, clock, AppStore.DEFAULT_CACHE_MILLIS, cluster);
+        AppStore nodeB = new AppStore(db, clock, AppStore.DEFAULT_CACHE_MILLIS, cluster);
         AppKey key = AppKey.of("acme", "chat");
         nodeA.create(key, AppOptions.none()).orElseThrow();
         assertEquals(1, nodeB.find(key).orElseThrow().secretVersion(), "node B caches the app");
+        changeBehindTheStores(db, "maxUsers = 99");
+        assertEquals(0, nodeB.find(key).orElseThrow().maxUsers(), "node B answers from its cache while the stamp holds");
 
         nodeA.rotateSecret(key).orElseThrow();
         assertEquals(2, nodeA.find(key).orElseThrow().secretVersion(), "the writing node");
         assertEquals(2, nodeB.find(key).orElseThrow().secretVersion(), "the other node, without waiting");
         nodeA.update(key, new AppOptions(true, null, null)).orElseThrow();
         assertTrue(nodeB.find(key).orElseThrow().openRegistration());
+        nodeA.update(key, AppOptions.callback("https://hooks.example.com/im")).orElseThrow();
+        long modified = nodeB.find(key).orElseThrow().modified();
+        clock.advance(Duration.ofMillis(10));
+        nodeA.rotateCallbackSecret(key).orElseThrow();
+        assertNotEquals(modified, nodeB.find(key).orElseThrow().modified(), "a callback secret rotation stamps too");
         nodeA.delete(key);
         assertTrue(nodeB.find(key).isEmpty());
+
+        nodeB.create(key, new AppOptions(null, 3, null)).orElseThrow();
+        assertEquals(3, nodeA.find(key).orElseThrow().maxUsers(), "node A reads the new app, not what it kept of the old");
     }
 
-    /** A node that did not hear of a change (a lost message) uses what it read for at most the cache time. */
+    /**
+     * A change that commits while a node reads the app, after it read the row: the node keeps the stale row under the
+     * stamp it read before the row, the old one, so its next find reads anew (had it read the stamp after the row, it
+     * would keep the stale row under the new stamp).
+     */
+    @AllDatabases
+    void aChangeDuringAReadIsNeverKept(TestDatabase db) {
+        AppStamps cluster = AppStamps.local();
+        AppStore nodeA = new AppStore(db, clock, AppStore.DEFAULT_CACHE_MILLIS, cluster);
+        AppKey key = AppKey.of("acme", "chat");
+        nodeA.create(key, AppOptions.none()).orElseThrow();
+        AtomicBoolean changeAfterNextRead = new AtomicBoolean();
+        ConnectionProvider changingAfterReads = new ConnectionProvider() {
+            @Override
+            public Connection getConnection() throws SQLException {
+                Connection con = db.getConnection();
+                return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[]{Connection.class},
+                        (proxy, method, args) -> {
+                            try {
+                                return method.invoke(con, args);
+                            } catch (InvocationTargetException e) {
+                                throw e.getCause();
+                            } finally {
+                                if (method.getName().equals("close") && changeAfterNextRead.getAndSet(false)) {
+                                    nodeA.rotateSecret(key).orElseThrow();
+                                }
+                            }
+                        });
+            }
+
+            @Override
+            public DatabaseType databaseType() {
+                return db.databaseType();
+            }
+        };
+        AppStore nodeB = new AppStore(changingAfterReads, clock, AppStore.DEFAULT_CACHE_MILLIS, cluster);
+
+        changeAfterNextRead.set(true);
+        assertEquals(1, nodeB.find(key).orElseThrow().secretVersion(), "read before the change committed");
+        assertEquals(2, nodeB.find(key).orElseThrow().secretVersion(), "not kept: read anew");
+    }
+
+    /** A stamp the cluster-wide cache lost (evicted) costs one read of the database, never a stale answer. */
+    @AllDatabases
+    void aLostStampMakesANodeReadTheAppAnew(TestDatabase db) {
+        AtomicBoolean evicted = new AtomicBoolean();
+        AppStamps cluster = AppStamps.local();
+        AppStamps evicting = new AppStamps() {
+            @Override
+            public long current(AppKey app) {
+                return evicted.get() ? UNSTAMPED : cluster.current(app);
+            }
+
+            @Override
+            public void changed(AppKey app) {
+                cluster.changed(app);
+            }
+        };
+        AppStore nodeA = new AppStore(db, clock, AppStore.DEFAULT_CACHE_MILLIS, evicting);
+        AppKey key = AppKey.of("acme", "chat");
+        nodeA.create(key, AppOptions.none()).orElseThrow();
+        assertEquals(0, nodeA.find(key).orElseThrow().maxUsers(), "cached under the creation's stamp");
+        changeBehindTheStores(db, "maxUsers = 99");
+        assertEquals(0, nodeA.find(key).orElseThrow().maxUsers(), "still cached");
+
+        evicted.set(true);
+        assertEquals(99, nodeA.find(key).orElseThrow().maxUsers(), "no stamp is another stamp: read anew");
+    }
+
+    /** Writes {@code ofImApp} directly, as no store does: stamps nothing, so only a store reading anew sees it. */
+    private static void changeBehindTheStores(TestDatabase db, String assignment) {
+        try (Connection con = db.getConnection(); Statement st = con.createStatement()) {
+            st.executeUpdate("UPDATE ofImApp SET " + assignment);
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A node that missed a change's stamp (it could not be stored) uses what it read for at most the cache time. */
     @AllDatabases
     void aNodeThatMissedAChangeSeesItWithinTheCacheTime(TestDatabase db) {
         AppStore nodeA = new AppStore(db, clock);
@@ -169,7 +261,7 @@ class AppStoreTest {
         nodeA.delete(key);
         clock.advance(Duration.ofMillis(AppStore.DEFAULT_CACHE_MILLIS));
         assertTrue(nodeB.find(key).isEmpty());
-        assertTrue(new AppStore(db, clock, 0, AppChanges.NONE).find(key).isEmpty());
+        assertTrue(new AppStore(db, clock, 0, AppStamps.local()).find(key).isEmpty());
     }
 
     /** An option one node leaves out keeps what another node set a moment ago, not the first node's cached value. */

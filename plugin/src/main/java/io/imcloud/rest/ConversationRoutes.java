@@ -18,6 +18,10 @@ import io.imcloud.unread.UnreadSummary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.Function;
+import java.util.function.LongPredicate;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -77,18 +81,25 @@ final class ConversationRoutes implements RouteGroup {
         String peer = peer(ex);
         int limit = ex.intQuery("limit", DEFAULT_HISTORY_LIMIT, 1, MAX_HISTORY_LIMIT);
         long before = before(owner, peer, ex.query("before"));
-        List<ArchivedMessage> page = archive.history(owner, peer, before, limit + 1);
-        boolean more = page.size() > limit;
-        if (more) {
-            page = page.subList(0, limit);
-        }
+        replyPage(ex, archive.history(owner, peer, before, limit + 1), limit, m -> MessageJson.of(ex, m, media),
+                ArchivedMessage::msgId);
+    }
+
+    /**
+     * Replies with a history page: the first {@code limit} of {@code fetched} (which holds one more when another page
+     * follows), newest first, with the {@code cursor} of the next page when there is one.
+     */
+    static <M> void replyPage(RestExchange ex, List<M> fetched, int limit, Function<M, ObjectNode> toJson,
+                              ToLongFunction<M> idOf) throws IOException {
+        boolean more = fetched.size() > limit;
+        List<M> page = more ? fetched.subList(0, limit) : fetched;
         ArrayNode entities = ex.array();
-        page.forEach(m -> entities.add(MessageJson.of(ex, m, media)));
+        page.forEach(m -> entities.add(toJson.apply(m)));
         ObjectNode envelope = ex.envelope("get");
         envelope.set("entities", entities);
         envelope.put("count", page.size());
         if (more) {
-            envelope.put("cursor", Long.toString(page.get(page.size() - 1).msgId()));
+            envelope.put("cursor", Long.toString(idOf.applyAsLong(page.get(page.size() - 1))));
         }
         ex.reply(envelope);
     }
@@ -100,6 +111,15 @@ final class ConversationRoutes implements RouteGroup {
      * is a malformed request: 400 {@code illegal_argument}.
      */
     private long before(AppUser owner, String peer, String raw) {
+        return bound(raw, id -> archive.findOwn(owner, id).filter(m -> m.between(owner.username(), peer)).isPresent(),
+                () -> ApiException.notFound(ErrorText.CONVERSATION_MESSAGE_NOT_FOUND, raw, owner.username(), peer));
+    }
+
+    /**
+     * The upper bound of a history page that {@code raw} names: none when absent, a timestamp as it is, an archive id
+     * only when {@code known} (else {@code notFound}); anything else is 400 {@code illegal_argument}.
+     */
+    static long bound(String raw, LongPredicate known, Supplier<ApiException> notFound) {
         if (raw == null || raw.isEmpty()) {
             return Long.MAX_VALUE;
         }
@@ -107,9 +127,8 @@ final class ConversationRoutes implements RouteGroup {
         if (value < 0) {
             throw ApiException.illegalArgument(ErrorText.BEFORE_INVALID);
         }
-        if (MessageIds.isArchiveId(value)
-                && archive.findOwn(owner, value).filter(m -> m.between(owner.username(), peer)).isEmpty()) {
-            throw ApiException.notFound(ErrorText.CONVERSATION_MESSAGE_NOT_FOUND, raw, owner.username(), peer);
+        if (MessageIds.isArchiveId(value) && !known.test(value)) {
+            throw notFound.get();
         }
         return MessageIds.cursorOf(value);
     }

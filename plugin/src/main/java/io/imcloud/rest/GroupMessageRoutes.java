@@ -1,7 +1,6 @@
 package io.imcloud.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imcloud.archive.GroupArchive;
 import io.imcloud.archive.GroupDelivery;
@@ -115,35 +114,14 @@ final class GroupMessageRoutes implements RouteGroup {
         }
         int limit = ex.intQuery("limit", ConversationRoutes.DEFAULT_HISTORY_LIMIT, 1, ConversationRoutes.MAX_HISTORY_LIMIT);
         long before = before(appKey, groupId, ex.query("before"));
-        List<GroupMessage> page = archive.groupHistory(appKey, groupId, before, limit + 1);
-        boolean more = page.size() > limit;
-        if (more) {
-            page = page.subList(0, limit);
-        }
-        ArrayNode entities = ex.array();
-        page.forEach(m -> entities.add(MessageJson.of(ex, m, media)));
-        ObjectNode envelope = ex.envelope("get");
-        envelope.set("entities", entities);
-        envelope.put("count", page.size());
-        if (more) {
-            envelope.put("cursor", Long.toString(page.get(page.size() - 1).msgId()));
-        }
-        ex.reply(envelope);
+        ConversationRoutes.replyPage(ex, archive.groupHistory(appKey, groupId, before, limit + 1), limit,
+                m -> MessageJson.of(ex, m, media), GroupMessage::msgId);
     }
 
     /** The upper bound of a history page: a timestamp, or a msg_id of the group (404 for one of anything else). */
     private long before(AppKey appKey, long groupId, String raw) {
-        if (raw == null || raw.isEmpty()) {
-            return Long.MAX_VALUE;
-        }
-        long value = OfflineRoutes.parseId(raw);
-        if (value < 0) {
-            throw ApiException.illegalArgument(ErrorText.BEFORE_INVALID);
-        }
-        if (MessageIds.isArchiveId(value) && archive.findGroupMessage(appKey, groupId, value).isEmpty()) {
-            throw ApiException.notFound(ErrorText.GROUP_MESSAGE_NOT_FOUND, raw, groupId);
-        }
-        return MessageIds.cursorOf(value);
+        return ConversationRoutes.bound(raw, id -> archive.findGroupMessage(appKey, groupId, id).isPresent(),
+                () -> ApiException.notFound(ErrorText.GROUP_MESSAGE_NOT_FOUND, raw, groupId));
     }
 
     /**

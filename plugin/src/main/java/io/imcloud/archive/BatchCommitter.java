@@ -90,11 +90,12 @@ final class BatchCommitter {
      * by another node) stay, in order.
      */
     static List<WriteCommand> coalesceStates(List<WriteCommand> batch) {
-        Map<Long, Integer> appendAt = new HashMap<>();
+        Map<Long, Integer> appendAt = new HashMap<>(Math.max(16, batch.size() * 2));
         List<WriteCommand> result = new ArrayList<>(batch.size());
         for (WriteCommand command : batch) {
-            if (command instanceof WriteCommand.StateChange s && appendAt.containsKey(s.msgId())) {
-                int at = appendAt.get(s.msgId());
+            Integer at = command instanceof WriteCommand.StateChange s ? appendAt.get(spread(s.msgId())) : null;
+            if (at != null) {
+                WriteCommand.StateChange s = (WriteCommand.StateChange) command;
                 WriteCommand.Append queued = (WriteCommand.Append) result.get(at);
                 if (queued.message().appKey().equals(s.appKey())) {
                     result.set(at, queued.withState(DeliveryState.furthest(queued.message().state(), s.state())));
@@ -102,11 +103,19 @@ final class BatchCommitter {
                 }
             }
             if (command instanceof WriteCommand.Append a) {
-                appendAt.put(a.message().msgId(), result.size());
+                appendAt.put(spread(a.message().msgId()), result.size());
             }
             result.add(command);
         }
         return result;
+    }
+
+    /**
+     * {@code msgId} with its bits mixed (a bijection, so keys stay distinct): archive ids of one node differ mostly in
+     * a few sequence and millisecond bits, which {@code Long.hashCode} leaves in few hash buckets.
+     */
+    private static long spread(long msgId) {
+        return msgId * 0x9E3779B97F4A7C15L;
     }
 
     /**

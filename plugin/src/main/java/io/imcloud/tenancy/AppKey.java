@@ -12,13 +12,15 @@ public final class AppKey {
 
     private final String org;
     private final String app;
-    /** {@code org#app}: asked several times per stanza (tenant checks, archive columns), so made once. */
-    private final String text;
+    /**
+     * {@code org#app}, made on first use: asked several times for some keys (archive columns), never for most of those
+     * that tenant checks parse from addresses.
+     */
+    private String text;
 
     private AppKey(String org, String app) {
         this.org = org;
         this.app = app;
-        this.text = org + '#' + app;
     }
 
     /** The app key of {@code org} and {@code app}; both must already be lower case and valid. */
@@ -82,16 +84,21 @@ public final class AppKey {
     /** {@code org#app}, as stored in the {@code appKey} columns. */
     @Override
     public String toString() {
-        return text;
+        String made = text;
+        if (made == null) {
+            made = org + '#' + app;
+            text = made; // a race makes it twice, equal
+        }
+        return made;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof AppKey other && text.equals(other.text);
+        return o instanceof AppKey other && org.equals(other.org) && app.equals(other.app);
     }
 
     @Override
     public int hashCode() {
-        return text.hashCode();
+        return 31 * org.hashCode() + app.hashCode();
     }
 }

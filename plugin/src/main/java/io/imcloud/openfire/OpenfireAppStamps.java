@@ -3,7 +3,6 @@ package io.imcloud.openfire;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppStamps;
 import org.jivesoftware.util.cache.Cache;
-import org.jivesoftware.util.cache.CacheFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,13 +40,7 @@ final class OpenfireAppStamps implements AppStamps {
 
     /** The plugin's app stamps, created (or found, after a reload) in Openfire's cache factory. */
     static OpenfireAppStamps create() {
-        if (!CacheFactory.hasMaxSizeFromProperty(NAME)) {
-            CacheFactory.setMaxSizeProperty(NAME, DEFAULT_SIZE_BYTES);
-        }
-        if (!CacheFactory.hasMaxLifetimeFromProperty(NAME)) {
-            CacheFactory.setMaxLifetimeProperty(NAME, DEFAULT_LIFETIME_MILLIS);
-        }
-        Cache<String, Long> cache = CacheFactory.createCache(NAME);
+        Cache<String, Long> cache = OpenfireCaches.named(NAME, DEFAULT_SIZE_BYTES, DEFAULT_LIFETIME_MILLIS);
         return new OpenfireAppStamps(cache);
     }
 

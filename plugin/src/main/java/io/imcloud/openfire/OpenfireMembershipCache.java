@@ -2,7 +2,6 @@ package io.imcloud.openfire;
 
 import io.imcloud.tenancy.MembershipCache;
 import org.jivesoftware.util.cache.Cache;
-import org.jivesoftware.util.cache.CacheFactory;
 
 import java.time.Duration;
 
@@ -34,13 +33,7 @@ public final class OpenfireMembershipCache implements MembershipCache, AutoClose
 
     /** The plugin's membership cache, created (or found, after a reload) in Openfire's cache factory. */
     static OpenfireMembershipCache create() {
-        if (!CacheFactory.hasMaxSizeFromProperty(NAME)) {
-            CacheFactory.setMaxSizeProperty(NAME, DEFAULT_SIZE_BYTES);
-        }
-        if (!CacheFactory.hasMaxLifetimeFromProperty(NAME)) {
-            CacheFactory.setMaxLifetimeProperty(NAME, DEFAULT_LIFETIME_MILLIS);
-        }
-        Cache<String, Boolean> cache = CacheFactory.createCache(NAME);
+        Cache<String, Boolean> cache = OpenfireCaches.named(NAME, DEFAULT_SIZE_BYTES, DEFAULT_LIFETIME_MILLIS);
         return new OpenfireMembershipCache(cache);
     }
 

@@ -202,17 +202,7 @@ final class BatchCommitter {
         if (!maintainConversations) {
             return 0;
         }
-        ConversationSql.Marks row = conversations.lock(con, key);
-        if (row == null) {
-            conversations.insertEmpty(con, key);
-            row = new ConversationSql.Marks(0, 0, 0);
-        }
-        boolean sideA = owner.username().equals(key.userA());
-        long readUpTo = Math.max(sideA ? row.readUpToA() : row.readUpToB(), markId);
-        // after the row lock: a fold that changed the row before it has committed foldedUpTo as well
-        ConversationSql.Unread unread = conversations.countUnread(con, key, owner.username(), readUpTo, fold.foldedUpTo(con));
-        conversations.setUnread(con, key, sideA, unread.folded(), readUpTo);
-        return unread.all();
+        return fold.markRead(con, key, owner.username(), markId);
     }
 
     /**

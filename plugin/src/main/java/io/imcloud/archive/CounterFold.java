@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
 
 /**
  * Folds archived messages into the unread counters and last messages of {@code ofImConversation}, in bulk
@@ -33,9 +34,10 @@ import java.util.Set;
  * rows' locks, and moves {@code foldedUpTo}. A batch with a message at or below {@code claimedUpTo} (its
  * queue wait outlasted the fold lag: a database outage, a node's clock far behind) first locks row
  * {@value #FOLDED} if the message is still to be counted, waiting for the fold in progress, and counts its
- * messages at or below {@code foldedUpTo} itself ({@link #apply}). Mark-reads run in archive batches and read
- * {@code foldedUpTo} after their row lock ({@link #foldedUpTo}); retention sweeps and app purges lock row
- * {@value #FOLDED}. Lock order, always: row -2, node rows, row -1, conversation rows.
+ * messages at or below {@code foldedUpTo} itself ({@link #apply}). Mark-reads ({@link #markRead}) run in archive
+ * batches and read {@code foldedUpTo} after their row lock ({@link #foldedUpTo}); retention sweeps
+ * ({@link #afterDelete}) and app purges lock row {@value #FOLDED}. Lock order, always: row -2, node rows, row -1,
+ * conversation rows.
  */
 final class CounterFold {
 
@@ -109,7 +111,7 @@ final class CounterFold {
      * {@code foldedUpTo} as committed now; read after locking a conversation row, it tells which of the row's
      * messages are counted in it (a fold that held the row lock has committed its mark too).
      */
-    long foldedUpTo(Connection con) throws SQLException {
+    private static long foldedUpTo(Connection con) throws SQLException {
         return marks(con).folded();
     }
 
@@ -117,6 +119,53 @@ final class CounterFold {
     Marks lockFolded(Connection con, long now) throws SQLException {
         touch(con, "node = " + FOLDED, now);
         return marks(con);
+    }
+
+    /**
+     * Moves {@code reader}'s read mark of the conversation {@code key} forward (never back) to {@code markId} and
+     * recounts the unread messages above it (the row holds those folded), creating the row if there is none; returns
+     * all unread messages left.
+     */
+    int markRead(Connection con, ConversationSql.Key key, String reader, long markId) throws SQLException {
+        ConversationSql.Marks row = conversations.lock(con, key);
+        if (row == null) {
+            conversations.insertEmpty(con, key);
+            row = new ConversationSql.Marks(0, 0, 0);
+        }
+        boolean sideA = reader.equals(key.userA());
+        long readUpTo = Math.max(sideA ? row.readUpToA() : row.readUpToB(), markId);
+        // after the row lock: a fold that changed the row before it has committed foldedUpTo as well
+        ConversationSql.Unread unread = conversations.countUnread(con, key, reader, readUpTo, foldedUpTo(con));
+        conversations.setUnread(con, key, sideA, unread.folded(), readUpTo);
+        return unread.all();
+    }
+
+    /**
+     * After the caller's transaction deleted the messages of the {@code touched} conversations up to
+     * {@code deletedUpTo}: takes the fold lock, then, row by row under the row's lock, recounts the folded unread
+     * messages above both read marks, looks the last folded message up again if it was deleted, and deletes a row
+     * whose conversation has no message left.
+     */
+    void afterDelete(Connection con, SortedSet<ConversationSql.Key> touched, long deletedUpTo, long now) throws SQLException {
+        long foldedUpTo = lockFolded(con, now).folded();
+        for (ConversationSql.Key key : touched) {
+            ConversationSql.Marks row = conversations.lock(con, key);
+            if (row == null) {
+                continue;
+            }
+            if (row.lastMsgId() <= deletedUpTo) {
+                long[] last = conversations.lastMessage(con, key, foldedUpTo);
+                if (last == null && conversations.lastMessage(con, key, Long.MAX_VALUE) == null) {
+                    conversations.delete(con, key);
+                    continue;
+                }
+                conversations.setLast(con, key, last == null ? 0 : last[0], last == null ? 0 : last[1]);
+            }
+            conversations.setUnread(con, key, true,
+                    conversations.countUnread(con, key, key.userA(), row.readUpToA(), foldedUpTo).folded(), row.readUpToA());
+            conversations.setUnread(con, key, false,
+                    conversations.countUnread(con, key, key.userB(), row.readUpToB(), foldedUpTo).folded(), row.readUpToB());
+        }
     }
 
     /**

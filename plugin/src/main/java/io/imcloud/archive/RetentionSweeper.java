@@ -35,7 +35,6 @@ public final class RetentionSweeper {
 
     private final ConnectionProvider db;
     private final DatabaseType type;
-    private final ConversationSql conversations;
     private final CounterFold fold;
     private final int batchSize;
     private final int maxBatches;
@@ -52,7 +51,6 @@ public final class RetentionSweeper {
         }
         this.db = db;
         this.type = db.databaseType();
-        this.conversations = new ConversationSql(type);
         this.fold = new CounterFold(type);
         this.batchSize = batchSize;
         this.maxBatches = maxBatches;
@@ -200,25 +198,7 @@ public final class RetentionSweeper {
         if (deleted == 0) {
             return 0; // another node's sweep deleted them (and brought their conversations up to date) first
         }
-        long foldedUpTo = fold.lockFolded(con, clock.getAsLong()).folded();
-        for (ConversationSql.Key key : touched) {
-            ConversationSql.Marks row = conversations.lock(con, key);
-            if (row == null) {
-                continue;
-            }
-            if (row.lastMsgId() <= lastId) {
-                long[] last = conversations.lastMessage(con, key, foldedUpTo);
-                if (last == null && conversations.lastMessage(con, key, Long.MAX_VALUE) == null) {
-                    conversations.delete(con, key);
-                    continue;
-                }
-                conversations.setLast(con, key, last == null ? 0 : last[0], last == null ? 0 : last[1]);
-            }
-            conversations.setUnread(con, key, true,
-                    conversations.countUnread(con, key, key.userA(), row.readUpToA(), foldedUpTo).folded(), row.readUpToA());
-            conversations.setUnread(con, key, false,
-                    conversations.countUnread(con, key, key.userB(), row.readUpToB(), foldedUpTo).folded(), row.readUpToB());
-        }
+        fold.afterDelete(con, touched, lastId, clock.getAsLong());
         return deleted;
     }
 }

@@ -6,6 +6,7 @@ import io.imcloud.sql.Transactions;
 import io.imcloud.tenancy.AppData;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppUser;
+import io.imcloud.unread.CounterFold;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -3,6 +3,8 @@ package io.imcloud.archive;
 import io.imcloud.sql.DatabaseType;
 import io.imcloud.sql.Statements;
 import io.imcloud.tenancy.AppUser;
+import io.imcloud.unread.ConversationSql;
+import io.imcloud.unread.CounterFold;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

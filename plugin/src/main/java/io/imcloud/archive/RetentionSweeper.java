@@ -3,6 +3,8 @@ package io.imcloud.archive;
 import io.imcloud.sql.ConnectionProvider;
 import io.imcloud.sql.DatabaseType;
 import io.imcloud.sql.Transactions;
+import io.imcloud.unread.ConversationSql;
+import io.imcloud.unread.CounterFold;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

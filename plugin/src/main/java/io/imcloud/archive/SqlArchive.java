@@ -5,6 +5,7 @@ import io.imcloud.sql.Transactions;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppUser;
 import io.imcloud.tenancy.UserData;
+import io.imcloud.unread.CounterFold;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

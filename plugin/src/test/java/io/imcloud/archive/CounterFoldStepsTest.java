@@ -4,6 +4,7 @@ import io.imcloud.sql.Transactions;
 import io.imcloud.tenancy.AppUser;
 import io.imcloud.testsupport.AllDatabases;
 import io.imcloud.testsupport.TestDatabase;
+import io.imcloud.unread.CounterFold;
 import io.imcloud.unread.UnreadCounters;
 
 import java.sql.Connection;

@@ -1,5 +1,6 @@
-package io.imcloud.archive;
+package io.imcloud.unread;
 
+import io.imcloud.archive.MessageRows;
 import io.imcloud.sql.DatabaseType;
 
 import java.sql.Connection;
@@ -21,16 +22,17 @@ import java.util.Set;
  * writes rows in bulk here); mark-reads and retention sweeps change single rows, under the row's lock,
  * inside a caller's READ COMMITTED transaction.
  */
-final class ConversationSql {
+public final class ConversationSql {
 
     /** The key of an {@code ofImConversation} row; sorted so that every node locks rows in the same order. */
-    record Key(String appKey, String userA, String userB) implements Comparable<Key> {
+    public record Key(String appKey, String userA, String userB) implements Comparable<Key> {
 
         /** The row of the conversation between {@code one} and {@code other} (in either order). */
-        static Key of(String appKey, String one, String other) {
+        public static Key of(String appKey, String one, String other) {
             return new Key(appKey, MessageRows.userA(one, other), MessageRows.userB(one, other));
         }
 
+        /** By app key, then {@code userA}, then {@code userB}: the order in which every writer locks rows. */
         @Override
         public int compareTo(Key o) {
             int c = appKey.compareTo(o.appKey);
@@ -59,7 +61,8 @@ final class ConversationSql {
 
     private final DatabaseType type;
 
-    ConversationSql(DatabaseType type) {
+    /** The statements for a database of {@code type}. */
+    public ConversationSql(DatabaseType type) {
         this.type = type;
     }
 
@@ -273,7 +276,7 @@ final class ConversationSql {
     }
 
     /** The id and time of the pair's newest message with an id up to {@code maxId}; null when there is none. */
-    long[] lastMessage(Connection con, Key key, long maxId) throws SQLException {
+    public long[] lastMessage(Connection con, Key key, long maxId) throws SQLException {
         try (PreparedStatement ps = con.prepareStatement("SELECT msgId, sentAt FROM ofImMessage" + WHERE_KEY
                 + " AND msgId <= ? ORDER BY msgId DESC" + type.limit(1))) {
             bindKey(ps, key, 1);

@@ -1,5 +1,6 @@
-package io.imcloud.archive;
+package io.imcloud.unread;
 
+import io.imcloud.archive.ArchivedMessage;
 import io.imcloud.sql.DatabaseType;
 
 import java.sql.Connection;
@@ -39,7 +40,7 @@ import java.util.SortedSet;
  * ({@link #afterDelete}) and app purges lock row {@value #FOLDED}. Lock order, always: row -2, node rows, row -1,
  * conversation rows.
  */
-final class CounterFold {
+public final class CounterFold {
 
     /** {@code ofImUnreadFold.node} of the row whose {@code upTo} is {@code foldedUpTo}. */
     static final int FOLDED = -1;
@@ -49,7 +50,7 @@ final class CounterFold {
     private static final int FETCH_SIZE = 5000;
 
     /** The two marks: counted up to {@code folded}, being counted up to {@code claimed}. */
-    record Marks(long folded, long claimed) {
+    public record Marks(long folded, long claimed) {
     }
 
     /**
@@ -87,7 +88,8 @@ final class CounterFold {
 
     private final ConversationSql conversations;
 
-    CounterFold(DatabaseType type) {
+    /** The fold's statements for a database of {@code type}. */
+    public CounterFold(DatabaseType type) {
         this.conversations = new ConversationSql(type);
     }
 
@@ -95,7 +97,7 @@ final class CounterFold {
      * Starts an archive batch: locks the row of writer {@code node} (creating it the first time, under row
      * {@value #CLAIMED}'s lock so that no claim is in progress) and returns the marks.
      */
-    Marks beginBatch(Connection con, int node, long now) throws SQLException {
+    public Marks beginBatch(Connection con, int node, long now) throws SQLException {
         if (touch(con, "node = " + node, now) == 0) {
             touch(con, "node = " + CLAIMED, now);
             try (PreparedStatement ps = con.prepareStatement("INSERT INTO ofImUnreadFold (node, upTo, modified) VALUES (?, 0, ?)")) {
@@ -116,7 +118,7 @@ final class CounterFold {
     }
 
     /** Locks row {@value #FOLDED} (no fold counts until the caller's transaction ends) and returns the marks. */
-    Marks lockFolded(Connection con, long now) throws SQLException {
+    public Marks lockFolded(Connection con, long now) throws SQLException {
         touch(con, "node = " + FOLDED, now);
         return marks(con);
     }
@@ -126,7 +128,7 @@ final class CounterFold {
      * recounts the unread messages above it (the row holds those folded), creating the row if there is none; returns
      * all unread messages left.
      */
-    int markRead(Connection con, ConversationSql.Key key, String reader, long markId) throws SQLException {
+    public int markRead(Connection con, ConversationSql.Key key, String reader, long markId) throws SQLException {
         ConversationSql.Marks row = conversations.lock(con, key);
         if (row == null) {
             conversations.insertEmpty(con, key);
@@ -146,7 +148,7 @@ final class CounterFold {
      * messages above both read marks, looks the last folded message up again if it was deleted, and deletes a row
      * whose conversation has no message left.
      */
-    void afterDelete(Connection con, SortedSet<ConversationSql.Key> touched, long deletedUpTo, long now) throws SQLException {
+    public void afterDelete(Connection con, SortedSet<ConversationSql.Key> touched, long deletedUpTo, long now) throws SQLException {
         long foldedUpTo = lockFolded(con, now).folded();
         for (ConversationSql.Key key : touched) {
             ConversationSql.Marks row = conversations.lock(con, key);
@@ -172,7 +174,7 @@ final class CounterFold {
      * The first step of a fold: waits for every archive batch in flight and moves {@code claimedUpTo} to
      * {@code safeId} (never back); returns the marks after.
      */
-    Marks claim(Connection con, long safeId, long now) throws SQLException {
+    public Marks claim(Connection con, long safeId, long now) throws SQLException {
         touch(con, "node = " + CLAIMED, now);
         touch(con, "node >= 0", now);
         Marks marks = marks(con);
@@ -187,7 +189,7 @@ final class CounterFold {
      * The second step: counts the claimed messages above {@code foldedUpTo} into {@code ofImConversation} and
      * moves {@code foldedUpTo} to {@code claimedUpTo}; returns how many messages it counted.
      */
-    int foldClaimed(Connection con, long now) throws SQLException {
+    public int foldClaimed(Connection con, long now) throws SQLException {
         Marks marks = lockFolded(con, now);
         if (marks.claimed() <= marks.folded()) {
             return 0;
@@ -223,7 +225,7 @@ final class CounterFold {
      * Counts {@code messages} (archived in the caller's transaction, their ids at or below {@code foldedUpTo},
      * so that no fold will) into their conversation rows.
      */
-    void apply(Connection con, List<ArchivedMessage> messages) throws SQLException {
+    public void apply(Connection con, List<ArchivedMessage> messages) throws SQLException {
         Map<ConversationSql.Key, PairMessages> pairs = new HashMap<>();
         for (ArchivedMessage m : messages) {
             ConversationSql.Key key = ConversationSql.Key.of(m.appKey().toString(), m.sender(), m.receiver());

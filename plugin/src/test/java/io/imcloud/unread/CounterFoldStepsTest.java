@@ -1,11 +1,13 @@
-package io.imcloud.archive;
+package io.imcloud.unread;
 
+import io.imcloud.archive.ArchiveFixtures;
+import io.imcloud.archive.ArchivedMessage;
+import io.imcloud.archive.MessageIds;
+import io.imcloud.archive.SqlArchive;
 import io.imcloud.sql.Transactions;
 import io.imcloud.tenancy.AppUser;
 import io.imcloud.testsupport.AllDatabases;
 import io.imcloud.testsupport.TestDatabase;
-import io.imcloud.unread.CounterFold;
-import io.imcloud.unread.UnreadCounters;
 
 import java.sql.Connection;
 

@@ -165,10 +165,12 @@ public final class ImcloudPlugin implements Plugin {
         OpenfireBlockLists blockLists = new OpenfireBlockLists(domain, database);
         Accounts accounts = Accounts.on(database, appStamps, membership, archive, attachments, blockLists, groups);
 
+        PrivacyListOwners listOwners = steps.start("privacy list owners", PrivacyListOwners::start, PrivacyListOwners::close);
+        OpenfirePrivacyLists privacyLists = new OpenfirePrivacyLists(listOwners);
         boolean servesMam = !MamIqHandler.monitoringPluginInstalled(pluginDirectory);
         ImcloudPacketInterceptor interceptor = steps.start("packet interceptor", () -> {
             MessageArchiver archiver = new MessageArchiver(archive, firewall, settings::messageLimits,
-                    new OpenfirePrivacyLists(), fileUses);
+                    privacyLists, fileUses);
             ImcloudPacketInterceptor i = new ImcloudPacketInterceptor(firewall, archiver, groupArchiver,
                     new GroupRoomGuard(roomJids, groups), servesMam, packetRouter);
             InterceptorManager.getInstance().addInterceptor(i);
@@ -221,7 +223,7 @@ public final class ImcloudPlugin implements Plugin {
                 accounts.pushBindings()::unbindAll);
         RestEndpoint rest = steps.start("REST API", () -> new RestEndpoint(httpBind.get(),
                 restServlet(database, settings, accounts, archive, attachments, slots, accountControl,
-                        new XmppMessageDelivery(domain, server.getMessageRouter()::route, new OpenfirePrivacyLists()), contacts,
+                        new XmppMessageDelivery(domain, server.getMessageRouter()::route, privacyLists), contacts,
                         groups, new XmppGroupDelivery(roomJids, rooms::broadcast)),
                 settings.get(ImcloudSettings.HTTP_CONTEXT)), RestEndpoint::close);
         settings.onChange(ImcloudSettings.HTTP_CONTEXT, rest::moveTo);

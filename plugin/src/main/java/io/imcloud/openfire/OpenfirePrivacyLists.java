@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * {@link PrivacyLists} as Openfire 5.1 applies them to a message (read in v5.1.1's source), so that what
@@ -31,16 +32,26 @@ import java.util.function.Function;
  */
 final class OpenfirePrivacyLists implements PrivacyLists {
 
+    private final Predicate<String> ownsLists;
     private final Function<String, PrivacyList> defaultListOf;
     private final Function<JID, Collection<ClientSession>> sessionsOf;
 
-    /** Lists and sessions from Openfire's {@code PrivacyListManager} and {@code SessionManager}. */
-    OpenfirePrivacyLists() {
-        this(username -> PrivacyListManager.getInstance().getDefaultPrivacyList(username), OpenfirePrivacyLists::sessionsOf);
+    /**
+     * Lists and sessions from Openfire's {@code PrivacyListManager} and {@code SessionManager}, asked only about users
+     * that {@code owners} knows to own a list.
+     */
+    OpenfirePrivacyLists(PrivacyListOwners owners) {
+        this(owners::ownsLists, username -> PrivacyListManager.getInstance().getDefaultPrivacyList(username),
+                OpenfirePrivacyLists::sessionsOf);
     }
 
-    /** Lists with each user's default list from {@code defaultListOf}, and the sessions a message to a JID goes to (tests). */
-    OpenfirePrivacyLists(Function<String, PrivacyList> defaultListOf, Function<JID, Collection<ClientSession>> sessionsOf) {
+    /**
+     * Lists of the users {@code ownsLists} names, with each user's default list from {@code defaultListOf}, and the
+     * sessions a message to a JID goes to (tests).
+     */
+    OpenfirePrivacyLists(Predicate<String> ownsLists, Function<String, PrivacyList> defaultListOf,
+                         Function<JID, Collection<ClientSession>> sessionsOf) {
+        this.ownsLists = ownsLists;
         this.defaultListOf = defaultListOf;
         this.sessionsOf = sessionsOf;
     }
@@ -58,8 +69,8 @@ final class OpenfirePrivacyLists implements PrivacyLists {
             }
         }
         JID receiver = message.getTo();
-        if (receiver == null || receiver.getNode() == null) {
-            return false;
+        if (receiver == null || receiver.getNode() == null || !ownsLists.test(receiver.getNode())) {
+            return false; // no stored list: no session of the receiver has one either
         }
         Collection<ClientSession> sessions = sessionsOf.apply(receiver);
         if (sessions.isEmpty()) {
@@ -71,7 +82,8 @@ final class OpenfirePrivacyLists implements PrivacyLists {
 
     /** The default list stored for {@code user}, or null (no list, or no user). */
     private PrivacyList storedDefaultList(JID user) {
-        return user == null || user.getNode() == null ? null : defaultListOf.apply(user.getNode());
+        return user == null || user.getNode() == null || !ownsLists.test(user.getNode()) ? null
+                : defaultListOf.apply(user.getNode());
     }
 
     /** True when {@code session}'s active list, else its default list, blocks {@code stanza}. */

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
@@ -29,19 +30,19 @@ class OpenfirePrivacyListsTest {
 
     @Test
     void anOfflineReceiversDefaultListKeepsTheMessage() {
-        OpenfirePrivacyLists lists = new OpenfirePrivacyLists(Map.of("acme#chat_bob", blocking(ALICE))::get, jid -> List.of());
+        OpenfirePrivacyLists lists = new OpenfirePrivacyLists(user -> true, Map.of("acme#chat_bob", blocking(ALICE))::get, jid -> List.of());
         assertTrue(lists.blocksDelivery(chat(ALICE, BOB), session(null, null)));
     }
 
     @Test
     void anOnlineReceiverIsBlockedOnlyWhenEverySessionRefuses() {
         List<ClientSession> bobsSessions = new ArrayList<>(List.of(session(null, blocking(ALICE)), session(blocking(ALICE), null)));
-        OpenfirePrivacyLists lists = new OpenfirePrivacyLists(user -> null, jid -> bobsSessions);
+        OpenfirePrivacyLists lists = new OpenfirePrivacyLists(user -> true, user -> null, jid -> bobsSessions);
         assertTrue(lists.blocksDelivery(chat(ALICE, BOB), session(null, null)));
 
         bobsSessions.add(session(null, null)); // logged in before his first block: Openfire still delivers there
         assertFalse(lists.blocksDelivery(chat(ALICE, BOB), session(null, null)));
-        OpenfirePrivacyLists storedListOnly = new OpenfirePrivacyLists(Map.of("acme#chat_bob", blocking(ALICE))::get,
+        OpenfirePrivacyLists storedListOnly = new OpenfirePrivacyLists(user -> true, Map.of("acme#chat_bob", blocking(ALICE))::get,
                 jid -> List.of(session(null, null)));
         assertFalse(storedListOnly.blocksDelivery(chat(ALICE, BOB), session(null, null)),
                 "an open session goes by the list it had, not the stored one");
@@ -49,7 +50,7 @@ class OpenfirePrivacyListsTest {
 
     @Test
     void theSendersOwnBlockListKeepsItToo() {
-        OpenfirePrivacyLists lists = new OpenfirePrivacyLists(user -> null, jid -> List.of());
+        OpenfirePrivacyLists lists = new OpenfirePrivacyLists(user -> true, user -> null, jid -> List.of());
         assertTrue(lists.blocksDelivery(chat(ALICE, BOB), session(null, blocking(BOB))),
                 "Openfire answers not-acceptable to a message to someone the sender blocks");
         assertTrue(lists.blocksDelivery(chat(ALICE, BOB), session(blocking(BOB), null)), "an active list counts as well");
@@ -60,24 +61,43 @@ class OpenfirePrivacyListsTest {
     @Test
     void aServerSideSendGoesByTheSendersStoredListAndTheReceiversAsUsual() {
         JID aliceBare = ALICE.asBareJID();
-        OpenfirePrivacyLists aliceBlocksBob = new OpenfirePrivacyLists(Map.of("acme#chat_alice", blocking(BOB))::get, jid -> List.of());
+        OpenfirePrivacyLists aliceBlocksBob = new OpenfirePrivacyLists(user -> true, Map.of("acme#chat_alice", blocking(BOB))::get, jid -> List.of());
         assertTrue(aliceBlocksBob.blocksDelivery(chat(aliceBare, BOB), null), "no session: the sender's stored default list");
 
-        OpenfirePrivacyLists bobOffline = new OpenfirePrivacyLists(Map.of("acme#chat_bob", blocking(ALICE))::get, jid -> List.of());
+        OpenfirePrivacyLists bobOffline = new OpenfirePrivacyLists(user -> true, Map.of("acme#chat_bob", blocking(ALICE))::get, jid -> List.of());
         assertTrue(bobOffline.blocksDelivery(chat(aliceBare, BOB), null));
-        OpenfirePrivacyLists bobOnline = new OpenfirePrivacyLists(user -> null, jid -> List.of(session(null, blocking(ALICE))));
+        OpenfirePrivacyLists bobOnline = new OpenfirePrivacyLists(user -> true, user -> null, jid -> List.of(session(null, blocking(ALICE))));
         assertTrue(bobOnline.blocksDelivery(chat(aliceBare, BOB), null));
-        assertFalse(new OpenfirePrivacyLists(Map.of("acme#chat_alice", blocking(new JID("acme#chat_carol", DOMAIN, null)))::get,
+        assertFalse(new OpenfirePrivacyLists(user -> true, Map.of("acme#chat_alice", blocking(new JID("acme#chat_carol", DOMAIN, null)))::get,
                 jid -> List.of(session(null, null))).blocksDelivery(chat(aliceBare, BOB), null));
     }
 
     @Test
     void listsThatBlockSomeoneElseLetItThrough() {
         JID carol = new JID("acme#chat_carol", DOMAIN, null);
-        OpenfirePrivacyLists lists = new OpenfirePrivacyLists(Map.of("acme#chat_bob", blocking(carol))::get, jid -> List.of());
+        OpenfirePrivacyLists lists = new OpenfirePrivacyLists(user -> true, Map.of("acme#chat_bob", blocking(carol))::get, jid -> List.of());
         assertFalse(lists.blocksDelivery(chat(ALICE, BOB), session(null, blocking(carol))));
-        assertFalse(new OpenfirePrivacyLists(user -> null, jid -> List.of()).blocksDelivery(chat(ALICE, BOB), session(null, null)),
+        assertFalse(new OpenfirePrivacyLists(user -> true, user -> null, jid -> List.of()).blocksDelivery(chat(ALICE, BOB), session(null, null)),
                 "no lists at all");
+    }
+
+    @Test
+    void usersOwningNoListAreNotAskedAbout() {
+        List<String> asked = new ArrayList<>();
+        OpenfirePrivacyLists lists = new OpenfirePrivacyLists(user -> false, user -> {
+            asked.add(user);
+            return blocking(ALICE);
+        }, jid -> {
+            asked.add(jid.toString());
+            return List.of(session(null, blocking(ALICE)));
+        });
+        assertFalse(lists.blocksDelivery(chat(ALICE, BOB), session(null, null)));
+        assertFalse(lists.blocksDelivery(chat(ALICE.asBareJID(), BOB), null));
+        assertEquals(List.of(), asked, "neither sessions nor stored lists are looked up");
+
+        OpenfirePrivacyLists bobOwnsOne = new OpenfirePrivacyLists("acme#chat_bob"::equals,
+                Map.of("acme#chat_bob", blocking(ALICE))::get, jid -> List.of(session(null, blocking(ALICE))));
+        assertTrue(bobOwnsOne.blocksDelivery(chat(ALICE, BOB), session(null, null)));
     }
 
     /** A list denying every stanza from {@code blocked}'s bare JID. */

@@ -48,12 +48,11 @@ public final class AppKey {
     public static Optional<AppKey> ofNodePrefix(String node) {
         int hash = node == null ? -1 : node.indexOf('#');
         int underscore = hash < 0 ? -1 : node.indexOf('_', hash);
-        if (underscore < 0 || underscore == node.length() - 1) {
+        if (underscore < 0 || underscore == node.length() - 1 || !isValidPart(node, 0, hash)
+                || !isValidPart(node, hash + 1, underscore)) {
             return Optional.empty();
         }
-        String org = node.substring(0, hash);
-        String app = node.substring(hash + 1, underscore);
-        return isValidPart(org) && isValidPart(app) ? Optional.of(of(org, app)) : Optional.empty();
+        return Optional.of(new AppKey(node.substring(0, hash), node.substring(hash + 1, underscore)));
     }
 
     /**
@@ -61,11 +60,17 @@ public final class AppKey {
      * not by a regular expression: every stanza's addresses pass here, and a matcher costs ten times more.
      */
     public static boolean isValidPart(String part) {
-        if (part == null || part.isEmpty() || part.length() > 32 || part.charAt(0) == '-') {
+        return part != null && isValidPart(part, 0, part.length());
+    }
+
+    /** {@link #isValidPart(String)} of {@code text}'s characters from {@code start} up to {@code end}, without copying them. */
+    private static boolean isValidPart(String text, int start, int end) {
+        int length = end - start;
+        if (length < 1 || length > 32 || text.charAt(start) == '-') {
             return false;
         }
-        for (int i = 0; i < part.length(); i++) {
-            char c = part.charAt(i);
+        for (int i = start; i < end; i++) {
+            char c = text.charAt(i);
             if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')) {
                 return false;
             }

@@ -37,11 +37,17 @@ public record AppUser(AppKey appKey, String username) {
      * Checked by hand, not by a regular expression: every stanza's addresses pass here.
      */
     public static boolean isValidUsername(String username) {
-        if (username == null || username.isEmpty() || username.length() > 64) {
+        return username != null && isValidUsername(username, 0);
+    }
+
+    /** {@link #isValidUsername(String)} of {@code text} from {@code start} on, without copying it. */
+    private static boolean isValidUsername(String text, int start) {
+        int length = text.length() - start;
+        if (length < 1 || length > 64) {
             return false;
         }
-        for (int i = 0; i < username.length(); i++) {
-            char c = username.charAt(i);
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
             if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-')) {
                 return false;
             }
@@ -54,10 +60,13 @@ public record AppUser(AppKey appKey, String username) {
      * (see {@link AppKey#ofNodePrefix}).
      */
     public static Optional<AppUser> fromNode(String node) {
-        return AppKey.ofNodePrefix(node).flatMap(key -> {
-            String username = node.substring(key.org().length() + key.app().length() + 2);
-            return isValidUsername(username) ? Optional.of(new AppUser(key, username)) : Optional.empty();
-        });
+        Optional<AppKey> key = AppKey.ofNodePrefix(node);
+        if (key.isEmpty()) {
+            return Optional.empty();
+        }
+        // the key ends at the first '_' after the '#', and was checked not to be the last character
+        int start = node.indexOf('_', node.indexOf('#')) + 1;
+        return isValidUsername(node, start) ? Optional.of(new AppUser(key.get(), node.substring(start))) : Optional.empty();
     }
 
     /** The XMPP node (the part before {@code @}) of this user. */

@@ -74,7 +74,8 @@ public final class MessageArchiver {
      *                         {@code policy-violation} (modify) when the body or stanza is over the {@link MessageLimits}
      */
     public void onMessageFromClient(Message message, ClientSession session) throws StanzaRejection {
-        AppUser receiver = firewall.localAppUser(message.getTo());
+        JID to = message.getTo(); // each getter makes the address's text again to check it is unchanged
+        AppUser receiver = firewall.localAppUser(to);
         if (receiver == null) {
             return;
         }
@@ -103,7 +104,7 @@ public final class MessageArchiver {
             return;
         }
         long id = archive.nextId();
-        StanzaIds.stamp(element, message.getTo().toBareJID(), id);
+        StanzaIds.stamp(element, to.toBareJID(), id);
         String stanzaXml = message.toXML(); // once: measured here, archived below
         if (MessageLimits.exceeds(stanzaXml, limit.maxStanzaBytes())) {
             StanzaIds.stripLocal(element, firewall.domain()); // not archived: the error copy must not claim it was

@@ -1,6 +1,6 @@
-// imcloud schema, version 7, for hsqldb. Openfire runs it once when the plugin is installed.
+// imcloud schema, version 8, for hsqldb. Openfire runs it once when the plugin is installed.
 
-INSERT INTO ofVersion (name, version) VALUES ('imcloud', 7);
+INSERT INTO ofVersion (name, version) VALUES ('imcloud', 8);
 
 // ofImApp: apps (tenants): one row per app key org#app; the client secret only as a salted hash; fileQuotaBytes and fileQuotaCount bound the app's attachments (0: no bound), fileRetentionDays removes older attachments (0: keep), mediaOnlyUploads (1) takes only audio and images; callbackUrl: where offline-message callbacks of the app are posted (null: none), callbackSecret: the key they are signed with (HMAC-SHA256), kept in clear since the server signs with it, set and cleared with callbackUrl
 CREATE TABLE ofImApp (
@@ -46,8 +46,9 @@ CREATE TABLE ofImUser (
   CONSTRAINT ofImUser_pk PRIMARY KEY (appKey, username)
 );
 
+// The archive (ofImMessage, ofImGroupMessage) and the counters (ofImConversation) grow with use: CACHED tables, on disk behind a bounded cache, not in Openfire's heap and not rewritten whole at every checkpoint
 // ofImMessage: archive of 1:1 messages; userA/userB is the conversation (the two usernames, sorted); msgId is time-ordered (MessageIds)
-CREATE TABLE ofImMessage (
+CREATE CACHED TABLE ofImMessage (
   msgId            BIGINT NOT NULL,
   appKey           VARCHAR(65) NOT NULL,
   sender           VARCHAR(64) NOT NULL,
@@ -69,7 +70,7 @@ CREATE INDEX ofImMessage_snd_idx ON ofImMessage (appKey, sender, msgId);
 CREATE INDEX ofImMessage_off_idx ON ofImMessage (appKey, receiver, state);
 
 // ofImConversation: one row per conversation, i.e. per (app, userA, userB) as in ofImMessage: each side's unread counter (unreadA: messages from B to A above readUpToA, the highest archive id A read) and the last message. No index on an updated column: a counter update then writes no index entry
-CREATE TABLE ofImConversation (
+CREATE CACHED TABLE ofImConversation (
   appKey           VARCHAR(65) NOT NULL,
   userA            VARCHAR(64) NOT NULL,
   userB            VARCHAR(64) NOT NULL,
@@ -162,7 +163,7 @@ CREATE TABLE ofImGroupMember (
 CREATE INDEX ofImGroupMember_user_idx ON ofImGroupMember (appKey, username, groupId);
 
 // ofImGroupMessage: archive of group messages, one row per message (not per member); seq is its number in the group's sequence; msgId is time-ordered (MessageIds) like ofImMessage's
-CREATE TABLE ofImGroupMessage (
+CREATE CACHED TABLE ofImGroupMessage (
   msgId            BIGINT NOT NULL,
   appKey           VARCHAR(65) NOT NULL,
   groupId          BIGINT NOT NULL,

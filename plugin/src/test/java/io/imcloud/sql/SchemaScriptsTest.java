@@ -4,12 +4,18 @@ import io.imcloud.testsupport.AllDatabases;
 import io.imcloud.testsupport.SchemaScript;
 import io.imcloud.testsupport.TestDatabase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -24,7 +30,7 @@ class SchemaScriptsTest {
         try (Connection con = db.getConnection(); Statement st = con.createStatement();
              ResultSet rs = st.executeQuery("SELECT version FROM ofVersion WHERE name = 'imcloud'")) {
             assertTrue(rs.next(), "ofVersion row for imcloud");
-            assertEquals(7, rs.getInt(1));
+            assertEquals(8, rs.getInt(1));
         }
         for (String table : new String[] {"ofImApp", "ofImKey", "ofImUser", "ofImMessage", "ofImConversation", "ofImNode",
                 "ofImFile", "ofImFileUsage", "ofImPushBinding", "ofImPushQueue", "ofImPushStats", "ofImGroup", "ofImGroupMember",
@@ -237,11 +243,72 @@ class SchemaScriptsTest {
         }
     }
 
+    /** Version 7 to 8 records version 8 on every database, and changes nothing else but the embedded database's table types. */
+    @AllDatabases
+    void upgradeToVersion8RecordsTheVersion(TestDatabase db) throws Exception {
+        try (Connection con = db.getConnection(); Statement st = con.createStatement()) {
+            st.execute("UPDATE ofVersion SET version = 7 WHERE name = 'imcloud'");
+            st.execute("INSERT INTO ofImMessage (msgId, appKey, sender, receiver, userA, userB, sentAt, msgType, body, state)"
+                    + " VALUES (9, 'acme#chat', 'a', 'b', 'a', 'b', 1, 'chat', 'x', 0)");
+            SchemaScript.run(con, SchemaScript.projectDir().resolve("database/upgrade/8/imcloud_" + db.databaseType().scriptName() + ".sql"), false);
+            assertEquals(1, db.count("ofImMessage"));
+            try (ResultSet rs = st.executeQuery("SELECT version FROM ofVersion WHERE name = 'imcloud'")) {
+                assertTrue(rs.next());
+                assertEquals(8, rs.getInt(1));
+            }
+        }
+    }
+
+    /**
+     * On a file database, as Openfire's embedded one is (an in-memory one keeps every table in memory whatever its type):
+     * the install script makes the archive and counter tables CACHED, and the upgrade to version 8 turns those of an
+     * older installation CACHED with their rows.
+     */
+    @Test
+    void theEmbeddedDatabaseKeepsTheArchiveInCachedTables(@TempDir Path dir) throws Exception {
+        String url = "jdbc:hsqldb:file:" + dir.resolve("openfire") + ";shutdown=true";
+        List<String> archiveTables = List.of("OFIMMESSAGE", "OFIMCONVERSATION", "OFIMGROUPMESSAGE");
+        try (Connection con = DriverManager.getConnection(url, "sa", ""); Statement st = con.createStatement()) {
+            st.execute("CREATE TABLE ofVersion (name VARCHAR(50) NOT NULL, version INTEGER NOT NULL)");
+            SchemaScript.run(con, SchemaScript.installScript("hsqldb"), false);
+            assertEquals(Map.of("OFIMMESSAGE", "CACHED", "OFIMCONVERSATION", "CACHED", "OFIMGROUPMESSAGE", "CACHED"),
+                    tableTypes(st, archiveTables));
+
+            for (String table : archiveTables) {
+                st.execute("SET TABLE " + table + " TYPE MEMORY");
+            }
+            st.execute("UPDATE ofVersion SET version = 7 WHERE name = 'imcloud'");
+            st.execute("INSERT INTO ofImMessage (msgId, appKey, sender, receiver, userA, userB, sentAt, msgType, body, state)"
+                    + " VALUES (9, 'acme#chat', 'a', 'b', 'a', 'b', 1, 'chat', 'x', 0)");
+            assertEquals("MEMORY", tableTypes(st, archiveTables).get("OFIMMESSAGE"));
+            SchemaScript.run(con, SchemaScript.projectDir().resolve("database/upgrade/8/imcloud_hsqldb.sql"), false);
+            assertEquals(Map.of("OFIMMESSAGE", "CACHED", "OFIMCONVERSATION", "CACHED", "OFIMGROUPMESSAGE", "CACHED"),
+                    tableTypes(st, archiveTables));
+            try (ResultSet rs = st.executeQuery("SELECT body FROM ofImMessage WHERE msgId = 9")) {
+                assertTrue(rs.next(), "the rows move with the table");
+                assertEquals("x", rs.getString(1));
+            }
+        }
+    }
+
+    private static Map<String, String> tableTypes(Statement st, List<String> tables) throws SQLException {
+        Map<String, String> types = new HashMap<>();
+        try (ResultSet rs = st.executeQuery("SELECT TABLE_NAME, HSQLDB_TYPE FROM INFORMATION_SCHEMA.SYSTEM_TABLES"
+                + " WHERE TABLE_SCHEM = 'PUBLIC'")) {
+            while (rs.next()) {
+                if (tables.contains(rs.getString(1))) {
+                    types.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return types;
+    }
+
     @Test
     void everyDatabaseTypeHasAnInstallScript() {
         for (DatabaseType type : DatabaseType.values()) {
             assertTrue(Files.isRegularFile(SchemaScript.installScript(type.scriptName())), type.scriptName());
-            for (int version = 2; version <= 7; version++) {
+            for (int version = 2; version <= 8; version++) {
                 assertTrue(Files.isRegularFile(SchemaScript.projectDir().resolve(
                         "database/upgrade/" + version + "/imcloud_" + type.scriptName() + ".sql")), "upgrade to " + version + " for " + type.scriptName());
             }

@@ -104,6 +104,9 @@ class ImcloudPluginTest {
         db = TestDatabase.create(DatabaseType.HSQLDB);
         try (Connection con = db.getConnection(); Statement st = con.createStatement()) {
             st.execute("CREATE TABLE ofUser (username VARCHAR(64) NOT NULL, PRIMARY KEY (username))"); // Openfire's, read at start
+            // Openfire's too: its privacy list store counts the lists when the plugin first asks for it
+            st.execute("CREATE TABLE ofPrivacyList (username VARCHAR(64) NOT NULL, name VARCHAR(100) NOT NULL,"
+                    + " isDefault INTEGER NOT NULL, list LONGVARCHAR NOT NULL, PRIMARY KEY (username, name))");
         }
         database = mockStatic(DbConnectionManager.class);
         database.when(DbConnectionManager::getConnection).thenAnswer(invocation -> db.getConnection());
@@ -159,6 +162,8 @@ class ImcloudPluginTest {
         assertTrue(threadAlive("imcloud-push-callbacks"), "offline-message callback sender running");
         assertTrue(Arrays.stream(CacheFactory.getAllCaches()).anyMatch(c -> OpenfireAppStamps.NAME.equals(c.getName())),
                 "app stamps in an Openfire cache");
+        assertTrue(Arrays.stream(CacheFactory.getAllCaches()).anyMatch(c -> PrivacyListOwners.NAME.equals(c.getName())),
+                "privacy list owners in an Openfire cache");
         HttpResponse<String> served = get("/imcloud/acme/chat/users");
         assertEquals(401, served.statusCode(), "no token");
         assertTrue(served.body().contains("\"unauthorized\""), "answered by our servlet with an Easemob error: " + served.body());

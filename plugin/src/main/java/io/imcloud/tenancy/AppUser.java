@@ -69,6 +69,17 @@ public record AppUser(AppKey appKey, String username) {
         return isValidUsername(node, start) ? Optional.of(new AppUser(key.get(), node.substring(start))) : Optional.empty();
     }
 
+    /** Written out: a record's generated equality goes through method handles, and every archived message compares two users. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AppUser other && username.equals(other.username) && appKey.equals(other.appKey);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * appKey.hashCode() + username.hashCode();
+    }
+
     /** The XMPP node (the part before {@code @}) of this user. */
     public String node() {
         return appKey + "_" + username;

@@ -42,11 +42,11 @@ public final class MessageJson {
 
     /**
      * The exporter of messages for offline-message callbacks: {@link #of(RestExchange, List, MediaBodies)} made with
-     * {@code json}, reading file links from {@code attachments}.
+     * {@code json}, reading file links from {@code attachments}; the records come in the order of the messages.
      */
-    public static Function<ArchivedMessage, ObjectNode> exporter(ObjectMapper json, Attachments attachments) {
+    public static Function<List<ArchivedMessage>, List<ObjectNode>> exporter(ObjectMapper json, Attachments attachments) {
         MediaBodies media = new MediaBodies(attachments);
-        return m -> of(json, List.of(Source.chat(m)), media).get(0);
+        return messages -> of(json, messages.stream().map(Source::chat).toList(), media);
     }
 
     private static List<ObjectNode> of(ObjectMapper json, List<Source> messages, MediaBodies media) {

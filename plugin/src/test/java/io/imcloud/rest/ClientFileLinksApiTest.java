@@ -1,12 +1,16 @@
 package io.imcloud.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imcloud.archive.ArchivedMessage;
 import io.imcloud.archive.MessageIds;
 import io.imcloud.attachments.AudioFixtures;
 import io.imcloud.attachments.ImageFixtures;
 import io.imcloud.attachments.StoredFile;
 import io.imcloud.attachments.Upload;
 import io.imcloud.rest.ArchiveApiStack.TestApp;
+import io.imcloud.tenancy.AppUser;
 import io.imcloud.tenancy.FilePolicy;
 import io.imcloud.testsupport.AllDatabases;
 import io.imcloud.testsupport.TestDatabase;
@@ -126,6 +130,17 @@ class ClientFileLinksApiTest {
                         app.token()).json();
                 assertEquals(expected, alone.at("/entities/0"), "as on a page of its own");
                 before = alone.path("cursor").asText();
+            }
+
+            List<ArchivedMessage> archived = stack.archive.history(AppUser.of(app.key(), "bob"), "alice", Long.MAX_VALUE, texts.size());
+            stack.fileQueries.reset();
+            ObjectMapper json = new ObjectMapper();
+            List<ObjectNode> exported = MessageJson.exporter(json, stack.attachments).apply(archived);
+            assertEquals(1, stack.fileQueries.selectsFrom("ofImFile"), "the offline-message callbacks claimed together");
+            assertEquals(page.size(), exported.size());
+            for (int i = 0; i < page.size(); i++) {
+                // as sent: numbers read back from the wire are typed by their size
+                assertEquals(page.get(i), json.readTree(json.writeValueAsString(exported.get(i))), "the same records as history");
             }
 
             stack.fileQueries.reset();

@@ -149,7 +149,7 @@ public final class CallbackBenchmark {
 
     /** CPU time so far of the dispatcher's worker thread (there is one at a time here). */
     /** Callbacks' message objects as the plugin makes them, reading file links from an empty store. */
-    private static Function<ArchivedMessage, ObjectNode> exporter(TestDatabase db, ObjectMapper json) throws IOException {
+    private static Function<List<ArchivedMessage>, List<ObjectNode>> exporter(TestDatabase db, ObjectMapper json) throws IOException {
         Path files = Files.createTempDirectory("bench-files");
         files.toFile().deleteOnExit();
         return MessageJson.exporter(json, new Attachments(db, files, Clock.systemUTC(), AttachmentLimits::defaults));

@@ -22,8 +22,13 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -231,6 +236,24 @@ public final class Attachments implements AppData, UserData {
     /** The file {@code uuid} of {@code app}; empty for anything else, including an id that is not a uuid. */
     public Optional<StoredFile> find(AppKey app, String uuid) {
         return StoredFile.isUuid(uuid) ? catalog.find(app, uuid) : Optional.empty();
+    }
+
+    /**
+     * The files that {@code links} name and that exist, by link: each link's file is looked for among its own app's
+     * files, so a missing file and one of another app are left out alike. One catalog query per app (and per
+     * {@value FileCatalog#IN_LIST_MAX} files), however many links there are: a page of messages reads its files at once.
+     */
+    public Map<ChatfileLink, StoredFile> findLinked(Collection<ChatfileLink> links) {
+        Map<AppKey, Set<String>> uuidsByApp = new LinkedHashMap<>();
+        for (ChatfileLink link : links) {
+            if (StoredFile.isUuid(link.uuid())) {
+                uuidsByApp.computeIfAbsent(link.app(), app -> new LinkedHashSet<>()).add(link.uuid());
+            }
+        }
+        Map<ChatfileLink, StoredFile> found = new HashMap<>();
+        uuidsByApp.forEach((app, uuids) -> catalog.find(app, uuids)
+                .forEach((uuid, file) -> found.put(new ChatfileLink(app, uuid), file)));
+        return found;
     }
 
     /** The bytes of {@code file} on disk. */

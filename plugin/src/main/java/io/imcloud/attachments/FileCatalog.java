@@ -14,7 +14,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,6 +31,9 @@ final class FileCatalog {
 
     private static final String COLUMNS = "fileUuid, appKey, owner, kind, contentType, fileSize, displayName, secretHash,"
             + " durationMs, width, height, created";
+
+    /** Most file ids bound into one {@code IN} list (far below every supported database's limit on parameters). */
+    static final int IN_LIST_MAX = 100;
 
     private final ConnectionProvider db;
 
@@ -127,6 +134,39 @@ final class FileCatalog {
             }
         } catch (SQLException e) {
             throw new StoreException("Reading file " + uuid + " of " + app, e);
+        }
+    }
+
+    /**
+     * The files of {@code app} among {@code uuids} that exist, by uuid; ids of other apps' files are left out, as ids of
+     * none. One query per {@value #IN_LIST_MAX} ids, all on one connection.
+     */
+    Map<String, StoredFile> find(AppKey app, Collection<String> uuids) {
+        List<String> wanted = List.copyOf(new LinkedHashSet<>(uuids));
+        Map<String, StoredFile> files = new HashMap<>();
+        if (wanted.isEmpty()) {
+            return files;
+        }
+        try (Connection con = db.getConnection()) {
+            for (int from = 0; from < wanted.size(); from += IN_LIST_MAX) {
+                List<String> chunk = wanted.subList(from, Math.min(from + IN_LIST_MAX, wanted.size()));
+                try (PreparedStatement ps = con.prepareStatement("SELECT " + COLUMNS + " FROM ofImFile WHERE appKey = ?"
+                        + " AND fileUuid IN (" + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")")) {
+                    ps.setString(1, app.toString());
+                    for (int i = 0; i < chunk.size(); i++) {
+                        ps.setString(i + 2, chunk.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            StoredFile file = read(rs);
+                            files.put(file.uuid(), file);
+                        }
+                    }
+                }
+            }
+            return files;
+        } catch (SQLException e) {
+            throw new StoreException("Reading " + wanted.size() + " files of " + app, e);
         }
     }
 

@@ -61,7 +61,8 @@ import java.util.function.Supplier;
  * JDK {@link HttpClient}, asynchronously: it never waits for a receiver, at most {@link PushSettings#inFlight()}
  * callbacks are under way at once, and at most {@link PushSettings#inFlightPerApp()} of one app, so a slow or dead
  * receiver holds only its own app's share. The body is built when it is sent (the message from the archive, the
- * receiver's devices as bound then) and signed ({@link CallbackSignature}). A 2xx answer delivers it; anything else (a
+ * receiver's devices as bound then, the chat files that the messages claimed together link read at once) and signed
+ * ({@link CallbackSignature}). A 2xx answer delivers it; anything else (a
  * status, a refused connection, no answer within {@link PushSettings#timeout()}) is retried with exponential backoff
  * up to {@link PushSettings#maxAttempts()} attempts, then kept as a dead letter. Delivery is at least once: a node
  * that stops or dies while a callback is under way may send it again later, with the same {@code callId}.
@@ -99,7 +100,7 @@ public final class CallbackDispatcher implements StoredOffline, AutoCloseable {
     private final Archive archive;
     private final Function<AppKey, Optional<App>> apps;
     private final Function<AppKey, Optional<AppCallback>> callbacks;
-    private final Function<ArchivedMessage, ObjectNode> exporter;
+    private final Function<List<ArchivedMessage>, List<ObjectNode>> exporter;
     private final ObjectMapper json;
     private final Supplier<PushSettings> settings;
     private final Clock clock;
@@ -139,11 +140,12 @@ public final class CallbackDispatcher implements StoredOffline, AutoCloseable {
     /**
      * @param apps      an app by key (the store's cached view), to skip apps without a callback URL cheaply
      * @param callbacks an app's callback URL and secret as the database has them now
-     * @param exporter  Easemob's export record of a message ({@code msg_id, timestamp, from, to, chat_type, payload})
+     * @param exporter  Easemob's export records of messages ({@code msg_id, timestamp, from, to, chat_type, payload}), in
+     *                  their order, made for the callbacks claimed together
      * @param settings  asked at every step, so that changed settings apply at once (the intake's size only at start)
      */
     public CallbackDispatcher(CallbackQueue queue, PushBindings bindings, Archive archive, Function<AppKey, Optional<App>> apps,
-                              Function<AppKey, Optional<AppCallback>> callbacks, Function<ArchivedMessage, ObjectNode> exporter,
+                              Function<AppKey, Optional<AppCallback>> callbacks, Function<List<ArchivedMessage>, List<ObjectNode>> exporter,
                               ObjectMapper json, Supplier<PushSettings> settings, Clock clock) {
         this.queue = queue;
         this.bindings = bindings;
@@ -423,8 +425,14 @@ public final class CallbackDispatcher implements StoredOffline, AutoCloseable {
         long leaseUntil = now + 2 * s.timeout().toMillis() + LEASE_MARGIN_MILLIS;
         Map<AppKey, Optional<AppCallback>> targets = new HashMap<>();
         Map<AppUser, List<DeviceBinding>> devices = new HashMap<>();
-        for (CallbackQueue.Entry entry : queue.claim(picked, owner, now, leaseUntil)) {
-            start(entry, targets.computeIfAbsent(entry.appKey(), callbacks), devices, s, now);
+        List<Ready> ready = new ArrayList<>();
+        try {
+            for (CallbackQueue.Entry entry : queue.claim(picked, owner, now, leaseUntil)) {
+                prepare(entry, targets.computeIfAbsent(entry.appKey(), callbacks), devices, now).ifPresent(ready::add);
+            }
+        } finally {
+            // those prepared before a failure go out still, as they did when each was sent as soon as it was prepared
+            start(ready, s);
         }
         return read && backlog.size() + picked.size() >= DUE_BATCH && inFlight.size() < s.inFlight();
     }
@@ -448,12 +456,16 @@ public final class CallbackDispatcher implements StoredOffline, AutoCloseable {
         return picked;
     }
 
-    private void start(CallbackQueue.Entry entry, Optional<AppCallback> target, Map<AppUser, List<DeviceBinding>> boundDevices,
-                       PushSettings s, long now) {
+    /**
+     * What a claimed callback is sent with: its app's receiver, its message and its receiver's devices; empty when it is
+     * not to be sent now (dropped, or deferred until its message is archived).
+     */
+    private Optional<Ready> prepare(CallbackQueue.Entry entry, Optional<AppCallback> target,
+                                    Map<AppUser, List<DeviceBinding>> boundDevices, long now) {
         if (target.isEmpty()) {
             Log.debug("Callback {} dropped: its app has no callback URL any more", entry.callId());
             queue.discard(entry, owner);
-            return;
+            return Optional.empty();
         }
         Optional<ArchivedMessage> message = archive.find(entry.appKey(), entry.msgId());
         if (message.isEmpty()) {
@@ -464,24 +476,51 @@ public final class CallbackDispatcher implements StoredOffline, AutoCloseable {
                 Log.debug("Callback {} dropped: its message is no longer archived", entry.callId());
                 queue.discard(entry, owner);
             }
-            return;
+            return Optional.empty();
         }
         List<DeviceBinding> devices = boundDevices.computeIfAbsent(new AppUser(entry.appKey(), entry.username()), bindings::list);
         if (devices.isEmpty()) {
             Log.debug("Callback {} dropped: its user has no bound device any more", entry.callId());
             queue.discard(entry, owner);
+            return Optional.empty();
+        }
+        return Optional.of(new Ready(entry, target.get(), message.get(), devices));
+    }
+
+    /**
+     * Starts the sends of {@code ready}, their messages' export records made together (the files they link read at
+     * once); when those cannot be made, each send fails as its own would have.
+     */
+    private void start(List<Ready> ready, PushSettings s) {
+        if (ready.isEmpty()) {
             return;
         }
+        List<ObjectNode> records;
+        try {
+            records = exporter.apply(ready.stream().map(Ready::message).toList());
+        } catch (RuntimeException e) {
+            for (Ready r : ready) {
+                track(r.entry(), CompletableFuture.failedFuture(e), s);
+            }
+            return;
+        }
+        for (int i = 0; i < ready.size(); i++) {
+            start(ready.get(i), records.get(i), s);
+        }
+    }
+
+    private void start(Ready ready, ObjectNode record, PushSettings s) {
+        CallbackQueue.Entry entry = ready.entry();
         CompletableFuture<HttpResponse<Void>> sent;
         try {
-            byte[] body = body(entry, message.get(), devices);
+            byte[] body = body(entry, ready.message(), record, ready.devices());
             String timestamp = Long.toString(clock.millis());
-            HttpRequest request = HttpRequest.newBuilder(URI.create(target.get().url()))
+            HttpRequest request = HttpRequest.newBuilder(URI.create(ready.target().url()))
                     .timeout(s.timeout())
                     .header("Content-Type", "application/json; charset=UTF-8")
                     .header("User-Agent", "imcloud-callback")
                     .header(CallbackSignature.TIMESTAMP_HEADER, timestamp)
-                    .header(CallbackSignature.SIGNATURE_HEADER, CallbackSignature.sign(target.get().secret(), timestamp, body))
+                    .header(CallbackSignature.SIGNATURE_HEADER, CallbackSignature.sign(ready.target().secret(), timestamp, body))
                     .header(CallbackSignature.CALLBACK_ID_HEADER, entry.callId())
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .build();
@@ -489,6 +528,11 @@ public final class CallbackDispatcher implements StoredOffline, AutoCloseable {
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
+        track(entry, sent, s);
+    }
+
+    /** Counts {@code sent} as under way until it completes. */
+    private void track(CallbackQueue.Entry entry, CompletableFuture<HttpResponse<Void>> sent, PushSettings s) {
         Sending sending = new Sending(entry, sent, System.nanoTime() + 2 * s.timeout().toNanos());
         inFlight.put(entry.msgId(), sending);
         inFlightPerApp.merge(entry.appKey(), 1, Integer::sum);
@@ -500,15 +544,15 @@ public final class CallbackDispatcher implements StoredOffline, AutoCloseable {
 
     /**
      * The callback's JSON: Easemob's {@code chat_offline} callback ({@code callId, eventType, timestamp, appkey}, then the
-     * message's export record {@code msg_id, from, to, chat_type, payload}) with the receiver's {@code devices}.
+     * message's export {@code record} {@code msg_id, from, to, chat_type, payload}) with the receiver's {@code devices}.
      */
-    private byte[] body(CallbackQueue.Entry entry, ArchivedMessage message, List<DeviceBinding> devices) {
+    private byte[] body(CallbackQueue.Entry entry, ArchivedMessage message, ObjectNode record, List<DeviceBinding> devices) {
         ObjectNode body = json.createObjectNode();
         body.put("callId", entry.callId());
         body.put("eventType", "chat_offline");
         body.put("timestamp", message.sentAt());
         body.put("appkey", entry.appKey().toString());
-        body.setAll(exporter.apply(message));
+        body.setAll(record);
         ArrayNode list = body.putArray("devices");
         for (DeviceBinding d : devices) {
             list.addObject().put("device_id", d.deviceId()).put("device_token", d.deviceToken())
@@ -688,6 +732,10 @@ public final class CallbackDispatcher implements StoredOffline, AutoCloseable {
 
     /** A message stored offline, waiting in the intake buffer. */
     private record Offline(AppUser receiver, long msgId) {
+    }
+
+    /** A claimed callback to send: its app's receiver, its message and its receiver's devices. */
+    private record Ready(CallbackQueue.Entry entry, AppCallback target, ArchivedMessage message, List<DeviceBinding> devices) {
     }
 
     /** A callback under way. */

@@ -81,20 +81,21 @@ final class ConversationRoutes implements RouteGroup {
         String peer = peer(ex);
         int limit = ex.intQuery("limit", DEFAULT_HISTORY_LIMIT, 1, MAX_HISTORY_LIMIT);
         long before = before(owner, peer, ex.query("before"));
-        replyPage(ex, archive.history(owner, peer, before, limit + 1), limit, m -> MessageJson.of(ex, m, media),
-                ArchivedMessage::msgId);
+        replyPage(ex, archive.history(owner, peer, before, limit + 1), limit,
+                page -> MessageJson.of(ex, page.stream().map(MessageJson.Source::chat).toList(), media), ArchivedMessage::msgId);
     }
 
     /**
      * Replies with a history page: the first {@code limit} of {@code fetched} (which holds one more when another page
-     * follows), newest first, with the {@code cursor} of the next page when there is one.
+     * follows), newest first, with the {@code cursor} of the next page when there is one. {@code toJson} makes the
+     * page's message objects, in its order, all at once (the files their texts link are read together).
      */
-    static <M> void replyPage(RestExchange ex, List<M> fetched, int limit, Function<M, ObjectNode> toJson,
+    static <M> void replyPage(RestExchange ex, List<M> fetched, int limit, Function<List<M>, List<ObjectNode>> toJson,
                               ToLongFunction<M> idOf) throws IOException {
         boolean more = fetched.size() > limit;
         List<M> page = more ? fetched.subList(0, limit) : fetched;
         ArrayNode entities = ex.array();
-        page.forEach(m -> entities.add(toJson.apply(m)));
+        entities.addAll(toJson.apply(page));
         ObjectNode envelope = ex.envelope("get");
         envelope.set("entities", entities);
         envelope.put("count", page.size());
@@ -143,13 +144,17 @@ final class ConversationRoutes implements RouteGroup {
             throw ApiException.illegalArgument(ErrorText.INVALID_CURSOR);
         }
         ArrayNode entities = ex.array();
-        for (Conversation c : page.conversations()) {
+        List<ObjectNode> lastMessages = MessageJson.of(ex, page.conversations().stream()
+                .map(c -> c.chatType() == ChatType.GROUPCHAT ? MessageJson.Source.group(c.lastGroupMessage())
+                        : MessageJson.Source.chat(c.lastMessage()))
+                .toList(), media);
+        for (int i = 0; i < page.conversations().size(); i++) {
+            Conversation c = page.conversations().get(i);
             ObjectNode o = entities.addObject();
             o.put("peer", c.peer());
             o.put("chat_type", c.chatType().label());
             o.put("unread_num", c.unreadNum());
-            o.set("last_message", c.chatType() == ChatType.GROUPCHAT ? MessageJson.of(ex, c.lastGroupMessage(), media)
-                    : MessageJson.of(ex, c.lastMessage(), media));
+            o.set("last_message", lastMessages.get(i));
             o.put("timestamp", c.timestamp());
         }
         ObjectNode envelope = ex.envelope("get");

@@ -115,7 +115,7 @@ final class GroupMessageRoutes implements RouteGroup {
         int limit = ex.intQuery("limit", ConversationRoutes.DEFAULT_HISTORY_LIMIT, 1, ConversationRoutes.MAX_HISTORY_LIMIT);
         long before = before(appKey, groupId, ex.query("before"));
         ConversationRoutes.replyPage(ex, archive.groupHistory(appKey, groupId, before, limit + 1), limit,
-                m -> MessageJson.of(ex, m, media), GroupMessage::msgId);
+                page -> MessageJson.of(ex, page.stream().map(MessageJson.Source::group).toList(), media), GroupMessage::msgId);
     }
 
     /** The upper bound of a history page: a timestamp, or a msg_id of the group (404 for one of anything else). */

@@ -10,8 +10,11 @@ import io.imcloud.attachments.StoredFile;
 import io.imcloud.i18n.ErrorText;
 import io.imcloud.tenancy.AppKey;
 
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The bodies of Easemob's voice, image and file messages ({@code type} {@code audio}, {@code img}, {@code file}):
@@ -19,7 +22,8 @@ import java.util.Optional;
  * of the kind the type says (audio for {@code audio}, an image for {@code img}); a restricted file needs its
  * share-secret. The body kept and sent is completed from what the store knows: size, duration, dimensions. Sending
  * one counts as a use of its file (retention counts from the last use). A text message that is nothing but the URL of
- * an open chat file of its app (what XMPP clients send with XEP-0066 after an XEP-0363 upload) reads as such a body.
+ * an open chat file of its app (what XMPP clients send with XEP-0066 after an XEP-0363 upload) reads as such a body;
+ * the files that the texts of a page of messages link are read together ({@link #links}).
  */
 final class MediaBodies {
 
@@ -37,7 +41,7 @@ final class MediaBodies {
      */
     ObjectNode body(RestExchange ex, AppKey app, String type, JsonNode content) {
         String url = RestExchange.text(content, "url");
-        Optional<ChatfileLink> link = ChatfileLink.parse(url).filter(l -> l.belongsTo(app));
+        Optional<ChatfileLink> link = link(app, url);
         StoredFile file = link.flatMap(l -> attachments.find(app, l.uuid())).orElse(null);
         if (file == null) {
             throw ApiException.illegalArgument(ErrorText.MEDIA_URL);
@@ -58,15 +62,47 @@ final class MediaBodies {
     }
 
     /**
-     * The media body a text message of {@code app} stands for when its text is the URL of an open chat file of that app
-     * (restricted files need a secret that such a message does not carry); empty for any other text.
+     * The chat files that {@code texts} link, read together (one catalog query per app, not one per text): what
+     * {@link Links#body} answers from. Each text is a message's text with its app; a text that is no link of a file
+     * of that app needs no file.
      */
-    Optional<ObjectNode> linked(ObjectMapper json, AppKey app, String text) {
-        return ChatfileLink.parse(text)
-                .filter(l -> l.belongsTo(app))
-                .flatMap(l -> attachments.find(app, l.uuid()))
-                .filter(file -> !file.restricted())
-                .map(file -> describe(json, file.kind().bodyType(), text.strip(), null, null, file, 0));
+    Links links(Collection<LinkedText> texts) {
+        Set<ChatfileLink> wanted = new LinkedHashSet<>();
+        for (LinkedText t : texts) {
+            link(t.app(), t.text()).ifPresent(wanted::add);
+        }
+        return new Links(wanted.isEmpty() ? Map.of() : attachments.findLinked(wanted));
+    }
+
+    /** The chat file of {@code app} that {@code text} is the URL of; empty for any other text, and for other apps' files. */
+    private static Optional<ChatfileLink> link(AppKey app, String text) {
+        return ChatfileLink.parse(text).filter(l -> l.belongsTo(app));
+    }
+
+    /** A message's text and the app of the message, whose chat file the text may link. */
+    record LinkedText(AppKey app, String text) {
+    }
+
+    /** The files some texts link, as {@link #links} read them. */
+    static final class Links {
+
+        private final Map<ChatfileLink, StoredFile> files;
+
+        private Links(Map<ChatfileLink, StoredFile> files) {
+            this.files = files;
+        }
+
+        /**
+         * The media body a text message of {@code app} stands for when its text is the URL of an open chat file of that
+         * app (restricted files need a secret that such a message does not carry); empty for any other text. The text
+         * must be one of those these links were read for.
+         */
+        Optional<ObjectNode> body(ObjectMapper json, AppKey app, String text) {
+            return link(app, text)
+                    .map(files::get)
+                    .filter(file -> !file.restricted())
+                    .map(file -> describe(json, file.kind().bodyType(), text.strip(), null, null, file, 0));
+        }
     }
 
     /** The body of a message of {@code type} carrying {@code file}; a positive {@code lengthSeconds} overrides the file's. */

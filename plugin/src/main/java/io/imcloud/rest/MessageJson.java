@@ -13,6 +13,8 @@ import io.imcloud.unread.ChatType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -30,47 +32,49 @@ public final class MessageJson {
     private MessageJson() {
     }
 
-    /** The message object of {@code m}; {@code media} reads a text that links a chat file as that file's body. */
-    static ObjectNode of(RestExchange ex, ArchivedMessage m, MediaBodies media) {
-        return of(ex.context().json(), m, media);
+    /**
+     * The message objects of {@code messages}, in their order; {@code media} reads a text that links a chat file as that
+     * file's body, with the files of all the texts read together.
+     */
+    static List<ObjectNode> of(RestExchange ex, List<Source> messages, MediaBodies media) {
+        return of(ex.context().json(), messages, media);
     }
 
     /**
-     * The exporter of messages for offline-message callbacks: {@link #of(RestExchange, ArchivedMessage, MediaBodies)}
-     * made with {@code json}, reading file links from {@code attachments}.
+     * The exporter of messages for offline-message callbacks: {@link #of(RestExchange, List, MediaBodies)} made with
+     * {@code json}, reading file links from {@code attachments}; the records come in the order of the messages.
      */
-    public static Function<ArchivedMessage, ObjectNode> exporter(ObjectMapper json, Attachments attachments) {
+    public static Function<List<ArchivedMessage>, List<ObjectNode>> exporter(ObjectMapper json, Attachments attachments) {
         MediaBodies media = new MediaBodies(attachments);
-        return m -> of(json, m, media);
+        return messages -> of(json, messages.stream().map(Source::chat).toList(), media);
     }
 
-    private static ObjectNode of(ObjectMapper json, ArchivedMessage m, MediaBodies media) {
-        return object(json, media, m.msgId(), m.appKey(), m.sentAt(), m.sender(), m.receiver(), ChatType.CHAT, m.type(),
-                m.hasMediaBody(), m.body(), m.extJson());
+    private static List<ObjectNode> of(ObjectMapper json, List<Source> messages, MediaBodies media) {
+        MediaBodies.Links links = media.links(messages.stream().filter(m -> !m.hasMediaBody())
+                .map(m -> new MediaBodies.LinkedText(m.appKey(), m.body())).toList());
+        List<ObjectNode> objects = new ArrayList<>(messages.size());
+        for (Source m : messages) {
+            objects.add(object(json, links, m));
+        }
+        return objects;
     }
 
-    /** The message object of group message {@code m}: {@code to} is the group id, {@code chat_type} {@code groupchat}. */
-    static ObjectNode of(RestExchange ex, GroupMessage m, MediaBodies media) {
-        return object(ex.context().json(), media, m.msgId(), m.appKey(), m.sentAt(), m.sender(), Long.toString(m.groupId()),
-                ChatType.GROUPCHAT, m.type(), m.hasMediaBody(), m.body(), m.extJson());
-    }
-
-    private static ObjectNode object(ObjectMapper json, MediaBodies media, long msgId, AppKey appKey, long sentAt, String from,
-                                     String to, ChatType chatType, String type, boolean hasMediaBody, String body, String extJson) {
+    private static ObjectNode object(ObjectMapper json, MediaBodies.Links links, Source m) {
         ObjectNode o = json.createObjectNode();
-        o.put("msg_id", Long.toString(msgId));
-        o.put("timestamp", sentAt);
-        o.put("from", from);
-        o.put("to", to);
-        o.put("chat_type", chatType.label());
+        o.put("msg_id", Long.toString(m.msgId()));
+        o.put("timestamp", m.sentAt());
+        o.put("from", m.from());
+        o.put("to", m.to());
+        o.put("chat_type", m.chatType().label());
         ObjectNode payload = o.putObject("payload");
         ArrayNode bodies = payload.putArray("bodies");
-        if (hasMediaBody) {
-            bodies.add(mediaBody(json, msgId, appKey, type, body));
+        if (m.hasMediaBody()) {
+            bodies.add(mediaBody(json, m.msgId(), m.appKey(), m.type(), m.body()));
         } else {
-            bodies.add(media.linked(json, appKey, body).orElseGet(() -> json.createObjectNode().put("type", "txt").put("msg", body)));
+            bodies.add(links.body(json, m.appKey(), m.body())
+                    .orElseGet(() -> json.createObjectNode().put("type", "txt").put("msg", m.body())));
         }
-        payload.set("ext", ext(json, msgId, appKey, extJson));
+        payload.set("ext", ext(json, m.msgId(), m.appKey(), m.extJson()));
         return o;
     }
 
@@ -106,5 +110,23 @@ public final class MessageJson {
         }
         Log.warn("Archived message {} of {} has an ext that is no JSON object; answering {{}}", msgId, appKey);
         return json.createObjectNode();
+    }
+
+    /**
+     * A message as its record shows it: a one-to-one message ({@code to} the receiver, {@code chat_type} {@code chat})
+     * or a group message ({@code to} the group id, {@code chat_type} {@code groupchat}).
+     */
+    record Source(long msgId, AppKey appKey, long sentAt, String from, String to, ChatType chatType, String type,
+                  boolean hasMediaBody, String body, String extJson) {
+
+        static Source chat(ArchivedMessage m) {
+            return new Source(m.msgId(), m.appKey(), m.sentAt(), m.sender(), m.receiver(), ChatType.CHAT, m.type(),
+                    m.hasMediaBody(), m.body(), m.extJson());
+        }
+
+        static Source group(GroupMessage m) {
+            return new Source(m.msgId(), m.appKey(), m.sentAt(), m.sender(), Long.toString(m.groupId()), ChatType.GROUPCHAT,
+                    m.type(), m.hasMediaBody(), m.body(), m.extJson());
+        }
     }
 }

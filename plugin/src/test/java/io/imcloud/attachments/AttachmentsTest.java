@@ -8,6 +8,7 @@ import io.imcloud.tenancy.AppStore;
 import io.imcloud.tenancy.AppUser;
 import io.imcloud.tenancy.FilePolicy;
 import io.imcloud.testsupport.AllDatabases;
+import io.imcloud.testsupport.CountingConnections;
 import io.imcloud.testsupport.RestHarnessStack.MovableClock;
 import io.imcloud.testsupport.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -225,6 +229,40 @@ class AttachmentsTest {
         for (String id : List.of("../chat/" + file.uuid(), file.uuid().toUpperCase(), "..", "", file.uuid() + "/x")) {
             assertTrue(a.find(APP, id).isEmpty(), id);
         }
+    }
+
+    @AllDatabases
+    void theFilesOfManyLinksAreReadTogetherEachInItsOwnApp(TestDatabase db) throws Exception {
+        CountingConnections counting = new CountingConnections(db);
+        Attachments a = new Attachments(counting, root, clock, limits::get);
+        StoredFile open = store(a, APP, OPEN, "alice", "o", new byte[] {1}).file();
+        StoredFile restricted = a.store(Upload.chatFile(APP, OPEN, "alice", "r", true), new ByteArrayInputStream(new byte[] {2})).file();
+        StoredFile others = store(a, OTHER, OPEN, "bob", "x", new byte[] {3}).file();
+        List<ChatfileLink> links = new ArrayList<>(List.of(new ChatfileLink(APP, open.uuid()), new ChatfileLink(APP, open.uuid()),
+                new ChatfileLink(APP, restricted.uuid()), new ChatfileLink(APP, others.uuid()), new ChatfileLink(OTHER, others.uuid()),
+                new ChatfileLink(APP, open.uuid().toUpperCase())));
+        for (int i = 0; i < 250; i++) {
+            links.add(new ChatfileLink(APP, UUID.randomUUID().toString()));
+        }
+        counting.reset();
+        Map<ChatfileLink, StoredFile> found = a.findLinked(links);
+
+        assertEquals(Map.of(new ChatfileLink(APP, open.uuid()), open, new ChatfileLink(APP, restricted.uuid()), restricted,
+                new ChatfileLink(OTHER, others.uuid()), others), found);
+        assertEquals(4, counting.selectsFrom("ofImFile"), "253 ids of one app in lists of 100, 1 of the other");
+        for (ChatfileLink link : links) {
+            assertEquals(a.find(link.app(), link.uuid()), Optional.ofNullable(found.get(link)), "as found one by one: " + link);
+        }
+
+        counting.reset();
+        List<ChatfileLink> hundred = new ArrayList<>(List.of(new ChatfileLink(APP, open.uuid())));
+        for (int i = 1; i < FileCatalog.IN_LIST_MAX; i++) {
+            hundred.add(new ChatfileLink(APP, UUID.randomUUID().toString()));
+        }
+        assertEquals(Map.of(new ChatfileLink(APP, open.uuid()), open), a.findLinked(hundred));
+        assertEquals(1, counting.selectsFrom("ofImFile"));
+        assertEquals(Map.of(), a.findLinked(List.of()));
+        assertEquals(1, counting.selectsFrom("ofImFile"), "no links, no query");
     }
 
     @AllDatabases

@@ -17,6 +17,7 @@ import io.imcloud.tenancy.AppCredentials;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppMembership;
 import io.imcloud.tenancy.SigningKeyStore;
+import io.imcloud.testsupport.CountingConnections;
 import io.imcloud.testsupport.RestHarness.Response;
 import io.imcloud.testsupport.RestHarnessStack;
 import io.imcloud.testsupport.TestDatabase;
@@ -75,6 +76,8 @@ final class ArchiveApiStack implements AutoCloseable {
     final SqlArchive archive;
     /** The chat files that voice, image and file messages point at, in a directory removed on close. */
     final Attachments attachments;
+    /** The statements the attachments' catalog prepares (only it uses these connections). */
+    final CountingConnections fileQueries;
     private final Path filesDirectory;
     final List<Message> routed = new CopyOnWriteArrayList<>();
     /** Who blocks whom ({@code "blocker-node blocked-node"}) for the server-side sends' privacy check; see {@link #block}. */
@@ -108,7 +111,8 @@ final class ArchiveApiStack implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.attachments = new Attachments(db, filesDirectory, Clock.systemUTC(), AttachmentLimits::defaults);
+        this.fileQueries = new CountingConnections(db);
+        this.attachments = new Attachments(fileQueries, filesDirectory, Clock.systemUTC(), AttachmentLimits::defaults);
         AtomicReference<AppMembership> membership = new AtomicReference<>();
         this.groups = new GroupService(db, rooms, new ArchivePurge(db), user -> membership.get().isMember(user), archive::nextId,
                 Clock.systemUTC(), groupLimits::get);

@@ -1,12 +1,16 @@
 package io.imcloud.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imcloud.archive.ArchivedMessage;
 import io.imcloud.archive.MessageIds;
 import io.imcloud.attachments.AudioFixtures;
 import io.imcloud.attachments.ImageFixtures;
 import io.imcloud.attachments.StoredFile;
 import io.imcloud.attachments.Upload;
 import io.imcloud.rest.ArchiveApiStack.TestApp;
+import io.imcloud.tenancy.AppUser;
 import io.imcloud.tenancy.FilePolicy;
 import io.imcloud.testsupport.AllDatabases;
 import io.imcloud.testsupport.TestDatabase;
@@ -20,6 +24,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,6 +86,88 @@ class ClientFileLinksApiTest {
             assertEquals(16, groupBody.at("/size/height").asInt());
             assertEquals(MessageIds.timestampOf(groupMessage), lastUsed(db, shared), "a group message uses the file too");
         }
+    }
+
+    @AllDatabases
+    void aPageReadsTheFilesItsMessagesLinkInOneQuery(TestDatabase db, @TempDir Path dir) throws Exception {
+        try (ArchiveApiStack stack = ArchiveApiStack.start(db)) {
+            TestApp app = stack.app("acme", "chat", "alice", "bob", "carol");
+            TestApp other = stack.app("acme", "other", "alice");
+            AudioFixtures.amrNb(dir.resolve("v.amr"), 160);
+            byte[] amr = Files.readAllBytes(dir.resolve("v.amr"));
+            List<String> texts = new ArrayList<>();
+            StoredFile restricted = store(stack, app, "s.png", ImageFixtures.image("png", 8, 8), true);
+            StoredFile othersFile = store(stack, other, "o.png", ImageFixtures.image("png", 8, 8), false);
+            StoredFile picture = store(stack, app, "p.png", ImageFixtures.image("png", 32, 24), false);
+            texts.addAll(List.of(url(stack, app, restricted), url(stack, other, othersFile), "hello",
+                    url(stack, app, picture).replace(picture.uuid(), "00000000-0000-0000-0000-000000000000"),
+                    url(stack, app, picture), url(stack, app, picture) + "/again.png"));
+            for (int i = 0; i < 40; i++) {
+                texts.add(url(stack, app, store(stack, app, "voice-" + i + ".amr", amr, false)));
+            }
+            for (String text : texts) {
+                app.chat("alice", "bob", text, null);
+            }
+            app.chat("carol", "bob", url(stack, app, picture), null);
+            long group = Long.parseLong(GroupApiTest.create(app, "alice", "g", "bob"));
+            for (int i = 0; i < 3; i++) {
+                app.groupChat(group, "alice", url(stack, app, store(stack, app, "g-" + i + ".png",
+                        ImageFixtures.image("png", 4 + i, 4), false)), null, "alice", "bob");
+            }
+            stack.archive.flush();
+
+            stack.fileQueries.reset();
+            JsonNode page = app.get("/users/bob/conversations/alice/messages?limit=" + texts.size(), app.token()).json().get("entities");
+            assertEquals(1, stack.fileQueries.selectsFrom("ofImFile"), "one query for the page's " + texts.size() + " links");
+            assertEquals(texts.size(), page.size());
+            assertEquals(40, count(page, "audio"));
+            assertEquals(2, count(page, "img"));
+            assertEquals(4, count(page, "txt"), "restricted, another app's, text, missing");
+
+            String before = null;
+            for (JsonNode expected : page) {
+                JsonNode alone = app.get("/users/bob/conversations/alice/messages?limit=1" + (before == null ? "" : "&before=" + before),
+                        app.token()).json();
+                assertEquals(expected, alone.at("/entities/0"), "as on a page of its own");
+                before = alone.path("cursor").asText();
+            }
+
+            List<ArchivedMessage> archived = stack.archive.history(AppUser.of(app.key(), "bob"), "alice", Long.MAX_VALUE, texts.size());
+            stack.fileQueries.reset();
+            ObjectMapper json = new ObjectMapper();
+            List<ObjectNode> exported = MessageJson.exporter(json, stack.attachments).apply(archived);
+            assertEquals(1, stack.fileQueries.selectsFrom("ofImFile"), "the offline-message callbacks claimed together");
+            assertEquals(page.size(), exported.size());
+            for (int i = 0; i < page.size(); i++) {
+                // as sent: numbers read back from the wire are typed by their size
+                assertEquals(page.get(i), json.readTree(json.writeValueAsString(exported.get(i))), "the same records as history");
+            }
+
+            stack.fileQueries.reset();
+            JsonNode conversations = app.get("/users/bob/conversations", app.token()).json().get("entities");
+            assertEquals(1, stack.fileQueries.selectsFrom("ofImFile"), "one query for the list's last messages");
+            assertEquals(3, conversations.size(), conversations.toString());
+            for (JsonNode c : conversations) {
+                String type = c.at("/last_message/payload/bodies/0/type").asText();
+                assertEquals(c.get("peer").asText().equals("alice") ? "audio" : "img", type, c.toString());
+            }
+
+            stack.fileQueries.reset();
+            JsonNode groupPage = app.get("/chatgroups/" + group + "/messages", app.token()).json().get("entities");
+            assertEquals(1, stack.fileQueries.selectsFrom("ofImFile"));
+            assertEquals(3, count(groupPage, "img"));
+            assertEquals(6, groupPage.at("/0/payload/bodies/0/size/width").asInt(), "the newest first, each with its own file");
+        }
+    }
+
+    private static long count(JsonNode entities, String bodyType) {
+        long n = 0;
+        for (JsonNode m : entities) {
+            if (m.at("/payload/bodies/0/type").asText().equals(bodyType)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static StoredFile store(ArchiveApiStack stack, TestApp app, String name, byte[] bytes, boolean restricted)

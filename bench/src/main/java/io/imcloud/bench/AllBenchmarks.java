@@ -5,7 +5,8 @@ package io.imcloud.bench;
  * in the same run: {@code mvn -B -Pbench test-compile exec:java} (the default main class). Each one's
  * own system properties apply (see its Javadoc); the database servers named by
  * {@code IMCLOUD_TEST_POSTGRES_URL} / {@code IMCLOUD_TEST_MARIADB_URL} are included where a benchmark
- * takes several.
+ * takes several. {@link EmbeddedArchiveBenchmark} runs here with a smaller archive than on its own, 150,000 messages
+ * ({@code -Dbench.embedded.messages=...}), in its blocks of {@code bench.block}.
  */
 public final class AllBenchmarks {
 
@@ -21,6 +22,8 @@ public final class AllBenchmarks {
         ArchiveBenchmark.main(args);
         section("Conversation list and unread (issue 4)");
         UnreadBenchmark.main(args);
+        section("Archive on the embedded database, CACHED against MEMORY tables, as it grows");
+        EmbeddedArchiveBenchmark.run(Integer.getInteger("bench.embedded.messages", 150_000), Integer.getInteger("bench.block", 50_000));
         section("Groups: archive writer and one message to a large group (issue 12)");
         GroupBenchmark.main(args);
         section("Chat files (issue 10)");

@@ -42,7 +42,7 @@ import static io.imcloud.bench.ArchiveBenchSupport.ratio;
  * control) with the plugin's install script run on it; the MEMORY variant then sets {@code ofImMessage},
  * {@code ofImGroupMessage} and {@code ofImConversation} back to {@code TYPE MEMORY}. The plugin's archive writer
  * ({@link SqlArchive}, production's queue and batch sizes) takes 1:1 chat messages with a stanza text of about 500
- * bytes, between 5,000 users with 10 partners each, as fast as its queue takes them, in blocks of
+ * bytes, between 5,000 users ({@code bench.users}) with 10 partners each, as fast as its queue takes them, in blocks of
  * {@code bench.block} messages; each block ends with a flush and one fold of the block into the unread counters (the
  * maintenance thread's work, every 10 s in production). HSQLDB checkpoints by itself whenever its log reaches 20 MB,
  * as in Openfire; those checkpoints (counted by watching the log shrink) fall into the blocks that caused them.
@@ -51,7 +51,7 @@ import static io.imcloud.bench.ArchiveBenchSupport.ratio;
  * parts: the writer thread, HSQLDB's timer thread (which runs the checkpoints and the log syncs), the benchmark's own
  * thread (appends and the fold) and the rest (GC, JIT, other threads); wall time per message; the heap used after a
  * full GC; the files' sizes and the checkpoints. At the end: the CACHED / MEMORY ratios per block, the first block
- * where CACHED costs no more CPU per message than MEMORY (the crossover, if any), and the time to shut the database
+ * from which on CACHED costs no more CPU per message than MEMORY (the crossover, if any), and the time to shut the database
  * down and open it again (MEMORY tables are read whole from the {@code .script} at startup). Figures, not targets:
  * the only limit is the other variant in the same run.
  *
@@ -65,8 +65,9 @@ import static io.imcloud.bench.ArchiveBenchSupport.ratio;
 public final class EmbeddedArchiveBenchmark {
 
     private static final String[] TABLES = {"ofImMessage", "ofImGroupMessage", "ofImConversation"};
-    private static final int USERS = 5000;
-    private static final int PARTNERS = 10;
+    /** Users of the load ({@code bench.users}), each writing to up to 10 partners. */
+    private static final int USERS = intProperty("bench.users", 5000);
+    private static final int PARTNERS = Math.min(10, USERS - 1);
     private static final String DOMAIN = "im.example.com";
     private static final String[] WORDS = {"ok", "yes", "no", "see", "you", "at", "the", "station", "tomorrow", "morning",
             "thanks", "for", "sending", "photos", "what", "time", "is", "meeting", "running", "late", "sorry", "call",
@@ -280,13 +281,15 @@ public final class EmbeddedArchiveBenchmark {
             double cpu = c.cpuMicros() / m.cpuMicros();
             System.out.printf(Locale.ROOT, "  %,9d %10.2f %10.2f %10.2f %10.2f%n", c.messages(), cpu, c.wallMicros() / m.wallMicros(),
                     (double) c.heap() / m.heap(), (double) (c.heap() - cached.baseHeap()) / Math.max(1, m.heap() - memory.baseHeap()));
-            if (cpu <= 1 && crossover < 0) {
+            if (cpu > 1) {
+                crossover = -1;
+            } else if (crossover < 0) {
                 crossover = c.messages();
             }
         }
-        System.out.println(crossover < 0 ? "  crossover: none, CACHED costs more CPU per message in every block"
-                : String.format(Locale.ROOT, "  crossover: CACHED costs no more CPU per message than MEMORY from the block"
-                + " ending at %,d messages", crossover));
+        System.out.println(crossover < 0 ? "  crossover: none, CACHED costs more CPU per message in the last block"
+                : String.format(Locale.ROOT, "  crossover: CACHED costs no more CPU per message than MEMORY in every block"
+                + " from the one ending at %,d messages", crossover));
         Block c = cached.blocks().get(cached.blocks().size() - 1);
         Block m = memory.blocks().get(memory.blocks().size() - 1);
         System.out.println(ratio("last block: CPU per message, CACHED / MEMORY", c.cpuMicros() / m.cpuMicros(), 1.0, false));

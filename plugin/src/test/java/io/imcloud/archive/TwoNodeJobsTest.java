@@ -22,6 +22,7 @@ import static io.imcloud.archive.ArchiveFixtures.APP;
 import static io.imcloud.archive.ArchiveFixtures.OTHER_APP;
 import static io.imcloud.archive.ArchiveFixtures.assertCountersConsistent;
 import static io.imcloud.archive.ArchiveFixtures.createApp;
+import static io.imcloud.archive.ArchiveFixtures.foldCommitted;
 import static io.imcloud.archive.ArchiveFixtures.send;
 import static io.imcloud.archive.ArchiveFixtures.settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,7 +50,7 @@ class TwoNodeJobsTest {
             clock.set(NOW - DAY);
             writeMessages(archive, group, 40);
             archive.flush();
-            archive.foldCounters();
+            foldCommitted(archive);
 
             RetentionSweeper nodeA = new RetentionSweeper(db, 7, 1000, () -> NOW);
             RetentionSweeper nodeB = new RetentionSweeper(db, 7, 1000, () -> NOW);
@@ -77,7 +78,7 @@ class TwoNodeJobsTest {
             int written = writeMessages(archive, group, 200);
             send(archive, OTHER_APP, "alice", "bob", null);
             archive.flush();
-            archive.foldCounters();
+            foldCommitted(archive);
 
             ArchivePurge nodeA = new ArchivePurge(db, 3);
             ArchivePurge nodeB = new ArchivePurge(db, 3);

@@ -16,6 +16,7 @@ import java.util.List;
 import static io.imcloud.archive.ArchiveFixtures.APP;
 import static io.imcloud.archive.ArchiveFixtures.OTHER_APP;
 import static io.imcloud.archive.ArchiveFixtures.foldAndAssertConsistent;
+import static io.imcloud.archive.ArchiveFixtures.foldCommitted;
 import static io.imcloud.archive.ArchiveFixtures.message;
 import static io.imcloud.archive.ArchiveFixtures.send;
 import static io.imcloud.archive.ArchiveFixtures.settings;
@@ -44,7 +45,7 @@ class UserPurgeTest {
             send(archive, APP, "bob", "amy", null);
             send(archive, OTHER_APP, "bob", "zed", null);
             archive.flush();
-            archive.foldCounters();
+            foldCommitted(archive);
             send(archive, APP, "bob", "zed", null); // not folded when the purge runs
             send(archive, APP, "amy", "bob", null);
             archive.flush();

@@ -1,5 +1,6 @@
 package io.imcloud.rest;
 
+import io.imcloud.archive.ArchiveFixtures;
 import io.imcloud.archive.ArchiveQuery;
 import io.imcloud.rest.ArchiveApiStack.TestApp;
 import io.imcloud.tenancy.AppUser;
@@ -28,7 +29,7 @@ class UserDeletionTest {
             app.chat("zed", "bob", "hi", "c3");
             app.chat("bob", "amy", "stays", "c4");
             stack.archive.flush();
-            stack.archive.foldCounters();
+            ArchiveFixtures.foldCommitted(stack.archive);
             String oldZedToken = app.userToken("zed");
             assertEquals(2, app.get("/users/zed/unread", app.token()).json().at("/data/total").asLong());
 

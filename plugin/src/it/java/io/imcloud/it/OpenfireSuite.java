@@ -105,6 +105,10 @@ abstract class OpenfireSuite {
     /** The name of the server's home under {@code target/openfire-it}. */
     abstract String name();
 
+    /** Checks, with Openfire stopped, how its database in {@code home} keeps the plugin's tables (nothing by default). */
+    void checkStoredTables(Path home) throws Exception {
+    }
+
     @BeforeAll
     void startOpenfireWithThePlugin() throws Exception {
         Assumptions.assumeTrue(OpenfireServer.distributionPresent(),
@@ -326,6 +330,7 @@ abstract class OpenfireSuite {
         closeClients();
 
         server.stop();
+        checkStoredTables(server.home());
         OpenfireServer.LogMark restart = server.start();
         server.awaitLog(restart, OpenfireServer.PLUGIN_LOADED, WAIT.multipliedBy(4));
 

@@ -6,6 +6,7 @@ import org.jivesoftware.smack.filter.StanzaTypeFilter;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.Stanza;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.ping.PingManager;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.jivesoftware.smackx.sid.element.StanzaIdElement;
 import org.jxmpp.jid.EntityBareJid;
@@ -94,6 +95,11 @@ public final class XmppClient implements AutoCloseable {
         XmppClient client = new XmppClient(connection);
         connection.addAsyncStanzaListener(client.collector(), StanzaTypeFilter.MESSAGE);
         connection.connect().login();
+        // The server handles one stream's stanzas in order: once it answers this ping, it has also handled the
+        // initial presence sent before it, and messages to the bare JID reach this session rather than offline storage.
+        if (!PingManager.getInstanceFor(connection).pingMyServer(false)) {
+            throw new IllegalStateException(node + " logged in, but the server did not answer a ping");
+        }
         return client;
     }
 

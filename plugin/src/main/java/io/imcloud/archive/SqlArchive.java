@@ -58,6 +58,7 @@ public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCl
     private final MessageIds ids;
     private final WriterSettings settings;
     private final ArchiveWriter writer;
+    private final QueueFullLog statesFull = new QueueFullLog(Log, "delivery states");
     private final ArchiveReader reader;
     private final GroupMessageReader groupReader;
     private final CounterFold fold;
@@ -102,8 +103,10 @@ public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCl
     /** Queues the change; when the queue is full it is dropped with a warning (the message stays in its old state). */
     @Override
     public void markState(AppKey appKey, long msgId, DeliveryState state) {
-        if (!writer.offer(new WriteCommand.StateChange(appKey, msgId, state))) {
-            Log.warn("Archive queue full: delivery state {} of message {} of {} not recorded", state, msgId, appKey);
+        if (writer.offer(new WriteCommand.StateChange(appKey, msgId, state))) {
+            statesFull.accepted();
+        } else {
+            statesFull.refused("Archive queue full: delivery state {} of message {} of {} not recorded", state, msgId, appKey);
         }
     }
 

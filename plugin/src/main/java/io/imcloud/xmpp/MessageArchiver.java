@@ -117,6 +117,7 @@ public final class MessageArchiver {
                 MessageIds.timestampOf(id), message.getType().name(), body, extJson, stanzaXml,
                 clientId != null && clientId.length() <= MAX_CLIENT_ID_CHARS ? clientId : null, DeliveryState.PENDING);
         if (!archive.append(archived)) {
+            StanzaIds.stripLocal(element, firewall.domain()); // not archived: the error copy must not claim it was
             queueFull.refused("Archive queue full: refusing message {} from {} to {} of app {} (resource-constraint)",
                     id, sender.username(), receiver.username(), receiver.appKey());
             throw new StanzaRejection(PacketError.Condition.resource_constraint, PacketError.Type.wait,

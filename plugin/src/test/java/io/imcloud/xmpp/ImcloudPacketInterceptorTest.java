@@ -270,6 +270,7 @@ class ImcloudPacketInterceptorTest {
             ImcloudPacketInterceptor full = new ImcloudPacketInterceptor(tiny, firewallOfRegisteredShapes(), true, sent::add);
             List<String> accepted = new ArrayList<>();
             StanzaRejection rejection = null;
+            Message refusedMessage = null;
             for (int i = 0; i < 3 && rejection == null; i++) {
                 Message message = chat(full(ALICE), bare(BOB), "m" + i, null);
                 try {
@@ -277,9 +278,12 @@ class ImcloudPacketInterceptorTest {
                     accepted.add(message.getBody());
                 } catch (StanzaRejection refused) {
                     rejection = refused;
+                    refusedMessage = message;
                 }
             }
             assertNotNull(rejection, "a queue of one and a batch of one hold at most two messages");
+            assertNull(refusedMessage.getChildElement("stanza-id", "urn:xmpp:sid:0"),
+                    "the refused message, whose copy Openfire returns as the error, claims no archive id");
             assertTrue(accepted.contains("m0"), "an empty queue takes the first message");
             PacketError error = rejection.getRejectionError();
             assertEquals(PacketError.Condition.resource_constraint, error.getCondition());

@@ -121,7 +121,7 @@ public final class EmbeddedArchiveBenchmark {
             long writer = 0;
             long hsqldb = 0;
             for (Thread t : Thread.getAllStackTraces().keySet()) {
-                if (t.getName().equals("imcloud-archive-writer")) {
+                if (t.getName().equals("imcloud-writer")) {
                     writer += Math.max(0, threads.getThreadCpuTime(t.getId()));
                 } else if (t.getName().startsWith("HSQLDB Timer")) {
                     hsqldb += Math.max(0, threads.getThreadCpuTime(t.getId()));

@@ -63,7 +63,7 @@ final class ArchiveWriter implements AutoCloseable {
         this.discarded = discarded;
         this.committer = new BatchCommitter(db.databaseType(), settings.conversations(), node);
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
-        this.thread = new Thread(this::run, "imcloud-archive-writer");
+        this.thread = new Thread(this::run, "imcloud-writer");
         thread.setDaemon(true);
         thread.start();
     }

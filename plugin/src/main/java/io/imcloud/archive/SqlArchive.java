@@ -293,7 +293,7 @@ public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCl
 
     private ScheduledExecutorService startMaintenance(Duration interval) {
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "imcloud-archive-maintenance");
+            Thread t = new Thread(r, "imcloud-fold");
             t.setDaemon(true);
             return t;
         });

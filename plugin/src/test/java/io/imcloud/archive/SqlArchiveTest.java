@@ -177,16 +177,16 @@ class SqlArchiveTest {
     /** Both threads an archive starts (writer, and maintenance: counter fold and late states) are gone once it is closed. */
     @AllDatabases
     void closeStopsTheWriterAndTheMaintenanceThread(TestDatabase db) throws InterruptedException {
-        long writersBefore = threadsNamed("imcloud-archive-writer", 0);
-        long foldersBefore = threadsNamed("imcloud-archive-maintenance", 0);
+        long writersBefore = threadsNamed("imcloud-writer", 0);
+        long foldersBefore = threadsNamed("imcloud-fold", 0);
         SqlArchive archive = new SqlArchive(db, new MessageIds(1), settings(10, 10).withFolding(java.time.Duration.ofMillis(5), java.time.Duration.ZERO));
         send(archive, APP, "alice", "bob", null);
         archive.flush();
-        assertEquals(writersBefore + 1, threadsNamed("imcloud-archive-writer", writersBefore + 1));
-        assertEquals(foldersBefore + 1, threadsNamed("imcloud-archive-maintenance", foldersBefore + 1));
+        assertEquals(writersBefore + 1, threadsNamed("imcloud-writer", writersBefore + 1));
+        assertEquals(foldersBefore + 1, threadsNamed("imcloud-fold", foldersBefore + 1));
         archive.close();
-        assertEquals(writersBefore, threadsNamed("imcloud-archive-writer", writersBefore));
-        assertEquals(foldersBefore, threadsNamed("imcloud-archive-maintenance", foldersBefore));
+        assertEquals(writersBefore, threadsNamed("imcloud-writer", writersBefore));
+        assertEquals(foldersBefore, threadsNamed("imcloud-fold", foldersBefore));
     }
 
     /** Live threads called {@code name}; waits up to a second for threads on their way out to finish. */

@@ -237,7 +237,7 @@ class ImcloudPluginTest {
     }
 
     private static boolean writerThreadAlive() {
-        return threadAlive("imcloud-archive-writer");
+        return threadAlive("imcloud-writer");
     }
 
     private static boolean threadAlive(String name) {

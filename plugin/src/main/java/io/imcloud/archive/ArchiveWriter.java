@@ -21,9 +21,13 @@ import java.util.function.Predicate;
  * with group commit (up to {@code batchSize} commands, or what is queued, per transaction, in queue
  * order). The queue is bounded by count and by the memory its messages hold ({@link WriterSettings#queueMaxBytes}).
  *
+ * <p>A full queue makes {@link #offer} wait, at most {@link WriterSettings#queueWait}, for the next batch to commit: a
+ * burst faster than the database slows the threads that queue (Openfire's packet threads, so the senders' connections)
+ * rather than bouncing messages.
+ *
  * <p>When the database fails, the writer keeps the failed batch and retries it with a doubling pause
  * capped at {@code maxBackoff}; it logs once when the outage starts and once on recovery. Meanwhile
- * the queue fills and {@link #offer} refuses, so the caller can refuse the message loudly. A batch that
+ * the queue fills and {@link #offer} refuses without waiting, so the caller can refuse the message loudly. A batch that
  * fails while the database answers (a bad command) is retried one command at a time so that only the
  * culprit is rejected, with an error log, after {@value #MAX_FAULTS} attempts.
  */
@@ -44,7 +48,10 @@ final class ArchiveWriter implements AutoCloseable {
     private final AtomicLong rejected = new AtomicLong();
     private final Predicate<ArchivedMessage> discarded;
     private final Thread thread;
-    /** Guards {@code queued}, {@code queuedBytes}, {@code done}, {@code closing}, {@code stopped}; flush waits on it. */
+    /**
+     * Guards {@code queued}, {@code queuedBytes}, {@code done}, {@code closing}, {@code stopped}, {@code databaseDown};
+     * flush and a full queue's offers wait on it.
+     */
     private final Object progress = new Object();
     private long queued;
     /** Estimated memory of the messages queued or in the batch being written. */
@@ -52,6 +59,8 @@ final class ArchiveWriter implements AutoCloseable {
     private long done;
     private boolean closing;
     private boolean stopped;
+    /** True while the writer waits out a database outage: a full queue then refuses at once. */
+    private boolean databaseDown;
 
     /**
      * Starts the writer of cluster node {@code node}; it drops, instead of writing, every queued message that
@@ -68,11 +77,31 @@ final class ArchiveWriter implements AutoCloseable {
         thread.start();
     }
 
-    /** Queues {@code command} unless the queue is full (by count or bytes) or the writer is closing; never blocks. */
+    /**
+     * Queues {@code command}; when the queue is full (by count or bytes), waits up to {@link WriterSettings#queueWait}
+     * for room, unless the database is down. False when it found none, or the writer is closing.
+     */
     boolean offer(WriteCommand command) {
         long bytes = estimatedBytes(command);
         synchronized (progress) {
-            if (closing || queuedBytes + bytes > settings.queueMaxBytes() || !queue.offer(command)) {
+            long deadline = 0;
+            // only offers add to the queue, under this lock: room seen here stays until queue.offer below
+            while (!closing && (queuedBytes + bytes > settings.queueMaxBytes() || queue.remainingCapacity() == 0)) {
+                long now = System.nanoTime();
+                if (deadline == 0) {
+                    deadline = now + settings.queueWait().toNanos();
+                }
+                if (databaseDown || stopped || now - deadline >= 0) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(progress, deadline - now);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            if (closing || !queue.offer(command)) {
                 return false;
             }
             queued++;
@@ -148,6 +177,7 @@ final class ArchiveWriter implements AutoCloseable {
     public void close() {
         synchronized (progress) {
             closing = true;
+            progress.notifyAll();
         }
         try {
             thread.join(settings.closeWait().toMillis() + 1);
@@ -263,15 +293,25 @@ final class ArchiveWriter implements AutoCloseable {
             return false;
         }
         long started = System.currentTimeMillis();
+        databaseState(true);
         Log.warn("Archive database unavailable; keeping queued messages ({} waiting) and retrying: {}", queue.size(), failure.toString());
         long backoff = MIN_BACKOFF_MILLIS;
         do {
             Thread.sleep(backoff);
             backoff = Math.min(backoff * 2, settings.maxBackoff().toMillis());
         } while (!reachable());
+        databaseState(false);
         Log.info("Archive database available again after {} ms; committing {} queued commands",
                 System.currentTimeMillis() - started, queue.size());
         return true;
+    }
+
+    /** Records whether the database is down, and wakes the offers waiting for room (they refuse while it is). */
+    private void databaseState(boolean down) {
+        synchronized (progress) {
+            databaseDown = down;
+            progress.notifyAll();
+        }
     }
 
     private boolean reachable() {

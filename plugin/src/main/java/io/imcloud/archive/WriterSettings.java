@@ -10,6 +10,9 @@ import java.time.Duration;
  * @param queueMaxBytes memory the queued messages may hold ({@value #MIN_QUEUE_BYTES}-{@value #MAX_QUEUE_BYTES}
  *                      bytes, estimated: two bytes a character of their texts plus a fixed overhead); when
  *                      reached, {@code append} refuses as when the queue is full
+ * @param queueWait     how long {@code append} waits for room in a full queue while the database takes the writer's
+ *                      batches (0-{@value #MAX_QUEUE_WAIT_MILLIS} ms): a burst faster than the database then slows its
+ *                      senders instead of bouncing their messages; while the database is down it refuses at once
  * @param batchSize     most commands committed in one transaction (1-{@value #MAX_BATCH_SIZE})
  * @param maxBackoff    longest pause between retries while the database is down
  * @param closeWait     how long {@code close()} waits for the queue to drain
@@ -21,7 +24,7 @@ import java.time.Duration;
  * @param foldLag       how old a message is before a fold counts it: longer than a message normally waits in
  *                      a writer's queue, so that its batch rarely has to count it itself
  */
-public record WriterSettings(int queueCapacity, long queueMaxBytes, int batchSize, Duration maxBackoff, Duration closeWait,
+public record WriterSettings(int queueCapacity, long queueMaxBytes, Duration queueWait, int batchSize, Duration maxBackoff, Duration closeWait,
                              boolean conversations, Duration foldInterval, Duration foldLag) {
 
     /** Default {@link #foldInterval}. */
@@ -38,6 +41,13 @@ public record WriterSettings(int queueCapacity, long queueMaxBytes, int batchSiz
     public static final int MAX_QUEUE_BYTES = 1024 * 1024 * 1024;
     /** Default {@link #queueMaxBytes}. */
     public static final int DEFAULT_QUEUE_BYTES = 64 * 1024 * 1024;
+    /** Largest {@link #queueWait} in milliseconds: longer would stall an Openfire packet thread for too long. */
+    public static final int MAX_QUEUE_WAIT_MILLIS = 5_000;
+    /**
+     * Default {@link #queueWait}: many of the writer's batches, and a database's brief stalls (a checkpoint's flush), so
+     * that a burst waits for them rather than being refused, while a stalled database stalls no sender for long.
+     */
+    public static final Duration QUEUE_WAIT = Duration.ofSeconds(1);
 
     /** Checks the bounds. */
     public WriterSettings {
@@ -46,6 +56,9 @@ public record WriterSettings(int queueCapacity, long queueMaxBytes, int batchSiz
         }
         if (queueMaxBytes < MIN_QUEUE_BYTES || queueMaxBytes > MAX_QUEUE_BYTES) {
             throw new IllegalArgumentException("queueMaxBytes must be " + MIN_QUEUE_BYTES + "-" + MAX_QUEUE_BYTES);
+        }
+        if (queueWait.isNegative() || queueWait.toMillis() > MAX_QUEUE_WAIT_MILLIS) {
+            throw new IllegalArgumentException("queueWait must be 0-" + MAX_QUEUE_WAIT_MILLIS + " ms");
         }
         if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
             throw new IllegalArgumentException("batchSize must be 1-" + MAX_BATCH_SIZE);
@@ -59,26 +72,31 @@ public record WriterSettings(int queueCapacity, long queueMaxBytes, int batchSiz
     }
 
     /**
-     * The given sizes with the default byte bound, a 5 s retry cap, a 10 s close wait, conversations maintained,
+     * The given sizes with the default byte bound and wait for room, a 5 s retry cap, a 10 s close wait, conversations maintained,
      * default folding.
      */
     public static WriterSettings of(int queueCapacity, int batchSize) {
-        return new WriterSettings(queueCapacity, DEFAULT_QUEUE_BYTES, batchSize, Duration.ofSeconds(5), Duration.ofSeconds(10), true,
+        return new WriterSettings(queueCapacity, DEFAULT_QUEUE_BYTES, QUEUE_WAIT, batchSize, Duration.ofSeconds(5), Duration.ofSeconds(10), true,
                 FOLD_INTERVAL, FOLD_LAG);
     }
 
     /** The same settings without conversation maintenance. */
     public WriterSettings withoutConversations() {
-        return new WriterSettings(queueCapacity, queueMaxBytes, batchSize, maxBackoff, closeWait, false, foldInterval, foldLag);
+        return new WriterSettings(queueCapacity, queueMaxBytes, queueWait, batchSize, maxBackoff, closeWait, false, foldInterval, foldLag);
     }
 
     /** The same settings with the queue bounded to {@code bytes}. */
     public WriterSettings withQueueMaxBytes(long bytes) {
-        return new WriterSettings(queueCapacity, bytes, batchSize, maxBackoff, closeWait, conversations, foldInterval, foldLag);
+        return new WriterSettings(queueCapacity, bytes, queueWait, batchSize, maxBackoff, closeWait, conversations, foldInterval, foldLag);
+    }
+
+    /** The same settings with {@link #queueWait} {@code wait}. */
+    public WriterSettings withQueueWait(Duration wait) {
+        return new WriterSettings(queueCapacity, queueMaxBytes, wait, batchSize, maxBackoff, closeWait, conversations, foldInterval, foldLag);
     }
 
     /** The same settings with the given folding. */
     public WriterSettings withFolding(Duration interval, Duration lag) {
-        return new WriterSettings(queueCapacity, queueMaxBytes, batchSize, maxBackoff, closeWait, conversations, interval, lag);
+        return new WriterSettings(queueCapacity, queueMaxBytes, queueWait, batchSize, maxBackoff, closeWait, conversations, interval, lag);
     }
 }

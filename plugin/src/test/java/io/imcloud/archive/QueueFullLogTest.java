@@ -3,6 +3,8 @@ package io.imcloud.archive;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
@@ -11,13 +13,15 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 
-/** {@link QueueFullLog}: one warning per episode of refusals, and their count when it ends. */
+/** {@link QueueFullLog}: at most one warning and one count of refusals a minute, however the refusals alternate. */
 class QueueFullLogTest {
+
+    private final Logger log = mock(Logger.class);
+    private final AtomicLong clock = new AtomicLong();
+    private final QueueFullLog queueFull = new QueueFullLog(log, "chat messages", clock::get);
 
     @Test
     void anEpisodeOfRefusalsIsOneWarningAndOneCount() {
-        Logger log = mock(Logger.class);
-        QueueFullLog queueFull = new QueueFullLog(log, "chat messages");
         queueFull.accepted();
         verifyNoInteractions(log);
 
@@ -28,7 +32,21 @@ class QueueFullLogTest {
         queueFull.accepted();
         verify(log, times(1)).warn(anyString(), any(Object[].class));
         verify(log, times(1)).info(anyString(), eq("chat messages"), eq(1000L));
+    }
 
+    @Test
+    void aQueueThatTakesAndRefusesByTurnsIsReportedOnceAMinute() {
+        for (int i = 0; i < 500; i++) {
+            queueFull.refused("refusing message {}", i);
+            queueFull.accepted();
+            clock.addAndGet(QueueFullLog.QUIET.toNanos() / 1000);
+        }
+        verify(log, times(1)).warn(anyString(), any(Object[].class));
+        verify(log, times(1)).info(anyString(), eq("chat messages"), eq(1L));
+
+        clock.addAndGet(QueueFullLog.QUIET.toNanos());
+        queueFull.accepted();
+        verify(log, times(1)).info(anyString(), eq("chat messages"), eq(499L));
         queueFull.refused("refusing message {}", 1001);
         verify(log, times(2)).warn(anyString(), any(Object[].class));
     }

@@ -86,6 +86,9 @@ abstract class OpenfireSuite {
     private static final String PASSWORD_FINN = "s3cret-F";
     private static final String PASSWORD_GUS = "s3cret-G";
     private static final String PLAIN_USER = "plainuser";
+    /** The archive queue's capacity, its smallest: the burst step sends many times more at once. */
+    private static final int ARCHIVE_QUEUE = 100;
+    private static final int BURST = 2_000;
     private static final String CONTEXT = "/imcloud";
 
     private final RestClient rest = new RestClient(OpenfireServer.HTTP_PORT);
@@ -115,7 +118,8 @@ abstract class OpenfireSuite {
                 "no Openfire distribution at " + OpenfireServer.distribution() + " (set OPENFIRE_HOME)");
         OpenfireDatabase database = database();
         Assumptions.assumeTrue(database != null, skipReason());
-        server = OpenfireServer.prepare(name(), database, List.of(PLAIN_USER));
+        server = OpenfireServer.prepare(name(), database, List.of(PLAIN_USER), OpenfireServer.Options.defaults()
+                .withProperty("plugin.imcloud.archive.queue.capacity", Integer.toString(ARCHIVE_QUEUE)));
         server.installPlugin(pluginJar());
         firstStart = server.start();
         server.awaitLog(firstStart, OpenfireServer.PLUGIN_LOADED, WAIT.multipliedBy(4));
@@ -714,6 +718,29 @@ abstract class OpenfireSuite {
         XmppClient erin = connect("acme#chat_erin", PASSWORD_ERIN, Login.SCRAM_SHA_1);
         connect("acme#chat_hal", "s3cret-H2", Login.SCRAM_SHA_1).sendChat("acme#chat_erin", "from the new hal");
         erin.await(m -> "from the new hal".equals(m.getBody()), WAIT);
+    }
+
+    /**
+     * A burst of {@value #BURST} messages from one client, twenty times the archive queue: the queue makes the packet
+     * threads wait for the writer's batches rather than refusing, so every message is delivered, archived and counted,
+     * the sender gets no error, and the log no "queue full" warning (the last step reads it).
+     */
+    @Test
+    @Order(26)
+    void aBurstBeyondTheArchiveQueueIsSlowedNotRefused() throws Exception {
+        rest.call("POST", CONTEXT + "/acme/chat/users", appToken, List.of(Map.of("username", "ines", "password", "s3cret-I"),
+                Map.of("username", "jon", "password", "s3cret-J"))).expect(200);
+        XmppClient ines = connect("acme#chat_ines", "s3cret-I", Login.SCRAM_SHA_1);
+        XmppClient jon = connect("acme#chat_jon", "s3cret-J", Login.SCRAM_SHA_1);
+        for (int i = 0; i < BURST; i++) {
+            ines.sendChat("acme#chat_jon", "burst " + i);
+        }
+        List<Message> received = jon.collect(m -> m.getBody() != null && m.getBody().startsWith("burst "), BURST,
+                WAIT.multipliedBy(4));
+        assertEquals(BURST, received.size(), "every message of the burst is delivered");
+        assertEquals(List.of(), ines.drain(Duration.ofMillis(500)).stream().filter(m -> m.getType() == Message.Type.error)
+                .map(Message::toXML).map(Object::toString).toList(), "no message of the burst is refused");
+        eventually(() -> unread("jon", "ines") == BURST);
     }
 
     /**

@@ -46,6 +46,7 @@ final class ArchiveWriter implements AutoCloseable {
     private final BlockingQueue<WriteCommand> queue;
     private final LossWindow lossWindow = new LossWindow();
     private final AtomicLong rejected = new AtomicLong();
+    private final QueueFullLog queueFull = new QueueFullLog(Log);
     private final Predicate<ArchivedMessage> discarded;
     private final Thread thread;
     /**
@@ -79,9 +80,24 @@ final class ArchiveWriter implements AutoCloseable {
 
     /**
      * Queues {@code command}; when the queue is full (by count or bytes), waits up to {@link WriterSettings#queueWait}
-     * for room, unless the database is down. False when it found none, or the writer is closing.
+     * for room, unless the database is down. False when it found none (reported, at most once a
+     * {@link QueueFullLog#QUIET}), or the writer is closing.
      */
     boolean offer(WriteCommand command) {
+        Queued queued = enqueue(command);
+        if (queued == Queued.YES) {
+            queueFull.accepted();
+        } else if (queued == Queued.FULL) {
+            queueFull.refused("Archive queue full: refused {} (a chat message is refused to its sender with resource-constraint,"
+                    + " a group message is delivered but not archived, a delivery state is not recorded)", describe(command));
+        }
+        return queued == Queued.YES;
+    }
+
+    /** What {@link #enqueue} did with a command. */
+    private enum Queued { YES, FULL, CLOSING }
+
+    private Queued enqueue(WriteCommand command) {
         long bytes = estimatedBytes(command);
         synchronized (progress) {
             long deadline = 0;
@@ -92,21 +108,21 @@ final class ArchiveWriter implements AutoCloseable {
                     deadline = now + settings.queueWait().toNanos();
                 }
                 if (databaseDown || stopped || now - deadline >= 0) {
-                    return false;
+                    return Queued.FULL;
                 }
                 try {
                     TimeUnit.NANOSECONDS.timedWait(progress, deadline - now);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return false;
+                    return Queued.FULL;
                 }
             }
             if (closing || !queue.offer(command)) {
-                return false;
+                return Queued.CLOSING;
             }
             queued++;
             queuedBytes += bytes;
-            return true;
+            return Queued.YES;
         }
     }
 

@@ -13,13 +13,12 @@ import java.util.function.LongSupplier;
  * warning; the next accepted item reports how many were refused; both then stay quiet for a {@link #QUIET}, the
  * refusals meanwhile counted into the next report.
  */
-public final class QueueFullLog {
+final class QueueFullLog {
 
     /** The shortest time between two warnings, and between two reports of the count. */
     static final Duration QUIET = Duration.ofMinutes(1);
 
     private final Logger log;
-    private final String what;
     private final LongSupplier nanoClock;
     /** Refusals not reported yet; read without the lock on every accepted item. */
     private final AtomicLong pending = new AtomicLong();
@@ -28,19 +27,18 @@ public final class QueueFullLog {
     private boolean reported;
     private long lastReport;
 
-    /** A report on {@code log}, naming what was refused ({@code what}, e.g. "chat messages") when it counts them. */
-    public QueueFullLog(Logger log, String what) {
-        this(log, what, System::nanoTime);
+    /** A report on {@code log}. */
+    QueueFullLog(Logger log) {
+        this(log, System::nanoTime);
     }
 
-    QueueFullLog(Logger log, String what, LongSupplier nanoClock) {
+    QueueFullLog(Logger log, LongSupplier nanoClock) {
         this.log = log;
-        this.what = what;
         this.nanoClock = nanoClock;
     }
 
     /** One item refused: a warning ({@code format} and {@code args}, as slf4j takes them) unless one was logged lately. */
-    public void refused(String format, Object... args) {
+    void refused(String format, Object... args) {
         pending.incrementAndGet();
         synchronized (this) {
             long now = nanoClock.getAsLong();
@@ -53,7 +51,7 @@ public final class QueueFullLog {
     }
 
     /** One item accepted: reports the refusals not reported yet, unless a report was logged lately. */
-    public void accepted() {
+    void accepted() {
         if (pending.get() == 0) {
             return;
         }
@@ -66,7 +64,7 @@ public final class QueueFullLog {
             if (count > 0) {
                 reported = true;
                 lastReport = now;
-                log.info("The archive queue takes {} again, after refusing {} while it was full", what, count);
+                log.info("The archive queue takes work again, after refusing {} while it was full", count);
             }
         }
     }

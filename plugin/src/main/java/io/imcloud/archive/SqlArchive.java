@@ -58,7 +58,6 @@ public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCl
     private final MessageIds ids;
     private final WriterSettings settings;
     private final ArchiveWriter writer;
-    private final QueueFullLog statesFull = new QueueFullLog(Log, "delivery states");
     private final ArchiveReader reader;
     private final GroupMessageReader groupReader;
     private final CounterFold fold;
@@ -100,14 +99,10 @@ public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCl
         return writer.offer(new WriteCommand.Append(message, System.nanoTime()));
     }
 
-    /** Queues the change; when the queue is full it is dropped with a warning (the message stays in its old state). */
+    /** Queues the change; a full queue drops it and the writer reports that (the message keeps its old state). */
     @Override
     public void markState(AppKey appKey, long msgId, DeliveryState state) {
-        if (writer.offer(new WriteCommand.StateChange(appKey, msgId, state))) {
-            statesFull.accepted();
-        } else {
-            statesFull.refused("Archive queue full: delivery state {} of message {} of {} not recorded", state, msgId, appKey);
-        }
+        writer.offer(new WriteCommand.StateChange(appKey, msgId, state));
     }
 
     /** Runs through the writer queue, ordered with the appends; fails with {@link RejectedExecutionException} when the queue is full. */

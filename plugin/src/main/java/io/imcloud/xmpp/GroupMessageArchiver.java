@@ -3,7 +3,6 @@ package io.imcloud.xmpp;
 import io.imcloud.archive.GroupArchive;
 import io.imcloud.archive.GroupMessage;
 import io.imcloud.archive.MessageIds;
-import io.imcloud.archive.QueueFullLog;
 import io.imcloud.attachments.FileUseRecorder;
 import io.imcloud.tenancy.AppUser;
 import org.dom4j.Element;
@@ -45,7 +44,6 @@ public final class GroupMessageArchiver {
     private final GroupRoomJids rooms;
     private final Supplier<MessageLimits> limits;
     private final FileUseRecorder fileUses;
-    private final QueueFullLog queueFull = new QueueFullLog(Log, "group messages");
 
     /**
      * @param archive the group archive
@@ -134,11 +132,8 @@ public final class GroupMessageArchiver {
                 MessageIds.timestampOf(id), GROUPCHAT, message.getBody(), extJson, archived.toXML(),
                 clientId != null && clientId.length() <= MessageArchiver.MAX_CLIENT_ID_CHARS ? clientId : null);
         if (!archive.appendGroup(groupMessage)) {
-            queueFull.refused("Archive queue full: group message {} of {} in group {} of {} was delivered but not archived",
-                    id, user.username(), group.groupId(), group.appKey());
-            return;
+            return; // delivered but not archived: the writer reports the full queue
         }
-        queueFull.accepted();
         FileLinks.noteUses(archived.getElement(), message.getBody(), group.appKey(), groupMessage.sentAt(), fileUses);
     }
 

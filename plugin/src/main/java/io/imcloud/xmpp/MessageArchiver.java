@@ -4,7 +4,6 @@ import io.imcloud.archive.Archive;
 import io.imcloud.archive.ArchivedMessage;
 import io.imcloud.archive.DeliveryState;
 import io.imcloud.archive.MessageIds;
-import io.imcloud.archive.QueueFullLog;
 import io.imcloud.attachments.FileUseRecorder;
 import io.imcloud.tenancy.AppUser;
 import org.dom4j.Element;
@@ -49,7 +48,6 @@ public final class MessageArchiver {
     private final Supplier<MessageLimits> limits;
     private final PrivacyLists privacy;
     private final FileUseRecorder fileUses;
-    private final QueueFullLog queueFull = new QueueFullLog(Log, "chat messages");
 
     /**
      * An archiver writing to {@code archive}, for the users of {@code firewall}'s domain, refusing messages over
@@ -118,12 +116,9 @@ public final class MessageArchiver {
                 clientId != null && clientId.length() <= MAX_CLIENT_ID_CHARS ? clientId : null, DeliveryState.PENDING);
         if (!archive.append(archived)) {
             StanzaIds.stripLocal(element, firewall.domain()); // not archived: the error copy must not claim it was
-            queueFull.refused("Archive queue full: refusing message {} from {} to {} of app {} (resource-constraint)",
-                    id, sender.username(), receiver.username(), receiver.appKey());
             throw new StanzaRejection(PacketError.Condition.resource_constraint, PacketError.Type.wait,
                     "The message archive is busy; please retry later");
         }
-        queueFull.accepted();
         FileLinks.noteUses(element, body, receiver.appKey(), archived.sentAt(), fileUses);
     }
 

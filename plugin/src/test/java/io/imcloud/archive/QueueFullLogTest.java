@@ -18,7 +18,7 @@ class QueueFullLogTest {
 
     private final Logger log = mock(Logger.class);
     private final AtomicLong clock = new AtomicLong();
-    private final QueueFullLog queueFull = new QueueFullLog(log, "chat messages", clock::get);
+    private final QueueFullLog queueFull = new QueueFullLog(log, clock::get);
 
     @Test
     void anEpisodeOfRefusalsIsOneWarningAndOneCount() {
@@ -31,7 +31,7 @@ class QueueFullLogTest {
         queueFull.accepted();
         queueFull.accepted();
         verify(log, times(1)).warn(anyString(), any(Object[].class));
-        verify(log, times(1)).info(anyString(), eq("chat messages"), eq(1000L));
+        verify(log, times(1)).info(anyString(), eq(1000L));
     }
 
     @Test
@@ -42,11 +42,11 @@ class QueueFullLogTest {
             clock.addAndGet(QueueFullLog.QUIET.toNanos() / 1000);
         }
         verify(log, times(1)).warn(anyString(), any(Object[].class));
-        verify(log, times(1)).info(anyString(), eq("chat messages"), eq(1L));
+        verify(log, times(1)).info(anyString(), eq(1L));
 
         clock.addAndGet(QueueFullLog.QUIET.toNanos());
         queueFull.accepted();
-        verify(log, times(1)).info(anyString(), eq("chat messages"), eq(499L));
+        verify(log, times(1)).info(anyString(), eq(499L));
         queueFull.refused("refusing message {}", 1001);
         verify(log, times(2)).warn(anyString(), any(Object[].class));
     }

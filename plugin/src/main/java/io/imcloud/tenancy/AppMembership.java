@@ -20,6 +20,7 @@ public final class AppMembership {
 
     private final Registry registry;
     private final MembershipCache cache;
+    private final ParsedNodes parsed = new ParsedNodes();
 
     /** Membership read from {@code registry}, with answers kept in {@code cache}. */
     public AppMembership(Registry registry, MembershipCache cache) {
@@ -34,7 +35,16 @@ public final class AppMembership {
      * @throws StoreException when the answer is not cached and the database cannot give it
      */
     public Optional<AppKey> appOf(String node) {
-        return AppUser.fromNode(node).filter(this::isMember).map(AppUser::appKey);
+        AppUser user = userOf(node);
+        return user != null && isMember(user, node) ? Optional.of(user.appKey()) : Optional.empty();
+    }
+
+    /**
+     * The app user {@code node} names by its shape alone ({@link AppUser#fromNode}), or null; whether it is registered
+     * is {@link #isMember}'s question. Answers for recent nodes are kept, as every stanza's addresses come here.
+     */
+    public AppUser userOf(String node) {
+        return node == null ? null : parsed.userOf(node);
     }
 
     /**
@@ -43,7 +53,11 @@ public final class AppMembership {
      * @throws StoreException when the answer is not cached and the database cannot give it
      */
     public boolean isMember(AppUser user) {
-        String node = user.node();
+        return isMember(user, user.node());
+    }
+
+    /** {@link #isMember(AppUser)} of {@code user}, whose node {@code node} is at hand. */
+    private boolean isMember(AppUser user, String node) {
         Boolean cached = cache.get(node);
         if (cached != null) {
             return cached;

@@ -67,7 +67,8 @@ public final class GroupMessageArchiver {
     }
 
     /**
-     * A message read from a user's own session, before Openfire routes it (tenant checks passed). For a message to a
+     * A message read from a user's own session, before Openfire routes it (tenant checks passed), from {@code from} to
+     * {@code to}. For a message to a
      * group's room: removes forged archive-id elements, applies a displayed marker, and gives a {@code groupchat} message
      * with a body its archive id. A private message to one occupant ({@code room/nick}) is not the group's and is left
      * alone.
@@ -75,15 +76,15 @@ public final class GroupMessageArchiver {
      * @throws StanzaRejection {@code bad-request} when the {@code ext} is not a JSON object, {@code policy-violation} when
      *                         the body or stanza is over the {@link MessageLimits}
      */
-    public void onMessageToRoom(Message message) throws StanzaRejection {
-        GroupRoomJids.GroupRef group = rooms.groupOf(message.getTo());
+    public void onMessageToRoom(Message message, JID from, JID to) throws StanzaRejection {
+        GroupRoomJids.GroupRef group = rooms.groupOf(to);
         if (group == null) {
             return;
         }
         Element element = message.getElement();
         removeArchiveIds(element);
-        AppUser sender = firewall.localAppUser(message.getFrom());
-        if (message.getTo().getResource() != null || sender == null || !sender.appKey().equals(group.appKey())) {
+        AppUser sender = firewall.localAppUser(from);
+        if (to.getResource() != null || sender == null || !sender.appKey().equals(group.appKey())) {
             return;
         }
         Element displayed = element.element(MessageArchiver.QNames.DISPLAYED);

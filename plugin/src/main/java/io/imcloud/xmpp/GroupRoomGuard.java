@@ -4,6 +4,7 @@ import io.imcloud.groups.GroupMembership;
 import io.imcloud.tenancy.AppUser;
 import org.dom4j.Element;
 import org.xmpp.packet.IQ;
+import org.xmpp.packet.JID;
 import org.xmpp.packet.Message;
 import org.xmpp.packet.Packet;
 import org.xmpp.packet.PacketError;
@@ -31,19 +32,20 @@ public final class GroupRoomGuard {
     }
 
     /**
-     * Refuses a client's change to a group's room, and a non-member's entry.
+     * Refuses a client's change to a group's room, and a non-member's entry; {@code from} and {@code to} are the
+     * packet's addresses.
      *
      * @throws StanzaRejection {@code not-allowed} for an affiliation, role or configuration change or an invitation,
      *                         {@code registration-required} (as Openfire answers for a members-only room) for a user who
      *                         is no member entering
      */
-    void check(Packet packet) throws StanzaRejection {
-        GroupRoomJids.GroupRef group = rooms.groupOf(packet.getTo());
+    void check(Packet packet, JID from, JID to) throws StanzaRejection {
+        GroupRoomJids.GroupRef group = rooms.groupOf(to);
         if (group == null) {
             return;
         }
         if (packet instanceof Presence presence && presence.getType() == null) {
-            AppUser user = AppUser.fromNode(packet.getFrom().getNode()).orElse(null);
+            AppUser user = from == null ? null : AppUser.fromNode(from.getNode()).orElse(null);
             if (user == null || !members.isMember(group.appKey(), group.groupId(), user.username())) {
                 throw new StanzaRejection(PacketError.Condition.registration_required, PacketError.Type.auth,
                         "Only members of the group may enter its room");

@@ -9,6 +9,7 @@ import org.jivesoftware.openfire.session.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmpp.packet.IQ;
+import org.xmpp.packet.JID;
 import org.xmpp.packet.Message;
 import org.xmpp.packet.Packet;
 import org.xmpp.packet.Presence;
@@ -116,26 +117,28 @@ public final class ImcloudPacketInterceptor implements PacketInterceptor {
 
     private void beforeRouting(Packet packet, Session session) throws StanzaRejection {
         boolean fromClient = session instanceof ClientSession;
+        // once: each Tinder getter makes the address's text again, to see whether it changed
+        JID from = packet.getFrom();
+        JID to = packet.getTo();
         try {
-            firewall.check(packet);
+            firewall.check(packet, from, to);
             if (fromClient && roomGuard != null) {
-                roomGuard.check(packet);
+                roomGuard.check(packet, from, to);
             }
             if (fromClient && packet instanceof Message message) {
-                archiver.onMessageFromClient(message, (ClientSession) session);
+                archiver.onMessageFromClient(message, from, to, (ClientSession) session);
                 if (groups != null) {
-                    groups.onMessageToRoom(message);
+                    groups.onMessageToRoom(message, from, to);
                 }
             }
         } catch (StanzaRejection rejection) {
-            Log.debug("Rejected {} from {} to {}: {}", packet.getClass().getSimpleName(), packet.getFrom(),
-                    packet.getTo(), rejection.getMessage());
-            if (!fromClient && firewall.isRemote(packet.getFrom())) {
+            Log.debug("Rejected {} from {} to {}: {}", packet.getClass().getSimpleName(), from, to, rejection.getMessage());
+            if (!fromClient && firewall.isRemote(from)) {
                 answerRemote(packet, rejection);
             }
             if (fromClient && TenantFirewall.isUnregisteredSender(rejection)) {
                 // Openfire still answers the stanza; a closed session simply drops that answer.
-                Log.info("Closing the session of {}: the account is not a registered user of an app", packet.getFrom());
+                Log.info("Closing the session of {}: the account is not a registered user of an app", from);
                 session.close();
             }
             throw rejection;

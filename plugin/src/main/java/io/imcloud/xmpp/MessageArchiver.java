@@ -64,7 +64,8 @@ public final class MessageArchiver {
     }
 
     /**
-     * A message read from {@code session}, a user's own, before Openfire routes it (tenant checks passed).
+     * A message read from {@code session}, a user's own, before Openfire routes it (tenant checks passed); {@code from}
+     * and {@code to} are its addresses, read once by the interceptor.
      * Strips forged stanza-ids, archives and stamps an archivable message, applies a read marker. A message
      * that the sender's or the receiver's privacy or block list keeps from the receiver is left alone: Openfire
      * refuses or drops it, and it is neither archived nor counted.
@@ -73,15 +74,14 @@ public final class MessageArchiver {
      *                         {@code bad-request} when the {@code ext} is not a JSON object,
      *                         {@code policy-violation} (modify) when the body or stanza is over the {@link MessageLimits}
      */
-    public void onMessageFromClient(Message message, ClientSession session) throws StanzaRejection {
-        JID to = message.getTo(); // each getter makes the address's text again to check it is unchanged
+    public void onMessageFromClient(Message message, JID from, JID to, ClientSession session) throws StanzaRejection {
         AppUser receiver = firewall.localAppUser(to);
         if (receiver == null) {
             return;
         }
         Element element = message.getElement();
         StanzaIds.stripLocal(element, firewall.domain());
-        AppUser sender = firewall.localAppUser(message.getFrom());
+        AppUser sender = firewall.localAppUser(from);
         if (sender == null || !sender.appKey().equals(receiver.appKey()) || sender.equals(receiver)) {
             return;
         }
@@ -141,17 +141,16 @@ public final class MessageArchiver {
     }
 
     private Stamped markStamped(Message message, JID receiverAddress, DeliveryState state) {
-        if (message.getBody() == null || !isArchivedType(message.getType()) || receiverAddress == null) {
-            return null;
-        }
-        String receiverBareJid = receiverAddress.toBareJID();
-        long id = StanzaIds.find(message.getElement(), receiverBareJid);
-        if (id < 0) {
+        if (message.getBody() == null || !isArchivedType(message.getType())) {
             return null;
         }
         AppUser receiver = firewall.localAppUser(receiverAddress);
+        long id = receiver == null ? -1 : StanzaIds.find(message.getElement(), receiverAddress.toBareJID());
+        if (id < 0) {
+            return null;
+        }
         AppUser sender = firewall.localAppUser(message.getFrom());
-        if (receiver != null && sender != null && sender.appKey().equals(receiver.appKey())) {
+        if (sender != null && sender.appKey().equals(receiver.appKey())) {
             archive.markState(receiver.appKey(), id, state);
             return new Stamped(receiver, id);
         }

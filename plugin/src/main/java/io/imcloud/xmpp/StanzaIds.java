@@ -1,6 +1,7 @@
 package io.imcloud.xmpp;
 
 import org.dom4j.Element;
+import org.dom4j.QName;
 
 import java.util.Iterator;
 
@@ -13,13 +14,15 @@ final class StanzaIds {
 
     static final String NAMESPACE = "urn:xmpp:sid:0";
     static final String ELEMENT = "stanza-id";
+    /** Built once: naming the element by its parts looks its qualified name up in dom4j's shared cache each time. */
+    private static final QName STANZA_ID = QName.get(ELEMENT, NAMESPACE);
 
     private StanzaIds() {
     }
 
     /** Adds {@code <stanza-id by='{by}' id='{id}'/>}. */
     static void stamp(Element message, String by, long id) {
-        message.addElement(ELEMENT, NAMESPACE)
+        message.addElement(STANZA_ID)
                 .addAttribute("by", by)
                 .addAttribute("id", Long.toString(id));
     }

@@ -102,7 +102,7 @@ public final class GroupMessageArchiver {
         MessageArchiver.extOf(element);
         long id = archive.nextId();
         element.addElement(ARCHIVE_ID).addAttribute("id", Long.toString(id));
-        if (MessageLimits.exceeds(message.toXML(), limit.maxStanzaBytes())) {
+        if (MessageLimits.exceeds(StanzaXml.of(element), limit.maxStanzaBytes())) {
             removeArchiveIds(element);
             throw MessageArchiver.tooLarge("stanza", limit.maxStanzaBytes());
         }
@@ -130,7 +130,7 @@ public final class GroupMessageArchiver {
         }
         String clientId = message.getID();
         GroupMessage groupMessage = new GroupMessage(id, group.appKey(), group.groupId(), user.username(),
-                MessageIds.timestampOf(id), GROUPCHAT, message.getBody(), extJson, archived.toXML(),
+                MessageIds.timestampOf(id), GROUPCHAT, message.getBody(), extJson, StanzaXml.of(archived.getElement()),
                 clientId != null && clientId.length() <= MessageArchiver.MAX_CLIENT_ID_CHARS ? clientId : null);
         if (!archive.appendGroup(groupMessage)) {
             return; // delivered but not archived: the writer reports the full queue

@@ -105,7 +105,7 @@ public final class MessageArchiver {
         }
         long id = archive.nextId();
         StanzaIds.stamp(element, to.toBareJID(), id);
-        String stanzaXml = message.toXML(); // once: measured here, archived below
+        String stanzaXml = StanzaXml.of(element); // once: measured here, archived below
         if (MessageLimits.exceeds(stanzaXml, limit.maxStanzaBytes())) {
             StanzaIds.stripLocal(element, firewall.domain()); // not archived: the error copy must not claim it was
             throw tooLarge("stanza", limit.maxStanzaBytes());

@@ -37,7 +37,7 @@ public final class XmppGroupDelivery implements GroupDelivery {
     @Override
     public MessageDelivery.Prepared prepare(GroupMessage message) {
         Message stanza = stanzaOf(message);
-        String xml = stanza.toXML();
+        String xml = StanzaXml.of(stanza.getElement());
         return new MessageDelivery.Prepared() {
             @Override
             public String stanzaXml() {

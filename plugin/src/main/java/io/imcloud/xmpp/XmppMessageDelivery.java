@@ -59,7 +59,7 @@ public final class XmppMessageDelivery implements MessageDelivery {
     @Override
     public Prepared prepare(ArchivedMessage message) {
         Message stanza = stanzaOf(message);
-        String xml = stanza.toXML();
+        String xml = StanzaXml.of(stanza.getElement());
         boolean refused = privacy.blocksDelivery(stanza, null);
         return new Prepared() {
             @Override

@@ -19,7 +19,9 @@ import java.util.function.Predicate;
 /**
  * The write-behind half of the archive: a bounded queue of {@link WriteCommand}s drained by one thread
  * with group commit (up to {@code batchSize} commands, or what is queued, per transaction, in queue
- * order). The queue is bounded by count and by the memory its messages hold ({@link WriterSettings#queueMaxBytes}).
+ * order). Woken by a command while fewer than a batch wait, the thread first sleeps {@link WriterSettings#batchLinger}:
+ * at a moderate rate it would otherwise commit each message alone, paying a transaction's round trips and a wake-up
+ * for each, and the delivery state of each in a statement of its own. The queue is bounded by count and by the memory its messages hold ({@link WriterSettings#queueMaxBytes}).
  *
  * <p>A full queue makes {@link #offer} wait, at most {@link WriterSettings#queueWait}, for the next batch to commit: a
  * burst faster than the database slows the threads that queue (Openfire's packet threads, so the senders' connections)
@@ -220,6 +222,10 @@ final class ArchiveWriter implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
+                if (!settings.batchLinger().isZero() && queue.size() < settings.batchSize() - 1) {
+                    // asleep, not waiting on the queue: the commands arriving meanwhile wake nobody
+                    TimeUnit.NANOSECONDS.sleep(settings.batchLinger().toNanos());
+                }
                 queue.drainTo(batch, settings.batchSize() - 1);
                 List<WriteCommand> dropped = new ArrayList<>();
                 batch.removeIf(c -> c instanceof WriteCommand.Append a && discarded.test(a.message()) && dropped.add(c));

@@ -14,6 +14,10 @@ import java.time.Duration;
  *                      batches (0-{@value #MAX_QUEUE_WAIT_MILLIS} ms): a burst faster than the database then slows its
  *                      senders instead of bouncing their messages; while the database is down it refuses at once
  * @param batchSize     most commands committed in one transaction (1-{@value #MAX_BATCH_SIZE})
+ * @param batchLinger   how long the writer, woken by a command when fewer than a batch wait, lets more arrive before it
+ *                      writes them (0-{@value #MAX_BATCH_LINGER_MILLIS} ms): one transaction and one wake-up for
+ *                      them all, and more delivery states written with their messages' inserts; a commit comes that
+ *                      much later
  * @param maxBackoff    longest pause between retries while the database is down
  * @param closeWait     how long {@code close()} waits for the queue to drain
  * @param conversations true to maintain {@code ofImConversation} (unread counters, conversation list); false
@@ -24,8 +28,9 @@ import java.time.Duration;
  * @param foldLag       how old a message is before a fold counts it: longer than a message normally waits in
  *                      a writer's queue, so that its batch rarely has to count it itself
  */
-public record WriterSettings(int queueCapacity, long queueMaxBytes, Duration queueWait, int batchSize, Duration maxBackoff, Duration closeWait,
-                             boolean conversations, Duration foldInterval, Duration foldLag) {
+public record WriterSettings(int queueCapacity, long queueMaxBytes, Duration queueWait, int batchSize, Duration batchLinger,
+                             Duration maxBackoff, Duration closeWait, boolean conversations, Duration foldInterval,
+                             Duration foldLag) {
 
     /** Default {@link #foldInterval}. */
     public static final Duration FOLD_INTERVAL = Duration.ofSeconds(10);
@@ -48,6 +53,13 @@ public record WriterSettings(int queueCapacity, long queueMaxBytes, Duration que
      * that a burst waits for them rather than being refused, while a stalled database stalls no sender for long.
      */
     public static final Duration QUEUE_WAIT = Duration.ofSeconds(1);
+    /** Largest {@link #batchLinger} in milliseconds. */
+    public static final int MAX_BATCH_LINGER_MILLIS = 100;
+    /**
+     * Default {@link #batchLinger}: a few ms, a fraction of a commit's time on a disk that syncs, so that a moderate load
+     * (thousands of messages a second) is written tens at a time rather than one or two.
+     */
+    public static final Duration BATCH_LINGER = Duration.ofMillis(5);
 
     /** Checks the bounds. */
     public WriterSettings {
@@ -63,6 +75,9 @@ public record WriterSettings(int queueCapacity, long queueMaxBytes, Duration que
         if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
             throw new IllegalArgumentException("batchSize must be 1-" + MAX_BATCH_SIZE);
         }
+        if (batchLinger.isNegative() || batchLinger.toMillis() > MAX_BATCH_LINGER_MILLIS) {
+            throw new IllegalArgumentException("batchLinger must be 0-" + MAX_BATCH_LINGER_MILLIS + " ms");
+        }
         if (maxBackoff.isNegative() || maxBackoff.isZero() || closeWait.isNegative()) {
             throw new IllegalArgumentException("maxBackoff must be positive and closeWait not negative");
         }
@@ -72,31 +87,37 @@ public record WriterSettings(int queueCapacity, long queueMaxBytes, Duration que
     }
 
     /**
-     * The given sizes with the default byte bound and wait for room, a 5 s retry cap, a 10 s close wait, conversations maintained,
-     * default folding.
+     * The given sizes with the default byte bound, wait for room and batch linger, a 5 s retry cap, a 10 s close wait,
+     * conversations maintained, default folding.
      */
     public static WriterSettings of(int queueCapacity, int batchSize) {
-        return new WriterSettings(queueCapacity, DEFAULT_QUEUE_BYTES, QUEUE_WAIT, batchSize, Duration.ofSeconds(5), Duration.ofSeconds(10), true,
-                FOLD_INTERVAL, FOLD_LAG);
+        return new WriterSettings(queueCapacity, DEFAULT_QUEUE_BYTES, QUEUE_WAIT, batchSize, BATCH_LINGER, Duration.ofSeconds(5),
+                Duration.ofSeconds(10), true, FOLD_INTERVAL, FOLD_LAG);
     }
 
     /** The same settings without conversation maintenance. */
     public WriterSettings withoutConversations() {
-        return new WriterSettings(queueCapacity, queueMaxBytes, queueWait, batchSize, maxBackoff, closeWait, false, foldInterval, foldLag);
+        return new WriterSettings(queueCapacity, queueMaxBytes, queueWait, batchSize, batchLinger, maxBackoff, closeWait, false, foldInterval, foldLag);
     }
 
     /** The same settings with the queue bounded to {@code bytes}. */
     public WriterSettings withQueueMaxBytes(long bytes) {
-        return new WriterSettings(queueCapacity, bytes, queueWait, batchSize, maxBackoff, closeWait, conversations, foldInterval, foldLag);
+        return new WriterSettings(queueCapacity, bytes, queueWait, batchSize, batchLinger, maxBackoff, closeWait, conversations, foldInterval, foldLag);
     }
 
     /** The same settings with {@link #queueWait} {@code wait}. */
     public WriterSettings withQueueWait(Duration wait) {
-        return new WriterSettings(queueCapacity, queueMaxBytes, wait, batchSize, maxBackoff, closeWait, conversations, foldInterval, foldLag);
+        return new WriterSettings(queueCapacity, queueMaxBytes, wait, batchSize, batchLinger, maxBackoff, closeWait, conversations, foldInterval, foldLag);
+    }
+
+    /** The same settings with {@link #batchLinger} {@code linger}. */
+    public WriterSettings withBatchLinger(Duration linger) {
+        return new WriterSettings(queueCapacity, queueMaxBytes, queueWait, batchSize, linger, maxBackoff, closeWait, conversations,
+                foldInterval, foldLag);
     }
 
     /** The same settings with the given folding. */
     public WriterSettings withFolding(Duration interval, Duration lag) {
-        return new WriterSettings(queueCapacity, queueMaxBytes, queueWait, batchSize, maxBackoff, closeWait, conversations, interval, lag);
+        return new WriterSettings(queueCapacity, queueMaxBytes, queueWait, batchSize, batchLinger, maxBackoff, closeWait, conversations, interval, lag);
     }
 }

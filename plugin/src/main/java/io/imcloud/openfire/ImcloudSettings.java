@@ -93,6 +93,10 @@ public final class ImcloudSettings implements AutoCloseable {
     public static final Setting<Integer> ARCHIVE_QUEUE_WAIT_MILLIS = Setting.integer(PREFIX + "archive.queue.wait_ms",
             (int) WriterSettings.QUEUE_WAIT.toMillis(), 0, WriterSettings.MAX_QUEUE_WAIT_MILLIS);
 
+    /** Milliseconds the archive writer lets more messages arrive before it writes fewer than a batch. */
+    public static final Setting<Integer> ARCHIVE_BATCH_LINGER_MILLIS = Setting.integer(PREFIX + "archive.batch.linger_ms",
+            (int) WriterSettings.BATCH_LINGER.toMillis(), 0, WriterSettings.MAX_BATCH_LINGER_MILLIS);
+
     /** Messages the archive writer commits in one transaction at most; bounded as the writer bounds it. */
     public static final Setting<Integer> ARCHIVE_BATCH_SIZE =
             Setting.integer(PREFIX + "archive.batch.size", 500, 1, WriterSettings.MAX_BATCH_SIZE);
@@ -220,7 +224,7 @@ public final class ImcloudSettings implements AutoCloseable {
     /** Every setting the plugin reads. */
     public static final List<Setting<?>> ALL = List.of(
             HTTP_CONTEXT, HTTP_TRUSTED_PROXIES, MANAGEMENT_ALLOW_REMOTE, NODE_ID, ARCHIVE_QUEUE_CAPACITY, ARCHIVE_QUEUE_MAX_BYTES,
-            ARCHIVE_QUEUE_WAIT_MILLIS, ARCHIVE_BATCH_SIZE, MESSAGE_MAX_BODY_BYTES, MESSAGE_MAX_STANZA_BYTES, MAM_MAX,
+            ARCHIVE_QUEUE_WAIT_MILLIS, ARCHIVE_BATCH_SIZE, ARCHIVE_BATCH_LINGER_MILLIS, MESSAGE_MAX_BODY_BYTES, MESSAGE_MAX_STANZA_BYTES, MAM_MAX,
             REST_MAX_BODY_BYTES, TOKEN_DEFAULT_TTL_SECONDS, TOKEN_MAX_TTL_SECONDS, REGISTRATION_PER_SECOND,
             REGISTRATION_BURST, OPEN_REGISTRATION_PER_IP_PER_MINUTE, OPEN_REGISTRATION_PER_IP_BURST,
             RETENTION_SWEEP_MINUTES, ALLOWED_SERVICES, FILES_DIR, FILES_MAX_BYTES, FILES_THUMBNAIL_MAX_PIXELS,
@@ -230,8 +234,8 @@ public final class ImcloudSettings implements AutoCloseable {
 
     /** Settings read once, when the plugin starts (the archive writer and its ids are built with them). */
     static final Set<Setting<?>> ON_RESTART =
-            Set.of(NODE_ID, ARCHIVE_QUEUE_CAPACITY, ARCHIVE_QUEUE_MAX_BYTES, ARCHIVE_QUEUE_WAIT_MILLIS, ARCHIVE_BATCH_SIZE, FILES_DIR,
-                    UPLOAD_SUBDOMAIN);
+            Set.of(NODE_ID, ARCHIVE_QUEUE_CAPACITY, ARCHIVE_QUEUE_MAX_BYTES, ARCHIVE_QUEUE_WAIT_MILLIS, ARCHIVE_BATCH_SIZE,
+                    ARCHIVE_BATCH_LINGER_MILLIS, FILES_DIR, UPLOAD_SUBDOMAIN);
 
     /**
      * Settings a cluster node may set for itself (system properties are shared by every node), so read from its
@@ -367,10 +371,11 @@ public final class ImcloudSettings implements AutoCloseable {
                 get(PUSH_QUEUE_PER_APP));
     }
 
-    /** The archive writer's settings: queue capacity, bytes and wait, batch size; the rest default. */
+    /** The archive writer's settings: queue capacity, bytes and wait, batch size and linger; the rest default. */
     public WriterSettings writerSettings() {
         return WriterSettings.of(get(ARCHIVE_QUEUE_CAPACITY), get(ARCHIVE_BATCH_SIZE)).withQueueMaxBytes(get(ARCHIVE_QUEUE_MAX_BYTES))
-                .withQueueWait(Duration.ofMillis(get(ARCHIVE_QUEUE_WAIT_MILLIS)));
+                .withQueueWait(Duration.ofMillis(get(ARCHIVE_QUEUE_WAIT_MILLIS)))
+                .withBatchLinger(Duration.ofMillis(get(ARCHIVE_BATCH_LINGER_MILLIS)));
     }
 
     private <T> T read(Setting<T> setting) {

@@ -30,7 +30,8 @@ public final class ArchiveFixtures {
      * folds everything committed) and the default fold interval (the writer itself rarely folds during a test).
      */
     public static WriterSettings settings(int queueCapacity, int batchSize) {
-        return new WriterSettings(queueCapacity, WriterSettings.DEFAULT_QUEUE_BYTES, WriterSettings.QUEUE_WAIT, batchSize, Duration.ofMillis(200), Duration.ofSeconds(30), true,
+        return new WriterSettings(queueCapacity, WriterSettings.DEFAULT_QUEUE_BYTES, WriterSettings.QUEUE_WAIT, batchSize,
+                WriterSettings.BATCH_LINGER, Duration.ofMillis(200), Duration.ofSeconds(30), true,
                 WriterSettings.FOLD_INTERVAL, Duration.ZERO);
     }
 

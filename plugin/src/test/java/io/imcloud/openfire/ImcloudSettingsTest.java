@@ -6,6 +6,7 @@ import org.jivesoftware.util.PropertyEventDispatcher;
 import org.jivesoftware.util.PropertyEventDispatcher.EventType;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ class ImcloudSettingsTest {
         assertEquals(ImcloudSettings.AUTOMATIC_NODE_ID, settings.get(ImcloudSettings.NODE_ID));
         assertEquals(100_000, settings.get(ImcloudSettings.ARCHIVE_QUEUE_CAPACITY));
         assertEquals(500, settings.get(ImcloudSettings.ARCHIVE_BATCH_SIZE));
+        assertEquals(Duration.ofMillis(5), settings.writerSettings().batchLinger());
         assertEquals(100, settings.get(ImcloudSettings.MAM_MAX));
     }
 
@@ -64,6 +66,7 @@ class ImcloudSettingsTest {
         assertEquals(false, settings.get(ImcloudSettings.MANAGEMENT_ALLOW_REMOTE));
         assertEquals(ImcloudSettings.AUTOMATIC_NODE_ID, settings.get(ImcloudSettings.NODE_ID));
         assertEquals(500, settings.get(ImcloudSettings.ARCHIVE_BATCH_SIZE));
+        assertEquals(Duration.ofMillis(5), settings.writerSettings().batchLinger());
         assertEquals(100, settings.get(ImcloudSettings.MAM_MAX));
     }
 
@@ -184,14 +187,17 @@ class ImcloudSettingsTest {
         properties.put("plugin.imcloud.archive.queue.capacity", Integer.toString(WriterSettings.MAX_QUEUE_CAPACITY));
         properties.put("plugin.imcloud.archive.queue.max_bytes", Integer.toString(WriterSettings.MAX_QUEUE_BYTES));
         properties.put("plugin.imcloud.archive.batch.size", Integer.toString(WriterSettings.MAX_BATCH_SIZE));
+        properties.put("plugin.imcloud.archive.batch.linger_ms", Integer.toString(WriterSettings.MAX_BATCH_LINGER_MILLIS));
         WriterSettings largest = new ImcloudSettings(properties::get).writerSettings();
         assertEquals(WriterSettings.MAX_QUEUE_CAPACITY, largest.queueCapacity());
         assertEquals(WriterSettings.MAX_QUEUE_BYTES, largest.queueMaxBytes());
         assertEquals(WriterSettings.MAX_BATCH_SIZE, largest.batchSize());
+        assertEquals(Duration.ofMillis(WriterSettings.MAX_BATCH_LINGER_MILLIS), largest.batchLinger());
 
         properties.put("plugin.imcloud.archive.queue.capacity", "10000000");
         properties.put("plugin.imcloud.archive.queue.max_bytes", "1024");
         properties.put("plugin.imcloud.archive.batch.size", "10001");
+        properties.put("plugin.imcloud.archive.batch.linger_ms", "101");
         properties.put("plugin.imcloud.message.max_body_bytes", "0");
         properties.put("plugin.imcloud.message.max_stanza_bytes", "2000000");
         ImcloudSettings settings = new ImcloudSettings(properties::get);
@@ -199,6 +205,7 @@ class ImcloudSettingsTest {
         assertEquals(100_000, fallback.queueCapacity());
         assertEquals(WriterSettings.DEFAULT_QUEUE_BYTES, fallback.queueMaxBytes());
         assertEquals(500, fallback.batchSize());
+        assertEquals(WriterSettings.BATCH_LINGER, fallback.batchLinger());
         assertEquals(MessageLimits.DEFAULTS, settings.messageLimits());
     }
 }

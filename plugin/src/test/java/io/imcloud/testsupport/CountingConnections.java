@@ -52,6 +52,11 @@ public final class CountingConnections implements ConnectionProvider {
                 .filter(sql -> sql.startsWith("select") && sql.contains(from)).count();
     }
 
+    /** How many statements prepared so far begin with {@code start} (case and spacing as the code writes them). */
+    public long startingWith(String start) {
+        return prepared.stream().filter(sql -> sql.startsWith(start)).count();
+    }
+
     /** Forgets the statements counted so far. */
     public void reset() {
         prepared.clear();

@@ -8,6 +8,7 @@ import io.imcloud.it.XmppClient.Login;
 import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.sasl.SASLErrorException;
 import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.StandardExtensionElement;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.roster.RosterEntry;
@@ -741,6 +742,40 @@ abstract class OpenfireSuite {
         assertEquals(List.of(), ines.drain(Duration.ofMillis(500)).stream().filter(m -> m.getType() == Message.Type.error)
                 .map(Message::toXML).map(Object::toString).toList(), "no message of the burst is refused");
         eventually(() -> unread("jon", "ines") == BURST);
+    }
+
+    /**
+     * The archive keeps a stanza as its client sent it, characters to escape and extensions of its own included:
+     * XEP-0313 gives the receiver back the same body, the same Easemob {@code ext} and the same unknown extension,
+     * attribute and text, as the live message carried.
+     */
+    @Test
+    @Order(27)
+    void anArchivedStanzaComesBackWholeOverXep0313() throws Exception {
+        XmppClient ines = connect("acme#chat_ines", "s3cret-I", Login.SCRAM_SHA_1);
+        XmppClient jon = connect("acme#chat_jon", "s3cret-J", Login.SCRAM_SHA_1);
+        String body = "a & b < c > d \"e\" 'f' \uD83D\uDE00 \t tab";
+        StandardExtensionElement ext = StandardExtensionElement.builder("ext", "urn:imcloud:ext")
+                .setText("{\"q\":\"\\\"x\\\" <y> & z\"}").build();
+        StandardExtensionElement extra = StandardExtensionElement.builder("extra", "urn:example:extra")
+                .addAttribute("note", "1 < 2 & \"3\" > 0").addElement("inner", "text & <more>").build();
+        ines.send(ines.connection().getStanzaFactory().buildMessageStanza().to(XmppClient.jid("acme#chat_jon"))
+                .ofType(Message.Type.chat).setBody(body).addExtension(ext).addExtension(extra).build());
+        Message live = jon.await(m -> body.equals(m.getBody()), WAIT);
+        eventually(() -> rest.call("GET", CONTEXT + "/acme/chat/users/jon/offline_msg_status/"
+                + XmppClient.stanzaId(live).getId(), appToken, null).status() == 200);
+
+        MamManager.MamQuery query = MamManager.getInstanceFor(jon.connection()).queryArchive(MamManager.MamQueryArgs.builder()
+                .limitResultsToJid(XmppClient.jid("acme#chat_ines")).setResultPageSizeTo(1).queryLastPage().build());
+        Message archived = query.getMessages().get(0);
+        assertEquals(body, archived.getBody());
+        for (Message message : List.of(live, archived)) {
+            StandardExtensionElement gotExt = (StandardExtensionElement) message.getExtensionElement("ext", "urn:imcloud:ext");
+            assertEquals(ext.getText(), gotExt.getText());
+            StandardExtensionElement gotExtra = (StandardExtensionElement) message.getExtensionElement("extra", "urn:example:extra");
+            assertEquals("1 < 2 & \"3\" > 0", gotExtra.getAttributeValue("note"));
+            assertEquals("text & <more>", gotExtra.getFirstElement("inner").getText());
+        }
     }
 
     /**

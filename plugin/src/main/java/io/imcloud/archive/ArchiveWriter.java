@@ -21,7 +21,8 @@ import java.util.function.Predicate;
  * with group commit (up to {@code batchSize} commands, or what is queued, per transaction, in queue
  * order). Woken by a command while fewer than a batch wait, the thread first sleeps {@link WriterSettings#batchLinger}:
  * at a moderate rate it would otherwise commit each message alone, paying a transaction's round trips and a wake-up
- * for each, and the delivery state of each in a statement of its own. The queue is bounded by count and by the memory its messages hold ({@link WriterSettings#queueMaxBytes}).
+ * for each, and the delivery state of each in a statement of its own. The queue is bounded by count and by the memory
+ * its messages hold ({@link WriterSettings#queueMaxBytes}).
  *
  * <p>A full queue makes {@link #offer} wait, at most {@link WriterSettings#queueWait}, for the next batch to commit: a
  * burst faster than the database slows the threads that queue (Openfire's packet threads, so the senders' connections)

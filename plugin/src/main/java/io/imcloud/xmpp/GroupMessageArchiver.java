@@ -68,10 +68,9 @@ public final class GroupMessageArchiver {
 
     /**
      * A message read from a user's own session, before Openfire routes it (tenant checks passed), from {@code from} to
-     * {@code to}. For a message to a
-     * group's room: removes forged archive-id elements, applies a displayed marker, and gives a {@code groupchat} message
-     * with a body its archive id. A private message to one occupant ({@code room/nick}) is not the group's and is left
-     * alone.
+     * {@code to}. For a message to a group's room: removes forged archive-id elements, applies a displayed marker, and
+     * gives a {@code groupchat} message with a body its archive id. A private message to one occupant
+     * ({@code room/nick}) is not the group's and is left alone.
      *
      * @throws StanzaRejection {@code bad-request} when the {@code ext} is not a JSON object, {@code policy-violation} when
      *                         the body or stanza is over the {@link MessageLimits}

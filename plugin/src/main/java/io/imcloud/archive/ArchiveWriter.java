@@ -19,7 +19,7 @@ import java.util.function.Predicate;
 /**
  * The write-behind half of the archive: a bounded queue of {@link WriteCommand}s drained by one thread
  * with group commit (up to {@code batchSize} commands, or what is queued, per transaction, in queue
- * order). Woken by a command while fewer than a batch wait, the thread first sleeps {@link WriterSettings#batchLinger}:
+ * order). Woken by a command while few wait, the thread first lets more arrive, at most {@link WriterSettings#batchLinger}:
  * at a moderate rate it would otherwise commit each message alone, paying a transaction's round trips and a wake-up
  * for each, and the delivery state of each in a statement of its own. The queue is bounded by count and by the memory
  * its messages hold ({@link WriterSettings#queueMaxBytes}).
@@ -40,6 +40,9 @@ final class ArchiveWriter implements AutoCloseable {
     private static final long POLL_MILLIS = 100;
     private static final long MIN_BACKOFF_MILLIS = 50;
     private static final int MAX_FAULTS = 3;
+    /** Commands waiting that end a linger: a transaction's round trips are spread thinly enough over as many. */
+    private static final int ENOUGH_TO_WRITE = 32;
+    private static final long LINGER_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** Estimated bytes of a queued message besides its texts: the command, the record, its boxed and string headers. */
     private static final long MESSAGE_OVERHEAD_BYTES = 256;
 
@@ -223,10 +226,7 @@ final class ArchiveWriter implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
-                if (!settings.batchLinger().isZero() && queue.size() < settings.batchSize() - 1) {
-                    // asleep, not waiting on the queue: the commands arriving meanwhile wake nobody
-                    TimeUnit.NANOSECONDS.sleep(settings.batchLinger().toNanos());
-                }
+                linger();
                 queue.drainTo(batch, settings.batchSize() - 1);
                 List<WriteCommand> dropped = new ArrayList<>();
                 batch.removeIf(c -> c instanceof WriteCommand.Append a && discarded.test(a.message()) && dropped.add(c));
@@ -246,6 +246,20 @@ final class ArchiveWriter implements AutoCloseable {
                 stopped = true;
                 progress.notifyAll();
             }
+        }
+    }
+
+    /**
+     * Sleeps, in short steps, until {@value #ENOUGH_TO_WRITE} commands (or a batch) wait or {@link WriterSettings#batchLinger}
+     * has passed. Asleep rather than waiting on the queue, so the commands arriving meanwhile wake nobody; and a load
+     * that fills batches anyway is not held back.
+     */
+    private void linger() throws InterruptedException {
+        int enough = Math.min(ENOUGH_TO_WRITE, settings.batchSize() - 1);
+        long deadline = System.nanoTime() + settings.batchLinger().toNanos();
+        long left;
+        while (queue.size() < enough && (left = deadline - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.sleep(Math.min(left, LINGER_STEP_NANOS));
         }
     }
 

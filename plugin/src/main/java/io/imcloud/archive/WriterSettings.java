@@ -14,10 +14,10 @@ import java.time.Duration;
  *                      batches (0-{@value #MAX_QUEUE_WAIT_MILLIS} ms): a burst faster than the database then slows its
  *                      senders instead of bouncing their messages; while the database is down it refuses at once
  * @param batchSize     most commands committed in one transaction (1-{@value #MAX_BATCH_SIZE})
- * @param batchLinger   how long the writer, woken by a command when fewer than a batch wait, lets more arrive before it
- *                      writes them (0-{@value #MAX_BATCH_LINGER_MILLIS} ms): one transaction and one wake-up for
- *                      them all, and more delivery states written with their messages' inserts; a commit comes that
- *                      much later
+ * @param batchLinger   longest the writer, woken by a command while few wait ({@code ArchiveWriter}), lets more
+ *                      arrive before it writes them (0-{@value #MAX_BATCH_LINGER_MILLIS} ms): one transaction and one
+ *                      wake-up for them all, and more delivery states written with their messages' inserts; a commit
+ *                      comes up to that much later
  * @param maxBackoff    longest pause between retries while the database is down
  * @param closeWait     how long {@code close()} waits for the queue to drain
  * @param conversations true to maintain {@code ofImConversation} (unread counters, conversation list); false

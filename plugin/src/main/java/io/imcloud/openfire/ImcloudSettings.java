@@ -93,7 +93,7 @@ public final class ImcloudSettings implements AutoCloseable {
     public static final Setting<Integer> ARCHIVE_QUEUE_WAIT_MILLIS = Setting.integer(PREFIX + "archive.queue.wait_ms",
             (int) WriterSettings.QUEUE_WAIT.toMillis(), 0, WriterSettings.MAX_QUEUE_WAIT_MILLIS);
 
-    /** Milliseconds the archive writer lets more messages arrive before it writes fewer than a batch. */
+    /** Most milliseconds the archive writer, woken while few messages wait, lets more arrive before it writes them. */
     public static final Setting<Integer> ARCHIVE_BATCH_LINGER_MILLIS = Setting.integer(PREFIX + "archive.batch.linger_ms",
             (int) WriterSettings.BATCH_LINGER.toMillis(), 0, WriterSettings.MAX_BATCH_LINGER_MILLIS);
 

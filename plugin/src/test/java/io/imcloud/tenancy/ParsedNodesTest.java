@@ -31,6 +31,17 @@ class ParsedNodesTest {
     }
 
     @Test
+    void answersForNodesTooLongForAUserButKeepsNone() {
+        String longest = "acme#chat_" + "u".repeat(AppUser.MAX_NODE_LENGTH - "acme#chat_".length());
+        String tooLong = "acme#chat_" + "u".repeat(64) + "x".repeat(900);
+        assertEquals(AppUser.fromNode(longest).orElse(null), nodes.userOf(longest));
+        assertEquals(AppUser.fromNode("acme#chat_" + "u".repeat(64)).orElseThrow(),
+                nodes.userOf("acme#chat_" + "u".repeat(64)), "a valid shape, longer than Openfire stores, still parses");
+        assertNull(nodes.userOf(tooLong));
+        assertEquals(1, nodes.size(), "only the node that can name a registered user is kept");
+    }
+
+    @Test
     void keepsNoMoreThanItsBoundAndStillAnswersAfterIt() {
         for (int i = 0; i < ParsedNodes.MAX_ENTRIES * 3; i++) {
             nodes.userOf("acme#chat_u" + i);

@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The readers give the same counts and conversation order whatever part of the archive is folded: random
  * sends, mark-reads (all, up to an archive id, up to a client id) and folds, checked after every step
- * against a model kept here from the messages and read marks alone.
+ * against a model kept here from the messages and read marks alone, with each conversation's last message and its
+ * time.
  */
 class CounterFoldTest {
 
@@ -58,8 +59,14 @@ class CounterFoldTest {
         }
 
         long lastIdBetween(String one, String other) {
+            ArchivedMessage last = lastBetween(one, other);
+            return last == null ? 0 : last.msgId();
+        }
+
+        ArchivedMessage lastBetween(String one, String other) {
             return messages.stream().filter(m -> (m.sender().equals(one) && m.receiver().equals(other))
-                    || (m.sender().equals(other) && m.receiver().equals(one))).mapToLong(ArchivedMessage::msgId).max().orElse(0);
+                    || (m.sender().equals(other) && m.receiver().equals(one)))
+                    .max(Comparator.comparingLong(ArchivedMessage::msgId)).orElse(null);
         }
     }
 
@@ -112,7 +119,12 @@ class CounterFoldTest {
         AppUser user = AppUser.of(APP, owner);
         Map<String, Integer> expected = model.conversations(owner);
         Map<String, Integer> listed = new LinkedHashMap<>();
-        list.list(user, null, 100).conversations().forEach(c -> listed.put(c.peer(), c.unreadNum()));
+        for (Conversation c : list.list(user, null, 100).conversations()) {
+            listed.put(c.peer(), c.unreadNum());
+            ArchivedMessage last = model.lastBetween(owner, c.peer());
+            assertEquals(last, c.lastMessage(), "last message of " + owner + " with " + c.peer() + " at " + when);
+            assertEquals(last.sentAt(), c.timestamp(), "time of " + owner + " with " + c.peer() + " at " + when);
+        }
         assertEquals(expected, listed, "conversation list of " + owner + " at " + when);
         Map<String, Integer> unread = new LinkedHashMap<>();
         expected.forEach((peer, n) -> {

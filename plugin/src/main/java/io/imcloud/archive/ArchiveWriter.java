@@ -41,8 +41,7 @@ final class ArchiveWriter implements AutoCloseable {
     private static final long MIN_BACKOFF_MILLIS = 50;
     private static final int MAX_FAULTS = 3;
     /** Commands waiting that end a linger: a transaction's round trips are spread thinly enough over as many. */
-    private static final int ENOUGH_TO_WRITE = 32;
-    private static final long LINGER_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final int ENOUGH_TO_WRITE = 64;
     /** Estimated bytes of a queued message besides its texts: the command, the record, its boxed and string headers. */
     private static final long MESSAGE_OVERHEAD_BYTES = 256;
 
@@ -55,6 +54,10 @@ final class ArchiveWriter implements AutoCloseable {
     private final QueueFullLog queueFull = new QueueFullLog(Log);
     private final Predicate<ArchivedMessage> discarded;
     private final Thread thread;
+    /** Commands waiting that end a linger: {@value #ENOUGH_TO_WRITE}, or a batch when batches are smaller. */
+    private final int enoughToWrite;
+    /** The writer waits on it while it lingers; the offer that makes {@code enoughToWrite} commands wait wakes it. */
+    private final Object lingering = new Object();
     /**
      * Guards {@code queued}, {@code queuedBytes}, {@code done}, {@code closing}, {@code stopped}, {@code databaseDown};
      * flush and a full queue's offers wait on it.
@@ -79,6 +82,7 @@ final class ArchiveWriter implements AutoCloseable {
         this.discarded = discarded;
         this.committer = new BatchCommitter(db.databaseType(), settings.conversations(), node);
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.enoughToWrite = Math.min(ENOUGH_TO_WRITE, settings.batchSize() - 1);
         this.thread = new Thread(this::run, "imcloud-writer");
         thread.setDaemon(true);
         thread.start();
@@ -105,6 +109,7 @@ final class ArchiveWriter implements AutoCloseable {
 
     private Queued enqueue(WriteCommand command) {
         long bytes = estimatedBytes(command);
+        int waiting;
         synchronized (progress) {
             long deadline = 0;
             // only offers add to the queue, under this lock: room seen here stays until queue.offer below
@@ -128,8 +133,15 @@ final class ArchiveWriter implements AutoCloseable {
             }
             queued++;
             queuedBytes += bytes;
-            return Queued.YES;
+            waiting = queue.size();
         }
+        if (waiting == enoughToWrite) {
+            // offers add one at a time under the progress lock, so exactly one sees the count reached
+            synchronized (lingering) {
+                lingering.notifyAll();
+            }
+        }
+        return Queued.YES;
     }
 
     /**
@@ -250,16 +262,18 @@ final class ArchiveWriter implements AutoCloseable {
     }
 
     /**
-     * Sleeps, in short steps, until {@value #ENOUGH_TO_WRITE} commands (or a batch) wait or {@link WriterSettings#batchLinger}
-     * has passed. Asleep rather than waiting on the queue, so the commands arriving meanwhile wake nobody; and a load
-     * that fills batches anyway is not held back.
+     * Waits until {@link #enoughToWrite} commands wait or {@link WriterSettings#batchLinger} has passed: woken once, by
+     * the offer that reaches the count or by the time, however many commands arrive meanwhile; and a load that fills
+     * batches anyway is not held back.
      */
     private void linger() throws InterruptedException {
-        int enough = Math.min(ENOUGH_TO_WRITE, settings.batchSize() - 1);
         long deadline = System.nanoTime() + settings.batchLinger().toNanos();
-        long left;
-        while (queue.size() < enough && (left = deadline - System.nanoTime()) > 0) {
-            TimeUnit.NANOSECONDS.sleep(Math.min(left, LINGER_STEP_NANOS));
+        synchronized (lingering) {
+            long left;
+            // the count is read under the lock the reaching offer takes to wake us: its wake-up cannot come unseen
+            while (queue.size() < enoughToWrite && (left = deadline - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(lingering, left);
+            }
         }
     }
 

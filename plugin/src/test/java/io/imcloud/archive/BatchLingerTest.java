@@ -49,6 +49,32 @@ class BatchLingerTest {
         }
     }
 
+    /**
+     * A linger ends when a batch's worth waits: with batches of 4, the message that makes three wait behind the first
+     * (sent 10 ms after it, the writer lingering by then) wakes the writer. Waiting out the whole linger instead would
+     * make every try take 100 ms; the fastest of five must take under half of that.
+     */
+    @AllDatabases
+    void aBatchWaitingEndsTheLinger(TestDatabase db) throws Exception {
+        Duration linger = Duration.ofMillis(WriterSettings.MAX_BATCH_LINGER_MILLIS);
+        try (SqlArchive archive = new SqlArchive(db, new MessageIds(1), settings(1000, 4).withBatchLinger(linger))) {
+            long fastest = Long.MAX_VALUE;
+            for (int trial = 0; trial < 5; trial++) {
+                long start = System.nanoTime();
+                for (int i = 0; i < 4; i++) {
+                    assertTrue(archive.append(message(archive, APP, "alice", "bob", null)));
+                    if (i == 0) {
+                        Thread.sleep(10);
+                    }
+                }
+                archive.flush();
+                fastest = Math.min(fastest, System.nanoTime() - start);
+            }
+            assertTrue(fastest < linger.toNanos() / 2, "fastest of five full batches took " + fastest / 1_000_000 + " ms");
+            assertEquals(20, db.count("ofImMessage"));
+        }
+    }
+
     /** One message, then after {@code pauseMillis} four more, each followed by its DELIVERED state. */
     private static List<ArchivedMessage> sendSpread(SqlArchive archive, long pauseMillis) throws InterruptedException {
         List<ArchivedMessage> sent = new ArrayList<>();

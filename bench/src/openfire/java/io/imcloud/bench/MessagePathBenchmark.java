@@ -36,7 +36,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>
  * {@code mvn -B -Pintegration,bench package exec:java -Dexec.mainClass=io.imcloud.bench.MessagePathBenchmark}
  * with {@code -Dbench.pairs=4 -Dbench.messages=20000 -Dbench.warmup=100000 -Dbench.rounds=5}, and {@code -Dbench.rate=N}
- * to send the measured messages at N a second. Openfire's database is
+ * to send the warm-up and the measured messages at N a second. Openfire's database is
  * its embedded HSQLDB, in Openfire's own process (so the archive's database work counts as Openfire's CPU); with
  * {@code -Dbench.postgres=jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres} it is a fresh PostgreSQL
  * database per run, whose work is the database server's.
@@ -49,7 +49,9 @@ public final class MessagePathBenchmark {
      * Messages sent before the measured ones. A fresh JVM compiles what it runs hot, and the plugin's server has more
      * to compile (the plugin's and its database's classes, loaded just before the load): after 2,000 or 20,000
      * messages, flight recordings of its run still showed Openfire's own stanza parser running interpreted, so the
-     * comparison measured the compile queue. After 100,000 both servers run compiled.
+     * comparison measured the compile queue. After 100,000 both servers run compiled. They are sent at
+     * {@code bench.rate} too: what a load makes hot depends on its pace, and warmed up at full speed both servers still
+     * compiled during paced measured messages, about 0.1 ms a message, nearly half of stock's CPU.
      */
     private static final int WARMUP = Integer.getInteger("bench.warmup", 100_000);
     private static final int WARMUP_BATCH = 10_000;
@@ -165,7 +167,7 @@ public final class MessagePathBenchmark {
                 int warmedUp = 0; // each pair sends its whole share of a batch: what the counters must show
                 for (int sent = 0; sent < WARMUP; sent += WARMUP_BATCH) {
                     int batch = Math.min(WARMUP_BATCH, WARMUP - sent);
-                    List<String> warmIds = send(senderClients, receiverClients, receivers, batch, "warm", 0);
+                    List<String> warmIds = send(senderClients, receiverClients, receivers, batch, "warm", RATE);
                     warmedUp += batch / PAIRS * PAIRS;
                     if (appToken != null) {
                         awaitArchived(rest, appToken, receivers, warmIds);

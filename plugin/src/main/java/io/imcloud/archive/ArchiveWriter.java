@@ -56,8 +56,13 @@ final class ArchiveWriter implements AutoCloseable {
     private final Thread thread;
     /** Commands waiting that end a linger: {@value #ENOUGH_TO_WRITE}, or a batch when batches are smaller. */
     private final int enoughToWrite;
-    /** The writer waits on it while it lingers; the offer that makes {@code enoughToWrite} commands wait wakes it. */
+    /**
+     * The writer waits on it while it lingers; the offer that makes {@code enoughToWrite} commands wait wakes it, and
+     * so does whoever waits for a commit ({@link #cutLinger}). Guards {@code lingerCut}.
+     */
     private final Object lingering = new Object();
+    /** Set when someone waits for a commit: the next linger (or the current one) ends at once. */
+    private boolean lingerCut;
     /**
      * Guards {@code queued}, {@code queuedBytes}, {@code done}, {@code closing}, {@code stopped}, {@code databaseDown};
      * flush and a full queue's offers wait on it.
@@ -135,7 +140,9 @@ final class ArchiveWriter implements AutoCloseable {
             queuedBytes += bytes;
             waiting = queue.size();
         }
-        if (waiting == enoughToWrite) {
+        if (command instanceof WriteCommand.MarkRead || command instanceof WriteCommand.GroupMarkRead) {
+            cutLinger(); // its caller waits for the result
+        } else if (waiting == enoughToWrite) {
             // offers add one at a time under the progress lock, so exactly one sees the count reached
             synchronized (lingering) {
                 lingering.notifyAll();
@@ -179,6 +186,7 @@ final class ArchiveWriter implements AutoCloseable {
      */
     boolean flush(long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        cutLinger();
         synchronized (progress) {
             long target = queued;
             while (done < target) {
@@ -262,18 +270,28 @@ final class ArchiveWriter implements AutoCloseable {
     }
 
     /**
-     * Waits until {@link #enoughToWrite} commands wait or {@link WriterSettings#batchLinger} has passed: woken once, by
-     * the offer that reaches the count or by the time, however many commands arrive meanwhile; and a load that fills
-     * batches anyway is not held back.
+     * Waits until {@link #enoughToWrite} commands wait, someone waits for a commit (a mark-read's caller, a flush) or
+     * {@link WriterSettings#batchLinger} has passed: woken once however many commands arrive meanwhile; and a load that
+     * fills batches anyway is not held back.
      */
     private void linger() throws InterruptedException {
         long deadline = System.nanoTime() + settings.batchLinger().toNanos();
         synchronized (lingering) {
             long left;
             // the count is read under the lock the reaching offer takes to wake us: its wake-up cannot come unseen
-            while (queue.size() < enoughToWrite && (left = deadline - System.nanoTime()) > 0) {
+            while (!lingerCut && queue.size() < enoughToWrite && (left = deadline - System.nanoTime()) > 0) {
                 TimeUnit.NANOSECONDS.timedWait(lingering, left);
             }
+            // whoever cut it queued before: the batch drained next holds their commands
+            lingerCut = false;
+        }
+    }
+
+    /** Ends the writer's linger now, or its next one: a caller waits for what is queued to commit. */
+    private void cutLinger() {
+        synchronized (lingering) {
+            lingerCut = true;
+            lingering.notifyAll();
         }
     }
 

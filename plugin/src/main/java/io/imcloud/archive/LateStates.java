@@ -104,31 +104,35 @@ final class LateStates {
         if (inserted.isEmpty()) {
             return;
         }
-        Set<String> keys = new HashSet<>();
         long low = Long.MAX_VALUE;
         long high = Long.MIN_VALUE;
         for (ArchivedMessage m : inserted) {
-            keys.add(m.msgId() + "/" + m.appKey());
             low = Math.min(low, m.msgId());
             high = Math.max(high, m.msgId());
         }
-        List<Late> found = new ArrayList<>();
+        List<Late> inRange = new ArrayList<>();
         try (PreparedStatement ps = con.prepareStatement(
                 "SELECT msgId, appKey, state FROM ofImLateState WHERE msgId >= ? AND msgId <= ?")) {
             ps.setLong(1, low);
             ps.setLong(2, high);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Late late = new Late(rs.getLong(1), rs.getString(2), rs.getInt(3), 0, true);
-                    if (keys.contains(late.msgId() + "/" + late.appKey())) {
-                        found.add(late);
-                    }
+                    inRange.add(new Late(rs.getLong(1), rs.getString(2), rs.getInt(3), 0, true));
                 }
             }
         }
-        for (Late late : found) {
-            raise(con, RAISE, late.state(), late.msgId(), late.appKey());
-            delete(con, late);
+        if (inRange.isEmpty()) {
+            return; // the common case: the table is normally empty
+        }
+        Set<String> keys = new HashSet<>();
+        for (ArchivedMessage m : inserted) {
+            keys.add(m.msgId() + "/" + m.appKey());
+        }
+        for (Late late : inRange) {
+            if (keys.contains(late.msgId() + "/" + late.appKey())) {
+                raise(con, RAISE, late.state(), late.msgId(), late.appKey());
+                delete(con, late);
+            }
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -79,13 +80,15 @@ final class ArchiveWriter implements AutoCloseable {
 
     /**
      * Starts the writer of cluster node {@code node}; it drops, instead of writing, every queued message that
-     * {@code discarded} matches when its batch is taken (a message of a user deleted meanwhile).
+     * {@code discarded} matches when its batch is taken (a message of a user deleted meanwhile); {@code otherNodesWrite}
+     * as in {@link SqlArchive}.
      */
-    ArchiveWriter(ConnectionProvider db, WriterSettings settings, int node, Predicate<ArchivedMessage> discarded) {
+    ArchiveWriter(ConnectionProvider db, WriterSettings settings, int node, BooleanSupplier otherNodesWrite,
+                  Predicate<ArchivedMessage> discarded) {
         this.db = db;
         this.settings = settings;
         this.discarded = discarded;
-        this.committer = new BatchCommitter(db.databaseType(), settings.conversations(), node);
+        this.committer = new BatchCommitter(db.databaseType(), settings.conversations(), node, otherNodesWrite);
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.enoughToWrite = Math.min(ENOUGH_TO_WRITE, settings.batchSize() - 1);
         this.thread = new Thread(this::run, "imcloud-writer");

@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Applies one batch of {@link WriteCommand}s inside the caller's transaction, in queue order where order
@@ -42,17 +43,20 @@ final class BatchCommitter {
     private final CounterFold fold;
     private final boolean maintainConversations;
     private final int node;
+    private final BooleanSupplier otherNodesWrite;
 
     /**
      * A committer for cluster node {@code node}; with {@code maintainConversations} false, messages are archived
-     * without touching {@code ofImConversation} or {@code ofImUnreadFold}.
+     * without touching {@code ofImConversation} or {@code ofImUnreadFold}; while {@code otherNodesWrite} says no, inserts
+     * do not look for late states (see {@link SqlArchive}).
      */
-    BatchCommitter(DatabaseType type, boolean maintainConversations, int node) {
+    BatchCommitter(DatabaseType type, boolean maintainConversations, int node, BooleanSupplier otherNodesWrite) {
         this.conversations = new ConversationSql(type);
         this.fold = new CounterFold(type);
         this.lateStates = new LateStates(type);
         this.maintainConversations = maintainConversations;
         this.node = node;
+        this.otherNodesWrite = otherNodesWrite;
     }
 
     /** Applies {@code batch} on {@code con} (not committed); returns the results of its mark-reads in order. */
@@ -136,8 +140,8 @@ final class BatchCommitter {
     }
 
     /**
-     * Inserts {@code messages} with the late states another node recorded for them; those with an id up to
-     * {@code foldedUpTo} are counted at once.
+     * Inserts {@code messages} with the late states another node recorded for them (while other nodes write); those with
+     * an id up to {@code foldedUpTo} are counted at once.
      */
     private void insert(Connection con, List<ArchivedMessage> messages, long foldedUpTo) throws SQLException {
         if (messages.isEmpty()) {
@@ -159,7 +163,9 @@ final class BatchCommitter {
             throw new SQLException("Cannot archive " + messages.size() + " messages (ids " + messages.get(0).msgId() + "-"
                     + messages.get(messages.size() - 1).msgId() + "): " + e.getMessage(), e.getSQLState(), e);
         }
-        lateStates.claim(con, messages);
+        if (otherNodesWrite.getAsBoolean()) {
+            lateStates.claim(con, messages);
+        }
         if (!folded.isEmpty()) {
             fold.apply(con, folded);
         }

@@ -45,9 +45,13 @@ public final class NodeLease implements AutoCloseable {
     private final ScheduledExecutorService heartbeats;
     /** Whether the last heartbeat failed; read and written by the heartbeat thread only. */
     private boolean heartbeatFailing;
+    private final long staleMillis;
+    /** Whether another node held a live lease at the last look: true until a look succeeds. */
+    private volatile boolean othersAlive = true;
 
-    private NodeLease(ConnectionProvider db, String owner, LongSupplier clock, int nodeId, Duration heartbeat) {
+    private NodeLease(ConnectionProvider db, String owner, LongSupplier clock, int nodeId, Duration heartbeat, Duration stale) {
         this.db = db;
+        this.staleMillis = stale.toMillis();
         this.owner = owner;
         this.clock = clock;
         this.nodeId = nodeId;
@@ -69,7 +73,13 @@ public final class NodeLease implements AutoCloseable {
     public static NodeLease claim(ConnectionProvider db, int preferred, Duration heartbeat, Duration stale, LongSupplier clock) {
         String owner = UUID.randomUUID().toString();
         int id = new Claimer(db, owner, stale.toMillis(), clock).claim(preferred);
-        return new NodeLease(db, owner, clock, id, heartbeat);
+        NodeLease lease = new NodeLease(db, owner, clock, id, heartbeat, stale);
+        try (Connection con = db.getConnection()) {
+            lease.lookForOthers(con, clock.getAsLong());
+        } catch (SQLException e) {
+            Log.debug("Could not look for other nodes' leases; assuming there are some until the next heartbeat", e);
+        }
+        return lease;
     }
 
     /** {@link #claim} with the default heartbeat and stale time and the system clock. */
@@ -89,12 +99,17 @@ public final class NodeLease implements AutoCloseable {
      * @throws ArchiveException when the database fails
      */
     public boolean heartbeat() {
-        try (Connection con = db.getConnection();
-             PreparedStatement ps = con.prepareStatement("UPDATE ofImNode SET heartbeat = ? WHERE nodeId = ? AND owner = ?")) {
-            ps.setLong(1, clock.getAsLong());
-            ps.setInt(2, nodeId);
-            ps.setString(3, owner);
-            if (ps.executeUpdate() == 1) {
+        long now = clock.getAsLong();
+        try (Connection con = db.getConnection()) {
+            boolean ours;
+            try (PreparedStatement ps = con.prepareStatement("UPDATE ofImNode SET heartbeat = ? WHERE nodeId = ? AND owner = ?")) {
+                ps.setLong(1, now);
+                ps.setInt(2, nodeId);
+                ps.setString(3, owner);
+                ours = ps.executeUpdate() == 1;
+            }
+            lookForOthers(con, now);
+            if (ours) {
                 return true;
             }
         } catch (SQLException e) {
@@ -103,6 +118,24 @@ public final class NodeLease implements AutoCloseable {
         Log.error("Cluster node id {} was taken over by another node while this one stalled; archive ids may collide"
                 + " until the imcloud plugin is restarted here", nodeId);
         return false;
+    }
+
+    /**
+     * Whether another node held a live lease (its heartbeat not stale) at the last heartbeat; true until the first look
+     * succeeds. A node that starts meanwhile is seen at the next heartbeat.
+     */
+    public boolean othersAlive() {
+        return othersAlive;
+    }
+
+    private void lookForOthers(Connection con, long now) throws SQLException {
+        try (PreparedStatement ps = con.prepareStatement("SELECT COUNT(*) FROM ofImNode WHERE nodeId <> ? AND heartbeat >= ?")) {
+            ps.setInt(1, nodeId);
+            ps.setLong(2, now - staleMillis);
+            try (ResultSet rs = ps.executeQuery()) {
+                othersAlive = rs.next() && rs.getLong(1) > 0;
+            }
+        }
     }
 
     private void heartbeatLogged() {

@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -75,14 +76,24 @@ public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCl
         this(db, ids, WriterSettings.of(queueCapacity, batchSize));
     }
 
-    /** An archive with full writer settings; starts the writer thread. */
+    /** An archive with full writer settings, assuming other nodes write to the database too; starts the writer thread. */
     public SqlArchive(ConnectionProvider db, MessageIds ids, WriterSettings settings) {
+        this(db, ids, settings, () -> true);
+    }
+
+    /**
+     * An archive with full writer settings; starts the writer thread. While {@code otherNodesWrite} says no other node
+     * writes to the database, the writer spares each batch its look for delivery states recorded before their messages
+     * (only another node's writer records one that its message follows); one that comes while this node has not noticed
+     * the other yet is applied by the next {@link #reconcileLateStates} instead.
+     */
+    public SqlArchive(ConnectionProvider db, MessageIds ids, WriterSettings settings, BooleanSupplier otherNodesWrite) {
         this.db = db;
         this.ids = ids;
         this.settings = settings;
         this.reader = new ArchiveReader(db);
         this.groupReader = new GroupMessageReader(db);
-        this.writer = new ArchiveWriter(db, settings, ids.node(), deletedUsers::discards);
+        this.writer = new ArchiveWriter(db, settings, ids.node(), otherNodesWrite, deletedUsers::discards);
         this.fold = new CounterFold(db.databaseType());
         this.purge = new ArchivePurge(db);
         this.lateStates = new LateStates(db.databaseType());

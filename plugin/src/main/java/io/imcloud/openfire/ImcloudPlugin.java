@@ -126,7 +126,7 @@ public final class ImcloudPlugin implements Plugin {
                 NodeLease::close);
         // The archive is stopped after every hook that feeds it, so close() commits all they queued.
         SqlArchive archive = steps.start("archive", () -> new SqlArchive(database, new MessageIds(node.nodeId()),
-                settings.writerSettings()), SqlArchive::close);
+                settings.writerSettings(), node::othersAlive), SqlArchive::close);
         Attachments attachments = new Attachments(database, filesDirectory(settings, pluginDirectory), Clock.systemUTC(),
                 settings::attachmentLimits);
         RetentionSweeper archiveSweeper = new RetentionSweeper(database);

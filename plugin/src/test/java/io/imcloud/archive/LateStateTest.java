@@ -52,6 +52,27 @@ class LateStateTest {
         }
     }
 
+    /**
+     * A node that believes it runs alone does not look for late states as it inserts: one recorded by a node it has not
+     * seen yet is applied by its reconciler instead.
+     */
+    @AllDatabases
+    void aNodeThatRunsAloneLeavesLateStatesToTheReconciler(TestDatabase db) throws Exception {
+        try (SqlArchive nodeA = new SqlArchive(db, new MessageIds(1), settings(1000, 16), () -> false);
+             SqlArchive nodeB = new SqlArchive(db, new MessageIds(2), settings(1000, 16))) {
+            ArchivedMessage m = message(nodeA, APP, "alice", "bob", null);
+            nodeB.markState(APP, m.msgId(), DELIVERED);
+            nodeB.flush();
+            assertTrue(nodeA.append(m));
+            nodeA.flush();
+            assertEquals(PENDING, stateOf(db, m.msgId()), "the insert did not look");
+            assertEquals(1, db.count("ofImLateState"));
+            assertEquals(1, nodeA.reconcileLateStates());
+            assertEquals(DELIVERED, stateOf(db, m.msgId()));
+            assertEquals(0, db.count("ofImLateState"));
+        }
+    }
+
     @AllDatabases
     void aStateCommittedAfterItsMessageIsAppliedAtOnce(TestDatabase db) throws Exception {
         try (SqlArchive nodeA = new SqlArchive(db, new MessageIds(1), settings(1000, 16));

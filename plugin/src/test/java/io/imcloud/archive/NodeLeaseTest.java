@@ -83,6 +83,31 @@ class NodeLeaseTest {
         }
     }
 
+    /**
+     * A node knows from its heartbeats whether others run: one that starts is seen at the next heartbeat, one that
+     * stops (or stalls past the stale time) likewise.
+     */
+    @AllDatabases
+    void heartbeatsTellWhetherOtherNodesRun(TestDatabase db) throws Exception {
+        try (NodeLease first = claim(db, -1)) {
+            assertFalse(first.othersAlive(), "alone at its start");
+            try (NodeLease second = claim(db, -1)) {
+                assertTrue(second.othersAlive(), "the first node runs");
+                assertFalse(first.othersAlive(), "not seen before the next heartbeat");
+                assertTrue(first.heartbeat());
+                assertTrue(first.othersAlive());
+                clock.addAndGet(STALE.toMillis() + 1000); // the second node stalls
+                assertTrue(first.heartbeat());
+                assertFalse(first.othersAlive(), "a stale lease is no running node");
+                assertTrue(second.heartbeat());
+                assertTrue(first.heartbeat());
+                assertTrue(first.othersAlive(), "it beats again");
+            }
+            assertTrue(first.heartbeat());
+            assertFalse(first.othersAlive(), "the second node released its lease");
+        }
+    }
+
     /** An explicit id (plugin.imcloud.node.id) is leased when free; while a running node holds it, a free one is taken. */
     @AllDatabases
     void aPreferredIdIsLeasedWhenFree(TestDatabase db) throws Exception {

@@ -142,6 +142,7 @@ public final class MessagePathBenchmark {
             senders.forEach(u -> accounts.add("acme#chat_" + u));
             receivers.forEach(u -> accounts.add("acme#chat_" + u));
         }
+        OpenfireServer.requireFreePorts(OpenfireServer.Options.defaults()); // before a fresh database drops the one in use
         OpenfireDatabase database = POSTGRES.isEmpty() ? OpenfireDatabase.embedded()
                 : OpenfireDatabase.freshPostgres(POSTGRES, "imcloud_bench");
         try (OpenfireServer server = OpenfireServer.prepare("bench", database, accounts)) {

@@ -339,7 +339,11 @@ public final class OpenfireServer implements AutoCloseable {
         }
     }
 
-    private static void requireFreePorts(Options options) {
+    /**
+     * Fails when a server answers on the ports a server with {@code options} would use: another Openfire (another run)
+     * is running there.
+     */
+    public static void requireFreePorts(Options options) {
         for (int port : new int[] {CLIENT_PORT, HTTP_PORT, options.adminPort()}) {
             if (accepts(options.address(), port)) {
                 throw new IllegalStateException("port " + port + " of " + options.address()

@@ -578,6 +578,8 @@ abstract class OpenfireSuite {
         assertTrue(xml.contains("jabber:x:oob") && xml.contains("<url>" + url + "</url>"), xml);
         assertEquals(200, download(url).statusCode(), "the URL in the message plays");
 
+        // delivery does not wait for the archive's commit (write-behind): the history shows it a few ms later
+        eventually(() -> url.equals(history("bob", "alice", null, 1).at("/entities/0/payload/bodies/0/url").asText()));
         JsonNode last = history("bob", "alice", null, 1).get("entities").get(0).at("/payload/bodies/0");
         assertEquals("audio", last.get("type").asText());
         assertEquals(url, last.get("url").asText());

@@ -62,7 +62,9 @@ class BatchLingerTest {
             for (int i = 0; i < 3; i++) {
                 assertTrue(archive.append(message(archive, APP, "alice", "bob", null)));
             }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (db.count("ofImMessage") < before + 4) {
+                assertTrue(System.nanoTime() < deadline, "the batch was never committed");
                 Thread.sleep(1);
             }
         });

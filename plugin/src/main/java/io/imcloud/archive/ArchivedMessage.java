@@ -16,7 +16,8 @@ import java.util.Set;
  *                    message carrying a stored attachment (sent through REST)
  * @param body        the message body; for an attachment, Easemob's body object as JSON ({@code type, url, filename, ...})
  * @param extJson     Easemob {@code ext} as a JSON object text, or null
- * @param stanzaXml   the original stanza as XML (so ext/payload survive), or null
+ * @param stanzaXml   the original stanza as XML (so its extensions survive), without what the other fields hold (its
+ *                    body, ext and archive stanza-id, which XEP-0313 answers put back), or null
  * @param clientMsgId the {@code id} attribute the sender gave the stanza, or null
  * @param state       delivery state
  */

@@ -15,7 +15,8 @@ import io.imcloud.tenancy.AppKey;
  *                    carrying a stored attachment (sent through REST)
  * @param body        the message body; for an attachment, Easemob's body object as JSON
  * @param extJson     Easemob {@code ext} as a JSON object text, or null
- * @param stanzaXml   the stanza as the members got it (from the room), or null
+ * @param stanzaXml   the stanza as the members got it (from the room), without what the other fields hold (as in
+ *                    {@link ArchivedMessage}), or null
  * @param clientMsgId the {@code id} attribute the sender gave the stanza, or null
  */
 public record GroupMessage(long msgId, AppKey appKey, long groupId, String sender, long sentAt, String type, String body,

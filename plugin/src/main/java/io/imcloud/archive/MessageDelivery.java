@@ -20,7 +20,7 @@ public interface MessageDelivery {
     /** A stanza ready to route. */
     interface Prepared {
 
-        /** The stanza as XML, to store as {@link ArchivedMessage#stanzaXml()}. */
+        /** The stanza as the archive stores it, as {@link ArchivedMessage#stanzaXml()}. */
         String stanzaXml();
 
         /**

@@ -129,7 +129,8 @@ public final class GroupMessageArchiver {
         }
         String clientId = message.getID();
         GroupMessage groupMessage = new GroupMessage(id, group.appKey(), group.groupId(), user.username(),
-                MessageIds.timestampOf(id), GROUPCHAT, message.getBody(), extJson, StanzaXml.of(archived.getElement()),
+                MessageIds.timestampOf(id), GROUPCHAT, message.getBody(), extJson,
+                StoredStanza.of(archived.getElement(), message.getBody(), extJson, roomJid.toBareJID()),
                 clientId != null && clientId.length() <= MessageArchiver.MAX_CLIENT_ID_CHARS ? clientId : null);
         if (!archive.appendGroup(groupMessage)) {
             return; // delivered but not archived: the writer reports the full queue

@@ -21,9 +21,9 @@ import java.time.Instant;
  * Builds one XEP-0313 result message (of a user's archive or a group's):
  * {@code <message to=requester from=archive><result xmlns='urn:xmpp:mam:2' queryid=.. id={archive id}>
  * <forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp=../><message xmlns='jabber:client' ../>
- * </forwarded></result></message>}. The forwarded message is the stanza as archived, or, for messages
- * archived without one (messages archived before stanzas were stored), one rebuilt from sender, receiver,
- * type, body and ext.
+ * </forwarded></result></message>}. The forwarded message is the stanza as archived, with what the archive keeps in
+ * its own fields put back ({@link StoredStanza}), or, for messages archived without one (messages archived before
+ * stanzas were stored), one rebuilt from sender, receiver, type, body and ext.
  */
 final class MamResults {
 
@@ -52,47 +52,38 @@ final class MamResults {
         return message;
     }
 
-    /** The 1:1 message to forward: the stanza as archived, or one rebuilt from the archive's fields. */
+    /** The 1:1 message to forward: the stanza as archived (restored), or one rebuilt from the archive's fields. */
     static Element forwarded(ArchivedMessage archived, String domain) {
+        String receiver = new AppUser(archived.appKey(), archived.receiver()).node() + "@" + domain;
         Element original = original(archived.stanzaXml(), archived.msgId());
-        if (original != null) {
-            return original;
+        if (original == null) {
+            original = DocumentHelper.createElement(QName.get("message", CLIENT));
+            original.addAttribute("from", new AppUser(archived.appKey(), archived.sender()).node() + "@" + domain);
+            original.addAttribute("to", receiver);
+            original.addAttribute("type", archived.hasMediaBody() ? "chat" : archived.type());
+            if (archived.clientMsgId() != null) {
+                original.addAttribute("id", archived.clientMsgId());
+            }
         }
-        Element rebuilt = DocumentHelper.createElement(QName.get("message", CLIENT));
-        rebuilt.addAttribute("from", new AppUser(archived.appKey(), archived.sender()).node() + "@" + domain);
-        rebuilt.addAttribute("to", new AppUser(archived.appKey(), archived.receiver()).node() + "@" + domain);
-        rebuilt.addAttribute("type", archived.hasMediaBody() ? "chat" : archived.type());
-        if (archived.clientMsgId() != null) {
-            rebuilt.addAttribute("id", archived.clientMsgId());
-        }
-        rebuilt.addElement(QName.get("body", CLIENT)).addText(archived.body());
-        if (archived.extJson() != null) {
-            rebuilt.addElement(MessageArchiver.EXT_ELEMENT, MessageArchiver.EXT_NAMESPACE).addText(archived.extJson());
-        }
-        return rebuilt;
+        return StoredStanza.restore(original, archived.body(), archived.extJson(), receiver, archived.msgId());
     }
 
     /**
-     * The group message to forward: the stanza as the members got it from the room, or one rebuilt from the archive's
+     * The group message to forward: the stanza as the members got it from the room (restored), or one rebuilt from the archive's
      * fields ({@code from} the sender's nickname in the room, {@code groupchat}).
      */
     static Element forwarded(GroupMessage archived, JID room) {
         Element original = original(archived.stanzaXml(), archived.msgId());
-        if (original != null) {
-            return original;
+        if (original == null) {
+            original = DocumentHelper.createElement(QName.get("message", CLIENT));
+            original.addAttribute("from", new JID(room.getNode(), room.getDomain(), archived.sender()).toString());
+            original.addAttribute("to", room.toBareJID());
+            original.addAttribute("type", "groupchat");
+            if (archived.clientMsgId() != null) {
+                original.addAttribute("id", archived.clientMsgId());
+            }
         }
-        Element rebuilt = DocumentHelper.createElement(QName.get("message", CLIENT));
-        rebuilt.addAttribute("from", new JID(room.getNode(), room.getDomain(), archived.sender()).toString());
-        rebuilt.addAttribute("to", room.toBareJID());
-        rebuilt.addAttribute("type", "groupchat");
-        if (archived.clientMsgId() != null) {
-            rebuilt.addAttribute("id", archived.clientMsgId());
-        }
-        rebuilt.addElement(QName.get("body", CLIENT)).addText(archived.body());
-        if (archived.extJson() != null) {
-            rebuilt.addElement(MessageArchiver.EXT_ELEMENT, MessageArchiver.EXT_NAMESPACE).addText(archived.extJson());
-        }
-        return rebuilt;
+        return StoredStanza.restore(original, archived.body(), archived.extJson(), room.toBareJID(), archived.msgId());
     }
 
     /** The archived stanza {@code xml} as a message element in {@code jabber:client}, or null when there is none or it does not parse. */

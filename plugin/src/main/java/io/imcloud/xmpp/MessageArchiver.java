@@ -104,9 +104,10 @@ public final class MessageArchiver {
             return;
         }
         long id = archive.nextId();
-        StanzaIds.stamp(element, to.toBareJID(), id);
-        String stanzaXml = StanzaXml.of(element); // once: measured here, archived below
-        if (MessageLimits.exceeds(stanzaXml, limit.maxStanzaBytes())) {
+        String receiverJid = to.toBareJID();
+        StanzaIds.stamp(element, receiverJid, id);
+        String stanzaXml = StoredStanza.of(element, body, extJson, receiverJid); // once: measured here, archived below
+        if (MessageLimits.exceeds(limit.maxStanzaBytes(), stanzaXml, body, extJson)) {
             StanzaIds.stripLocal(element, firewall.domain()); // not archived: the error copy must not claim it was
             throw tooLarge("stanza", limit.maxStanzaBytes());
         }

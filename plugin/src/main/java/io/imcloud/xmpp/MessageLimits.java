@@ -6,7 +6,7 @@ package io.imcloud.xmpp;
  * one user cannot fill the archive queue or the database with Openfire's 1 MiB stanzas.
  *
  * @param maxBodyBytes   largest {@code <body/>} text
- * @param maxStanzaBytes largest whole stanza, as archived (with our stanza-id)
+ * @param maxStanzaBytes largest whole stanza, as archived (with our stanza-id): the text stored of it, its body and its ext
  */
 public record MessageLimits(int maxBodyBytes, int maxStanzaBytes) {
 
@@ -29,17 +29,27 @@ public record MessageLimits(int maxBodyBytes, int maxStanzaBytes) {
      * length alone cannot tell (a character takes one to three bytes, a surrogate pair four).
      */
     static boolean exceeds(String text, int maxBytes) {
-        int chars = text.length();
+        return exceeds(maxBytes, text);
+    }
+
+    /** True when {@code texts} (nulls count for nothing) take more than {@code maxBytes} bytes in UTF-8 together. */
+    static boolean exceeds(int maxBytes, String... texts) {
+        long chars = 0;
+        for (String text : texts) {
+            chars += text == null ? 0 : text.length();
+        }
         if (chars > maxBytes) {
             return true;
         }
-        if ((long) chars * 3 <= maxBytes) {
+        if (chars * 3 <= maxBytes) {
             return false;
         }
         long bytes = 0;
-        for (int i = 0; i < chars; i++) {
-            char c = text.charAt(i);
-            bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+        for (String text : texts) {
+            for (int i = 0, length = text == null ? 0 : text.length(); i < length; i++) {
+                char c = text.charAt(i);
+                bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+            }
         }
         return bytes > maxBytes;
     }

@@ -22,19 +22,55 @@ import java.util.List;
  */
 final class StanzaXml {
 
+    private static final Element[] NONE = {};
+
     private StanzaXml() {
     }
 
     /** {@code element.asXML()}. */
     static String of(Element element) {
+        return without(element, NONE);
+    }
+
+    /** {@code element.asXML()} as if its children {@code leftOut} (these very objects) were not there. */
+    static String without(Element element, Element... leftOut) {
         StringBuilder out = new StringBuilder(512);
         List<Namespace> inScope = new ArrayList<>(8);
         inScope.add(Namespace.NO_NAMESPACE);
-        return write(element, out, inScope) ? out.toString() : element.asXML();
+        if (write(element, out, inScope, leftOut)) {
+            return out.toString();
+        }
+        Element copy = element.createCopy();
+        for (int i = element.nodeCount() - 1; i >= 0; i--) {
+            if (isLeftOut(element.node(i), leftOut)) {
+                copy.content().remove(i);
+            }
+        }
+        return copy.asXML();
     }
 
-    /** Writes {@code element}; false when it holds something only dom4j writes. */
-    private static boolean write(Element element, StringBuilder out, List<Namespace> inScope) {
+    /** How many of {@code leftOut} are children of {@code element}. */
+    private static int leftOutCount(Element element, Element[] leftOut) {
+        int count = 0;
+        for (Element child : leftOut) {
+            if (child != null && child.getParent() == element) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static boolean isLeftOut(Node node, Element[] leftOut) {
+        for (Element child : leftOut) {
+            if (node == child) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Writes {@code element} but its children {@code leftOut}; false when it holds something only dom4j writes. */
+    private static boolean write(Element element, StringBuilder out, List<Namespace> inScope, Element... leftOut) {
         int outerScope = inScope.size();
         String name = element.getQualifiedName();
         out.append('<').append(name);
@@ -50,7 +86,7 @@ final class StanzaXml {
                 return false;
             }
         }
-        if (size == 0) {
+        if (size == leftOutCount(element, leftOut)) {
             out.append("/>");
         } else {
             out.append('>');
@@ -58,7 +94,7 @@ final class StanzaXml {
                 Node node = element.node(i);
                 short type = node.getNodeType();
                 if (type == Node.ELEMENT_NODE) {
-                    if (!write((Element) node, out, inScope)) {
+                    if (!isLeftOut(node, leftOut) && !write((Element) node, out, inScope, NONE)) {
                         return false;
                     }
                 } else if (type == Node.TEXT_NODE) {

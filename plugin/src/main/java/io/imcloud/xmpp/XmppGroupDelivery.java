@@ -37,7 +37,7 @@ public final class XmppGroupDelivery implements GroupDelivery {
     @Override
     public MessageDelivery.Prepared prepare(GroupMessage message) {
         Message stanza = stanzaOf(message);
-        String xml = StanzaXml.of(stanza.getElement());
+        String xml = StoredStanza.of(stanza.getElement(), message.body(), message.extJson(), stanza.getTo().toBareJID());
         return new MessageDelivery.Prepared() {
             @Override
             public String stanzaXml() {

@@ -59,7 +59,7 @@ public final class XmppMessageDelivery implements MessageDelivery {
     @Override
     public Prepared prepare(ArchivedMessage message) {
         Message stanza = stanzaOf(message);
-        String xml = StanzaXml.of(stanza.getElement());
+        String xml = StoredStanza.of(stanza.getElement(), message.body(), message.extJson(), stanza.getTo().toBareJID());
         boolean refused = privacy.blocksDelivery(stanza, null);
         return new Prepared() {
             @Override

@@ -87,7 +87,11 @@ class SendApiTest {
             assertEquals(DeliveryState.PENDING, archived.state());
             assertNull(archived.clientMsgId());
             assertEquals(JSON.valueToTree(ext), JSON.readTree(archived.extJson()));
-            assertEquals(stanza.toXML(), archived.stanzaXml(), "the stanza is archived exactly as routed");
+            Element lean = stanza.getElement().createCopy();
+            lean.remove(lean.element("body"));
+            lean.remove(lean.element(QName.get("ext", "urn:imcloud:ext")));
+            lean.remove(lean.element(QName.get("stanza-id", "urn:xmpp:sid:0")));
+            assertEquals(lean.asXML(), archived.stanzaXml(), "archived as routed, but for what the fields hold");
 
             // the routed stanza passes the interceptor like a server-generated one: not archived twice
             stack.interceptor.interceptPacket(stanza, null, true, false);

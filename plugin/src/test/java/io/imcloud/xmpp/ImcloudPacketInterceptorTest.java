@@ -13,6 +13,7 @@ import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppUser;
 import io.imcloud.testsupport.TestDatabase;
 import io.imcloud.xmpp.testsupport.TestArchives;
+import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.jivesoftware.openfire.OfflineMessage;
 import org.jivesoftware.openfire.interceptor.PacketRejectedException;
@@ -125,7 +126,10 @@ class ImcloudPacketInterceptorTest {
         assertEquals("chat", archived.type());
         assertEquals("c-1", archived.clientMsgId());
         assertNull(archived.extJson());
-        assertTrue(archived.stanzaXml().contains("hello bob") && archived.stanzaXml().contains(Long.toString(id)));
+        Element stored = DocumentHelper.parseText(archived.stanzaXml()).getRootElement();
+        assertEquals(message.getElement().elements().size() - 2, stored.elements().size(),
+                "the stanza without its body and stanza-id: " + archived.stanzaXml());
+        assertEquals(message.toXML(), StoredStanza.restore(stored, "hello bob", null, BOB + "@" + DOMAIN, id).asXML());
         assertEquals(DeliveryState.PENDING, archived.state());
         assertTrue(Math.abs(System.currentTimeMillis() - archived.sentAt()) < 60_000, "server time");
 

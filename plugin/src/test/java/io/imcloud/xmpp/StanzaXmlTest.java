@@ -12,6 +12,8 @@ import org.xmpp.packet.JID;
 import org.xmpp.packet.Message;
 
 import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -84,6 +86,33 @@ class StanzaXmlTest {
             Element root = DocumentHelper.createElement(QName.get("message", namespace(random)));
             grow(root, random, 0);
             assertEquals(root.asXML(), StanzaXml.of(root), "tree " + i);
+        }
+    }
+
+    /** Leaving children out writes what dom4j writes once they are removed, also where dom4j writes it all (CDATA, comments). */
+    @Test
+    void leavesOutChildrenAsIfTheyWereRemoved() throws Exception {
+        Random random = new Random(20261201L);
+        List<Element> stanzas = new ArrayList<>();
+        for (String stanza : STANZAS) {
+            stanzas.add(DocumentHelper.parseText(stanza).getRootElement());
+            stanzas.add(new XMPPPacketReader().read(new StringReader(stanza)).getRootElement());
+        }
+        for (int i = 0; i < 1000; i++) {
+            Element root = DocumentHelper.createElement(QName.get("message", namespace(random)));
+            grow(root, random, 0);
+            stanzas.add(root);
+        }
+        for (Element stanza : stanzas) {
+            List<Element> children = stanza.elements();
+            Element[] leftOut = children.stream().filter(child -> random.nextInt(3) > 0).toArray(Element[]::new);
+            Element removed = stanza.createCopy();
+            for (int n = stanza.nodeCount() - 1; n >= 0; n--) {
+                if (Arrays.asList(leftOut).contains(stanza.node(n))) {
+                    removed.content().remove(n);
+                }
+            }
+            assertEquals(removed.asXML(), StanzaXml.without(stanza, leftOut), stanza.asXML());
         }
     }
 

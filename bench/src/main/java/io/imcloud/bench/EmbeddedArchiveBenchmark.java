@@ -41,8 +41,9 @@ import static io.imcloud.bench.ArchiveBenchSupport.ratio;
  * {@code SET FILES LOG SIZE 20}, {@code SET FILES WRITE DELAY 1000 MILLIS}, HSQLDB's default cache and transaction
  * control) with the plugin's install script run on it; the MEMORY variant then sets {@code ofImMessage},
  * {@code ofImGroupMessage} and {@code ofImConversation} back to {@code TYPE MEMORY}. The plugin's archive writer
- * ({@link SqlArchive}, production's queue and batch sizes) takes 1:1 chat messages with a stanza text of about 500
- * bytes, between 5,000 users ({@code bench.users}) with 10 partners each, as fast as its queue takes them, in blocks of
+ * ({@link SqlArchive}, production's queue and batch sizes) takes 1:1 chat messages with a stored stanza text of about
+ * 300 bytes (a client's stanza with receipts, markers and an origin-id, less its body and stanza-id), between 5,000
+ * users ({@code bench.users}) with 10 partners each, as fast as its queue takes them, in blocks of
  * {@code bench.block} messages; each block ends with a flush and one fold of the block into the unread counters (the
  * maintenance thread's work, every 10 s in production). HSQLDB checkpoints by itself whenever its log reaches 20 MB,
  * as in Openfire; those checkpoints (counted by watching the log shrink) fall into the blocks that caused them.
@@ -243,7 +244,7 @@ public final class EmbeddedArchiveBenchmark {
         }
     }
 
-    /** A 1:1 chat message as the interceptor archives it: fresh strings, the stanza as Openfire's toXML() writes it. */
+    /** A 1:1 chat message as the interceptor archives it: fresh strings, the stanza as it stores it. */
     private static ArchivedMessage chat(MessageIds ids, Random random) {
         int user = random.nextInt(USERS);
         int partner = (user + 1 + random.nextInt(PARTNERS)) % USERS;
@@ -257,11 +258,11 @@ public final class EmbeddedArchiveBenchmark {
             body.append(i == 0 ? "" : " ").append(WORDS[random.nextInt(WORDS.length)]);
         }
         String text = body.toString();
+        // as the archive stores it: without the body and the stanza-id, which its columns hold
         String stanza = "<message xmlns=\"jabber:client\" to=\"" + APP + "_" + to + "@" + DOMAIN + "\" from=\"" + APP + "_" + from
-                + "@" + DOMAIN + "/android-" + Integer.toHexString(user * 31 + 7) + "\" type=\"chat\" id=\"" + clientId + "\"><body>"
-                + text + "</body><request xmlns=\"urn:xmpp:receipts\"/><markable xmlns=\"urn:xmpp:chat-markers:0\"/>"
-                + "<origin-id xmlns=\"urn:xmpp:sid:0\" id=\"" + clientId + "\"/><stanza-id xmlns=\"urn:xmpp:sid:0\" by=\""
-                + APP + "_" + to + "@" + DOMAIN + "\" id=\"" + id + "\"/></message>";
+                + "@" + DOMAIN + "/android-" + Integer.toHexString(user * 31 + 7) + "\" type=\"chat\" id=\"" + clientId + "\">"
+                + "<request xmlns=\"urn:xmpp:receipts\"/><markable xmlns=\"urn:xmpp:chat-markers:0\"/>"
+                + "<origin-id xmlns=\"urn:xmpp:sid:0\" id=\"" + clientId + "\"/></message>";
         return new ArchivedMessage(id, APP, from, to, MessageIds.timestampOf(id), "chat", text, null, stanza, clientId,
                 DeliveryState.DELIVERED);
     }

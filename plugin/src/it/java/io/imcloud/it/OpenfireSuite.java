@@ -771,6 +771,9 @@ abstract class OpenfireSuite {
                 .limitResultsToJid(XmppClient.jid("acme#chat_ines")).setResultPageSizeTo(1).queryLastPage().build());
         Message archived = query.getMessages().get(0);
         assertEquals(body, archived.getBody());
+        // the archive stores the stanza without its body, ext and stanza-id, which it keeps in columns, and puts them back
+        assertEquals(XmppClient.stanzaId(live).getId(), XmppClient.stanzaId(archived).getId());
+        assertEquals(live.getFrom(), archived.getFrom(), "the sender's full address, as sent");
         for (Message message : List.of(live, archived)) {
             StandardExtensionElement gotExt = (StandardExtensionElement) message.getExtensionElement("ext", "urn:imcloud:ext");
             assertEquals(ext.getText(), gotExt.getText());

@@ -35,7 +35,7 @@ import java.util.concurrent.locks.LockSupport;
  * is whichever large methods happen to be compiled during the measured messages.
  * <p>
  * {@code mvn -B -Pintegration,bench package exec:java -Dexec.mainClass=io.imcloud.bench.MessagePathBenchmark}
- * with {@code -Dbench.pairs=4 -Dbench.messages=20000 -Dbench.warmup=100000 -Dbench.rounds=5}, and {@code -Dbench.rate=N}
+ * with {@code -Dbench.pairs=4 -Dbench.messages=20000 -Dbench.warmup=300000 -Dbench.rounds=5}, and {@code -Dbench.rate=N}
  * to send the warm-up and the measured messages at N a second. Openfire's database is
  * its embedded HSQLDB, in Openfire's own process (so the archive's database work counts as Openfire's CPU); with
  * {@code -Dbench.postgres=jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres} it is a fresh PostgreSQL
@@ -49,11 +49,14 @@ public final class MessagePathBenchmark {
      * Messages sent before the measured ones. A fresh JVM compiles what it runs hot, and the plugin's server has more
      * to compile (the plugin's and its database's classes, loaded just before the load): after 2,000 or 20,000
      * messages, flight recordings of its run still showed Openfire's own stanza parser running interpreted, so the
-     * comparison measured the compile queue. After 100,000 both servers run compiled. They are sent at
+     * comparison measured the compile queue. After 100,000 sent at 4,000 a second, the plugin's server still compiled
+     * during the measured messages, 0.03-0.09 ms of each (stock 0.002): a flight recording showed the PostgreSQL
+     * driver's batch methods, which the writer runs a few hundred times a second, compiled then, and Netty's write path
+     * compiled a second or third time; after 300,000, 0.004-0.013 ms. They are sent at
      * {@code bench.rate} too: what a load makes hot depends on its pace, and warmed up at full speed both servers still
      * compiled during paced measured messages, about 0.1 ms a message, nearly half of stock's CPU.
      */
-    private static final int WARMUP = Integer.getInteger("bench.warmup", 100_000);
+    private static final int WARMUP = Integer.getInteger("bench.warmup", 300_000);
     private static final int WARMUP_BATCH = 10_000;
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
     /**

@@ -47,6 +47,8 @@ final class ArchiveWriter implements AutoCloseable {
     private static final long MESSAGE_OVERHEAD_BYTES = 256;
 
     private final ConnectionProvider db;
+    /** Kept while batches keep coming; the writer thread's own. */
+    private final WriterConnection connection;
     private final BatchCommitter committer;
     private final WriterSettings settings;
     private final BlockingQueue<WriteCommand> queue;
@@ -86,6 +88,7 @@ final class ArchiveWriter implements AutoCloseable {
     ArchiveWriter(ConnectionProvider db, WriterSettings settings, int node, BooleanSupplier otherNodesWrite,
                   Predicate<ArchivedMessage> discarded) {
         this.db = db;
+        this.connection = new WriterConnection(db);
         this.settings = settings;
         this.discarded = discarded;
         this.committer = new BatchCommitter(db.databaseType(), settings.conversations(), node, otherNodesWrite);
@@ -241,6 +244,7 @@ final class ArchiveWriter implements AutoCloseable {
             while (true) {
                 WriteCommand first = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    connection.release(); // idle: the pool may lend it to others meanwhile
                     synchronized (progress) {
                         if (closing && queue.isEmpty()) {
                             return;
@@ -265,6 +269,7 @@ final class ArchiveWriter implements AutoCloseable {
             lost.forEach(c -> fail(c, new CancellationException("archive writer stopped")));
             Log.error("Archive writer stopped before the database took {} queued commands: they are lost", lost.size());
         } finally {
+            connection.release();
             synchronized (progress) {
                 stopped = true;
                 progress.notifyAll();
@@ -331,12 +336,11 @@ final class ArchiveWriter implements AutoCloseable {
     /** One transaction; null on success (futures completed, progress advanced), else the failure. */
     private SQLException attempt(List<WriteCommand> commands) {
         List<Integer> readResults;
-        try (Connection con = db.getConnection()) {
-            // reading foldedUpTo after the writer lock, and a counter after its row lock, needs READ COMMITTED
-            boolean readCommitted = settings.conversations() || commands.stream().anyMatch(
-                    c -> c instanceof WriteCommand.MarkRead || c instanceof WriteCommand.GroupMarkRead);
-            readResults = Transactions.run(con, db.databaseType(), readCommitted, c -> committer.apply(c, commands));
+        try {
+            // READ COMMITTED already: the kept connection is set to it
+            readResults = Transactions.run(connection.get(), db.databaseType(), false, c -> committer.apply(c, commands));
         } catch (SQLException | RuntimeException e) {
+            connection.release(); // the pool tests it as it takes it back, and drops it if it is broken
             return e instanceof SQLException sql ? sql : new SQLException("Archive batch failed: " + e, e);
         }
         long now = System.nanoTime();

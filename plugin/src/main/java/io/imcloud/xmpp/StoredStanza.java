@@ -15,8 +15,8 @@ import java.util.Iterator;
  * {@code restore}, finding them there, adds nothing. A stanza stored whole (before this form, or kept whole by those
  * rules) is restored unchanged.
  * <p>
- * Typical chat messages then store half the text they did (the body was written twice, the stanza-id is some 90
- * characters): the archive is smaller, and each message costs the packet thread, the writer and the database less.
+ * A client's typical chat stanza then stores a third less text, one with nothing but a body half (the body was
+ * written twice, the stanza-id is some 90 characters): the archive and its database files are smaller.
  * The restored stanza holds the same elements, though not always in their order: the body comes first, the ext and the
  * stanza-id last, which no XMPP extension gives a meaning.
  */
@@ -31,8 +31,8 @@ final class StoredStanza {
     }
 
     /**
-     * The text to archive of {@code message}, whose body is {@code body}, whose ext is {@code extJson} (or null) and which
-     * carries archive id's stanza-id {@code by} {@code archivedBy}.
+     * The text to archive of {@code message}, whose body is {@code body}, whose ext is {@code extJson} (or null) and whose
+     * stanza-id {@code by} {@code archivedBy} carries the archive id.
      */
     static String of(Element message, String body, String extJson, String archivedBy) {
         Element bodyElement = single(message, BODY, body);

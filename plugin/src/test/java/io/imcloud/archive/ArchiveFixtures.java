@@ -5,6 +5,8 @@ import io.imcloud.sql.DatabaseType;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.testsupport.TestDatabase;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -164,12 +166,24 @@ public final class ArchiveFixtures {
             this.down = down;
         }
 
+        /** A connection that fails every call but {@code close} while the database is down, as one borrowed before would. */
         @Override
         public Connection getConnection() throws SQLException {
             if (down) {
                 throw new SQLTransientConnectionException("database down (test)");
             }
-            return real.getConnection();
+            Connection con = real.getConnection();
+            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                    (proxy, method, args) -> {
+                        if (down && !method.getName().equals("close")) {
+                            throw new SQLTransientConnectionException("database down (test)");
+                        }
+                        try {
+                            return method.invoke(con, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
         }
 
         @Override

@@ -3,10 +3,9 @@ package io.imcloud.archive;
 import io.imcloud.sql.ConnectionProvider;
 import io.imcloud.sql.DatabaseType;
 import io.imcloud.tenancy.AppKey;
+import io.imcloud.testsupport.ConnectionProxies;
 import io.imcloud.testsupport.TestDatabase;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -172,18 +171,11 @@ public final class ArchiveFixtures {
             if (down) {
                 throw new SQLTransientConnectionException("database down (test)");
             }
-            Connection con = real.getConnection();
-            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-                    (proxy, method, args) -> {
-                        if (down && !method.getName().equals("close")) {
-                            throw new SQLTransientConnectionException("database down (test)");
-                        }
-                        try {
-                            return method.invoke(con, args);
-                        } catch (InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
+            return ConnectionProxies.around(real.getConnection(), (method, args) -> {
+                if (down && !method.getName().equals("close")) {
+                    throw new SQLTransientConnectionException("database down (test)");
+                }
+            });
         }
 
         @Override

@@ -3,10 +3,9 @@ package io.imcloud.archive;
 import io.imcloud.sql.ConnectionProvider;
 import io.imcloud.sql.DatabaseType;
 import io.imcloud.testsupport.AllDatabases;
+import io.imcloud.testsupport.ConnectionProxies;
 import io.imcloud.testsupport.TestDatabase;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
@@ -64,17 +63,11 @@ class WriterConnectionTest {
             }
             borrowed.incrementAndGet();
             open.incrementAndGet();
-            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-                    (proxy, method, args) -> {
-                        if (method.getName().equals("close")) {
-                            open.decrementAndGet();
-                        }
-                        try {
-                            return method.invoke(con, args);
-                        } catch (InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
+            return ConnectionProxies.around(con, (method, args) -> {
+                if (method.getName().equals("close")) {
+                    open.decrementAndGet();
+                }
+            });
         }
 
         @Override

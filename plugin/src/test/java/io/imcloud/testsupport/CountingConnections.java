@@ -3,8 +3,6 @@ package io.imcloud.testsupport;
 import io.imcloud.sql.ConnectionProvider;
 import io.imcloud.sql.DatabaseType;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -26,18 +24,11 @@ public final class CountingConnections implements ConnectionProvider {
 
     @Override
     public Connection getConnection() throws SQLException {
-        Connection con = db.getConnection();
-        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-                (proxy, method, args) -> {
-                    if (method.getName().startsWith("prepare") && args != null && args.length > 0 && args[0] instanceof String sql) {
-                        prepared.add(sql);
-                    }
-                    try {
-                        return method.invoke(con, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        return ConnectionProxies.around(db.getConnection(), (method, args) -> {
+            if (method.getName().startsWith("prepare") && args != null && args.length > 0 && args[0] instanceof String sql) {
+                prepared.add(sql);
+            }
+        });
     }
 
     @Override

@@ -88,7 +88,7 @@ final class ArchiveWriter implements AutoCloseable {
     ArchiveWriter(ConnectionProvider db, WriterSettings settings, int node, BooleanSupplier otherNodesWrite,
                   Predicate<ArchivedMessage> discarded) {
         this.db = db;
-        this.connection = new WriterConnection(db);
+        this.connection = new WriterConnection(db, WriterConnection.MAX_HOLD);
         this.settings = settings;
         this.discarded = discarded;
         this.committer = new BatchCommitter(db.databaseType(), settings.conversations(), node, otherNodesWrite);

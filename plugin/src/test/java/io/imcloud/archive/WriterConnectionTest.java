@@ -8,6 +8,7 @@ import io.imcloud.testsupport.TestDatabase;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -42,6 +43,34 @@ class WriterConnectionTest {
             assertTrue(archive.append(message(archive, APP, "alice", "bob", null)));
             archive.flush();
             assertEquals(41, db.count("ofImMessage"), "and borrows one again for the next batch");
+        }
+    }
+
+    /** A kept connection is in READ COMMITTED, is kept across calls, and is exchanged once kept its longest. */
+    @AllDatabases
+    void keepsAReadCommittedConnectionForItsLongestAtMost(TestDatabase db) throws Exception {
+        AtomicInteger borrowed = new AtomicInteger();
+        ConnectionProvider counting = new ConnectionProvider() {
+            @Override
+            public Connection getConnection() throws SQLException {
+                borrowed.incrementAndGet();
+                return db.getConnection();
+            }
+
+            @Override
+            public DatabaseType databaseType() {
+                return db.databaseType();
+            }
+        };
+        try (WriterConnection kept = new WriterConnection(counting, Duration.ofHours(1))) {
+            assertEquals(Connection.TRANSACTION_READ_COMMITTED, kept.get().getTransactionIsolation());
+            kept.get();
+            assertEquals(1, borrowed.get(), "kept across calls");
+        }
+        try (WriterConnection kept = new WriterConnection(counting, Duration.ZERO)) {
+            kept.get();
+            kept.get();
+            assertEquals(3, borrowed.get(), "exchanged once kept its longest");
         }
     }
 

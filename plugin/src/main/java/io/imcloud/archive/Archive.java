@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The message archive as the XMPP and REST adapters see it. Writes go through one group-commit
- * queue (in order), reads go straight to the database.
+ * queue (in order); reads go to the database once what this node queued before them is committed ({@link #awaitQueued}).
  */
 public interface Archive {
 
@@ -38,6 +38,14 @@ public interface Archive {
 
     /** Commits everything queued so far; returns when it is in the database. */
     void flush();
+
+    /**
+     * Waits, a moment at most, until what this node queued before the call is committed, so that a read that follows
+     * shows it: a message sent (over XMPP or REST) and then listed, counted or paged at once. Returns at once when
+     * nothing waits; after the moment (a database outage, a queue far behind) the read shows what is committed. The
+     * archive's own reads call it; a reader of the counters and conversation list calls it first.
+     */
+    void awaitQueued();
 
     /** One message of the app by archive id. */
     Optional<ArchivedMessage> find(AppKey appKey, long msgId);

@@ -192,9 +192,15 @@ final class ArchiveWriter implements AutoCloseable {
      */
     boolean flush(long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        long target;
+        synchronized (progress) {
+            target = queued;
+            if (done >= target) {
+                return true; // nothing to wait for: the writer's next linger stays whole
+            }
+        }
         cutLinger();
         synchronized (progress) {
-            long target = queued;
             while (done < target) {
                 long left = deadline - System.nanoTime();
                 if (stopped || left <= 0) {

@@ -25,7 +25,8 @@ import java.util.function.LongSupplier;
 /**
  * The {@link Archive} over a {@link ConnectionProvider}: writes (messages, delivery states, read marks,
  * and with them the unread counters and conversation list of {@code ofImConversation}) go through one
- * group-commit queue ({@link ArchiveWriter}), reads straight to the database ({@link ArchiveReader}).
+ * group-commit queue ({@link ArchiveWriter}), reads to the database ({@link ArchiveReader}) once what was queued before
+ * them is committed ({@link #awaitQueued}).
  *
  * <p>Write-behind: {@link #append} returns before the message is durable. A crash loses what was
  * queued but not committed (the loss window, see {@link #lossWindow()}); {@link #close()} commits
@@ -44,6 +45,11 @@ public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCl
      * may page from a stanza-id it received a moment ago, which the write-behind queue still holds.
      */
     private static final long QUEUED_ID_WAIT_MILLIS = 2_000;
+    /**
+     * How long {@link #awaitQueued} waits: commits take milliseconds and the writer cuts its linger for it, so this is
+     * reached only when the database is down or far behind, and then a read should not hang on it.
+     */
+    private static final long READ_WAIT_MILLIS = 500;
     /**
      * How long {@link #deleteUser} waits for the writer to commit what was queued before the deletion; beyond it
      * (a database outage) the purge goes on, and the writer drops the user's queued messages instead.
@@ -151,6 +157,11 @@ public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCl
         }
     }
 
+    @Override
+    public void awaitQueued() {
+        flush(READ_WAIT_MILLIS);
+    }
+
     /**
      * Removes a deleted user's archive: every message they sent or received, and every conversation row they are
      * a side of, their peers' conversations with them included (those messages are gone, and a peer must not keep
@@ -197,21 +208,25 @@ public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCl
 
     @Override
     public List<ArchivedMessage> history(AppUser owner, String peer, long beforeId, int limit) {
+        awaitQueued();
         return reader.history(owner, AppUser.normalize(peer), beforeId, limit);
     }
 
     @Override
     public ArchivePage query(ArchiveQuery query) {
+        awaitQueued();
         return reader.query(query);
     }
 
     @Override
     public long count(ArchiveQuery query) {
+        awaitQueued();
         return reader.count(query);
     }
 
     @Override
     public long offlineCount(AppUser user) {
+        awaitQueued();
         return reader.offlineCount(user);
     }
 
@@ -247,16 +262,19 @@ public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCl
 
     @Override
     public List<GroupMessage> groupHistory(AppKey appKey, long groupId, long beforeId, int limit) {
+        awaitQueued();
         return groupReader.history(appKey, groupId, beforeId, limit);
     }
 
     @Override
     public GroupHistoryPage groupQuery(long groupId, ArchiveQuery query) {
+        awaitQueued();
         return groupReader.query(groupId, query);
     }
 
     @Override
     public long groupCount(long groupId, ArchiveQuery query) {
+        awaitQueued();
         return groupReader.count(groupId, query);
     }
 

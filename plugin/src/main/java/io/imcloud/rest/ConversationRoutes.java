@@ -139,6 +139,7 @@ final class ConversationRoutes implements RouteGroup {
         int limit = ex.intQuery("limit", DEFAULT_CONVERSATION_LIMIT, 1, ConversationList.MAX_LIMIT);
         ConversationPage page;
         try {
+            archive.awaitQueued(); // a message just sent is listed
             page = conversations.list(owner, ex.query("cursor"), limit);
         } catch (IllegalArgumentException e) {
             throw ApiException.illegalArgument(ErrorText.INVALID_CURSOR);
@@ -229,6 +230,7 @@ final class ConversationRoutes implements RouteGroup {
 
     private void unread(RestExchange ex) throws IOException {
         AppUser owner = ex.owner();
+        archive.awaitQueued(); // a message just sent is counted
         UnreadSummary summary = unread.unread(owner);
         ObjectNode envelope = ex.envelope("get");
         ObjectNode data = envelope.putObject("data");

@@ -88,6 +88,33 @@ class BatchLingerTest {
         });
     }
 
+    /** A read of the archive waits for what was queued before it, and ends the linger for that. */
+    @AllDatabases
+    void aReadEndsTheLinger(TestDatabase db) throws Exception {
+        assertLingerEnds(db, 500, (archive, before) -> {
+            assertEquals(1, archive.history(AppUser.of(APP, "bob"), "alice", Long.MAX_VALUE, 100).size() - before);
+        });
+    }
+
+    /**
+     * A flush or read with nothing queued leaves the next linger whole: the message queued after it is not committed
+     * 30 ms later (of a 100 ms linger), though each try's read came first.
+     */
+    @AllDatabases
+    void aReadWithNothingQueuedLeavesTheNextLingerWhole(TestDatabase db) throws Exception {
+        Duration linger = Duration.ofMillis(WriterSettings.MAX_BATCH_LINGER_MILLIS);
+        try (SqlArchive archive = new SqlArchive(db, new MessageIds(1), settings(1000, 500).withBatchLinger(linger))) {
+            for (int trial = 0; trial < 3; trial++) {
+                archive.flush();
+                long before = db.count("ofImMessage");
+                archive.history(AppUser.of(APP, "bob"), "alice", Long.MAX_VALUE, 1);
+                assertTrue(archive.append(message(archive, APP, "alice", "bob", null)));
+                Thread.sleep(30);
+                assertEquals(before, db.count("ofImMessage"), "committed before its linger ended, in try " + trial);
+            }
+        }
+    }
+
     /** What ends a linger, given the archive and the messages committed before its first message. */
     private interface LingerEnd {
         void run(SqlArchive archive, long before) throws Exception;

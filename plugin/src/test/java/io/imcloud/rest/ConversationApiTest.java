@@ -257,6 +257,31 @@ class ConversationApiTest {
         }
     }
 
+    /**
+     * The writer lingers (50 ms by default) before it commits: a read that follows a send at once waits for it instead
+     * of missing the message. Each read comes right after a message of its own, none after a flush.
+     */
+    @AllDatabases
+    void aMessageJustSentIsPagedListedAndCountedAtOnce(TestDatabase db) throws Exception {
+        try (ArchiveApiStack stack = ArchiveApiStack.start(db)) {
+            TestApp app = stack.app("acme", "chat", "alice", "bob");
+            Message first = app.chat("bob", "alice", "first", null);
+            JsonNode history = app.get("/users/alice/conversations/bob/messages", app.token()).json();
+            assertEquals(stanzaId(first), history.at("/entities/0/msg_id").asText(), history.toString());
+
+            Message second = app.chat("bob", "alice", "second", null);
+            JsonNode list = app.get("/users/alice/conversations", app.token()).json();
+            assertEquals(stanzaId(second), list.at("/entities/0/last_message/msg_id").asText(), list.toString());
+            assertEquals(2, list.at("/entities/0/unread_num").asInt(), list.toString());
+
+            app.chat("bob", "alice", "third", null);
+            assertEquals(3, app.get("/users/alice/unread", app.token()).json().at("/data/total").asLong());
+
+            stack.storeOffline(app.chat("bob", "alice", "fourth", null));
+            assertEquals(1, offlineCount(app, "alice"));
+        }
+    }
+
     @AllDatabases
     void offlineCountAndStatusFollowTheDeliveryState(TestDatabase db) throws Exception {
         try (ArchiveApiStack stack = ArchiveApiStack.start(db)) {

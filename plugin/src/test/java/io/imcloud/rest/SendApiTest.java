@@ -321,6 +321,11 @@ class SendApiTest {
         }
 
         @Override
+        public void awaitQueued() {
+            delegate.awaitQueued();
+        }
+
+        @Override
         public Optional<ArchivedMessage> find(AppKey appKey, long msgId) {
             return delegate.find(appKey, msgId);
         }

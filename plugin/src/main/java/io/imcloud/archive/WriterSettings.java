@@ -17,7 +17,7 @@ import java.time.Duration;
  * @param batchLinger   longest the writer, woken by a command while few wait ({@code ArchiveWriter}), lets more
  *                      arrive before it writes them (0-{@value #MAX_BATCH_LINGER_MILLIS} ms): one transaction and one
  *                      wake-up for them all, and more delivery states written with their messages' inserts; a commit
- *                      comes up to that much later
+ *                      comes up to that much later, unless a read or a mark-read waits for it
  * @param maxBackoff    longest pause between retries while the database is down
  * @param closeWait     how long {@code close()} waits for the queue to drain
  * @param conversations true to maintain {@code ofImConversation} (unread counters, conversation list); false
@@ -56,10 +56,12 @@ public record WriterSettings(int queueCapacity, long queueMaxBytes, Duration que
     /** Largest {@link #batchLinger} in milliseconds. */
     public static final int MAX_BATCH_LINGER_MILLIS = 100;
     /**
-     * Default {@link #batchLinger}: a few ms, a fraction of a commit's time on a disk that syncs, so that a moderate load
-     * (thousands of messages a second) is written tens at a time rather than one or two.
+     * Default {@link #batchLinger}: long enough that a moderate load (a thousand messages a second) is written tens at a
+     * time: a batch costs the writer its wake-ups and round trips whatever it holds, and with batches of five (a 5 ms
+     * linger) these were most of its cost. Reads and mark-reads cut the linger ({@code Archive.awaitQueued}), so it
+     * delays no answer; a crash of the JVM loses what was queued within it, and within the commit.
      */
-    public static final Duration BATCH_LINGER = Duration.ofMillis(5);
+    public static final Duration BATCH_LINGER = Duration.ofMillis(50);
 
     /** Checks the bounds. */
     public WriterSettings {

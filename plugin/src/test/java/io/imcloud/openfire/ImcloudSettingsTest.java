@@ -33,7 +33,7 @@ class ImcloudSettingsTest {
         assertEquals(ImcloudSettings.AUTOMATIC_NODE_ID, settings.get(ImcloudSettings.NODE_ID));
         assertEquals(100_000, settings.get(ImcloudSettings.ARCHIVE_QUEUE_CAPACITY));
         assertEquals(500, settings.get(ImcloudSettings.ARCHIVE_BATCH_SIZE));
-        assertEquals(Duration.ofMillis(5), settings.writerSettings().batchLinger());
+        assertEquals(Duration.ofMillis(50), settings.writerSettings().batchLinger());
         assertEquals(100, settings.get(ImcloudSettings.MAM_MAX));
     }
 
@@ -66,7 +66,7 @@ class ImcloudSettingsTest {
         assertEquals(false, settings.get(ImcloudSettings.MANAGEMENT_ALLOW_REMOTE));
         assertEquals(ImcloudSettings.AUTOMATIC_NODE_ID, settings.get(ImcloudSettings.NODE_ID));
         assertEquals(500, settings.get(ImcloudSettings.ARCHIVE_BATCH_SIZE));
-        assertEquals(Duration.ofMillis(5), settings.writerSettings().batchLinger());
+        assertEquals(Duration.ofMillis(50), settings.writerSettings().batchLinger());
         assertEquals(100, settings.get(ImcloudSettings.MAM_MAX));
     }
 

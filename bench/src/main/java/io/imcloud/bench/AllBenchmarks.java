@@ -20,6 +20,8 @@ public final class AllBenchmarks {
         InterceptorBenchmark.main(args);
         section("Archive writer and history (issues 3, 4)");
         ArchiveBenchmark.main(args);
+        section("Archive writer at a steady moderate rate: CPU per message and loss window by linger");
+        WriterPaceBenchmark.main(args);
         section("Conversation list and unread (issue 4)");
         UnreadBenchmark.main(args);
         section("Archive on the embedded database, CACHED against MEMORY tables, as it grows");

@@ -158,6 +158,14 @@ final class ArchiveBenchSupport {
         return out;
     }
 
+    /** The median of {@code values} (the mean of the middle two when their count is even). */
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
     /** "p50 x ms, p99 y ms" of latencies in nanoseconds; also returns p99 in ms through {@code p99Out[0]}. */
     static String percentiles(long[] nanos, double[] p99Out) {
         long[] sorted = nanos.clone();

@@ -63,6 +63,8 @@ class ClusterIT {
     private static final String CONTEXT = "/imcloud";
     private static final String APP = "/acme/chat";
     private static final String DATABASE = "imcloud_cluster_it";
+    /** The package of the cluster library's own loggers, as a log line names them. */
+    private static final String HAZELCAST_LOGGERS = "com.hazelcast.";
     /** Waits for one thing on a loaded machine: never a measure of speed, only a bound on a hang. */
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** Waits for a load step's last message, commit or state. */
@@ -587,7 +589,9 @@ class ClusterIT {
     /**
      * No linkage error and no ERROR line about imcloud in either log; no WARN about imcloud either while both nodes
      * ran (node 2's whole log, node 1's up to the kill). What node 1 warned of after node 2 died is printed: a crashed
-     * cluster member may well be worth a warning.
+     * cluster member may well be worth a warning. So are the ERROR lines Hazelcast's own classes log on node 1 after the
+     * kill: an operation on one of the plugin's caches that was in flight to the dead member can be answered twice, and
+     * Hazelcast logs that at ERROR with the cache's name; any other ERROR about imcloud fails.
      */
     @Test
     @Order(99)
@@ -604,10 +608,18 @@ class ClusterIT {
                 }
             }
             checks.check(name + ": no linkage error", linkage.isEmpty(), linkage.toString());
-            List<String> errors = OpenfireServer.logLines(log, "ERROR", "imcloud");
-            checks.check(name + ": no ERROR about imcloud", errors.isEmpty(), lines(errors));
             String afterKill = node == node1 && killMark != null ? node.logSince(killMark) : "";
             String whileBothRan = log.substring(0, log.length() - afterKill.length());
+            List<String> errors = new ArrayList<>(OpenfireServer.logLines(whileBothRan, "ERROR", "imcloud"));
+            List<String> hazelcastAfterKill = new ArrayList<>();
+            for (String error : OpenfireServer.logLines(afterKill, "ERROR", "imcloud")) {
+                // Hazelcast's invocations may log a late answer from the killed member at ERROR, naming our cache
+                (error.contains("]: " + HAZELCAST_LOGGERS) ? hazelcastAfterKill : errors).add(error);
+            }
+            checks.check(name + ": no ERROR about imcloud", errors.isEmpty(), lines(errors));
+            if (!afterKill.isEmpty()) {
+                say("node 1: Hazelcast's own ERROR about imcloud's caches once node 2 was killed: %s", lines(hazelcastAfterKill));
+            }
             List<String> warnings = OpenfireServer.logLines(whileBothRan, "WARN", "imcloud");
             checks.check(name + ": no WARN about imcloud while both nodes ran", warnings.isEmpty(), lines(warnings));
             if (!afterKill.isEmpty()) {

@@ -106,14 +106,14 @@ public final class MessageArchiver {
         long id = archive.nextId();
         String receiverJid = to.toBareJID();
         StanzaIds.stamp(element, receiverJid, id);
-        String stanzaXml = StoredStanza.of(element, body, extJson, receiverJid); // once: measured here, archived below
-        if (MessageLimits.exceeds(limit.maxStanzaBytes(), stanzaXml, body, extJson)) {
+        StoredStanza.Split stored = StoredStanza.split(element, body, extJson, receiverJid); // once: measured here, archived below
+        if (stored.exceeds(limit.maxStanzaBytes())) {
             StanzaIds.stripLocal(element, firewall.domain()); // not archived: the error copy must not claim it was
             throw tooLarge("stanza", limit.maxStanzaBytes());
         }
         String clientId = message.getID();
         ArchivedMessage archived = new ArchivedMessage(id, receiver.appKey(), sender.username(), receiver.username(),
-                MessageIds.timestampOf(id), message.getType().name(), body, extJson, stanzaXml,
+                MessageIds.timestampOf(id), message.getType().name(), body, extJson, stored.xml(),
                 clientId != null && clientId.length() <= MAX_CLIENT_ID_CHARS ? clientId : null, DeliveryState.PENDING);
         if (!archive.append(archived)) {
             StanzaIds.stripLocal(element, firewall.domain()); // not archived: the error copy must not claim it was

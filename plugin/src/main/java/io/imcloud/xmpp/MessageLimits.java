@@ -6,7 +6,8 @@ package io.imcloud.xmpp;
  * one user cannot fill the archive queue or the database with Openfire's 1 MiB stanzas.
  *
  * @param maxBodyBytes   largest {@code <body/>} text
- * @param maxStanzaBytes largest whole stanza, as archived (with our stanza-id): the text stored of it, its body and its ext
+ * @param maxStanzaBytes largest whole stanza, as archived: the text stored of it, its body and its ext, each counted once
+ *                       (the stanza-id we add is not counted)
  */
 public record MessageLimits(int maxBodyBytes, int maxStanzaBytes) {
 

@@ -35,10 +35,28 @@ final class StoredStanza {
      * stanza-id {@code by} {@code archivedBy} carries the archive id.
      */
     static String of(Element message, String body, String extJson, String archivedBy) {
+        return split(message, body, extJson, archivedBy).xml();
+    }
+
+    /**
+     * A stanza's stored text ({@link #of}) with the texts left out of it: the body and the ext, each null when the text
+     * keeps it (or there is none). Together they are the stanza's content, each counted once.
+     */
+    record Split(String xml, String leftOutBody, String leftOutExt) {
+
+        /** True when the stanza's content (its stored text, body and ext) takes more than {@code maxBytes} in UTF-8. */
+        boolean exceeds(int maxBytes) {
+            return MessageLimits.exceeds(maxBytes, xml, leftOutBody, leftOutExt);
+        }
+    }
+
+    /** {@link #of} with what it left out. */
+    static Split split(Element message, String body, String extJson, String archivedBy) {
         Element bodyElement = single(message, BODY, body);
         Element extElement = extJson == null ? null : single(message, EXT, extJson);
         Element stanzaId = stanzaId(message, archivedBy);
-        return StanzaXml.without(message, bodyElement, extElement, stanzaId);
+        return new Split(StanzaXml.without(message, bodyElement, extElement, stanzaId),
+                bodyElement == null ? null : body, extElement == null ? null : extJson);
     }
 
     /**

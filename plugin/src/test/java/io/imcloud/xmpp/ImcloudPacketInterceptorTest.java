@@ -432,4 +432,28 @@ class ImcloudPacketInterceptorTest {
                 "a changed setting applies to the next message");
         assertEquals(2, aliceArchive().messages().size(), "only the two messages within the limits are archived");
     }
+
+    /**
+     * A body the stored text keeps (it has an attribute, so the archive cannot leave it out) counts once towards the
+     * stanza limit, as a body the archive leaves out does; a stanza over the limit that way is still refused.
+     */
+    @Test
+    void aBodyKeptInTheStoredStanzaCountsOnceTowardsTheStanzaLimit() throws Exception {
+        TenantFirewall firewall = firewallOfRegisteredShapes();
+        ImcloudPacketInterceptor limited = new ImcloudPacketInterceptor(firewall,
+                new MessageArchiver(archive, firewall, () -> new MessageLimits(5 * 1024, 8 * 1024), PrivacyLists.NONE,
+                        FileUseRecorder.NONE), true, sent::add);
+        Message withLang = chat(full(ALICE), bare(BOB), "a".repeat(4500), null);
+        withLang.getElement().element("body").addAttribute(org.dom4j.QName.get("lang", org.dom4j.Namespace.XML_NAMESPACE), "en");
+        readFromClient(limited, withLang);
+        assertEquals("a".repeat(4500), aliceArchive().messages().get(0).body());
+        assertTrue(aliceArchive().messages().get(0).stanzaXml().contains("a".repeat(4500)), "the body stays in the stored text");
+
+        Message over = chat(full(ALICE), bare(BOB), "a".repeat(4500), null);
+        over.getElement().element("body").addAttribute(org.dom4j.QName.get("lang", org.dom4j.Namespace.XML_NAMESPACE), "en");
+        over.addChildElement("payload", "urn:example:big").setText("p".repeat(4000));
+        StanzaRejection rejection = assertThrows(StanzaRejection.class, () -> readFromClient(limited, over));
+        assertEquals("policy-violation", rejection.conditionName());
+        assertEquals(1, aliceArchive().messages().size());
+    }
 }

@@ -90,7 +90,8 @@ public final class MessageArchiver {
             markRead(sender, receiver, displayed.attributeValue("id"));
         }
         String body = message.getBody();
-        if (body == null || !isArchivedType(message.getType())) {
+        Message.Type type = message.getType(); // once: Tinder parses the attribute at each call
+        if (body == null || !isArchivedType(type)) {
             return;
         }
         MessageLimits limit = limits.get();
@@ -113,7 +114,7 @@ public final class MessageArchiver {
         }
         String clientId = message.getID();
         ArchivedMessage archived = new ArchivedMessage(id, receiver.appKey(), sender.username(), receiver.username(),
-                MessageIds.timestampOf(id), message.getType().name(), body, extJson, stored.xml(),
+                MessageIds.timestampOf(id), type.name(), body, extJson, stored.xml(),
                 clientId != null && clientId.length() <= MAX_CLIENT_ID_CHARS ? clientId : null, DeliveryState.PENDING);
         if (!archive.append(archived)) {
             StanzaIds.stripLocal(element, firewall.domain()); // not archived: the error copy must not claim it was

@@ -191,6 +191,18 @@ final class ArchiveWriter implements AutoCloseable {
      * not happen within {@code timeoutMillis} or the writer stopped first.
      */
     boolean flush(long timeoutMillis) throws InterruptedException {
+        return awaitDone(timeoutMillis, false);
+    }
+
+    /**
+     * {@link #flush} for a read, which would meet the same outage: false at once while (or as soon as) the writer waits
+     * out a database outage.
+     */
+    boolean flushUnlessDatabaseDown(long timeoutMillis) throws InterruptedException {
+        return awaitDone(timeoutMillis, true);
+    }
+
+    private boolean awaitDone(long timeoutMillis, boolean unlessDatabaseDown) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         long target;
         synchronized (progress) {
@@ -198,12 +210,15 @@ final class ArchiveWriter implements AutoCloseable {
             if (done >= target) {
                 return true; // nothing to wait for: the writer's next linger stays whole
             }
+            if (unlessDatabaseDown && databaseDown) {
+                return false;
+            }
         }
         cutLinger();
         synchronized (progress) {
             while (done < target) {
                 long left = deadline - System.nanoTime();
-                if (stopped || left <= 0) {
+                if (stopped || left <= 0 || unlessDatabaseDown && databaseDown) {
                     return false;
                 }
                 TimeUnit.NANOSECONDS.timedWait(progress, left);

@@ -47,7 +47,8 @@ public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCl
     private static final long QUEUED_ID_WAIT_MILLIS = 2_000;
     /**
      * How long {@link #awaitQueued} waits: commits take milliseconds and the writer cuts its linger for it, so this is
-     * reached only when the database is down or far behind, and then a read should not hang on it.
+     * reached only when the database is far behind, or going down before the writer has found it down (after that, a
+     * read does not wait), and then a read should not hang on it.
      */
     private static final long READ_WAIT_MILLIS = 500;
     /**
@@ -159,7 +160,20 @@ public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCl
 
     @Override
     public void awaitQueued() {
-        flush(READ_WAIT_MILLIS);
+        awaitQueued(READ_WAIT_MILLIS);
+    }
+
+    /**
+     * {@link #awaitQueued()} waiting at most {@code timeoutMillis}; false when that passed first or the database is down
+     * (the writer waits out an outage, and the read, failing anyway, should not wait for it).
+     */
+    boolean awaitQueued(long timeoutMillis) {
+        try {
+            return writer.flushUnlessDatabaseDown(timeoutMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import io.imcloud.testsupport.AllDatabases;
 import io.imcloud.testsupport.TestDatabase;
 import io.imcloud.unread.UnreadCounters;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +16,7 @@ import static io.imcloud.archive.ArchiveFixtures.message;
 import static io.imcloud.archive.ArchiveFixtures.settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The database goes away: nothing queued is lost, the full queue refuses, recovery commits the backlog. */
@@ -64,6 +66,29 @@ class ArchiveOutageTest {
             assertEquals(1 + accepted.size() - 7, new UnreadCounters(db).unread(bob).total());
             assertEquals(1, assertCountersConsistent(db), "the late messages are counted in their row");
             assertTrue(archive.append(message(archive, APP, "alice", "bob", null)), "accepting again");
+        }
+    }
+
+    /**
+     * A read does not wait for the queue while the writer waits out an outage (it would fail on the database anyway):
+     * even an unbounded wait returns; once the writer has found the database back, reads wait for the queue again.
+     */
+    @AllDatabases
+    void aReadDoesNotWaitForTheQueueWhileTheDatabaseIsDown(TestDatabase db) throws Exception {
+        ArchiveFixtures.FlakyDatabase flaky = new ArchiveFixtures.FlakyDatabase(db);
+        try (SqlArchive archive = new SqlArchive(flaky, new MessageIds(1), settings(40, 8))) {
+            flaky.setDown(true);
+            assertTrue(archive.append(message(archive, APP, "alice", "bob", null)));
+            assertFalse(assertTimeoutPreemptively(Duration.ofSeconds(30), () -> archive.awaitQueued(Long.MAX_VALUE / 2_000_000)),
+                    "gives up once the writer finds the database down");
+            assertEquals(0, db.count("ofImMessage"));
+
+            flaky.setDown(false);
+            archive.flush(); // the writer finds the database back
+            assertTrue(archive.append(message(archive, APP, "alice", "bob", null)));
+            assertTrue(assertTimeoutPreemptively(Duration.ofSeconds(30), () -> archive.awaitQueued(Long.MAX_VALUE / 2_000_000)),
+                    "waits for the commit again once the database is back");
+            assertEquals(2, db.count("ofImMessage"));
         }
     }
 

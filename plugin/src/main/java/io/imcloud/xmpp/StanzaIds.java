@@ -16,6 +16,9 @@ final class StanzaIds {
     static final String ELEMENT = "stanza-id";
     /** Built once: naming the element by its parts looks its qualified name up in dom4j's shared cache each time. */
     private static final QName STANZA_ID = QName.get(ELEMENT, NAMESPACE);
+    /** Attribute names built once too: naming one by a string looks it up in that cache, a synchronized map. */
+    private static final QName BY = QName.get("by");
+    private static final QName ID = QName.get("id");
 
     private StanzaIds() {
     }
@@ -23,8 +26,8 @@ final class StanzaIds {
     /** Adds {@code <stanza-id by='{by}' id='{id}'/>}. */
     static void stamp(Element message, String by, long id) {
         message.addElement(STANZA_ID)
-                .addAttribute("by", by)
-                .addAttribute("id", Long.toString(id));
+                .addAttribute(BY, by)
+                .addAttribute(ID, Long.toString(id));
     }
 
     /**

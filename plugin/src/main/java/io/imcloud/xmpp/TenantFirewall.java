@@ -322,8 +322,11 @@ public final class TenantFirewall {
 
     /** Mediated invitations (XEP-0045 7.8.2) sent to an app room may invite only users of its app. */
     private void checkInvitations(Message message, JID room) throws StanzaRejection {
+        if (room == null || !room.getDomain().endsWith(dotDomain)) {
+            return; // rooms live on subdomains: a chat message to a user needs no look at its children
+        }
         Element x = message.getChildElement("x", MUC_USER_NAMESPACE);
-        if (x == null || room == null || classify(room).kind() != Kind.APP_ROOM) {
+        if (x == null || classify(room).kind() != Kind.APP_ROOM) {
             return;
         }
         List<String> invited = new ArrayList<>();

@@ -782,6 +782,39 @@ abstract class OpenfireSuite {
     }
 
     /**
+     * The size limits (defaults: a 5 KiB body, a 64 KiB stanza): a body one byte over, or a stanza over 64 KiB, is
+     * refused to its sender with policy-violation and reaches nobody; a 60 KiB stanza whose body and ext the archive must
+     * keep inside the stored stanza (they carry attributes) counts each once, and is delivered and archived.
+     */
+    @Test
+    @Order(28)
+    void messagesOverTheSizeLimitsAreRefusedAndOneWithinThemIsDeliveredAndArchived() throws Exception {
+        XmppClient ines = connect("acme#chat_ines", "s3cret-I", Login.SCRAM_SHA_1);
+        XmppClient jon = connect("acme#chat_jon", "s3cret-J", Login.SCRAM_SHA_1);
+        String body = "b".repeat(5 * 1024);
+        StandardExtensionElement ext = StandardExtensionElement.builder("ext", "urn:imcloud:ext").addAttribute("v", "1")
+                .setText("{\"k\":\"" + "e".repeat(10 * 1024) + "\"}").build();
+        StandardExtensionElement payload = StandardExtensionElement.builder("payload", "urn:example:payload")
+                .setText("p".repeat(45 * 1024)).build();
+        ines.send(ines.connection().getStanzaFactory().buildMessageStanza().to(XmppClient.jid("acme#chat_jon"))
+                .ofType(Message.Type.chat).addBody("de", body).addExtension(ext).addExtension(payload).build());
+        jon.await(m -> m.getExtensionElement("payload", "urn:example:payload") != null, WAIT);
+        assertEquals(body, body(history("jon", "ines", null, 1).get("entities").get(0)), "archived at once");
+
+        ines.sendChat("acme#chat_jon", "b".repeat(5 * 1024 + 1));
+        assertEquals(StanzaError.Condition.policy_violation,
+                ines.await(m -> m.getType() == Message.Type.error, WAIT).getError().getCondition());
+        ines.send(ines.connection().getStanzaFactory().buildMessageStanza().to(XmppClient.jid("acme#chat_jon"))
+                .ofType(Message.Type.chat).setBody("small").addExtension(StandardExtensionElement
+                        .builder("payload", "urn:example:payload").setText("p".repeat(64 * 1024)).build()).build());
+        assertEquals(StanzaError.Condition.policy_violation,
+                ines.await(m -> m.getType() == Message.Type.error, WAIT).getError().getCondition());
+        assertTrue(jon.drain(Duration.ofSeconds(1)).stream().noneMatch(m -> m.getBody() != null
+                && (m.getBody().equals("small") || m.getBody().length() > 5 * 1024)), "neither reaches the receiver");
+        assertEquals(body, body(history("jon", "ines", null, 1).get("entities").get(0)), "neither is archived");
+    }
+
+    /**
      * A group made over REST is a members-only room of Openfire's multi-user chat service: its members join it with an
      * unchanged client and chat there; a user of another app is refused and a user of the app who is no member is not
      * let in. The message is archived once for the group: the members get the room's stanza-id, it pages over REST and

@@ -107,7 +107,8 @@ public final class MessageArchiver {
         long id = archive.nextId();
         String receiverJid = to.toBareJID();
         StanzaIds.stamp(element, receiverJid, id);
-        StoredStanza.Split stored = StoredStanza.split(element, body, extJson, receiverJid); // once: measured here, archived below
+        // once: measured here, archived below
+        StoredStanza.Split stored = StoredStanza.split(element, body, extJson, receiverJid);
         if (stored.exceeds(limit.maxStanzaBytes())) {
             StanzaIds.stripLocal(element, firewall.domain()); // not archived: the error copy must not claim it was
             throw tooLarge("stanza", limit.maxStanzaBytes());

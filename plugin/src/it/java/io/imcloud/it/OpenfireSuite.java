@@ -798,7 +798,8 @@ abstract class OpenfireSuite {
                 .setText("p".repeat(45 * 1024)).build();
         ines.send(ines.connection().getStanzaFactory().buildMessageStanza().to(XmppClient.jid("acme#chat_jon"))
                 .ofType(Message.Type.chat).addBody("de", body).addExtension(ext).addExtension(payload).build());
-        jon.await(m -> m.getExtensionElement("payload", "urn:example:payload") != null, WAIT);
+        Message within = jon.await(m -> m.getExtensionElement("payload", "urn:example:payload") != null, WAIT);
+        assertTrue(within.getBodies().stream().anyMatch(b -> "de".equals(b.getLanguage())), "the body carries its xml:lang");
         assertEquals(body, body(history("jon", "ines", null, 1).get("entities").get(0)), "archived at once");
 
         ines.sendChat("acme#chat_jon", "b".repeat(5 * 1024 + 1));

@@ -187,22 +187,11 @@ final class ArchiveWriter implements AutoCloseable {
     }
 
     /**
-     * Waits until every command queued before this call is committed (or rejected); false when that did
-     * not happen within {@code timeoutMillis} or the writer stopped first.
+     * Waits until every command queued before this call is committed (or rejected); false when that did not happen
+     * within {@code timeoutMillis} or the writer stopped first. With {@code unlessDatabaseDown} (a read, which would meet
+     * the same outage), false at once while, or as soon as, the writer waits out a database outage.
      */
-    boolean flush(long timeoutMillis) throws InterruptedException {
-        return awaitDone(timeoutMillis, false);
-    }
-
-    /**
-     * {@link #flush} for a read, which would meet the same outage: false at once while (or as soon as) the writer waits
-     * out a database outage.
-     */
-    boolean flushUnlessDatabaseDown(long timeoutMillis) throws InterruptedException {
-        return awaitDone(timeoutMillis, true);
-    }
-
-    private boolean awaitDone(long timeoutMillis, boolean unlessDatabaseDown) throws InterruptedException {
+    boolean flush(long timeoutMillis, boolean unlessDatabaseDown) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         long target;
         synchronized (progress) {

@@ -150,12 +150,7 @@ public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCl
      * false on timeout or when the writer has stopped.
      */
     public boolean flush(long timeoutMillis) {
-        try {
-            return writer.flush(timeoutMillis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return awaitWriter(timeoutMillis, false);
     }
 
     @Override
@@ -168,8 +163,13 @@ public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCl
      * (the writer waits out an outage, and the read, failing anyway, should not wait for it).
      */
     boolean awaitQueued(long timeoutMillis) {
+        return awaitWriter(timeoutMillis, true);
+    }
+
+    /** {@link ArchiveWriter#flush}; false when interrupted, with the thread's interrupt kept. */
+    private boolean awaitWriter(long timeoutMillis, boolean unlessDatabaseDown) {
         try {
-            return writer.flushUnlessDatabaseDown(timeoutMillis);
+            return writer.flush(timeoutMillis, unlessDatabaseDown);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -67,8 +67,9 @@ final class ArchiveWriter implements AutoCloseable {
     /** Set when someone waits for a commit: the next linger (or the current one) ends at once. */
     private boolean lingerCut;
     /**
-     * Guards {@code queued}, {@code queuedBytes}, {@code done}, {@code closing}, {@code stopped}, {@code databaseDown};
-     * flush and a full queue's offers wait on it.
+     * Guards {@code queued}, {@code queuedBytes}, {@code done}, {@code closing}, {@code stopped}, {@code databaseDown},
+     * {@code probeAsked}, {@code failedProbes}; flush and a full queue's offers wait on it, and so does the writer's
+     * pause between probes of a database that is down.
      */
     private final Object progress = new Object();
     private long queued;
@@ -79,6 +80,10 @@ final class ArchiveWriter implements AutoCloseable {
     private boolean stopped;
     /** True while the writer waits out a database outage: a full queue then refuses at once. */
     private boolean databaseDown;
+    /** Set by a read during an outage: the writer ends its pause and probes the database now. */
+    private boolean probeAsked;
+    /** Probes that found the database still down; a read that asked for one waits for the count to move. */
+    private long failedProbes;
 
     /**
      * Starts the writer of cluster node {@code node}; it drops, instead of writing, every queued message that
@@ -189,7 +194,9 @@ final class ArchiveWriter implements AutoCloseable {
     /**
      * Waits until every command queued before this call is committed (or rejected); false when that did not happen
      * within {@code timeoutMillis} or the writer stopped first. With {@code unlessDatabaseDown} (a read, which would meet
-     * the same outage), false at once while, or as soon as, the writer waits out a database outage.
+     * the same outage): while the writer waits out a database outage, it probes the database at once instead of
+     * finishing its pause, and the read gets false as soon as that probe finds the database still down; if it is
+     * back, the read waits for the queue as usual, and does not miss what the outage held back.
      */
     boolean flush(long timeoutMillis, boolean unlessDatabaseDown) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
@@ -199,16 +206,23 @@ final class ArchiveWriter implements AutoCloseable {
             if (done >= target) {
                 return true; // nothing to wait for: the writer's next linger stays whole
             }
-            if (unlessDatabaseDown && databaseDown) {
-                return false;
-            }
         }
         cutLinger();
         synchronized (progress) {
+            long failedBefore = -1;
             while (done < target) {
                 long left = deadline - System.nanoTime();
-                if (stopped || left <= 0 || unlessDatabaseDown && databaseDown) {
+                if (stopped || left <= 0) {
                     return false;
+                }
+                if (unlessDatabaseDown && databaseDown) {
+                    if (failedBefore < 0) {
+                        failedBefore = failedProbes;
+                        probeAsked = true;
+                        progress.notifyAll();
+                    } else if (failedProbes > failedBefore) {
+                        return false;
+                    }
                 }
                 TimeUnit.NANOSECONDS.timedWait(progress, left);
             }
@@ -383,9 +397,9 @@ final class ArchiveWriter implements AutoCloseable {
         Log.warn("Archive database unavailable; keeping queued messages ({} waiting) and retrying: {}", queue.size(), failure.toString());
         long backoff = MIN_BACKOFF_MILLIS;
         do {
-            Thread.sleep(backoff);
+            pause(backoff);
             backoff = Math.min(backoff * 2, settings.maxBackoff().toMillis());
-        } while (!reachable());
+        } while (!probe());
         databaseState(false);
         Log.info("Archive database available again after {} ms; committing {} queued commands",
                 System.currentTimeMillis() - started, queue.size());
@@ -398,6 +412,30 @@ final class ArchiveWriter implements AutoCloseable {
             databaseDown = down;
             progress.notifyAll();
         }
+    }
+
+    /** Waits {@code millis} between probes, or until a read asks for a probe. */
+    private void pause(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        synchronized (progress) {
+            long left;
+            while (!probeAsked && (left = deadline - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(progress, left);
+            }
+            probeAsked = false;
+        }
+    }
+
+    /** Whether the database answers again; when not, wakes the reads that wait for this probe. */
+    private boolean probe() {
+        if (reachable()) {
+            return true;
+        }
+        synchronized (progress) {
+            failedProbes++;
+            progress.notifyAll();
+        }
+        return false;
     }
 
     private boolean reachable() {

@@ -48,7 +48,7 @@ public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCl
     /**
      * How long {@link #awaitQueued} waits: commits take milliseconds and the writer cuts its linger for it, so this is
      * reached only when the database is far behind, or going down before the writer has found it down (after that, a
-     * read does not wait), and then a read should not hang on it.
+     * read waits only for one probe of the database), and then a read should not hang on it.
      */
     private static final long READ_WAIT_MILLIS = 500;
     /**
@@ -159,8 +159,9 @@ public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCl
     }
 
     /**
-     * {@link #awaitQueued()} waiting at most {@code timeoutMillis}; false when that passed first or the database is down
-     * (the writer waits out an outage, and the read, failing anyway, should not wait for it).
+     * {@link #awaitQueued()} waiting at most {@code timeoutMillis}; false when that passed first or the database is down:
+     * during an outage the writer probes the database for the read at once, and the read, which would fail on it anyway,
+     * waits no longer than that probe; if the database is back, the read waits for what the outage held in the queue.
      */
     boolean awaitQueued(long timeoutMillis) {
         return awaitWriter(timeoutMillis, true);

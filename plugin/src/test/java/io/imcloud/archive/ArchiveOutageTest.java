@@ -92,6 +92,29 @@ class ArchiveOutageTest {
         }
     }
 
+    /**
+     * A read just after the database came back, while the writer still pauses before its next probe, has the writer
+     * probe at once and waits for what the outage held in the queue, instead of reading the database without it.
+     */
+    @AllDatabases
+    void aReadJustAfterAnOutageWaitsForWhatTheOutageHeldBack(TestDatabase db) throws Exception {
+        ArchiveFixtures.FlakyDatabase flaky = new ArchiveFixtures.FlakyDatabase(db);
+        WriterSettings slowProbes = settings(40, 8);
+        slowProbes = new WriterSettings(slowProbes.queueCapacity(), slowProbes.queueMaxBytes(), slowProbes.queueWait(),
+                slowProbes.batchSize(), slowProbes.batchLinger(), Duration.ofMinutes(10), slowProbes.closeWait(), true,
+                slowProbes.foldInterval(), slowProbes.foldLag());
+        try (SqlArchive archive = new SqlArchive(flaky, new MessageIds(1), slowProbes)) {
+            flaky.setDown(true);
+            assertTrue(archive.append(message(archive, APP, "alice", "bob", null)));
+            assertFalse(archive.awaitQueued(2_000), "a read during the outage waits for one probe, which fails");
+            // the pauses between probes double from 50 ms; by now the writer is in one of 3.2 s or more
+            Thread.sleep(3_500);
+            flaky.setDown(false);
+            assertTrue(archive.awaitQueued(2_000), "the read's probe finds the database back, and the queue is committed");
+            assertEquals(1, db.count("ofImMessage"));
+        }
+    }
+
     /** The fold thread fails while the database is down and catches up, counting everything once, when it is back. */
     @AllDatabases
     void theFoldThreadCatchesUpAfterAnOutage(TestDatabase db) throws Exception {

@@ -94,7 +94,7 @@ public final class InterceptorBenchmark {
     }
 
     static TenantFirewall firewall(AppMembership membership) {
-        return new TenantFirewall(DOMAIN, membership, service -> false);
+        return new TenantFirewall(DOMAIN, membership, service -> false, ("conference." + DOMAIN)::equals);
     }
 
     /** The tenant-check path by shape and with the database's membership through Openfire's cache class; their difference. */

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.imcloud.attachments.AudioFixtures;
 import io.imcloud.it.XmppClient.Login;
 import org.jivesoftware.smack.XMPPException;
+import org.jivesoftware.smack.filter.StanzaIdFilter;
 import org.jivesoftware.smack.sasl.SASLErrorException;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.StandardExtensionElement;
@@ -21,6 +22,11 @@ import org.jivesoftware.smackx.chat_markers.element.ChatMarkersElements;
 import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
 import org.jivesoftware.smackx.httpfileupload.HttpFileUploadManager;
 import org.jivesoftware.smackx.iqregister.AccountManager;
+import org.jivesoftware.smackx.iqregister.packet.Registration;
+import org.jivesoftware.smackx.pubsub.LeafNode;
+import org.jivesoftware.smackx.pubsub.PayloadItem;
+import org.jivesoftware.smackx.pubsub.PubSubManager;
+import org.jivesoftware.smackx.pubsub.SimplePayload;
 import org.jivesoftware.smackx.mam.MamManager;
 import org.jivesoftware.smackx.muc.MultiUserChat;
 import org.jivesoftware.smackx.muc.MultiUserChatManager;
@@ -34,6 +40,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.function.Executable;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.jid.parts.Localpart;
@@ -372,11 +379,7 @@ abstract class OpenfireSuite {
         try {
             AccountManager accounts = AccountManager.getInstance(anonymous);
             accounts.sensitiveOperationOverInsecureConnection(true);
-            XMPPException.XMPPErrorException refused = assertThrows(XMPPException.XMPPErrorException.class,
-                    () -> accounts.createAccount(Localpart.from("acme#chat_eve"), "s3cret-E"));
-            assertEquals(StanzaError.Condition.not_allowed, refused.getStanzaError().getCondition());
-            assertTrue(refused.getStanzaError().getDescriptiveText().contains("in-band registration"),
-                    refused.getStanzaError().toString());
+            assertRegistrationRefused(() -> accounts.createAccount(Localpart.from("acme#chat_eve"), "s3cret-E"));
 
             accounts.createAccount(Localpart.from("dave"), "s3cret-D"); // Openfire's in-band registration is on by default
         } finally {
@@ -813,6 +816,54 @@ abstract class OpenfireSuite {
         assertTrue(jon.drain(Duration.ofSeconds(1)).stream().noneMatch(m -> m.getBody() != null
                 && (m.getBody().equals("small") || m.getBody().length() > 5 * 1024)), "neither reaches the receiver");
         assertEquals(body, body(history("jon", "ines", null, 1).get("entities").get(0)), "neither is archived");
+    }
+
+    /**
+     * Addresses that only look like an app's: on Openfire's pubsub service, a room-shaped address is the service's own,
+     * so an app user reaching a plain user's open node through {@code acme#chat_x@pubsub} is refused like any other
+     * component; and in-band registration addressed to a user's bare JID (which Openfire answers as the server) is
+     * refused for an app user's name before login, and for an app user's own account after it.
+     */
+    @Test
+    @Order(29)
+    void aRoomShapedPubsubAddressAndRegistrationAddressedToAUserAreRefused() throws Exception {
+        XmppClient plain = connect(PLAIN_USER, PLAIN_USER, Login.SCRAM_SHA_1);
+        XmppClient alice = connect("acme#chat_alice", PASSWORD_ALICE, Login.SCRAM_SHA_1);
+        LeafNode shared = PubSubManager.getInstanceFor(plain.connection()).createNode("plain-news");
+        shared.publish(new PayloadItem<>("n1", new SimplePayload("<news xmlns='urn:example:news'>for plain users</news>")));
+        PubSubManager throughRoomShape = PubSubManager.getInstanceFor(alice.connection(),
+                JidCreate.bareFrom("acme#chat_x@pubsub." + OpenfireServer.DOMAIN));
+        XMPPException.XMPPErrorException refused = assertThrows(XMPPException.XMPPErrorException.class,
+                () -> throughRoomShape.getLeafNode("plain-news").getItems());
+        assertEquals(StanzaError.Condition.not_allowed, refused.getStanzaError().getCondition());
+        assertTrue(refused.getStanzaError().getDescriptiveText().contains("another tenant"), refused.getStanzaError().toString());
+
+        XMPPTCPConnection anonymous = XmppClient.connectWithoutLogin();
+        try {
+            Registration squat = new Registration(Map.of("username", "acme#chat_eve", "password", "s3cret-E"));
+            squat.setType(IQ.Type.set);
+            squat.setTo(XmppClient.jid("acme#chat_alice")); // an existing user: Openfire answers a missing one service-unavailable
+            // before login Smack knows no own address to match the reply's sender with: matched by id, as its AccountManager does
+            assertRegistrationRefused(() -> anonymous.createStanzaCollectorAndSend(new StanzaIdFilter(squat), squat).nextResultOrThrow());
+        } finally {
+            anonymous.disconnect();
+        }
+        assertThrows(Exception.class, () -> connect("acme#chat_eve", "s3cret-E", Login.SCRAM_SHA_1), "no such account");
+
+        Registration removal = new Registration(Map.of("remove", ""));
+        removal.setType(IQ.Type.set);
+        removal.setTo(XmppClient.jid("acme#chat_alice"));
+        assertRegistrationRefused(() -> alice.connection().createStanzaCollectorAndSend(removal).nextResultOrThrow());
+        assertEquals(200, rest.call("GET", CONTEXT + "/acme/chat/users/alice", appToken, null).status());
+        alice.close(); // one session at a time: the same resource twice is a conflict Openfire resolves in its own time
+        assertTrue(connect("acme#chat_alice", PASSWORD_ALICE, Login.SCRAM_SHA_1).connection().isAuthenticated(),
+                "alice's account is still there");
+    }
+
+    private static void assertRegistrationRefused(Executable registration) {
+        XMPPException.XMPPErrorException refused = assertThrows(XMPPException.XMPPErrorException.class, registration);
+        assertEquals(StanzaError.Condition.not_allowed, refused.getStanzaError().getCondition());
+        assertTrue(refused.getStanzaError().getDescriptiveText().contains("in-band registration"), refused.getStanzaError().toString());
     }
 
     /**

@@ -148,7 +148,8 @@ public final class ImcloudPlugin implements Plugin {
         // The plugin's own services are open to app users whatever ALLOWED_SERVICES lists.
         String uploadService = settings.get(ImcloudSettings.UPLOAD_SUBDOMAIN) + "." + domain;
         Predicate<String> openServices = service -> service.equals(uploadService) || allowedServices.get().contains(service);
-        TenantFirewall firewall = new TenantFirewall(domain, membership, openServices);
+        TenantFirewall firewall = new TenantFirewall(domain, membership, openServices,
+                service -> OpenfireRooms.isChatService(service, domain));
         SquattedNames.Report squatted = reportSquattedNames(database);
 
         // Groups are rooms of one multi-user chat service, chosen at start.

@@ -44,6 +44,15 @@ final class OpenfireRooms implements GroupRooms {
         this.xmppDomain = xmppDomain;
     }
 
+    /**
+     * True when {@code serviceDomain} (a subdomain of {@code xmppDomain}) is one of Openfire's multi-user chat services,
+     * wherever its rooms are: the firewall counts a room-shaped address as an app's room only there.
+     */
+    static boolean isChatService(String serviceDomain, String xmppDomain) {
+        return serviceDomain.endsWith("." + xmppDomain) && XMPPServer.getInstance().getMultiUserChatManager()
+                .isServiceRegistered(serviceDomain.substring(0, serviceDomain.length() - xmppDomain.length() - 1));
+    }
+
     /** The multi-user chat service holding the rooms. */
     MultiUserChatService service() {
         MultiUserChatService service = XMPPServer.getInstance().getMultiUserChatManager().getMultiUserChatService(subdomain);

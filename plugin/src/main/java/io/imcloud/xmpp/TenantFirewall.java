@@ -24,18 +24,19 @@ import java.util.function.Predicate;
  * {@code ofImUser}); a node with {@code #} that is not one reaches only the server, and is refused
  * as a sender altogether ({@link Refusal#UNREGISTERED_SENDER}).</li>
  * <li>An app user reaches: users of its own app, the server (our domain itself), its own bare JID,
- * rooms of its own app (a node {@code {org}#{app}_{id}} on any subdomain, Easemob's group JIDs) and
+ * rooms of its own app (a node {@code {org}#{app}_{id}} on a multi-user chat service, Easemob's group JIDs) and
  * the services of {@code openServices} (the operator's allowed services, and the plugin's own); the
- * service discovery information of any service, so that clients find the multi-user chat service.
- * Nothing else: other apps' rooms, plain rooms, other components, plain and remote users.</li>
+ * service discovery information of any service itself (no disco node), so that clients find the multi-user chat
+ * service. Nothing else: other apps' rooms, plain rooms, other components (pubsub, search: there a room-shaped
+ * address is just the component's), plain and remote users.</li>
  * <li>A room of app A exchanges stanzas only with A's users, the server and services: a plain user
  * cannot join it; invitations ({@code muc#user}) and affiliation or role changes ({@code muc#admin},
  * {@code muc#owner}) sent to it may name only A's users.</li>
  * <li>Plain users (nodes without {@code #}) and remote users keep Openfire's behaviour among
  * themselves and with services that are no app room.</li>
- * <li>In-band registration ({@code jabber:iq:register} to the server) is refused for any username
- * with {@code #} and for any session of an app-shaped user: only the app's REST registration makes
- * app users.</li>
+ * <li>In-band registration ({@code jabber:iq:register} to the server, or to any bare JID of our domain, which
+ * Openfire's router answers as the server too) is refused for any username with {@code #} and for any session of an
+ * app-shaped user: only the app's REST registration makes app users.</li>
  * </ul>
  * A roster set that adds a contact the sender may not reach is refused the same way; removing such
  * an item stays allowed, so old entries can be cleaned up. A rejection tells the sender nothing about
@@ -102,6 +103,7 @@ public final class TenantFirewall {
     private final String dotDomain;
     private final AppMembership membership;
     private final Predicate<String> openServices;
+    private final Predicate<String> roomServices;
 
     /**
      * A firewall for the XMPP domain {@code xmppDomain} (Openfire's {@code xmpp.domain}).
@@ -109,12 +111,16 @@ public final class TenantFirewall {
      * @param membership   who is a user of which app
      * @param openServices service domains (subdomains of ours) that app users may use: the operator's
      *                     {@code plugin.imcloud.tenancy.allowed_services} and the plugin's own services
+     * @param roomServices service domains that are multi-user chat services: only there is an address
+     *                     {@code {org}#{app}_{id}} a room of that app
      */
-    public TenantFirewall(String xmppDomain, AppMembership membership, Predicate<String> openServices) {
+    public TenantFirewall(String xmppDomain, AppMembership membership, Predicate<String> openServices,
+                          Predicate<String> roomServices) {
         this.domain = xmppDomain;
         this.dotDomain = "." + xmppDomain;
         this.membership = membership;
         this.openServices = openServices;
+        this.roomServices = roomServices;
     }
 
     /**
@@ -215,10 +221,14 @@ public final class TenantFirewall {
         return app.kind() == Kind.APP_ROOM || openServices.test(other.domain());
     }
 
-    /** Disco#info between an app user and a service itself (no node): clients need it to find the chat service. */
+    /**
+     * Disco#info between an app user and a service itself (neither a JID node nor a disco node, whose information,
+     * a pubsub node's owners for one, belongs to others): clients need it to find the chat service.
+     */
     private boolean isServiceDiscovery(Packet packet, Party sender, JID from, JID to) {
         if (!(packet instanceof IQ iq) || iq.getChildElement() == null
-                || !DISCO_INFO_NAMESPACE.equals(iq.getChildElement().getNamespaceURI())) {
+                || !DISCO_INFO_NAMESPACE.equals(iq.getChildElement().getNamespaceURI())
+                || iq.getChildElement().attributeValue("node") != null) {
             return false;
         }
         Party receiver = classify(to);
@@ -235,7 +245,8 @@ public final class TenantFirewall {
             if (!jidDomain.endsWith(dotDomain)) {
                 return Party.REMOTE;
             }
-            AppKey roomApp = AppKey.ofNodePrefix(node).orElse(null); // {org}#{app}_{id}: Easemob's group JIDs
+            // {org}#{app}_{id}: Easemob's group JIDs, on a chat service; elsewhere the component's own (a pubsub node's)
+            AppKey roomApp = AppKey.ofNodePrefix(node).filter(app -> roomServices.test(jidDomain)).orElse(null);
             return new Party(roomApp == null ? Kind.SERVICE : Kind.APP_ROOM, roomApp, jidDomain);
         }
         if (node == null) {
@@ -257,7 +268,7 @@ public final class TenantFirewall {
         String namespace = query.getNamespaceURI();
         if (ROSTER_NAMESPACE.equals(namespace)) {
             checkRosterSet(from, query);
-        } else if (REGISTER_NAMESPACE.equals(namespace) && (to == null || to.getNode() == null && domain.equals(to.getDomain()))) {
+        } else if (REGISTER_NAMESPACE.equals(namespace) && (to == null || to.getResource() == null && domain.equals(to.getDomain()))) {
             checkRegistration(from, query);
         } else if (MUC_ADMIN_NAMESPACE.equals(namespace) || MUC_OWNER_NAMESPACE.equals(namespace)) {
             checkRoomAffiliations(to, query);

@@ -124,7 +124,7 @@ final class ArchiveApiStack implements AutoCloseable {
         routeGroups.add(new PushRoutes(bindings));
         this.s = RestHarnessStack.start(db, List.of(archive, groups, bindings), routeGroups.toArray(RouteGroup[]::new));
         membership.set(s.membership);
-        this.firewall = new TenantFirewall(DOMAIN, s.membership, service -> false);
+        this.firewall = new TenantFirewall(DOMAIN, s.membership, service -> false, MUC_DOMAIN::equals);
         this.groupArchiver = new GroupMessageArchiver(archive, firewall, roomJids, () -> MessageLimits.DEFAULTS, attachments::markUsed);
         this.interceptor = new ImcloudPacketInterceptor(firewall,
                 new MessageArchiver(archive, firewall, () -> MessageLimits.DEFAULTS, PrivacyLists.NONE, attachments::markUsed), groupArchiver,

@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.imcloud.xmpp.testsupport.XmppFixture.DOMAIN;
+import static io.imcloud.xmpp.testsupport.XmppFixture.MUC_SERVICE;
 import static io.imcloud.xmpp.testsupport.XmppFixture.full;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -64,7 +65,8 @@ class HttpUploadServiceTest {
         attachments = new Attachments(db, root, clock, () -> new AttachmentLimits(1000, 170, 1_000_000));
         slots = new UploadSlots(new SigningKeyStore(db, clock), clock);
         AppMembership membership = new AppMembership(user -> !user.username().equals("ghost"), new TestMembership());
-        TenantFirewall firewall = new TenantFirewall(DOMAIN, membership, service -> service.equals(SERVICE.getDomain()));
+        TenantFirewall firewall = new TenantFirewall(DOMAIN, membership, service -> service.equals(SERVICE.getDomain()),
+                MUC_SERVICE::equals);
         service = new HttpUploadService(firewall, membership,
                 key -> key.equals(APP) ? Optional.of(new App(APP, "u", "c", 1, false, 0, 0, policy.get(), 0, 0)) : Optional.empty(),
                 attachments, slots, () -> BASE, () -> Duration.ofMinutes(5), sent::add);

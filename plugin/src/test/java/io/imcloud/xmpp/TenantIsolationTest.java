@@ -58,7 +58,9 @@ class TenantIsolationTest {
 
     static final AppKey CHAT = AppKey.of("acme", "chat");
     static final AppKey OTHER = AppKey.of("acme", "other");
-    static final String MUC = "conference." + DOMAIN;
+    static final String MUC = XmppFixture.MUC_SERVICE;
+    /** A second multi-user chat service. */
+    static final String ROOMS = "rooms." + DOMAIN;
     static final JID CHAT_ROOM = new JID("acme#chat_g1", MUC, null);
     static final JID OTHER_ROOM = new JID("acme#other_g1", MUC, null);
     static final JID PLAIN_ROOM = new JID("lobby", MUC, null);
@@ -82,7 +84,8 @@ class TenantIsolationTest {
         users = new UserService(db, new ScramUserDirectory(db), Clock.systemUTC(), membership);
         users.register(CHAT, List.of(new NewUser("alice", "pw", null), new NewUser("bob", "pw", null)), 0);
         users.register(OTHER, List.of(new NewUser("carol", "pw", null)), 0);
-        interceptor = new ImcloudPacketInterceptor(archive, new TenantFirewall(DOMAIN, membership, openServices::contains), true, packet -> {
+        interceptor = new ImcloudPacketInterceptor(archive, new TenantFirewall(DOMAIN, membership, openServices::contains,
+                Set.of(MUC, ROOMS)::contains), true, packet -> {
             try { // Openfire's routers run the interceptors on every packet they route, our own replies too
                 interceptor.interceptPacket(packet, null, true, false);
             } catch (PacketRejectedException e) {
@@ -213,11 +216,11 @@ class TenantIsolationTest {
     }
 
     @Test
-    void appUsersUseTheirOwnAppsRoomsOnAnyService() {
+    void appUsersUseTheirOwnAppsRoomsOnAnyChatService() {
         assertDoesNotThrow(() -> read(presence(full(ALICE), occupant(CHAT_ROOM, "alice"), null)));
         assertDoesNotThrow(() -> read(groupchat(full(ALICE), CHAT_ROOM)));
         assertDoesNotThrow(() -> read(chat(full(ALICE), occupant(CHAT_ROOM, "bob"), "private via the room", null)));
-        assertDoesNotThrow(() -> read(presence(full(ALICE), new JID("acme#chat_g2", "rooms." + DOMAIN, "alice"), null)));
+        assertDoesNotThrow(() -> read(presence(full(ALICE), new JID("acme#chat_g2", ROOMS, "alice"), null)));
         assertDoesNotThrow(() -> fromService(groupchat(occupant(CHAT_ROOM, "bob"), full(ALICE))));
         assertDoesNotThrow(() -> fromService(presence(occupant(CHAT_ROOM, "bob"), full(ALICE), null)));
         assertDoesNotThrow(() -> fromService(groupchat(CHAT_ROOM, full(BOB))));
@@ -233,6 +236,31 @@ class TenantIsolationTest {
         assertRejected(vcardGet(full(ALICE), new JID("search." + DOMAIN)));
         assertRejected(pubsubPublish(full(ALICE), new JID("pubsub." + DOMAIN)));
         assertRejected(presence(full(CAROL), occupant(CHAT_ROOM, "carol"), null));
+    }
+
+    /**
+     * An address shaped like an app's room is that app's room only on a multi-user chat service: on pubsub or search it
+     * is the component's (which answers from it), and a subdomain with no component is no room either.
+     */
+    @Test
+    void aRoomShapedAddressIsARoomOnlyOnAChatService() {
+        JID pubsubNode = new JID("acme#chat_x", "pubsub." + DOMAIN, null);
+        assertRejected(pubsubPublish(full(ALICE), pubsubNode));
+        IQ items = pubsubPublish(full(ALICE), pubsubNode);
+        items.setType(IQ.Type.get);
+        items.getChildElement().clearContent();
+        items.getChildElement().addElement("items").addAttribute("node", "n");
+        assertRejected(items);
+        IQ search = new IQ(IQ.Type.set);
+        search.setFrom(full(ALICE));
+        search.setTo(new JID("acme#chat_x", "search." + DOMAIN, null));
+        search.setChildElement("query", "jabber:iq:search").addElement("nick").setText("*");
+        assertRejected(search);
+        assertRejectedFromService(chat(pubsubNode, full(ALICE), "an event", null));
+        assertRejected(chat(full(ALICE), new JID("acme#chat_x", "nothing-here." + DOMAIN, null), "hi", null));
+
+        openServices.add("pubsub." + DOMAIN); // the operator's choice still opens the whole component
+        assertDoesNotThrow(() -> read(pubsubPublish(full(ALICE), pubsubNode)));
     }
 
     @Test
@@ -253,6 +281,9 @@ class TenantIsolationTest {
         answer.setChildElement("query", TenantFirewall.DISCO_INFO_NAMESPACE).addElement("identity").addAttribute("category", "conference");
         assertDoesNotThrow(() -> fromService(answer));
         assertRejected(discoInfo(full(ALICE), new JID("lobby", MUC, null)));
+        IQ nodeInfo = discoInfo(full(ALICE), new JID("pubsub." + DOMAIN));
+        nodeInfo.getChildElement().addAttribute("node", "someones-node"); // a pubsub node's form names its owners
+        assertRejected(nodeInfo);
     }
 
     @Test
@@ -329,6 +360,16 @@ class TenantIsolationTest {
         remove.setChildElement("query", TenantFirewall.REGISTER_NAMESPACE).addElement("remove");
         assertRegistrationRefused(remove);
         assertRegistrationRefused(register(full(ALICE), ALICE)); // a password change goes through the app
+        // Openfire's router answers an IQ to any bare JID of the domain as the server: registration there too
+        IQ toAUser = register(unauthenticated, "acme#chat_eve");
+        toAUser.setTo(bare(ALICE));
+        assertRegistrationRefused(toAUser);
+        IQ removeToSelf = remove.createCopy();
+        removeToSelf.setTo(bare(ALICE));
+        assertRegistrationRefused(removeToSelf);
+        IQ byPlainToSelf = register(full(PLAIN), "acme#chat_eve");
+        byPlainToSelf.setTo(bare(PLAIN));
+        assertRegistrationRefused(byPlainToSelf);
         assertTrue(membership.isMember(AppUser.of(CHAT, "alice")), "alice is still registered");
 
         assertDoesNotThrow(() -> read(register(unauthenticated, "dave")));

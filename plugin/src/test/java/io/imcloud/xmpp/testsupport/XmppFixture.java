@@ -15,6 +15,8 @@ public final class XmppFixture {
 
     /** The XMPP domain of the tests. */
     public static final String DOMAIN = "im.example.com";
+    /** The multi-user chat service of the tests. */
+    public static final String MUC_SERVICE = "conference." + DOMAIN;
 
     private XmppFixture() {
     }
@@ -24,7 +26,8 @@ public final class XmppFixture {
      * service: for tests about other things than membership ({@code TenantIsolationTest} registers its users).
      */
     public static TenantFirewall firewallOfRegisteredShapes() {
-        return new TenantFirewall(DOMAIN, new AppMembership(user -> true, new TestMembership()), service -> false);
+        return new TenantFirewall(DOMAIN, new AppMembership(user -> true, new TestMembership()), service -> false,
+                MUC_SERVICE::equals);
     }
 
     /** {@code node@DOMAIN/phone}. */

@@ -1,5 +1,6 @@
 package io.imcloud.admin;
 
+import io.imcloud.archive.MessageIds;
 import io.imcloud.groups.Group;
 import io.imcloud.groups.GroupException;
 import io.imcloud.groups.GroupService;
@@ -40,7 +41,7 @@ public final class GroupsAdminServlet extends ConsoleServlet {
 
     private static Outcome delete(HttpServletRequest request, GroupService groups, Texts texts) {
         AppKey app = appKey(request.getParameter("app"));
-        long groupId = GroupService.parseId(request.getParameter("group"));
+        long groupId = MessageIds.parse(request.getParameter("group"));
         if (app == null || groupId < 0) {
             return Outcome.failure(404, NOT_FOUND, texts.get("imcloud.groups.error.not_found", ConsolePage.echo(request.getParameter("group"))));
         }
@@ -65,7 +66,7 @@ public final class GroupsAdminServlet extends ConsoleServlet {
         int status = outcome.status();
         if (selected.isPresent()) {
             try {
-                long groupId = GroupService.parseId(request.getParameter("group"));
+                long groupId = MessageIds.parse(request.getParameter("group"));
                 Optional<Group> group = groupId < 0 ? Optional.empty() : services.groups().find(app, groupId);
                 if (group.isPresent() && outcome.error() == null && outcome.message() == null) {
                     page.members(group.get(), services.groups().members(app, groupId, request.getParameter("member_cursor"), PAGE_SIZE));

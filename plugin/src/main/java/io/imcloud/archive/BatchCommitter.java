@@ -222,10 +222,11 @@ final class BatchCommitter {
         if (upTo.length() > MAX_CLIENT_ID) {
             return -1;
         }
-        if (upTo.matches("[0-9]{1,18}")) {
+        long archiveId = MessageIds.parse(upTo);
+        if (archiveId >= 0) {
             try (PreparedStatement ps = con.prepareStatement("SELECT msgId FROM ofImMessage WHERE msgId = ? AND appKey = ?"
                     + " AND userA = ? AND userB = ?")) {
-                ps.setLong(1, Long.parseLong(upTo));
+                ps.setLong(1, archiveId);
                 ps.setString(2, key.appKey());
                 ps.setString(3, key.userA());
                 ps.setString(4, key.userB());

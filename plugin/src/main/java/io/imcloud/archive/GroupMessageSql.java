@@ -229,10 +229,11 @@ final class GroupMessageSql {
         if (upTo.length() > MAX_CLIENT_ID) {
             return -1;
         }
-        if (upTo.matches("[0-9]{1,18}")) {
+        long archiveId = MessageIds.parse(upTo);
+        if (archiveId >= 0) {
             try (PreparedStatement ps = con.prepareStatement("SELECT seq FROM ofImGroupMessage WHERE msgId = ? AND appKey = ?"
                     + " AND groupId = ?")) {
-                ps.setLong(1, Long.parseLong(upTo));
+                ps.setLong(1, archiveId);
                 ps.setString(2, appKey);
                 ps.setLong(3, groupId);
                 try (ResultSet rs = ps.executeQuery()) {

@@ -55,6 +55,28 @@ public final class MessageIds {
         return ((now - EPOCH) << (NODE_BITS + SEQUENCE_BITS)) | (node << SEQUENCE_BITS) | sequence;
     }
 
+    /**
+     * The id a decimal text names, as the API, the stanza-ids and the markers write archive and group ids (from
+     * mid-2027 on, 19 digits), or -1 when it names none: empty, not all digits, above {@link Long#MAX_VALUE}.
+     */
+    public static long parse(String text) {
+        if (text == null || text.isEmpty() || text.length() > 19) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+            if (value < 0) {
+                return -1; // overflow: at 19 digits the product wraps below zero, never round to a positive value
+            }
+        }
+        return value;
+    }
+
     /** The smallest id that can be issued in millisecond {@code epochMillis}. */
     public static long firstIdAt(long epochMillis) {
         // compared before subtracting: a time near Long.MIN_VALUE would wrap around to a large positive id

@@ -1,5 +1,6 @@
 package io.imcloud.groups;
 
+import io.imcloud.archive.MessageIds;
 import io.imcloud.i18n.ErrorText;
 import io.imcloud.i18n.Localized;
 import io.imcloud.sql.ConnectionProvider;
@@ -126,7 +127,7 @@ public final class GroupService implements GroupMembership, UserData, AppData {
     public GroupPage page(AppKey appKey, String cursor, int limit) {
         long after = 0;
         if (cursor != null && !cursor.isEmpty()) {
-            after = parseId(cursor);
+            after = MessageIds.parse(cursor);
             if (after < 0) {
                 throw illegal(ErrorText.INVALID_CURSOR);
             }
@@ -397,23 +398,6 @@ public final class GroupService implements GroupMembership, UserData, AppData {
         } catch (RuntimeException e) {
             Log.warn("The room of group {} of {} refused a change made for a deleted user or app: {}", group.groupId(),
                     group.appKey(), e.toString());
-        }
-    }
-
-    /** A group id as the API writes it (a positive decimal number), or -1 for anything else. */
-    public static long parseId(String text) {
-        if (text == null || text.isEmpty() || text.length() > 19) {
-            return -1;
-        }
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
-                return -1;
-            }
-        }
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            return -1;
         }
     }
 

@@ -124,7 +124,7 @@ final class ConversationRoutes implements RouteGroup {
         if (raw == null || raw.isEmpty()) {
             return Long.MAX_VALUE;
         }
-        long value = OfflineRoutes.parseId(raw);
+        long value = MessageIds.parse(raw);
         if (value < 0) {
             throw ApiException.illegalArgument(ErrorText.BEFORE_INVALID);
         }

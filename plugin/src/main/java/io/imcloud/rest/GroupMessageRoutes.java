@@ -91,7 +91,7 @@ final class GroupMessageRoutes implements RouteGroup {
         }
         Map<Long, Group> found = new LinkedHashMap<>();
         for (JsonNode item : to) {
-            long groupId = item.isTextual() ? GroupService.parseId(item.asText()) : item.isIntegralNumber() ? item.asLong() : -1;
+            long groupId = item.isTextual() ? MessageIds.parse(item.asText()) : item.isIntegralNumber() ? item.asLong() : -1;
             if (groupId < 0) {
                 throw ApiException.illegalArgument(ErrorText.GROUP_IDS_CONTAIN, "to");
             }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imcloud.archive.GroupArchive;
 import io.imcloud.archive.GroupDelivery;
+import io.imcloud.archive.MessageIds;
 import io.imcloud.attachments.Attachments;
 import io.imcloud.groups.Group;
 import io.imcloud.groups.GroupMember;
@@ -318,7 +319,7 @@ public final class GroupRoutes implements RouteGroup {
     /** The group id of the path: 404 when it cannot name a group. */
     static long groupId(RestExchange ex) {
         String raw = ex.pathParam("group");
-        long groupId = GroupService.parseId(raw);
+        long groupId = MessageIds.parse(raw);
         if (groupId < 0) {
             throw ApiException.notFound(ErrorText.GROUP_NOT_FOUND, raw);
         }

@@ -3,6 +3,7 @@ package io.imcloud.rest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imcloud.archive.Archive;
 import io.imcloud.archive.DeliveryState;
+import io.imcloud.archive.MessageIds;
 import io.imcloud.i18n.ErrorText;
 import io.imcloud.tenancy.AppUser;
 
@@ -38,7 +39,7 @@ final class OfflineRoutes implements RouteGroup {
     private void status(RestExchange ex) throws IOException {
         ex.requireApp();
         AppUser user = ex.owner();
-        long msgId = parseId(ex.pathParam("msgId"));
+        long msgId = MessageIds.parse(ex.pathParam("msgId"));
         DeliveryState state = msgId < 0 ? null : archive.deliveryState(user, msgId).orElse(null);
         if (state == null) {
             throw ApiException.notFound(ErrorText.OFFLINE_MESSAGE_NOT_FOUND, ex.pathParam("msgId"), user.username());
@@ -48,15 +49,4 @@ final class OfflineRoutes implements RouteGroup {
         ex.reply(envelope);
     }
 
-    /** A decimal archive id, or -1. */
-    static long parseId(String text) {
-        if (text == null || !text.matches("[0-9]{1,19}")) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            return -1; // above Long.MAX_VALUE
-        }
-    }
 }

@@ -172,7 +172,7 @@ public final class GroupMessageArchiver {
     /** The archive id the message carries through the room, or -1. */
     private static long archiveId(Element message) {
         Element marker = message.element(ARCHIVE_ID);
-        return marker == null ? -1 : StanzaIds.parseId(marker.attributeValue("id"));
+        return marker == null ? -1 : MessageIds.parse(marker.attributeValue("id"));
     }
 
     private static void removeArchiveIds(Element message) {

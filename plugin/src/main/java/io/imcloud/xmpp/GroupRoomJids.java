@@ -1,7 +1,7 @@
 package io.imcloud.xmpp;
 
+import io.imcloud.archive.MessageIds;
 import io.imcloud.groups.Group;
-import io.imcloud.groups.GroupService;
 import io.imcloud.tenancy.AppKey;
 import org.xmpp.packet.JID;
 
@@ -37,7 +37,7 @@ public final class GroupRoomJids {
         if (appKey == null) {
             return null;
         }
-        long groupId = GroupService.parseId(node.substring(appKey.org().length() + appKey.app().length() + 2));
+        long groupId = MessageIds.parse(node.substring(appKey.org().length() + appKey.app().length() + 2));
         return groupId < 0 ? null : new GroupRef(appKey, groupId);
     }
 

@@ -1,6 +1,7 @@
 package io.imcloud.xmpp;
 
 import io.imcloud.archive.ArchiveQuery;
+import io.imcloud.archive.MessageIds;
 import io.imcloud.tenancy.AppUser;
 import org.dom4j.Element;
 import org.xmpp.packet.JID;
@@ -141,7 +142,7 @@ record MamRequest(String queryId, ArchiveQuery query, boolean emptyByDefinition)
         if (text.isEmpty()) {
             throw new Invalid(PacketError.Condition.bad_request, "An empty <after/> names no position");
         }
-        long id = StanzaIds.parseId(text);
+        long id = MessageIds.parse(text);
         if (id < 0) {
             throw new Invalid(PacketError.Condition.item_not_found, "No archived message has the id " + text);
         }

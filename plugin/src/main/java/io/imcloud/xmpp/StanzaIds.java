@@ -1,5 +1,6 @@
 package io.imcloud.xmpp;
 
+import io.imcloud.archive.MessageIds;
 import org.dom4j.Element;
 import org.dom4j.QName;
 
@@ -53,29 +54,10 @@ final class StanzaIds {
         for (Iterator<Element> it = message.elementIterator(); it.hasNext(); ) {
             Element child = it.next();
             if (isStanzaId(child) && bareJid.equals(child.attributeValue("by"))) {
-                return parseId(child.attributeValue("id"));
+                return MessageIds.parse(child.attributeValue("id"));
             }
         }
         return -1;
-    }
-
-    /** A positive decimal archive id, or -1. */
-    static long parseId(String text) {
-        if (text == null || text.isEmpty() || text.length() > 19) {
-            return -1;
-        }
-        long value = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            value = value * 10 + (c - '0');
-            if (value < 0) {
-                return -1; // overflow
-            }
-        }
-        return value;
     }
 
     private static boolean isStanzaId(Element element) {

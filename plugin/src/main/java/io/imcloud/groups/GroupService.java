@@ -252,10 +252,14 @@ public final class GroupService implements GroupMembership, UserData, AppData {
             throw illegal(ErrorText.GROUP_USERNAMES_COUNT, MAX_BATCH);
         }
         Group group = require(appKey, groupId);
+        // every name checked before the first leaves the room: a bad name later in the list must change nothing
+        Set<String> names = new LinkedHashSet<>();
+        for (String raw : usernames) {
+            names.add(requireUsername(raw, "usernames"));
+        }
         List<Removal> results = new ArrayList<>();
         List<String> leaving = new ArrayList<>();
-        for (String raw : new LinkedHashSet<>(usernames)) {
-            String username = requireUsername(raw, "usernames");
+        for (String username : names) {
             Optional<GroupRole> role = store.role(appKey, groupId, username);
             if (role.isEmpty()) {
                 results.add(new Removal(username, Removal.Outcome.NOT_A_MEMBER));

@@ -161,6 +161,11 @@ class GroupApiTest {
             assertEquals(403, owner.status(), owner.body());
             assertEquals("forbidden_op", owner.error());
 
+            Response badName = app.delete("/chatgroups/" + id + "/users/carol,", app.token());
+            assertEquals(400, badName.status(), badName.body());
+            assertEquals(Map.of("alice", GroupRole.OWNER, "carol", GroupRole.MEMBER, "dave", GroupRole.MEMBER),
+                    stack.rooms.affiliations(room), "a bad name later in the list: nobody left the room");
+
             Response several = app.delete("/chatgroups/" + id + "/users/carol,erin,alice,dave", app.token());
             assertEquals(200, several.status(), several.body());
             JsonNode results = several.json().get("data");

@@ -18,6 +18,8 @@ public final class AttachmentException extends LocalizedException {
         EMPTY,
         /** An image has more pixels than the server decodes. */
         IMAGE_TOO_LARGE,
+        /** A file taken for an image by its header cannot be decoded (for a thumbnail). */
+        IMAGE_UNDECODABLE,
         /** A file of that id exists already (an XEP-0363 slot is good for one upload). */
         DUPLICATE
     }

@@ -67,15 +67,16 @@ final class ImageProbe {
     /**
      * Writes a JPEG of at most {@code maxEdge} pixels on its longer side to {@code target}.
      *
-     * @throws AttachmentException IMAGE_TOO_LARGE when the source has more than {@code maxPixels} pixels
-     * @throws IOException         when the source cannot be decoded
+     * @throws AttachmentException IMAGE_TOO_LARGE when the source has more than {@code maxPixels} pixels, IMAGE_UNDECODABLE
+     *                             when no decoder reads it (a valid header before broken or missing data)
+     * @throws IOException         when the source cannot be read or the thumbnail written
      */
     static void thumbnail(Path source, Path target, int maxEdge, long maxPixels) throws IOException {
         BufferedImage decoded;
         try (ImageInputStream in = ImageIO.createImageInputStream(source.toFile())) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
-                throw new IOException("Not an image");
+                throw undecodable();
             }
             ImageReader reader = readers.next();
             try {
@@ -90,11 +91,22 @@ final class ImageProbe {
                 int step = Math.max(1, Math.max(width, height) / (2 * maxEdge));
                 param.setSourceSubsampling(step, step, 0, 0);
                 decoded = reader.read(0, param);
+            } catch (IOException | RuntimeException e) {
+                // broken data: the decoders throw IIOException, an EOFException for data cut short, or unchecked
+                // exceptions for some malformed streams; the file itself was opened above
+                if (e instanceof AttachmentException refused) {
+                    throw refused;
+                }
+                throw undecodable();
             } finally {
                 reader.dispose();
             }
         }
         writeJpeg(scaled(decoded, maxEdge), target);
+    }
+
+    private static AttachmentException undecodable() {
+        return new AttachmentException(AttachmentException.Reason.IMAGE_UNDECODABLE, ErrorText.IMAGE_UNDECODABLE);
     }
 
     /** {@code image} scaled to fit {@code maxEdge}, on white (JPEG has no transparency), in RGB. */

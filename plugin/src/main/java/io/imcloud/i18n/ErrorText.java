@@ -143,6 +143,7 @@ public enum ErrorText {
     FILE_MEDIA_ONLY(0),
     FILE_EXISTS(1),
     IMAGE_TOO_LARGE(3),
+    IMAGE_UNDECODABLE(0),
     FILE_QUOTA(3),
 
     // Groups

@@ -278,6 +278,12 @@ class ChatfileApiTest {
             BytesResponse refused = f.download("/acme/chat/chatfiles/" + bomb.get("uuid").asText(), "thumbnail", "true");
             assertEquals(400, refused.status());
             assertTrue(new String(refused.body(), StandardCharsets.UTF_8).contains("illegal_argument"));
+            // a small image's valid header and nothing after it: stored as an image, but no decoder reads it
+            JsonNode broken = f.uploaded(f.aliceToken, "broken.png", ImageFixtures.pngClaiming(10, 10));
+            BytesResponse undecodable = f.download("/acme/chat/chatfiles/" + broken.get("uuid").asText(), "thumbnail", "true");
+            assertEquals(400, undecodable.status(), new String(undecodable.body(), StandardCharsets.UTF_8));
+            assertTrue(new String(undecodable.body(), StandardCharsets.UTF_8).contains("cannot be decoded"));
+            assertEquals(200, f.download("/acme/chat/chatfiles/" + broken.get("uuid").asText()).status(), "the file itself");
 
             String bobToken = f.stack.userToken(f.app, "bob", "pw-bob-1");
             JsonNode bobs = f.uploaded(bobToken, "b.bin", new byte[] {4});

@@ -198,7 +198,9 @@ public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCl
                     PURGE_FLUSH_WAIT_MILLIS, user.node());
         }
         long deleted = purge.deleteUser(user, fence);
-        Log.info("Purged {} archived messages and the conversations of deleted user {}", deleted, user.node());
+        if (deleted > 0) { // a deletion repeated to finish one that failed part way finds nothing, mostly
+            Log.info("Purged {} archived messages and the conversations of deleted user {}", deleted, user.node());
+        }
         return deleted;
     }
 

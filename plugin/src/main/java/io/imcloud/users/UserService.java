@@ -196,7 +196,8 @@ public final class UserService implements AppData {
      * Deletes the user's directory account, then its row (which ends the user's tokens: they name the row's uuid),
      * then everything the {@link UserData} keep for the user (archive, conversations and unread counters, their
      * peers' conversations with them included), so that a later user of the same name starts empty. The data goes
-     * last: once the account and row are gone, nothing new of the user's can arrive.
+     * last: once the account and row are gone, nothing new of the user's can arrive. It goes also when there is no
+     * such user any more: a deletion whose data step failed (the database went away) is finished by repeating it.
      *
      * @return the deleted account, or empty when there was no such user
      */
@@ -206,8 +207,8 @@ public final class UserService implements AppData {
             directory.delete(user.node());
             store.delete(user, a.uuid());
             membership.forget(user);
-            userData.forEach(d -> d.deleteUser(user));
         });
+        userData.forEach(d -> d.deleteUser(user));
         return account;
     }
 

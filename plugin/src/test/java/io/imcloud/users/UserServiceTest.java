@@ -2,6 +2,7 @@ package io.imcloud.users;
 
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppUser;
+import io.imcloud.tenancy.UserData;
 import io.imcloud.testsupport.AllDatabases;
 import io.imcloud.testsupport.RestHarnessStack.MovableClock;
 import io.imcloud.testsupport.ScramUserDirectory;
@@ -176,6 +177,33 @@ class UserServiceTest {
         assertTrue(users.delete(b).isEmpty());
         assertEquals(2, users.deleteAll(APP));
         assertEquals(1, db.count("ofImUser"), "the other app keeps its user");
+    }
+
+    /**
+     * A deletion whose data step fails (the database went away after the account and row were gone) answers the error;
+     * repeating it finds no user, and finishes the data step.
+     */
+    @AllDatabases
+    void aDeletionWhoseDataStepFailedIsFinishedByRepeatingIt(TestDatabase db) {
+        List<AppUser> purged = new ArrayList<>();
+        int[] calls = {0};
+        UserData flaky = user -> {
+            if (calls[0]++ == 0) {
+                throw new IllegalStateException("database down (test)");
+            }
+            purged.add(user);
+            return 1;
+        };
+        ScramUserDirectory directory = new ScramUserDirectory(db);
+        UserService users = new UserService(db, directory, clock, TestMembership.on(db), List.of(flaky));
+        users.register(APP, List.of(new NewUser("b", "pw", null)), 0);
+        AppUser b = AppUser.of(APP, "b");
+
+        assertThrows(IllegalStateException.class, () -> users.delete(b));
+        assertFalse(directory.exists(b.node()), "the account went before the data");
+        assertTrue(purged.isEmpty());
+        assertTrue(users.delete(b).isEmpty(), "no such user any more");
+        assertEquals(List.of(b), purged, "the repeated deletion removed the data");
     }
 
     /** Delegates to a real directory but fails creating one node, like a database error in Openfire. */

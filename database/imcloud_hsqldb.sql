@@ -1,6 +1,6 @@
-// imcloud schema, version 8, for hsqldb. Openfire runs it once when the plugin is installed.
+// imcloud schema, version 9, for hsqldb. Openfire runs it once when the plugin is installed.
 
-INSERT INTO ofVersion (name, version) VALUES ('imcloud', 8);
+INSERT INTO ofVersion (name, version) VALUES ('imcloud', 9);
 
 // ofImApp: apps (tenants): one row per app key org#app; the client secret only as a salted hash; fileQuotaBytes and fileQuotaCount bound the app's attachments (0: no bound), fileRetentionDays removes older attachments (0: keep), mediaOnlyUploads (1) takes only audio and images; callbackUrl: where offline-message callbacks of the app are posted (null: none), callbackSecret: the key they are signed with (HMAC-SHA256), kept in clear since the server signs with it, set and cleared with callbackUrl
 CREATE TABLE ofImApp (

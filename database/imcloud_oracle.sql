@@ -1,6 +1,6 @@
-REM imcloud schema, version 8, for oracle. Openfire runs it once when the plugin is installed.
+REM imcloud schema, version 9, for oracle. Openfire runs it once when the plugin is installed.
 
-INSERT INTO ofVersion (name, version) VALUES ('imcloud', 8);
+INSERT INTO ofVersion (name, version) VALUES ('imcloud', 9);
 
 REM ofImApp: apps (tenants): one row per app key org#app; the client secret only as a salted hash; fileQuotaBytes and fileQuotaCount bound the app's attachments (0: no bound), fileRetentionDays removes older attachments (0: keep), mediaOnlyUploads (1) takes only audio and images; callbackUrl: where offline-message callbacks of the app are posted (null: none), callbackSecret: the key they are signed with (HMAC-SHA256), kept in clear since the server signs with it, set and cleared with callbackUrl
 CREATE TABLE ofImApp (
@@ -17,7 +17,7 @@ CREATE TABLE ofImApp (
   fileQuotaCount   NUMBER(10) DEFAULT 100000 NOT NULL,
   fileRetentionDays NUMBER(10) DEFAULT 0 NOT NULL,
   mediaOnlyUploads NUMBER(10) DEFAULT 0 NOT NULL,
-  callbackUrl      VARCHAR2(512),
+  callbackUrl      VARCHAR2(512 CHAR),
   callbackSecret   VARCHAR2(64),
   created          NUMBER(19) NOT NULL,
   modified         NUMBER(19) NOT NULL,
@@ -59,7 +59,7 @@ CREATE TABLE ofImMessage (
   body             CLOB NOT NULL,
   ext              CLOB,
   stanza           CLOB,
-  clientMsgId      VARCHAR2(128),
+  clientMsgId      VARCHAR2(128 CHAR),
   state            NUMBER(10) NOT NULL,
   CONSTRAINT ofImMessage_pk PRIMARY KEY (msgId)
 );
@@ -107,9 +107,9 @@ CREATE TABLE ofImFile (
   appKey           VARCHAR2(65) NOT NULL,
   owner            VARCHAR2(64),
   kind             VARCHAR2(8) NOT NULL,
-  contentType      VARCHAR2(100) NOT NULL,
+  contentType      VARCHAR2(100 CHAR) NOT NULL,
   fileSize         NUMBER(19) NOT NULL,
-  displayName      VARCHAR2(255),
+  displayName      VARCHAR2(255 CHAR),
   secretHash       VARCHAR2(64),
   durationMs       NUMBER(19) NOT NULL,
   width            NUMBER(10) NOT NULL,
@@ -134,8 +134,8 @@ REM ofImGroup: chat groups, one row per group of an app; the group is the persis
 CREATE TABLE ofImGroup (
   appKey           VARCHAR2(65) NOT NULL,
   groupId          NUMBER(19) NOT NULL,
-  groupName        VARCHAR2(128) NOT NULL,
-  description      VARCHAR2(512),
+  groupName        VARCHAR2(128 CHAR) NOT NULL,
+  description      VARCHAR2(512 CHAR),
   publicGroup      NUMBER(10) NOT NULL,
   maxUsers         NUMBER(10) NOT NULL,
   owner            VARCHAR2(64) NOT NULL,
@@ -173,7 +173,7 @@ CREATE TABLE ofImGroupMessage (
   body             CLOB NOT NULL,
   ext              CLOB,
   stanza           CLOB,
-  clientMsgId      VARCHAR2(128),
+  clientMsgId      VARCHAR2(128 CHAR),
   CONSTRAINT ofImGroupMessage_pk PRIMARY KEY (msgId)
 );
 CREATE INDEX ofImGroupMessage_group_idx ON ofImGroupMessage (appKey, groupId, msgId);
@@ -182,9 +182,9 @@ REM ofImPushBinding: device tokens of app users for push (Easemob's push binding
 CREATE TABLE ofImPushBinding (
   appKey           VARCHAR2(65) NOT NULL,
   username         VARCHAR2(64) NOT NULL,
-  deviceId         VARCHAR2(128) NOT NULL,
-  deviceToken      VARCHAR2(512) NOT NULL,
-  notifierName     VARCHAR2(128),
+  deviceId         VARCHAR2(128 CHAR) NOT NULL,
+  deviceToken      VARCHAR2(512 CHAR) NOT NULL,
+  notifierName     VARCHAR2(128 CHAR),
   created          NUMBER(19) NOT NULL,
   modified         NUMBER(19) NOT NULL,
   CONSTRAINT ofImPushBinding_pk PRIMARY KEY (appKey, username, deviceId)
@@ -202,7 +202,7 @@ CREATE TABLE ofImPushQueue (
   leaseOwner       VARCHAR2(36),
   leaseUntil       NUMBER(19) NOT NULL,
   created          NUMBER(19) NOT NULL,
-  lastError        VARCHAR2(255),
+  lastError        VARCHAR2(255 CHAR),
   CONSTRAINT ofImPushQueue_pk PRIMARY KEY (msgId)
 );
 CREATE INDEX ofImPushQueue_due_idx ON ofImPushQueue (state, nextAttempt);

@@ -16,8 +16,11 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +33,7 @@ class SchemaScriptsTest {
         try (Connection con = db.getConnection(); Statement st = con.createStatement();
              ResultSet rs = st.executeQuery("SELECT version FROM ofVersion WHERE name = 'imcloud'")) {
             assertTrue(rs.next(), "ofVersion row for imcloud");
-            assertEquals(8, rs.getInt(1));
+            assertEquals(9, rs.getInt(1));
         }
         for (String table : new String[] {"ofImApp", "ofImKey", "ofImUser", "ofImMessage", "ofImConversation", "ofImNode",
                 "ofImFile", "ofImFileUsage", "ofImPushBinding", "ofImPushQueue", "ofImPushStats", "ofImGroup", "ofImGroupMember",
@@ -243,19 +246,48 @@ class SchemaScriptsTest {
         }
     }
 
-    /** Version 7 to 8 records version 8 on every database, and changes nothing else but the embedded database's table types. */
+    /**
+     * Version 7 to 8 records version 8 on every database, and changes nothing else but the embedded database's table
+     * types; 8 to 9 changes nothing but Oracle's length semantics (which CI cannot run), and records version 9.
+     */
     @AllDatabases
-    void upgradeToVersion8RecordsTheVersion(TestDatabase db) throws Exception {
+    void upgradesToVersions8And9RecordTheVersionAndKeepTheData(TestDatabase db) throws Exception {
         try (Connection con = db.getConnection(); Statement st = con.createStatement()) {
             st.execute("UPDATE ofVersion SET version = 7 WHERE name = 'imcloud'");
             st.execute("INSERT INTO ofImMessage (msgId, appKey, sender, receiver, userA, userB, sentAt, msgType, body, state)"
                     + " VALUES (9, 'acme#chat', 'a', 'b', 'a', 'b', 1, 'chat', 'x', 0)");
-            SchemaScript.run(con, SchemaScript.projectDir().resolve("database/upgrade/8/imcloud_" + db.databaseType().scriptName() + ".sql"), false);
-            assertEquals(1, db.count("ofImMessage"));
-            try (ResultSet rs = st.executeQuery("SELECT version FROM ofVersion WHERE name = 'imcloud'")) {
-                assertTrue(rs.next());
-                assertEquals(8, rs.getInt(1));
+            for (int version = 8; version <= 9; version++) {
+                SchemaScript.run(con, SchemaScript.projectDir().resolve("database/upgrade/" + version + "/imcloud_"
+                        + db.databaseType().scriptName() + ".sql"), false);
+                assertEquals(1, db.count("ofImMessage"));
+                try (ResultSet rs = st.executeQuery("SELECT version FROM ofVersion WHERE name = 'imcloud'")) {
+                    assertTrue(rs.next());
+                    assertEquals(version, rs.getInt(1));
+                }
             }
+        }
+    }
+
+    /**
+     * On Oracle the columns that hold what users and clients write count characters, as the server's limits do: the
+     * install script declares them so, and the upgrade to 9 changes exactly those (Oracle itself is not in CI).
+     */
+    @Test
+    void oraclesFreeTextColumnsCountCharactersInTheInstallAndTheUpgrade() throws Exception {
+        String install = Files.readString(SchemaScript.installScript("oracle"));
+        String upgrade = Files.readString(SchemaScript.projectDir().resolve("database/upgrade/9/imcloud_oracle.sql"));
+        Matcher modify = Pattern.compile("ALTER TABLE (\\w+) MODIFY \\((\\w+) VARCHAR2\\((\\d+) CHAR\\)\\);").matcher(upgrade);
+        int modified = 0;
+        while (modify.find()) {
+            modified++;
+            assertTrue(install.matches("(?s).*CREATE TABLE " + modify.group(1) + " \\([^;]*\\n\\s+" + modify.group(2)
+                    + "\\s+VARCHAR2\\(" + modify.group(3) + " CHAR\\).*"), modify.group());
+        }
+        assertEquals(11, modified);
+        for (String column : List.of("callbackUrl", "clientMsgId", "displayName", "groupName", "description", "deviceId",
+                "deviceToken", "notifierName", "lastError", "nickname")) {
+            assertTrue(install.matches("(?s).*\\n\\s+" + column + "\\s+VARCHAR2\\(\\d+ CHAR\\).*"), column);
+            assertFalse(install.matches("(?s).*\\n\\s+" + column + "\\s+VARCHAR2\\(\\d+\\).*"), column + " in bytes");
         }
     }
 
@@ -308,7 +340,7 @@ class SchemaScriptsTest {
     void everyDatabaseTypeHasAnInstallScript() {
         for (DatabaseType type : DatabaseType.values()) {
             assertTrue(Files.isRegularFile(SchemaScript.installScript(type.scriptName())), type.scriptName());
-            for (int version = 2; version <= 8; version++) {
+            for (int version = 2; version <= 9; version++) {
                 assertTrue(Files.isRegularFile(SchemaScript.projectDir().resolve(
                         "database/upgrade/" + version + "/imcloud_" + type.scriptName() + ".sql")), "upgrade to " + version + " for " + type.scriptName());
             }

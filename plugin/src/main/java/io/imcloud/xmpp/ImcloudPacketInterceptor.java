@@ -20,8 +20,8 @@ import java.util.function.Supplier;
  * imcloud's one global packet interceptor (register with {@code InterceptorManager.addInterceptor}).
  * <ul>
  * <li>Read, before processing: tenant isolation ({@link TenantFirewall}) for every stanza; then, for
- * messages read from a user's own client session, the archive hook ({@link MessageArchiver}): forged
- * stanza-ids stripped, archivable messages stamped and queued, XEP-0333 displayed markers applied; messages to a
+ * messages read from a user's own client session, forged stanza-ids stripped (whatever the message goes to) and the
+ * archive hook ({@link MessageArchiver}): archivable messages stamped and queued, XEP-0333 displayed markers applied; messages to a
  * group's room given their archive id ({@link GroupMessageArchiver}), and a client's changes to a group's room refused
  * ({@link GroupRoomGuard}).
  * A rejection becomes a stanza error that Openfire 4.8+ sends to the sender's session. Stanzas from
@@ -126,6 +126,8 @@ public final class ImcloudPacketInterceptor implements PacketInterceptor {
                 roomGuard.check(packet, from, to);
             }
             if (fromClient && packet instanceof Message message) {
+                // whatever it goes to: a room strips only its own ids, and relays a private message with no session
+                StanzaIds.stripLocal(message.getElement(), firewall.domain());
                 archiver.onMessageFromClient(message, from, to, (ClientSession) session);
                 if (groups != null) {
                     groups.onMessageToRoom(message, from, to);

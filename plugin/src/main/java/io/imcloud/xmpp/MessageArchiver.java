@@ -66,7 +66,7 @@ public final class MessageArchiver {
     /**
      * A message read from {@code session}, a user's own, before Openfire routes it (tenant checks passed); {@code from}
      * and {@code to} are its addresses, read once by the interceptor.
-     * Strips forged stanza-ids, archives and stamps an archivable message, applies a read marker. A message
+     * Archives and stamps an archivable message (the interceptor stripped forged stanza-ids), applies a read marker. A message
      * that the sender's or the receiver's privacy or block list keeps from the receiver is left alone: Openfire
      * refuses or drops it, and it is neither archived nor counted.
      *
@@ -80,7 +80,6 @@ public final class MessageArchiver {
             return;
         }
         Element element = message.getElement();
-        StanzaIds.stripLocal(element, firewall.domain());
         AppUser sender = firewall.localAppUser(from);
         if (sender == null || !sender.appKey().equals(receiver.appKey()) || sender.equals(receiver)) {
             return;

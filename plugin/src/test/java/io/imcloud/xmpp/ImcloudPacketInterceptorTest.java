@@ -249,6 +249,21 @@ class ImcloudPacketInterceptorTest {
         assertNull(stanzaId(message, DOMAIN));
     }
 
+    /** A room strips only the ids by itself, and relays a private message to an occupant without the sender's session. */
+    @Test
+    void forgedStanzaIdsAreStrippedFromWhatAClientSendsToARoomToo() throws Exception {
+        JID room = new JID("acme#chat_42", "conference." + DOMAIN, null);
+        for (JID to : List.of(room, new JID(room.getNode(), room.getDomain(), "bob"))) {
+            Message message = chat(full(ALICE), to, "forged", null);
+            message.setType(to.getResource() == null ? Message.Type.groupchat : Message.Type.chat);
+            message.addChildElement("stanza-id", StanzaIds.NAMESPACE).addAttribute("by", BOB + "@" + DOMAIN).addAttribute("id", "1");
+            message.addChildElement("stanza-id", StanzaIds.NAMESPACE).addAttribute("by", room.toBareJID()).addAttribute("id", "r");
+            readFromClient(interceptor, message);
+            assertNull(stanzaId(message, BOB + "@" + DOMAIN), message.toXML());
+            assertNotNull(stanzaId(message, room.toBareJID()), "the room's own are the room's business");
+        }
+    }
+
     @Test
     void aForgedStanzaIdOnAnUnarchivedMessageCannotMarkAnotherMessage() throws Exception {
         Message real = chat(full(ALICE), bare(BOB), "real", null);

@@ -252,6 +252,8 @@ abstract class OpenfireSuite {
         XmppClient carol = connect("acme#chat_carol", PASSWORD_CAROL, Login.SCRAM_SHA_1);
         MamManager mam = MamManager.getInstanceFor(carol.connection());
         assertTrue(mam.isSupported(), "XEP-0313 is advertised to an app user");
+        assertTrue(ServiceDiscoveryManager.getInstanceFor(carol.connection()).discoverInfo(XmppClient.jid("acme#chat_carol"))
+                .containsFeature("urn:xmpp:sid:0"), "so is XEP-0359, on the account that receives our stanza-ids");
         MamManager.MamQuery query = mam.queryArchive(MamManager.MamQueryArgs.builder()
                 .limitResultsToJid(XmppClient.jid("acme#chat_alice")).setResultPageSizeTo(1).queryLastPage().build());
         assertEquals(List.of("carol 2"), query.getMessages().stream().map(Message::getBody).toList());

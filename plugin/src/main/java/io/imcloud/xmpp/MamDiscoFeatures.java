@@ -8,7 +8,9 @@ import org.xmpp.packet.JID;
 /**
  * Advertises {@code urn:xmpp:mam:2} in service discovery to those it is served to, and to no one else:
  * an app user asking about the server (older clients), about their own bare JID (current XEP-0313), or about the room
- * of a group of their app (XEP-0313 addressed to a room).
+ * of a group of their app (XEP-0313 addressed to a room). With it, about the server and their own bare JID,
+ * {@code urn:xmpp:sid:0} (XEP-0359): the archive ids their messages carry are the server's, which clients such as
+ * Conversations trust only when it is advertised (a room's is advertised by Openfire's chat service).
  * <p>
  * Openfire's feature registry cannot say that: its server features go to everyone, and its
  * {@code UserFeaturesProvider} is not told which user is asked about. A plain user who was offered
@@ -32,7 +34,10 @@ final class MamDiscoFeatures {
         this.rooms = rooms;
     }
 
-    /** Adds the MAM feature to {@code result} when it answers an app user about the server or about themselves. */
+    /**
+     * Adds the MAM and stanza-id features to {@code result} when it answers an app user about the server or about
+     * themselves, the MAM feature when it answers about a room of their app's groups.
+     */
     void addTo(IQ result, JID receiver) {
         if (result.getType() != IQ.Type.result) {
             return;
@@ -40,15 +45,24 @@ final class MamDiscoFeatures {
         Element query = result.getChildElement();
         AppUser user = firewall.localAppUser(receiver);
         if (query == null || !DISCO_INFO_NAMESPACE.equals(query.getNamespaceURI()) || query.attributeValue("node") != null
-                || user == null || !isServerOrSelf(result.getFrom(), receiver) && !isOwnAppsRoom(result.getFrom(), user)) {
+                || user == null) {
             return;
         }
-        for (Element feature : query.elements("feature")) {
-            if (MamIqHandler.NAMESPACE.equals(feature.attributeValue("var"))) {
+        if (isServerOrSelf(result.getFrom(), receiver)) {
+            addFeature(query, MamIqHandler.NAMESPACE);
+            addFeature(query, StanzaIds.NAMESPACE);
+        } else if (isOwnAppsRoom(result.getFrom(), user)) {
+            addFeature(query, MamIqHandler.NAMESPACE);
+        }
+    }
+
+    private static void addFeature(Element query, String feature) {
+        for (Element present : query.elements("feature")) {
+            if (feature.equals(present.attributeValue("var"))) {
                 return;
             }
         }
-        query.addElement("feature").addAttribute("var", MamIqHandler.NAMESPACE);
+        query.addElement("feature").addAttribute("var", feature);
     }
 
     /** True for the bare JID of a room of a group of {@code user}'s app, whose archive members query (XEP-0313 on a room). */

@@ -32,42 +32,43 @@ class MamDiscoFeaturesTest {
     final List<String> none = new ArrayList<>();
 
     @Test
-    void anAppUserLearnsOfMamOnTheServerAndOnTheirOwnAccount() throws Exception {
-        assertEquals(List.of(MamIqHandler.NAMESPACE), mamFeatures(answer(new JID(DOMAIN), full(ALICE), null), true));
-        assertEquals(List.of(MamIqHandler.NAMESPACE), mamFeatures(answer(bare(ALICE), full(ALICE), null), true));
+    void anAppUserLearnsOfMamAndStanzaIdsOnTheServerAndOnTheirOwnAccount() throws Exception {
+        assertEquals(List.of(MamIqHandler.NAMESPACE, StanzaIds.NAMESPACE), features(answer(new JID(DOMAIN), full(ALICE), null), true));
+        assertEquals(List.of(MamIqHandler.NAMESPACE, StanzaIds.NAMESPACE), features(answer(bare(ALICE), full(ALICE), null), true));
     }
 
     @Test
     void plainUsersOtherAccountsNodesAndServicesAreLeftAlone() throws Exception {
-        assertEquals(none, mamFeatures(answer(new JID(DOMAIN), full("plainuser"), null), true), "a plain user");
-        assertEquals(none, mamFeatures(answer(bare("acme#chat_bob"), full(ALICE), null), true), "someone else's account");
-        assertEquals(none, mamFeatures(answer(full(ALICE), full(ALICE), null), true), "a resource, not the account");
-        assertEquals(none, mamFeatures(answer(new JID(DOMAIN), full(ALICE), "http://jabber.org/protocol/commands"), true),
+        assertEquals(none, features(answer(new JID(DOMAIN), full("plainuser"), null), true), "a plain user");
+        assertEquals(none, features(answer(bare("acme#chat_bob"), full(ALICE), null), true), "someone else's account");
+        assertEquals(none, features(answer(full(ALICE), full(ALICE), null), true), "a resource, not the account");
+        assertEquals(none, features(answer(new JID(DOMAIN), full(ALICE), "http://jabber.org/protocol/commands"), true),
                 "a node of the server");
-        assertEquals(none, mamFeatures(answer(new JID("conference." + DOMAIN), full(ALICE), null), true), "a service");
+        assertEquals(none, features(answer(new JID("conference." + DOMAIN), full(ALICE), null), true), "a service");
     }
 
     @Test
     void anAppUserLearnsOfMamOnTheRoomsOfTheirAppsGroupsOnly() throws Exception {
         String service = "conference." + DOMAIN;
-        assertEquals(List.of(MamIqHandler.NAMESPACE), mamFeatures(answer(new JID("acme#chat_42", service, null), full(ALICE), null), true));
-        assertEquals(none, mamFeatures(answer(new JID("acme#other_42", service, null), full(ALICE), null), true), "another app's room");
-        assertEquals(none, mamFeatures(answer(new JID("acme#chat_42", service, "bob"), full(ALICE), null), true), "an occupant");
-        assertEquals(none, mamFeatures(answer(new JID("lobby", service, null), full(ALICE), null), true), "a plain room");
-        assertEquals(none, mamFeatures(answer(new JID("acme#chat_42", "other." + DOMAIN, null), full(ALICE), null), true),
+        assertEquals(List.of(MamIqHandler.NAMESPACE), features(answer(new JID("acme#chat_42", service, null), full(ALICE), null), true));
+        assertEquals(none, features(answer(new JID("acme#other_42", service, null), full(ALICE), null), true), "another app's room");
+        assertEquals(none, features(answer(new JID("acme#chat_42", service, "bob"), full(ALICE), null), true), "an occupant");
+        assertEquals(none, features(answer(new JID("lobby", service, null), full(ALICE), null), true), "a plain room");
+        assertEquals(none, features(answer(new JID("acme#chat_42", "other." + DOMAIN, null), full(ALICE), null), true),
                 "a room of another service");
     }
 
     @Test
     void nothingIsAdvertisedWhenAnotherPluginServesMam() throws Exception {
-        assertEquals(none, mamFeatures(answer(bare(ALICE), full(ALICE), null), false));
+        assertEquals(none, features(answer(bare(ALICE), full(ALICE), null), false));
     }
 
     @Test
-    void theFeatureIsNotListedTwice() throws Exception {
+    void theFeaturesAreNotListedTwice() throws Exception {
         IQ answer = answer(new JID(DOMAIN), full(ALICE), null);
         answer.getChildElement().addElement("feature").addAttribute("var", MamIqHandler.NAMESPACE);
-        assertEquals(List.of(MamIqHandler.NAMESPACE), mamFeatures(answer, true));
+        answer.getChildElement().addElement("feature").addAttribute("var", StanzaIds.NAMESPACE);
+        assertEquals(List.of(MamIqHandler.NAMESPACE, StanzaIds.NAMESPACE), features(answer, true));
     }
 
     /** A disco#info result from {@code about} to {@code receiver}, listing one unrelated feature. */
@@ -83,8 +84,8 @@ class MamDiscoFeaturesTest {
         return result;
     }
 
-    /** The MAM features of {@code answer} after it went through the interceptor to its receiver's session. */
-    private static List<String> mamFeatures(IQ answer, boolean servesMam) throws PacketRejectedException {
+    /** The MAM and stanza-id features of {@code answer} after it went through the interceptor to its receiver's session. */
+    private static List<String> features(IQ answer, boolean servesMam) throws PacketRejectedException {
         TenantFirewall firewall = firewallOfRegisteredShapes();
         GroupMessageArchiver groups = new GroupMessageArchiver(mock(GroupArchive.class), firewall,
                 new GroupRoomJids("conference." + DOMAIN), () -> MessageLimits.DEFAULTS, FileUseRecorder.NONE);
@@ -94,7 +95,7 @@ class MamDiscoFeaturesTest {
         interceptor.interceptPacket(answer, clientSession(answer.getTo()), false, false);
         List<String> found = new ArrayList<>();
         for (Element feature : answer.getChildElement().elements("feature")) {
-            if (MamIqHandler.NAMESPACE.equals(feature.attributeValue("var"))) {
+            if (List.of(MamIqHandler.NAMESPACE, StanzaIds.NAMESPACE).contains(feature.attributeValue("var"))) {
                 found.add(feature.attributeValue("var"));
             }
         }

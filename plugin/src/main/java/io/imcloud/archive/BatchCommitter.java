@@ -36,6 +36,13 @@ final class BatchCommitter {
     private static final int MAX_CLIENT_ID = 128;
     /** A client's own message id names one of the conversation's newest this many messages (XEP-0333 markers). */
     static final int CLIENT_ID_LOOKBACK = 200;
+    /**
+     * How recent an archive id not in the database may be and still bound a mark-read while other nodes write: the
+     * message may wait in its node's queue (its linger) when the receiver, on another node, has shown it already.
+     */
+    static final long UNCOMMITTED_MARK_MILLIS = 10_000;
+    /** How far ahead of this node's clock such an id may be: the other nodes' clocks differ a little. */
+    static final long MARK_CLOCK_SKEW_MILLIS = 2_000;
 
     private final ConversationSql conversations;
     private final GroupMessageSql groups = new GroupMessageSql();
@@ -196,7 +203,7 @@ final class BatchCommitter {
         ConversationSql.Key key = ConversationSql.Key.of(owner.appKey().toString(), owner.username(), peer);
         long markId;
         if (upTo != null) {
-            markId = resolveMark(con, key, owner.username(), peer, upTo);
+            markId = resolveMark(con, key, peer, upTo);
             if (markId < 0) {
                 return -1;
             }
@@ -215,24 +222,27 @@ final class BatchCommitter {
 
     /**
      * The archive id {@code upTo} names in the conversation: an archive id of it, else the client id of one of the
-     * peer's messages among the conversation's newest {@value #CLIENT_ID_LOOKBACK}; -1 if none.
+     * peer's messages among the conversation's newest {@value #CLIENT_ID_LOOKBACK}; -1 if none. While other nodes
+     * write, an archive id of the last {@value #UNCOMMITTED_MARK_MILLIS} ms that is in no table yet bounds the mark as
+     * it is: its message may still wait in another node's queue, and is above no mark it moves to, so it is read when it
+     * comes.
      */
-    private static long resolveMark(Connection con, ConversationSql.Key key, String owner, String peer, String upTo)
-            throws SQLException {
+    private long resolveMark(Connection con, ConversationSql.Key key, String peer, String upTo) throws SQLException {
         if (upTo.length() > MAX_CLIENT_ID) {
             return -1;
         }
         long archiveId = MessageIds.parse(upTo);
         if (archiveId >= 0) {
-            try (PreparedStatement ps = con.prepareStatement("SELECT msgId FROM ofImMessage WHERE msgId = ? AND appKey = ?"
-                    + " AND userA = ? AND userB = ?")) {
+            try (PreparedStatement ps = con.prepareStatement("SELECT appKey, userA, userB FROM ofImMessage WHERE msgId = ?")) {
                 ps.setLong(1, archiveId);
-                ps.setString(2, key.appKey());
-                ps.setString(3, key.userA());
-                ps.setString(4, key.userB());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
-                        return rs.getLong(1);
+                        if (key.appKey().equals(rs.getString(1)) && key.userA().equals(rs.getString(2))
+                                && key.userB().equals(rs.getString(3))) {
+                            return archiveId;
+                        }
+                    } else if (isRecentWhileOthersWrite(archiveId)) {
+                        return archiveId;
                     }
                 }
             }
@@ -255,4 +265,11 @@ final class BatchCommitter {
             }
         }
     }
+
+    /** An archive id of the last {@value #UNCOMMITTED_MARK_MILLIS} ms, while other nodes write ({@link #resolveMark}). */
+    private boolean isRecentWhileOthersWrite(long archiveId) {
+        long age = System.currentTimeMillis() - MessageIds.timestampOf(archiveId);
+        return age <= UNCOMMITTED_MARK_MILLIS && age >= -MARK_CLOCK_SKEW_MILLIS && otherNodesWrite.getAsBoolean();
+    }
+
 }

@@ -1,5 +1,7 @@
 package io.imcloud.unread;
 
+import io.imcloud.archive.ArchiveFixtures;
+import io.imcloud.archive.ArchivedMessage;
 import io.imcloud.archive.MessageIds;
 import io.imcloud.archive.SqlArchive;
 import io.imcloud.tenancy.AppUser;
@@ -104,6 +106,39 @@ class TwoNodeUnreadTest {
                 total += aboveMark;
             }
             assertEquals(total, counters.unread(BOB).total());
+        }
+    }
+
+    /**
+     * Bob's client shows alice's message and marks it displayed on node 2 before node 1 has committed it (here: while
+     * node 1 cannot reach the database): the mark holds, and the message counts as read when it comes. An unknown id
+     * that is not recent, or ahead of the clock, still marks nothing, and neither does a recent one on a lone node.
+     */
+    @AllDatabases
+    void aMarkByAnArchiveIdAnotherNodeHasNotCommittedYetHolds(TestDatabase db) throws Exception {
+        ArchiveFixtures.FlakyDatabase node1Link = new ArchiveFixtures.FlakyDatabase(db);
+        try (SqlArchive node1 = new SqlArchive(node1Link, new MessageIds(1), settings(10_000, 20));
+             SqlArchive node2 = new SqlArchive(db, new MessageIds(2), settings(10_000, 20))) {
+            node1Link.setDown(true);
+            ArchivedMessage shown = send(node1, APP, "alice", "bob", "a1");
+            assertEquals(0, node2.markRead(BOB, "alice", Long.toString(shown.msgId())).get(1, TimeUnit.MINUTES));
+            long now = System.currentTimeMillis();
+            assertEquals(-1, node2.markRead(BOB, "alice", Long.toString(MessageIds.firstIdAt(now - 60_000))).get(1, TimeUnit.MINUTES),
+                    "a minute old");
+            assertEquals(-1, node2.markRead(BOB, "alice", Long.toString(MessageIds.firstIdAt(now + 60_000))).get(1, TimeUnit.MINUTES),
+                    "a minute ahead");
+            node1Link.setDown(false);
+            node1.flush();
+            send(node1, APP, "alice", "bob", "a2");
+            node1.flush();
+            assertEquals(1, new UnreadCounters(db).unread(BOB, "alice"), "a1 read, a2 not");
+            node1.foldCounters();
+            assertEquals(1, new UnreadCounters(db).unread(BOB, "alice"), "the same once folded");
+            assertCountersConsistent(db);
+        }
+        try (SqlArchive alone = new SqlArchive(db, new MessageIds(3), settings(10_000, 20), () -> false)) {
+            assertEquals(-1, alone.markRead(BOB, "alice", Long.toString(alone.nextId())).get(1, TimeUnit.MINUTES),
+                    "on a lone node an id in no table was never issued");
         }
     }
 

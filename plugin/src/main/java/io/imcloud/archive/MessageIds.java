@@ -71,7 +71,7 @@ public final class MessageIds {
             }
             value = value * 10 + (c - '0');
             if (value < 0) {
-                return -1; // overflow: at 19 digits the product wraps below zero, never round to a positive value
+                return -1; // overflow: below 10^19, a value past Long.MAX_VALUE wraps to a negative one, never a positive
             }
         }
         return value;

@@ -21,9 +21,9 @@ import java.util.function.Supplier;
  * <ul>
  * <li>Read, before processing: tenant isolation ({@link TenantFirewall}) for every stanza; then, for
  * messages read from a user's own client session, forged stanza-ids stripped (whatever the message goes to) and the
- * archive hook ({@link MessageArchiver}): archivable messages stamped and queued, XEP-0333 displayed markers applied; messages to a
- * group's room given their archive id ({@link GroupMessageArchiver}), and a client's changes to a group's room refused
- * ({@link GroupRoomGuard}).
+ * archive hook ({@link MessageArchiver}): archivable messages stamped and queued, XEP-0333 displayed markers applied;
+ * messages to a group's room given their archive id ({@link GroupMessageArchiver}), and a client's changes to a
+ * group's room refused ({@link GroupRoomGuard}).
  * A rejection becomes a stanza error that Openfire 4.8+ sends to the sender's session. Stanzas from
  * another server have no session there, so the error reply is sent here, through the sender port.
  * A client session whose account looks like an app user's but is registered with no app is closed

@@ -66,8 +66,8 @@ public final class MessageArchiver {
     /**
      * A message read from {@code session}, a user's own, before Openfire routes it (tenant checks passed); {@code from}
      * and {@code to} are its addresses, read once by the interceptor.
-     * Archives and stamps an archivable message (the interceptor stripped forged stanza-ids), applies a read marker. A message
-     * that the sender's or the receiver's privacy or block list keeps from the receiver is left alone: Openfire
+     * Archives and stamps an archivable message (the interceptor stripped forged stanza-ids), applies a read marker. A
+     * message that the sender's or the receiver's privacy or block list keeps from the receiver is left alone: Openfire
      * refuses or drops it, and it is neither archived nor counted.
      *
      * @throws StanzaRejection {@code resource-constraint} (wait) when the archive queue is full,

@@ -16,6 +16,8 @@ public final class AttachmentException extends LocalizedException {
         TYPE_REFUSED,
         /** The upload holds no bytes. */
         EMPTY,
+        /** The upload holds fewer bytes than its XEP-0363 slot announced. */
+        SHORT,
         /** An image has more pixels than the server decodes. */
         IMAGE_TOO_LARGE,
         /** A file taken for an image by its header cannot be decoded (for a thumbnail). */

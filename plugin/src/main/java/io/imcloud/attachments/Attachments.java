@@ -113,8 +113,8 @@ public final class Attachments implements AppData, UserData {
             if (size == 0) {
                 throw new AttachmentException(AttachmentException.Reason.EMPTY, ErrorText.FILE_EMPTY);
             }
-            if (upload.exactSize() >= 0 && size != upload.exactSize()) {
-                throw new AttachmentException(AttachmentException.Reason.TOO_LARGE, ErrorText.FILE_SIZE_MISMATCH, size,
+            if (upload.exactSize() >= 0 && size != upload.exactSize()) { // fewer: more is over max, above
+                throw new AttachmentException(AttachmentException.Reason.SHORT, ErrorText.FILE_SIZE_MISMATCH, size,
                         upload.exactSize());
             }
             MediaProbe.Media media = MediaProbe.probe(incoming);
@@ -313,15 +313,22 @@ public final class Attachments implements AppData, UserData {
         return catalog.markUsed(uses);
     }
 
-    private boolean delete(StoredFile file, long usedBefore) {
+    /**
+     * Removes {@code file}'s row unless a message used it at or after {@code usedBefore}, and then its bytes; false, with
+     * the bytes kept, when the row stays (used meanwhile) or was gone already (its deleter removes them).
+     */
+    boolean delete(StoredFile file, long usedBefore) {
         boolean removed = catalog.remove(file, usedBefore);
+        if (!removed) {
+            return false;
+        }
         try {
             storage.remove(file);
         } catch (IOException e) {
             // the row is gone, so nothing serves or counts the bytes any more; the operator may clean the disk
             Log.warn("imcloud: could not delete the bytes of file {} at {}", file.uuid(), storage.pathOf(file), e);
         }
-        return removed;
+        return true;
     }
 
     /**

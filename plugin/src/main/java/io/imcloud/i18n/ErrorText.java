@@ -19,6 +19,7 @@ public enum ErrorText {
     REACH_LIMIT(0),
     JSON_CONTENT_TYPE(0),
     BODY_EMPTY(0),
+    BODY_UNREADABLE(0),
     JSON_UNEXPECTED(1),
     BODY_NOT_OBJECT(0),
     BODY_MUST_BE(1),

@@ -65,7 +65,7 @@ public final class ChatfileRoutes implements RouteGroup {
             throw ApiException.tooLarge(maxFile);
         }
         boolean restricted = "true".equalsIgnoreCase(request.getHeader("restrict-access"));
-        MultipartReader parts = new MultipartReader(new BodyLimit(request.getInputStream(), maxBody), boundary,
+        MultipartReader parts = new MultipartReader(new BodyLimit(ex.body(), maxBody), boundary,
                 MAX_PART_HEADER_BYTES, MAX_PARTS);
         Attachments.Stored stored;
         try {
@@ -141,7 +141,7 @@ public final class ChatfileRoutes implements RouteGroup {
             throw ApiException.illegalArgument(ErrorText.SLOT_SIZE, slot.size());
         }
         StoredFile file = attachments.store(new Upload(app.key(), app.files(), slot.user().username(), slot.uuid(),
-                slot.fileName(), false, slot.size()), ex.request().getInputStream()).file();
+                slot.fileName(), false, slot.size()), ex.body()).file();
         ObjectNode entity = ex.context().json().createObjectNode();
         entity.put("uuid", file.uuid());
         entity.put("type", "chatfile");

@@ -62,7 +62,8 @@ final class FileResponse {
         response.setContentType(content.contentType());
         long start = 0;
         long length = content.size();
-        String range = request.getHeader("Range");
+        // RFC 9110 defines Range for GET only: a HEAD is told of the whole file
+        String range = "GET".equals(request.getMethod()) ? request.getHeader("Range") : null;
         if (range != null && rangeApplies(request, content)) {
             long[] span = span(range, content.size());
             if (span == null) {

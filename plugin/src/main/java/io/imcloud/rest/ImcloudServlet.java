@@ -53,6 +53,14 @@ public class ImcloudServlet extends HttpServlet {
             match.handler().handle(new RestExchange(context, context.settings(), request, response, match.params(), start));
         } catch (LocalizedException e) {
             writeError(request, response, Refusals.of(e), start);
+        } catch (ClientBody.Unreadable e) {
+            // the client's doing (gone mid-upload), answered in case it still listens
+            Log.debug("The body of {} {} could not be read: {}", request.getMethod(), request.getRequestURI(), e.getCause().toString());
+            try {
+                writeError(request, response, ApiException.illegalArgument(ErrorText.BODY_UNREADABLE), start);
+            } catch (IOException gone) {
+                Log.debug("Cannot answer {}: {}", request.getRequestURI(), gone.toString());
+            }
         } catch (IOException e) {
             if (response.isCommitted()) {
                 // the client went away while we wrote our answer: nothing left to tell it

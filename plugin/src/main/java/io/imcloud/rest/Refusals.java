@@ -41,7 +41,7 @@ final class Refusals {
                 case QUOTA_EXCEEDED -> new ApiException(429, "reach_limit", "io.imcloud.attachments.QuotaExceededException",
                         e.description());
                 case TYPE_REFUSED -> ApiException.unsupportedMediaType(e.description());
-                case EMPTY, IMAGE_TOO_LARGE, IMAGE_UNDECODABLE -> ApiException.illegalArgument(e.description());
+                case EMPTY, SHORT, IMAGE_TOO_LARGE, IMAGE_UNDECODABLE -> ApiException.illegalArgument(e.description());
                 case DUPLICATE -> new ApiException(409, "duplicate_unique_property_exists",
                         "org.apache.usergrid.persistence.exceptions.DuplicateUniquePropertyExistsException", e.description());
             };

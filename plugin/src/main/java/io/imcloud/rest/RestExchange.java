@@ -14,6 +14,7 @@ import io.imcloud.users.UserAccount;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -251,6 +252,11 @@ public final class RestExchange {
         return context.clientAddresses().of(request, settings.trustedProxies());
     }
 
+    /** The request body; a read that fails on the client's side throws {@link ClientBody.Unreadable}. */
+    public InputStream body() throws IOException {
+        return new ClientBody(request.getInputStream());
+    }
+
     /** {@link #jsonBody()} when it is a JSON object; 400 illegal_argument for any other JSON value. */
     public JsonNode jsonObjectBody() throws IOException {
         JsonNode body = jsonBody();
@@ -274,7 +280,7 @@ public final class RestExchange {
         if (request.getContentLengthLong() > max) {
             throw ApiException.tooLarge(max);
         }
-        byte[] body = request.getInputStream().readNBytes(max + 1);
+        byte[] body = body().readNBytes(max + 1);
         if (body.length > max) {
             throw ApiException.tooLarge(max);
         }

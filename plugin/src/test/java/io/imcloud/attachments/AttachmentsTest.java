@@ -207,8 +207,9 @@ class AttachmentsTest {
         Upload slot = new Upload(APP, OPEN, "alice", uuid, "voice.m4a", false, 4);
         AttachmentException shorter = assertThrows(AttachmentException.class,
                 () -> a.store(slot, new ByteArrayInputStream(new byte[] {1, 2, 3})));
-        assertEquals(AttachmentException.Reason.TOO_LARGE, shorter.reason());
-        assertThrows(AttachmentException.class, () -> a.store(slot, new ByteArrayInputStream(new byte[5])));
+        assertEquals(AttachmentException.Reason.SHORT, shorter.reason(), "400, not 413: the body is short");
+        AttachmentException longer = assertThrows(AttachmentException.class, () -> a.store(slot, new ByteArrayInputStream(new byte[5])));
+        assertEquals(AttachmentException.Reason.TOO_LARGE, longer.reason());
         assertEquals(0, db.count("ofImFile"));
 
         assertEquals(uuid, a.store(slot, new ByteArrayInputStream(new byte[] {1, 2, 3, 4})).file().uuid());
@@ -388,9 +389,11 @@ class AttachmentsTest {
         assertEquals(1, catalog.select(APP, " AND lastUsed < ?", 10, cutoff).size(), "chosen for removal");
         a.markUsed(new ChatfileLink(APP, file.uuid()), cutoff);
 
-        assertFalse(catalog.remove(file, cutoff), "a message used it meanwhile");
+        assertFalse(a.delete(file, cutoff), "a message used it meanwhile");
         assertTrue(a.find(APP, file.uuid()).isPresent());
-        assertTrue(catalog.remove(file, cutoff + 1));
+        assertTrue(Files.exists(a.content(file)), "and its bytes stay with its row");
+        assertTrue(a.delete(file, cutoff + 1));
+        assertFalse(Files.exists(a.content(file)));
     }
 
     @AllDatabases

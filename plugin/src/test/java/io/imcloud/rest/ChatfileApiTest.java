@@ -23,6 +23,9 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -268,6 +271,10 @@ class ChatfileApiTest {
             assertEquals(200, head.status());
             assertEquals("1000", head.header("Content-Length"));
             assertEquals(0, head.body().length);
+            BytesResponse rangedHead = f.stack.http.sendForBytes(f.stack.http.request(path, null).header("Range", "bytes=0-9")
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+            assertEquals(200, rangedHead.status(), "Range is for GET: a HEAD is told of the whole file");
+            assertEquals("1000", rangedHead.header("Content-Length"));
         }
     }
 
@@ -291,6 +298,33 @@ class ChatfileApiTest {
             assertEquals(404, f.download("/acme/chat/chatfiles/" + bomb.get("uuid").asText()).status());
             assertEquals(200, f.download("/acme/chat/chatfiles/" + bobs.get("uuid").asText()).status());
             assertEquals(1, regularFiles().size());
+        }
+    }
+
+    /**
+     * A client that closes its side in the middle of an upload (a mobile network dropping it) is answered 400 in case it
+     * still listens, and leaves no file, no row and no partial upload: the server did not fail.
+     */
+    @AllDatabases
+    void anUploadTheClientBreaksOffIsRefusedWith400AndLeavesNothing(TestDatabase db) throws Exception {
+        try (Fixture f = new Fixture(db)) {
+            URI uri = f.stack.http.uri("/acme/chat/chatfiles");
+            try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST " + uri.getPath() + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + f.appToken
+                        + "\r\nContent-Type: multipart/form-data; boundary=b0undary\r\nContent-Length: 1000000\r\n\r\n"
+                        + "--b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cut.bin\"\r\n"
+                        + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(new byte[10_000]);
+                out.flush();
+                socket.shutdownOutput(); // the rest of the announced million bytes never comes
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+                assertTrue(answer.contains("\"error\":\"illegal_argument\"") && answer.contains("ended before its announced length"),
+                        "our JSON answer, not a failure: " + answer);
+            }
+            assertEquals(0, db.count("ofImFile"));
+            assertEquals(List.of(), regularFiles(), "no partial upload left on disk");
         }
     }
 

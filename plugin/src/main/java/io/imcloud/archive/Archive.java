@@ -42,8 +42,8 @@ public interface Archive {
     /**
      * Waits, a moment at most, until what this node queued before the call is committed, so that a read that follows
      * shows it: a message sent (over XMPP or REST) and then listed, counted or paged at once. Returns at once when
-     * nothing waits, and at once while the database is known to be down; after the moment (a queue far behind) the
-     * read shows what is committed. The archive's own reads call it; a reader of the counters and conversation list
+     * nothing waits; while the database is known to be down, as soon as one probe of it (asked for by this call) finds
+     * it still down; after the moment (a queue far behind) the read shows what is committed. The archive's own reads call it; a reader of the counters and conversation list
      * calls it first.
      */
     void awaitQueued();

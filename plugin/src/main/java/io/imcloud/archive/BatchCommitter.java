@@ -271,5 +271,4 @@ final class BatchCommitter {
         long age = System.currentTimeMillis() - MessageIds.timestampOf(archiveId);
         return age <= UNCOMMITTED_MARK_MILLIS && age >= -MARK_CLOCK_SKEW_MILLIS && otherNodesWrite.getAsBoolean();
     }
-
 }

@@ -113,7 +113,8 @@ public final class Attachments implements AppData, UserData {
             if (size == 0) {
                 throw new AttachmentException(AttachmentException.Reason.EMPTY, ErrorText.FILE_EMPTY);
             }
-            if (upload.exactSize() >= 0 && size != upload.exactSize()) { // fewer: more is over max, above
+            // only fewer bytes come here: more were refused above, as over max (the exact size)
+            if (upload.exactSize() >= 0 && size != upload.exactSize()) {
                 throw new AttachmentException(AttachmentException.Reason.SHORT, ErrorText.FILE_SIZE_MISMATCH, size,
                         upload.exactSize());
             }

@@ -91,12 +91,11 @@ final class ImageProbe {
                 int step = Math.max(1, Math.max(width, height) / (2 * maxEdge));
                 param.setSourceSubsampling(step, step, 0, 0);
                 decoded = reader.read(0, param);
+            } catch (AttachmentException refused) {
+                throw refused;
             } catch (IOException | RuntimeException e) {
                 // broken data: the decoders throw IIOException, an EOFException for data cut short, or unchecked
                 // exceptions for some malformed streams; the file itself was opened above
-                if (e instanceof AttachmentException refused) {
-                    throw refused;
-                }
                 throw undecodable();
             } finally {
                 reader.dispose();

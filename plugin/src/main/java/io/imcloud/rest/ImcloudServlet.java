@@ -55,7 +55,8 @@ public class ImcloudServlet extends HttpServlet {
             writeError(request, response, Refusals.of(e), start);
         } catch (ClientBody.Unreadable e) {
             // the client's doing (gone mid-upload), answered in case it still listens
-            Log.debug("The body of {} {} could not be read: {}", request.getMethod(), request.getRequestURI(), e.getCause().toString());
+            Log.debug("The body of {} {} could not be read: {}", request.getMethod(), request.getRequestURI(),
+                    e.getCause().toString());
             try {
                 writeError(request, response, ApiException.illegalArgument(ErrorText.BODY_UNREADABLE), start);
             } catch (IOException gone) {

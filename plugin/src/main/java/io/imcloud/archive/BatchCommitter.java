@@ -45,7 +45,7 @@ final class BatchCommitter {
     static final long MARK_CLOCK_SKEW_MILLIS = 2_000;
 
     private final ConversationSql conversations;
-    private final GroupMessageSql groups = new GroupMessageSql();
+    private final GroupMessageSql groups = new GroupMessageSql(this::isRecentWhileOthersWrite);
     private final LateStates lateStates;
     private final CounterFold fold;
     private final boolean maintainConversations;
@@ -266,7 +266,10 @@ final class BatchCommitter {
         }
     }
 
-    /** An archive id of the last {@value #UNCOMMITTED_MARK_MILLIS} ms, while other nodes write ({@link #resolveMark}). */
+    /**
+     * An archive id of the last {@value #UNCOMMITTED_MARK_MILLIS} ms, while other nodes write: one in no table may name a
+     * message another node still holds ({@link #resolveMark}, {@link GroupMessageSql#NOT_COMMITTED}).
+     */
     private boolean isRecentWhileOthersWrite(long archiveId) {
         long age = System.currentTimeMillis() - MessageIds.timestampOf(archiveId);
         return age <= UNCOMMITTED_MARK_MILLIS && age >= -MARK_CLOCK_SKEW_MILLIS && otherNodesWrite.getAsBoolean();

@@ -28,7 +28,8 @@ public interface GroupArchive {
      * Marks group {@code groupId} read for its member {@code member}: everything when {@code upTo} is null, else up to
      * and including the message {@code upTo} names (an archive id, or another member's client message id). Completes
      * with the member's unread count left, or -1 when {@code upTo} names no message of the group or {@code member} is no
-     * member (nothing changes then).
+     * member (nothing changes then). On a cluster, a mark by a message of the last seconds that another node has not
+     * committed yet completes once that node commits it.
      */
     CompletableFuture<Integer> markGroupRead(AppUser member, long groupId, String upTo);
 

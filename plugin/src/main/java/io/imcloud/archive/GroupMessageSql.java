@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.LongPredicate;
 
 /**
  * The archive writer's statements on group messages, inside the writer's transaction. A batch of group messages costs,
@@ -34,6 +35,21 @@ final class GroupMessageSql {
     private static final int CLIENT_ID_LOOKBACK = BatchCommitter.CLIENT_ID_LOOKBACK;
     private static final int MAX_CLIENT_ID = 128;
     private static final int GROUPS_PER_SELECT = 100;
+    /**
+     * What {@link #markRead} returns when {@code upTo} names a message another cluster node may still hold in its queue:
+     * nothing changed, and the mark can only be placed once that node commits it (it has no number before).
+     */
+    static final int NOT_COMMITTED = -2;
+
+    private final LongPredicate mayBeUncommitted;
+
+    /**
+     * The statements of a writer whose {@code mayBeUncommitted} tells whether an archive id in no table may name a message
+     * another node has not committed yet.
+     */
+    GroupMessageSql(LongPredicate mayBeUncommitted) {
+        this.mayBeUncommitted = mayBeUncommitted;
+    }
 
     /** A group, ordered by app key then id: the order in which every writer locks group rows. */
     private record GroupKey(String appKey, long groupId) implements Comparable<GroupKey> {
@@ -185,7 +201,8 @@ final class GroupMessageSql {
      * Moves the read mark of member {@code owner} of the group forward (never back) to the message {@code upTo} names
      * (an archive id, or a client message id of another member among the group's newest messages; null: the newest
      * message), recounts the member's own messages above it, and returns the member's unread count left; -1 when the
-     * owner is no member or {@code upTo} names no message of the group (nothing changes then).
+     * owner is no member or {@code upTo} names no message of the group, {@link #NOT_COMMITTED} when it names one not
+     * committed yet (nothing changes then).
      */
     int markRead(Connection con, AppUser owner, long groupId, String upTo) throws SQLException {
         String appKey = owner.appKey().toString();
@@ -208,7 +225,7 @@ final class GroupMessageSql {
             }
             long target = upTo == null ? lastSeq : resolve(con, appKey, groupId, owner.username(), upTo);
             if (target < 0) {
-                return -1;
+                return (int) target;
             }
             long mark = Math.max(readSeq, target);
             int own = mark >= lastSeq ? 0 : ownAbove(con, appKey, groupId, owner.username(), mark);
@@ -224,21 +241,25 @@ final class GroupMessageSql {
         }
     }
 
-    /** The sequence number of the message {@code upTo} names in the group, or -1. */
-    private static long resolve(Connection con, String appKey, long groupId, String owner, String upTo) throws SQLException {
+    /**
+     * The sequence number of the message {@code upTo} names in the group; -1 when none, {@link #NOT_COMMITTED} for an
+     * archive id in no table that another node may not have committed yet.
+     */
+    private long resolve(Connection con, String appKey, long groupId, String owner, String upTo) throws SQLException {
         if (upTo.length() > MAX_CLIENT_ID) {
             return -1;
         }
         long archiveId = MessageIds.parse(upTo);
         if (archiveId >= 0) {
-            try (PreparedStatement ps = con.prepareStatement("SELECT seq FROM ofImGroupMessage WHERE msgId = ? AND appKey = ?"
-                    + " AND groupId = ?")) {
+            try (PreparedStatement ps = con.prepareStatement("SELECT appKey, groupId, seq FROM ofImGroupMessage WHERE msgId = ?")) {
                 ps.setLong(1, archiveId);
-                ps.setString(2, appKey);
-                ps.setLong(3, groupId);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
-                        return rs.getLong(1);
+                        if (appKey.equals(rs.getString(1)) && groupId == rs.getLong(2)) {
+                            return rs.getLong(3);
+                        }
+                    } else if (mayBeUncommitted.test(archiveId)) {
+                        return NOT_COMMITTED;
                     }
                 }
             }

@@ -56,6 +56,8 @@ public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCl
      * (a database outage) the purge goes on, and the writer drops the user's queued messages instead.
      */
     private static final long PURGE_FLUSH_WAIT_MILLIS = 30_000;
+    /** How often a group mark by a message another node has not committed yet is tried again: about its linger. */
+    static final long UNCOMMITTED_MARK_RETRY_MILLIS = 50;
     /** About 146 years: long enough to mean "no bound", short enough for nanosecond arithmetic. */
     private static final long UNBOUNDED_MILLIS = Long.MAX_VALUE / 2_000_000;
     /** Late delivery states settled per transaction, and at most per pass. */
@@ -257,14 +259,39 @@ public final class SqlArchive implements Archive, GroupArchive, UserData, AutoCl
         return writer.offer(new WriteCommand.GroupAppend(message, System.nanoTime()));
     }
 
-    /** Runs through the writer queue, ordered with the appends; fails with {@link RejectedExecutionException} when the queue is full. */
+    /**
+     * Runs through the writer queue, ordered with the appends; fails with {@link RejectedExecutionException} when the queue
+     * is full. A mark by a message another node has not committed yet is tried again every
+     * {@value #UNCOMMITTED_MARK_RETRY_MILLIS} ms until that node commits it, or the id is too old to wait for.
+     */
     @Override
     public CompletableFuture<Integer> markGroupRead(AppUser member, long groupId, String upTo) {
         CompletableFuture<Integer> result = new CompletableFuture<>();
-        if (!writer.offer(new WriteCommand.GroupMarkRead(member, groupId, upTo, result))) {
-            result.completeExceptionally(new RejectedExecutionException("archive queue full"));
-        }
+        offerGroupMark(member, groupId, upTo, result);
         return result;
+    }
+
+    private void offerGroupMark(AppUser member, long groupId, String upTo, CompletableFuture<Integer> result) {
+        CompletableFuture<Integer> attempt = new CompletableFuture<>();
+        if (!writer.offer(new WriteCommand.GroupMarkRead(member, groupId, upTo, attempt))) {
+            result.completeExceptionally(new RejectedExecutionException("archive queue full"));
+            return;
+        }
+        attempt.whenComplete((left, error) -> {
+            if (error != null) {
+                result.completeExceptionally(error);
+            } else if (left != GroupMessageSql.NOT_COMMITTED) {
+                result.complete(left);
+            } else {
+                try {
+                    // not from the writer's thread, which the offer could make wait for room in its own queue
+                    maintenance.schedule(() -> offerGroupMark(member, groupId, upTo, result), UNCOMMITTED_MARK_RETRY_MILLIS,
+                            TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException closing) {
+                    result.completeExceptionally(closing);
+                }
+            }
+        });
     }
 
     /** Looks in the database; on a miss, waits (bounded) for the queued messages to commit and looks once more. */

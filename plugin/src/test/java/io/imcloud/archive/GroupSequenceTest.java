@@ -8,6 +8,7 @@ import io.imcloud.groups.RecordingRooms;
 import io.imcloud.tenancy.AppUser;
 import io.imcloud.testsupport.AllDatabases;
 import io.imcloud.testsupport.TestDatabase;
+import io.imcloud.unread.UnreadCounters;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 import static io.imcloud.archive.ArchiveFixtures.APP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -92,16 +94,56 @@ class GroupSequenceTest {
         }
     }
 
+    /**
+     * Carol's client shows alice's group message and marks it displayed on node 2 before node 1 has committed it (here:
+     * while node 1 cannot reach the database): the mark waits for the message's number and then holds, so the message
+     * counts as read; a later one does not. An unknown id a minute old, and a recent one on a lone node, mark nothing.
+     */
+    @AllDatabases
+    void aGroupMarkByAMessageAnotherNodeHasNotCommittedYetWaitsForIt(TestDatabase db) throws Exception {
+        ArchiveFixtures.FlakyDatabase node1Link = new ArchiveFixtures.FlakyDatabase(db);
+        AppUser carol = new AppUser(APP, "carol");
+        try (SqlArchive node1 = new SqlArchive(node1Link, new MessageIds(1), ArchiveFixtures.settings(10_000, 20));
+             SqlArchive node2 = new SqlArchive(db, new MessageIds(2), ArchiveFixtures.settings(10_000, 20))) {
+            GroupService groups = new GroupService(db, new RecordingRooms(), new ArchivePurge(db), user -> true, node2::nextId,
+                    Clock.systemUTC(), GroupLimits::defaults);
+            Group group = groups.create(APP, new NewGroup("g", null, false, null, "alice", List.of("carol")));
+            append(node2, group, "alice", "committed before");
+            node2.flush();
+            node1Link.setDown(true);
+            long shown = append(node1, group, "alice", "shown");
+            CompletableFuture<Integer> mark = node2.markGroupRead(carol, group.groupId(), Long.toString(shown));
+            Thread.sleep(5 * SqlArchive.UNCOMMITTED_MARK_RETRY_MILLIS);
+            assertFalse(mark.isDone(), "the mark waits while the message has no number");
+            long minuteOld = MessageIds.firstIdAt(System.currentTimeMillis() - 60_000);
+            assertEquals(-1, node2.markGroupRead(carol, group.groupId(), Long.toString(minuteOld)).get(1, TimeUnit.MINUTES));
+
+            node1Link.setDown(false);
+            node1.flush();
+            assertEquals(0, mark.get(1, TimeUnit.MINUTES), "both messages read");
+            append(node1, group, "alice", "after");
+            node1.flush();
+            assertEquals(1, new UnreadCounters(db).unread(carol).total(), "only the message after the mark");
+        }
+        try (SqlArchive alone = new SqlArchive(db, new MessageIds(3), ArchiveFixtures.settings(10_000, 20), () -> false)) {
+            Group group = new GroupService(db, new RecordingRooms(), new ArchivePurge(db), user -> true, alone::nextId,
+                    Clock.systemUTC(), GroupLimits::defaults).create(APP, new NewGroup("lone", null, false, null, "alice", List.of("carol")));
+            assertEquals(-1, alone.markGroupRead(carol, group.groupId(), Long.toString(alone.nextId())).get(1, TimeUnit.MINUTES),
+                    "on a lone node an id in no table was never issued");
+        }
+    }
+
     private static void send(SqlArchive archive, Group group, String sender) {
         for (int i = 0; i < PER_NODE; i++) {
             append(archive, group, sender, sender + " " + i);
         }
     }
 
-    private static void append(SqlArchive archive, Group group, String sender, String body) {
+    private static long append(SqlArchive archive, Group group, String sender, String body) {
         long id = archive.nextId();
         assertTrue(archive.appendGroup(new GroupMessage(id, APP, group.groupId(), sender, MessageIds.timestampOf(id), "groupchat",
                 body, null, null, null)));
+        return id;
     }
 
     private static List<Long> longs(TestDatabase db, String sql) throws Exception {

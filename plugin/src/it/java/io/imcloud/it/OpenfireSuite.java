@@ -990,6 +990,47 @@ abstract class OpenfireSuite {
     }
 
     /**
+     * A group's room holds as many devices as its members bring: a group of two whose owner is in its room from two
+     * devices still takes its member. A member enters under their own username only, never another's; and a room named
+     * like the group's but for a leading zero is just another room of the app, whose messages are none of the group's.
+     */
+    @Test
+    @Order(62)
+    void aGroupsRoomTakesEveryDeviceOfItsMembersEachUnderTheirOwnName() throws Exception {
+        String pairId = rest.call("POST", CONTEXT + "/acme/chat/chatgroups", appToken, Map.of("groupname", "pair",
+                "public", false, "maxusers", 2, "owner", "alice", "members", List.of("bob"))).expect(200).at("/data/groupid").asText();
+        EntityBareJid roomJid = JidCreate.entityBareFrom("acme#chat_" + pairId + "@conference." + OpenfireServer.DOMAIN);
+        XmppClient alicePhone = connect("acme#chat_alice", PASSWORD_ALICE, Login.SCRAM_SHA_1);
+        XmppClient aliceDesk = XmppClient.login("acme#chat_alice", PASSWORD_ALICE, Login.SCRAM_SHA_1, "desk");
+        clients.add(aliceDesk);
+        XmppClient bob = connect("acme#chat_bob", PASSWORD_BOB, Login.SCRAM_SHA_1);
+        MultiUserChat onPhone = MultiUserChatManager.getInstanceFor(alicePhone.connection()).getMultiUserChat(roomJid);
+        onPhone.join(Resourcepart.from("alice"));
+        MultiUserChatManager.getInstanceFor(aliceDesk.connection()).getMultiUserChat(roomJid).join(Resourcepart.from("alice"));
+
+        MultiUserChat bobInRoom = MultiUserChatManager.getInstanceFor(bob.connection()).getMultiUserChat(roomJid);
+        XMPPException.XMPPErrorException posing = assertThrows(XMPPException.XMPPErrorException.class,
+                () -> bobInRoom.join(Resourcepart.from("alice")));
+        assertEquals(StanzaError.Condition.not_acceptable, posing.getStanzaError().getCondition(), "bob as alice");
+        bobInRoom.join(Resourcepart.from("bob"));
+        assertTrue(bobInRoom.isJoined(), "the member gets in beside the owner's two devices");
+
+        EntityBareJid lookAlike = JidCreate.entityBareFrom("acme#chat_0" + pairId + "@conference." + OpenfireServer.DOMAIN);
+        MultiUserChat other = MultiUserChatManager.getInstanceFor(bob.connection()).getMultiUserChat(lookAlike);
+        other.create(Resourcepart.from("bob")).makeInstant();
+        other.sendMessage("not the group's");
+        bob.await(m -> "not the group's".equals(m.getBody()), WAIT);
+        bobInRoom.sendMessage("the group's");
+        aliceDesk.await(m -> "the group's".equals(m.getBody()), WAIT);
+        eventually(() -> rest.call("GET", CONTEXT + "/acme/chat/chatgroups/" + pairId + "/messages", appToken, null)
+                .expect(200).get("count").asInt() == 1);
+        assertEquals("the group's", body(rest.call("GET", CONTEXT + "/acme/chat/chatgroups/" + pairId + "/messages", appToken,
+                null).expect(200).get("entities").get(0)));
+        assertEquals(1, groupUnread("alice", pairId), "bob's message only");
+        other.destroy("done", null);
+    }
+
+    /**
      * Offline-message callbacks: the operator points the app's callback URL at a receiver this test runs on
      * 127.0.0.1, bob binds his phone over REST with his own token, alice sends offline bob a message from her XMPP
      * client, and within seconds the receiver gets Easemob's chat_offline callback with bob's device token, signed with
@@ -1093,9 +1134,13 @@ abstract class OpenfireSuite {
 
     /** The unread count of the group of the group steps in {@code username}'s unread summary. */
     private int groupUnread(String username) throws Exception {
+        return groupUnread(username, groupId);
+    }
+
+    private int groupUnread(String username, String group) throws Exception {
         JsonNode data = rest.call("GET", CONTEXT + "/acme/chat/users/" + username + "/unread", appToken, null).expect(200).get("data");
         for (JsonNode conversation : data.get("conversations")) {
-            if (groupId.equals(conversation.get("peer").asText()) && "groupchat".equals(conversation.get("chat_type").asText())) {
+            if (group.equals(conversation.get("peer").asText()) && "groupchat".equals(conversation.get("chat_type").asText())) {
                 return conversation.get("unread_num").asInt();
             }
         }

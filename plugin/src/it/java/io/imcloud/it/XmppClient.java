@@ -80,9 +80,19 @@ public final class XmppClient implements AutoCloseable {
      */
     public static XmppClient login(String address, String node, String password, Login login, boolean streamManagement)
             throws Exception {
+        return login(address, node, password, login, streamManagement, "it");
+    }
+
+    /** As {@link #login(String, String, Login)}, as the session {@code resource} (a user's second device). */
+    public static XmppClient login(String node, String password, Login login, String resource) throws Exception {
+        return login("127.0.0.1", node, password, login, false, resource);
+    }
+
+    private static XmppClient login(String address, String node, String password, Login login, boolean streamManagement,
+                                    String resource) throws Exception {
         XMPPTCPConnectionConfiguration.Builder config = XMPPTCPConnectionConfiguration.builder()
                 .setXmppDomain(OpenfireServer.DOMAIN).setHost(address).setPort(OpenfireServer.CLIENT_PORT)
-                .setUsernameAndPassword(node, password).setResource("it").setConnectTimeout(10_000);
+                .setUsernameAndPassword(node, password).setResource(resource).setConnectTimeout(10_000);
         if (login == Login.SCRAM_SHA_1) {
             config.setSecurityMode(SecurityMode.disabled).addEnabledSaslMechanism("SCRAM-SHA-1");
         } else {

@@ -173,7 +173,8 @@ final class OpenfireRooms implements GroupRooms {
     private static void configure(Object room, Group group) {
         call(room, "setNaturalLanguageName", group.name());
         call(room, "setDescription", group.description() == null ? "" : group.description());
-        call(room, "setMaxUsers", group.maxUsers());
+        // the group's member limit holds in the database; Openfire's counts occupants (each device of a member), unlimited
+        call(room, "setMaxUsers", 0);
         call(room, "setPublicRoom", group.isPublic());
     }
 

@@ -2,6 +2,7 @@ package io.imcloud.xmpp;
 
 import io.imcloud.groups.GroupMembership;
 import io.imcloud.tenancy.AppUser;
+import io.imcloud.tenancy.StoreException;
 import org.dom4j.Element;
 import org.xmpp.packet.IQ;
 import org.xmpp.packet.JID;
@@ -18,7 +19,8 @@ import org.xmpp.packet.Presence;
  * member). Such stanzas a client sends to a group's room are refused with {@code not-allowed}; queries ({@code get})
  * stay allowed. And only a member may enter a group's room: Openfire would let anyone create a room at an address of a
  * group that does not exist (yet), which would then stand in the group's way; a user's presence to a group's room is
- * refused unless the database has them as a member (one indexed read per joining presence).
+ * refused unless the database has them as a member (one indexed read per joining presence), and a member enters under
+ * their username as nickname, never another member's.
  */
 public final class GroupRoomGuard {
 
@@ -45,11 +47,7 @@ public final class GroupRoomGuard {
             return;
         }
         if (packet instanceof Presence presence && presence.getType() == null) {
-            AppUser user = from == null ? null : AppUser.fromNode(from.getNode()).orElse(null);
-            if (user == null || !members.isMember(group.appKey(), group.groupId(), user.username())) {
-                throw new StanzaRejection(PacketError.Condition.registration_required, PacketError.Type.auth,
-                        "Only members of the group may enter its room");
-            }
+            checkEntry(group, from, to);
             return;
         }
         if (packet instanceof IQ iq && iq.getType() == IQ.Type.set && iq.getChildElement() != null) {
@@ -62,6 +60,29 @@ public final class GroupRoomGuard {
             if (x != null && x.element("invite") != null) {
                 throw refusal();
             }
+        }
+    }
+
+    /**
+     * A member enters, or changes their nickname, under their username only: the room's messages tell their sender by
+     * nickname, and those the app sends through REST carry the sender's username there.
+     */
+    private void checkEntry(GroupRoomJids.GroupRef group, JID from, JID to) throws StanzaRejection {
+        AppUser user = from == null ? null : AppUser.fromNode(from.getNode()).orElse(null);
+        boolean member;
+        try {
+            member = user != null && members.isMember(group.appKey(), group.groupId(), user.username());
+        } catch (StoreException e) {
+            // fail closed, as the tenant firewall does; the outage is reported by the archive writer, not once per stanza
+            throw TenantFirewall.Refusal.MEMBERSHIP_UNKNOWN.rejection();
+        }
+        if (!member) {
+            throw new StanzaRejection(PacketError.Condition.registration_required, PacketError.Type.auth,
+                    "Only members of the group may enter its room");
+        }
+        if (!user.username().equals(to.getResource())) {
+            throw new StanzaRejection(PacketError.Condition.not_acceptable, PacketError.Type.cancel,
+                    "In a group's room a member's nickname is their username: " + user.username());
         }
     }
 

@@ -27,7 +27,11 @@ public final class GroupRoomJids {
         return serviceDomain;
     }
 
-    /** The group whose room {@code jid} names (with or without an occupant's nickname), or null for any other address. */
+    /**
+     * The group whose room {@code jid} names (with or without an occupant's nickname), or null for any other address.
+     * Only the group id as {@link Group#roomNode} writes it names the group: {@code 01234} is another room of the app,
+     * not group 1234's.
+     */
     public GroupRef groupOf(JID jid) {
         if (jid == null || jid.getNode() == null || !serviceDomain.equals(jid.getDomain())) {
             return null;
@@ -37,8 +41,9 @@ public final class GroupRoomJids {
         if (appKey == null) {
             return null;
         }
-        long groupId = MessageIds.parse(node.substring(appKey.org().length() + appKey.app().length() + 2));
-        return groupId < 0 ? null : new GroupRef(appKey, groupId);
+        String suffix = node.substring(appKey.org().length() + appKey.app().length() + 2);
+        long groupId = MessageIds.parse(suffix);
+        return groupId < 0 || !Long.toString(groupId).equals(suffix) ? null : new GroupRef(appKey, groupId);
     }
 
     /** The bare JID of the room of group {@code groupId} of {@code appKey}. */

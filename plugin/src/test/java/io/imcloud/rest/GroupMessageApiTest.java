@@ -258,6 +258,14 @@ class GroupMessageApiTest {
             stack.interceptor.interceptPacket(whisper, ArchiveApiStack.session(alice), true, false);
             assertFalse(whisper.toXML().contains("urn:imcloud:group"), "a private message to an occupant is not the group's");
 
+            Message elsewhere = new Message();
+            elsewhere.setType(Message.Type.groupchat);
+            elsewhere.setFrom(alice);
+            elsewhere.setTo(new JID("acme#chat_0" + id, ArchiveApiStack.MUC_DOMAIN, null));
+            elsewhere.setBody("not the group's");
+            stack.interceptor.interceptPacket(elsewhere, ArchiveApiStack.session(alice), true, false);
+            assertFalse(elsewhere.toXML().contains("urn:imcloud:group"), "a room named like the group's is another room of the app");
+
             Message huge = new Message();
             huge.setType(Message.Type.groupchat);
             huge.setFrom(alice);
@@ -278,7 +286,10 @@ class GroupMessageApiTest {
         }
     }
 
-    /** A group's members and settings change through REST only: a client may neither change its room nor enter uninvited. */
+    /**
+     * A group's members and settings change through REST only: a client may neither change its room nor enter uninvited,
+     * and a member enters under their own username only.
+     */
     @AllDatabases
     void clientsNeitherChangeAGroupsRoomNorEnterItWithoutBeingMembers(TestDatabase db) throws Exception {
         try (ArchiveApiStack stack = ArchiveApiStack.start(db)) {
@@ -319,6 +330,10 @@ class GroupMessageApiTest {
             JID bob = new JID("acme#chat_bob", ArchiveApiStack.DOMAIN, "phone");
             stack.interceptor.interceptPacket(enter(bob, new JID(room.getNode(), room.getDomain(), "bob")),
                     ArchiveApiStack.session(bob), true, false);
+            assertRefused(stack, enter(bob, new JID(room.getNode(), room.getDomain(), "alice")), bob,
+                    PacketError.Condition.not_acceptable);
+            assertRefused(stack, enter(bob, new JID(room.getNode(), room.getDomain(), "bobby")), bob,
+                    PacketError.Condition.not_acceptable);
             Presence leaving = enter(carol, new JID(room.getNode(), room.getDomain(), "carol"));
             leaving.setType(Presence.Type.unavailable);
             stack.interceptor.interceptPacket(leaving, ArchiveApiStack.session(carol), true, false);

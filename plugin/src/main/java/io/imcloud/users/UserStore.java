@@ -148,9 +148,13 @@ final class UserStore {
         }
     }
 
-    /** Sets the activation flag and modified time; false when there is no such user. */
+    /**
+     * Sets the activation flag and modified time; a deactivation also revokes the user's tokens issued so far, so that
+     * an activation later does not bring them back. False when there is no such user.
+     */
     boolean setActivated(AppUser user, boolean activated, long modified) {
-        return update(user, "activated = ?, modified = ?", activated ? 1 : 0, modified);
+        return activated ? update(user, "activated = 1, modified = ?", modified)
+                : update(user, "activated = 0, modified = ?, tokensRevokedUpTo = ?", modified, modified);
     }
 
     /** Sets the nickname and modified time; false when there is no such user. */

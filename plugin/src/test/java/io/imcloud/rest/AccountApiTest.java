@@ -88,7 +88,7 @@ class AccountApiTest {
             assertEquals(List.of(acme("alice")), deactivated, "what else she keeps (her devices) is ended");
             assertTrue(f.s().directory.isLoginRefused("acme#chat_alice"), "XMPP logins are refused");
             assertEquals(401, f.s().http.get("/acme/chat/users/alice", alices).status(), "her token ended");
-            assertEquals(401, f.s().http.post("/acme/chat/token", null, Map.of("grant_type", "password",
+            assertEquals(400, f.s().http.post("/acme/chat/token", null, Map.of("grant_type", "password",
                     "username", "alice", "password", "pw-alice-1")).status(), "no new token");
             assertFalse(f.s().directory.isLoginRefused("acme#chat_bob"));
 
@@ -96,6 +96,8 @@ class AccountApiTest {
             assertEquals(200, on.status(), on.body());
             assertTrue(on.json().at("/entities/0/activated").asBoolean());
             assertFalse(f.s().directory.isLoginRefused("acme#chat_alice"));
+            assertEquals(401, f.s().http.get("/acme/chat/users/alice", alices).status(), "her old token stays ended");
+            f.s().clock.advance(java.time.Duration.ofMillis(1));
             String again = f.s().userToken(f.app(), "alice", "pw-alice-1");
             assertEquals(200, f.s().http.get("/acme/chat/users/alice", again).status());
             assertEquals(404, f.s().http.post("/acme/chat/users/nobody/deactivate", f.token(), Map.of()).status());

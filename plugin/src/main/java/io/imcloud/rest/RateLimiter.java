@@ -9,7 +9,8 @@ package io.imcloud.rest;
 public interface RateLimiter {
 
     /**
-     * Takes {@code cost} tokens (at most {@code burst}) from the bucket of {@code key}.
+     * Takes {@code cost} tokens from the bucket of {@code key}; a cost above {@code burst} needs a full bucket and leaves
+     * it owing the rest, so that later requests wait for all of it.
      *
      * @return 0 when taken; otherwise the milliseconds until they would be there (nothing is taken)
      */

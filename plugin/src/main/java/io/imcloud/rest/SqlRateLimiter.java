@@ -52,16 +52,15 @@ public final class SqlRateLimiter implements RateLimiter {
         String stored = storedKey(key);
         long now = micros(clock.instant());
         long interval = intervalMicros(perSecond);
-        int taken = Math.min(cost, burst);
-        long latest = now + (burst - taken) * interval;
+        long latest = latest(now, cost, interval, burst);
         try (Connection con = db.getConnection()) {
             for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-                if (take(con, stored, now, taken * interval, latest)) {
+                if (take(con, stored, now, cost * interval, latest)) {
                     return 0;
                 }
                 Long tat = tat(con, stored);
                 if (tat == null) {
-                    if (insert(con, stored, now + taken * interval)) {
+                    if (insert(con, stored, now + cost * interval)) {
                         pruneNowAndThen(con, now);
                         return 0;
                     }
@@ -80,13 +79,21 @@ public final class SqlRateLimiter implements RateLimiter {
     @Override
     public long waitMillis(String key, int cost, double perSecond, int burst) {
         long now = micros(clock.instant());
-        long latest = now + (burst - Math.min(cost, burst)) * intervalMicros(perSecond);
+        long latest = latest(now, cost, intervalMicros(perSecond), burst);
         try (Connection con = db.getConnection()) {
             Long tat = tat(con, storedKey(key));
             return tat == null || tat <= latest ? 0 : millisUp(tat - latest);
         } catch (SQLException e) {
             throw new StoreException("Reading rate limit " + key, e);
         }
+    }
+
+    /**
+     * The latest theoretical arrival time at which {@code cost} tokens may be taken: a cost above the burst needs a full
+     * bucket, and takes all of its cost (the bucket owes the rest), so that a large batch is charged in full.
+     */
+    private static long latest(long now, int cost, long interval, int burst) {
+        return now + Math.max(0, burst - cost) * interval;
     }
 
     private static boolean take(Connection con, String key, long now, long increment, long latest) throws SQLException {

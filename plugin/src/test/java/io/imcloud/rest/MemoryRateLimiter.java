@@ -19,13 +19,13 @@ final class MemoryRateLimiter implements RateLimiter {
     @Override
     public long tryAcquire(String key, int cost, double perSecond, int burst) {
         long now = clock.millis();
-        return buckets.computeIfAbsent(key, k -> new Bucket(burst, now)).take(Math.min(cost, burst), now, perSecond, burst);
+        return buckets.computeIfAbsent(key, k -> new Bucket(burst, now)).take(cost, now, perSecond, burst);
     }
 
     @Override
     public long waitMillis(String key, int cost, double perSecond, int burst) {
         Bucket bucket = buckets.get(key);
-        return bucket == null ? 0 : bucket.waitMillis(Math.min(cost, burst), clock.millis(), perSecond, burst);
+        return bucket == null ? 0 : bucket.waitMillis(cost, clock.millis(), perSecond, burst);
     }
 
     private static final class Bucket {
@@ -51,7 +51,9 @@ final class MemoryRateLimiter implements RateLimiter {
                 last = now;
             }
             tokens = Math.min(tokens, burst);
-            return tokens >= cost ? 0 : (long) Math.ceil((cost - tokens) * 1000 / perSecond);
+            // a cost above the burst needs a full bucket, and takes it below zero
+            int needed = Math.min(cost, burst);
+            return tokens >= needed ? 0 : (long) Math.ceil((needed - tokens) * 1000 / perSecond);
         }
     }
 }

@@ -12,10 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Easemob's contacts and block list API, with an app token or the owner's own user token:
+ * Easemob's contacts and block list API, with an app token or the owner's own user token, but for adding a contact:
  * <ul>
  * <li>{@code POST}, {@code DELETE /{org}/{app}/users/{owner}/contacts/users/{friend}}: make or end a (mutual)
- * friendship, answered with the friend's user entity;</li>
+ * friendship, answered with the friend's user entity (making one takes an app token: it opens the friend's presence
+ * to the owner, which only the app's back-end may decide for them; a user asks over XMPP, where the other user
+ * answers);</li>
  * <li>{@code POST /{org}/{app}/users/{owner}/contacts/users} with {@code {"usernames": [...]}}: add several at once,
  * answered with their usernames in {@code data};</li>
  * <li>{@code GET /{org}/{app}/users/{owner}/contacts/users}: {@code data: ["bob", ...]};</li>
@@ -49,11 +51,13 @@ public final class ContactRoutes implements RouteGroup {
     }
 
     private void addContacts(RestExchange ex) throws IOException {
+        ex.requireApp();
         AppUser owner = ex.owner();
         replyNames(ex, "post", names(contacts.add(owner, usernames(ex.jsonBody()))));
     }
 
     private void addContact(RestExchange ex) throws IOException {
+        ex.requireApp();
         AppUser owner = ex.owner();
         replyUser(ex, "post", contacts.add(owner, List.of(ex.pathParam("friend"))).get(0));
     }

@@ -80,15 +80,25 @@ class ContactApiTest {
         assertEquals(List.of("alice"), data(stack.get("/users/bob/contacts/users", stack.token)));
     }
 
+    /**
+     * A user token reads and ends its owner's own friendships only, and makes none: a friendship opens the friend's
+     * presence to the owner, which the friend did not agree to (over XMPP they answer a subscription request).
+     */
     @Test
-    void aUserTokenReachesOnlyItsOwnContacts() {
+    void aUserTokenReachesOnlyItsOwnContactsAndMakesNone() {
         stack = new ContactStack("alice", "bob", "carol");
         String alice = stack.userToken("alice");
         String bob = stack.userToken("bob");
 
-        assertEquals(200, stack.post("/users/alice/contacts/users/bob", alice, null).status());
-        assertEquals(List.of("bob"), data(stack.get("/users/alice/contacts/users", alice)));
-        assertEquals(List.of("carol"), data(stack.post("/users/alice/contacts/users", alice, Map.of("usernames", List.of("carol")))));
+        for (Response r : List.of(stack.post("/users/alice/contacts/users/bob", alice, null),
+                stack.post("/users/alice/contacts/users", alice, Map.of("usernames", List.of("carol"))))) {
+            assertEquals(403, r.status(), r.body());
+            assertEquals("forbidden", r.error());
+        }
+        assertNull(stack.rosters.subscription(stack.user("bob"), stack.user("alice")), "bob's roster untouched");
+        assertEquals(200, stack.post("/users/alice/contacts/users/bob", stack.token, null).status());
+        assertEquals(200, stack.post("/users/alice/contacts/users/carol", stack.token, null).status());
+        assertEquals(List.of("bob", "carol"), data(stack.get("/users/alice/contacts/users", alice)));
         assertEquals(200, stack.delete("/users/alice/contacts/users/carol", alice).status());
 
         for (Response r : List.of(stack.get("/users/alice/contacts/users", bob),

@@ -46,7 +46,8 @@ final class OwnerConversations {
             + " WHERE appKey = ? AND userA = ?"
             + " UNION ALL SELECT userA, unreadB, readUpToB, lastMsgId, lastTs FROM ofImConversation"
             + " WHERE appKey = ? AND userB = ? AND userA <> userB"
-            + " UNION ALL SELECT CAST(NULL AS VARCHAR(64)), 0, 0, upTo, 0 FROM ofImUnreadFold WHERE node = -1";
+            // no CAST: MySQL casts to no VARCHAR; an empty peer (Oracle reads it as null) names no user
+            + " UNION ALL SELECT '', 0, 0, upTo, 0 FROM ofImUnreadFold WHERE node = -1";
     private static final String TAIL = "SELECT msgId, sender, receiver, sentAt FROM ofImMessage"
             + " WHERE appKey = ? AND receiver = ? AND msgId > ?"
             + " UNION ALL SELECT msgId, sender, receiver, sentAt FROM ofImMessage"
@@ -71,7 +72,7 @@ final class OwnerConversations {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String peer = rs.getString(1);
-                    if (peer == null) { // the row of foldedUpTo (no username is null)
+                    if (peer == null || peer.isEmpty()) { // the row of foldedUpTo (no username is empty)
                         foldedUpTo = rs.getLong(4);
                         continue;
                     }

@@ -18,11 +18,18 @@ import java.io.IOException;
 final class TokenRoutes implements RouteGroup {
 
     /**
-     * Password grants one username may attempt at once, and per minute after that: enough for a
-     * user's devices, far too few to guess a password. Shared by the cluster nodes ({@link SqlRateLimiter}).
+     * Password checks of one username from one client address at once, and per minute after that: enough for a user's
+     * devices behind one address, far too few to guess a password. Shared by the cluster nodes ({@link SqlRateLimiter}).
      */
     static final int PASSWORD_ATTEMPTS_BURST = 10;
     static final int PASSWORD_ATTEMPTS_PER_MINUTE = 10;
+    /**
+     * Failed password checks of one username from all addresses together, at once and per minute: a guesser with many
+     * addresses is slowed as well, while one address cannot lock the user out (it alone cannot fail that often), and
+     * successful logins cost nothing here.
+     */
+    static final int PASSWORD_FAILURES_BURST = 100;
+    static final int PASSWORD_FAILURES_PER_MINUTE = 60;
 
     @Override
     public void register(Router router) {
@@ -40,7 +47,7 @@ final class TokenRoutes implements RouteGroup {
         if ("client_credentials".equals(grant)) {
             App authenticated = ex.context().apps().authenticateClient(app.key(),
                             RestExchange.text(body, "client_id"), RestExchange.text(body, "client_secret"))
-                    .orElseThrow(() -> invalidGrant(ErrorText.INVALID_CLIENT));
+                    .orElseThrow(() -> invalidGrant(401, ErrorText.INVALID_CLIENT));
             answer.put("access_token", ex.context().tokens().issue(Token.forApp(authenticated, issuedAt, expiresAt)));
         } else if ("password".equals(grant)) {
             String username = AppUser.normalize(RestExchange.text(body, "username"));
@@ -48,9 +55,12 @@ final class TokenRoutes implements RouteGroup {
                 throw invalidGrant(ErrorText.INVALID_PASSWORD);
             }
             AppUser user = new AppUser(app.key(), username);
-            limitPasswordAttempts(ex, user);
+            beforePasswordCheck(ex, user);
             UserAccount account = ex.context().users().authenticate(user, RestExchange.text(body, "password"))
-                    .orElseThrow(() -> invalidGrant(ErrorText.INVALID_PASSWORD));
+                    .orElseThrow(() -> {
+                        passwordFailed(ex, user);
+                        return invalidGrant(ErrorText.INVALID_PASSWORD);
+                    });
             answer.put("access_token", ex.context().tokens().issue(Token.forUser(app, user, account.uuid(), issuedAt, expiresAt)));
             answer.set("user", ex.userEntity(account));
         } else {
@@ -61,25 +71,69 @@ final class TokenRoutes implements RouteGroup {
         ex.send(200, answer);
     }
 
-    /** Takes one password attempt of {@code user} (token grants and own password changes share the bucket); 429 beyond the limit. */
-    static void limitPasswordAttempts(RestExchange ex, AppUser user) {
-        ex.rateLimit("password:" + user.node(), 1, PASSWORD_ATTEMPTS_PER_MINUTE / 60.0, PASSWORD_ATTEMPTS_BURST);
+    /**
+     * Before a check of {@code user}'s password (token grants and own password changes share the limits): takes one
+     * attempt from the user's bucket for the client's address, and 429 when that is empty or the user's failures have
+     * reached their limit.
+     */
+    static void beforePasswordCheck(RestExchange ex, AppUser user) {
+        ex.rateLimit("password:" + user.node() + "@" + ex.remoteAddress(), 1, PASSWORD_ATTEMPTS_PER_MINUTE / 60.0,
+                PASSWORD_ATTEMPTS_BURST);
+        long wait = ex.context().rateLimiter().waitMillis(failuresKey(user), 1, PASSWORD_FAILURES_PER_MINUTE / 60.0,
+                PASSWORD_FAILURES_BURST);
+        if (wait > 0) {
+            throw ApiException.reachLimit((wait + 999) / 1000);
+        }
     }
 
-    /** The requested lifetime: the default when absent, cut to the maximum, 400 unless a positive integer. */
+    /** Counts a wrong password of {@code user} against the limit of the user's failures. */
+    static void passwordFailed(RestExchange ex, AppUser user) {
+        ex.context().rateLimiter().tryAcquire(failuresKey(user), 1, PASSWORD_FAILURES_PER_MINUTE / 60.0, PASSWORD_FAILURES_BURST);
+    }
+
+    private static String failuresKey(AppUser user) {
+        return "password-failures:" + user.node();
+    }
+
+    /**
+     * The requested lifetime: the default when absent, cut to the maximum; 0, Easemob's "never expires", is the maximum.
+     * A number or, as Easemob's own examples send it, a string of digits; 400 for anything else or a negative one.
+     */
     private static long ttl(RestExchange ex, JsonNode ttl) {
         RestSettings s = ex.settings();
         if (ttl == null || ttl.isNull()) {
             return s.tokenDefaultTtlSeconds();
         }
-        if (!ttl.canConvertToLong() || !ttl.isIntegralNumber() || ttl.asLong() < 1) {
+        long seconds;
+        if (ttl.isIntegralNumber() && ttl.canConvertToLong()) {
+            seconds = ttl.asLong();
+        } else if (ttl.isTextual()) {
+            seconds = digits(ttl.asText());
+        } else {
+            seconds = -1;
+        }
+        if (seconds < 0) {
             throw ApiException.illegalArgument(ErrorText.TTL_POSITIVE);
         }
-        return Math.min(ttl.asLong(), s.tokenMaxTtlSeconds());
+        return seconds == 0 ? s.tokenMaxTtlSeconds() : Math.min(seconds, s.tokenMaxTtlSeconds());
     }
 
+    private static long digits(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Easemob's answer to a wrong password: 400 (OAuth 2.0's status for {@code invalid_grant}), not 401. */
     private static ApiException invalidGrant(ErrorText description) {
-        return new ApiException(401, "invalid_grant", "org.apache.usergrid.management.exceptions.InvalidGrantException",
+        return invalidGrant(400, description);
+    }
+
+    /** An {@code invalid_grant} answered with {@code status}: a wrong client secret keeps 401. */
+    private static ApiException invalidGrant(int status, ErrorText description) {
+        return new ApiException(status, "invalid_grant", "org.apache.usergrid.management.exceptions.InvalidGrantException",
                 description);
     }
 }

@@ -8,6 +8,7 @@ import io.imcloud.tenancy.App;
 import io.imcloud.tenancy.AppUser;
 import io.imcloud.users.NewUser;
 import io.imcloud.users.UserAccount;
+import io.imcloud.users.UserException;
 import io.imcloud.users.UserPage;
 
 import java.io.IOException;
@@ -176,8 +177,15 @@ final class UserRoutes implements RouteGroup {
         if (caller.isApp()) {
             ex.context().users().changePassword(user, newPassword);
         } else {
-            TokenRoutes.limitPasswordAttempts(ex, user);
-            ex.context().users().changeOwnPassword(user, RestExchange.text(body, "oldpassword"), newPassword);
+            TokenRoutes.beforePasswordCheck(ex, user);
+            try {
+                ex.context().users().changeOwnPassword(user, RestExchange.text(body, "oldpassword"), newPassword);
+            } catch (UserException e) {
+                if (e.description().text() == ErrorText.OLD_PASSWORD_WRONG) {
+                    TokenRoutes.passwordFailed(ex, user);
+                }
+                throw e;
+            }
         }
         ex.reply(ex.envelope("set user password"));
     }

@@ -193,7 +193,7 @@ class ManagementApiTest {
             Response fromLoopback = s.http.send(adminFrom(s, "203.0.113.7", RestHarnessStack.ADMIN_PASSWORD));
             assertEquals(200, fromLoopback.status(), "the TCP peer is the loopback, whatever the header says: " + fromLoopback.body());
 
-            trustLoopbackProxy(s);
+            s.trustLoopbackProxy();
             Response forwarded = s.http.send(adminFrom(s, "203.0.113.7", RestHarnessStack.ADMIN_PASSWORD));
             assertEquals(403, forwarded.status(), "a trusted proxy forwarded a remote client: " + forwarded.body());
             assertEquals(200, s.http.send(adminFrom(s, "::1", RestHarnessStack.ADMIN_PASSWORD)).status());
@@ -204,7 +204,7 @@ class ManagementApiTest {
     @AllDatabases
     void failedLoginsAreLimitedPerAddressAndPerUsername(TestDatabase db) {
         try (RestHarnessStack s = RestHarnessStack.start(db)) {
-            trustLoopbackProxy(s);
+            s.trustLoopbackProxy();
             for (int i = 0; i < ManagementRoutes.MAX_FAILED_LOGINS; i++) {
                 Response wrong = s.http.send(adminFrom(s, "127.0.0." + (10 + i), "wrong-" + i));
                 assertEquals(401, wrong.status(), wrong.body());
@@ -229,13 +229,6 @@ class ManagementApiTest {
     private static HttpRequest.Builder adminFrom(RestHarnessStack s, String forwardedFor, String password) {
         return s.http.request("/management/apps", null).header("X-Forwarded-For", forwardedFor)
                 .header("Authorization", RestHarness.basic(RestHarnessStack.ADMIN, password));
-    }
-
-    private static void trustLoopbackProxy(RestHarnessStack s) {
-        RestSettings d = RestSettings.defaults();
-        s.settings.set(new RestSettings(d.maxBodyBytes(), d.tokenDefaultTtlSeconds(), d.tokenMaxTtlSeconds(), d.registrationPerSecond(),
-                d.registrationBurst(), d.openRegistrationPerIpPerSecond(), d.openRegistrationPerIpBurst(), false,
-                java.util.Set.of("127.0.0.1", "0:0:0:0:0:0:0:1")));
     }
 
     /** A caller on another interface than loopback is refused unless the setting allows it. */

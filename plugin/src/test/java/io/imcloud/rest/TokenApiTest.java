@@ -39,6 +39,12 @@ class TokenApiTest {
             assertEquals(120, s.http.post("/acme/chat/token", null, clientCredentials(app, 120)).json().get("expires_in").asLong());
             assertEquals(RestSettings.defaults().tokenMaxTtlSeconds(),
                     s.http.post("/acme/chat/token", null, clientCredentials(app, 999_999_999L)).json().get("expires_in").asLong());
+            assertEquals(1_024_000, s.http.post("/acme/chat/token", null, clientCredentials(app, "1024000")).json()
+                    .get("expires_in").asLong(), "a string of digits, as Easemob's examples send it");
+            assertEquals(RestSettings.defaults().tokenMaxTtlSeconds(),
+                    s.http.post("/acme/chat/token", null, clientCredentials(app, 0)).json().get("expires_in").asLong(),
+                    "Easemob's 0 (never expires) is the longest lifetime allowed");
+            assertEquals("illegal_argument", s.http.post("/acme/chat/token", null, clientCredentials(app, "-5")).error());
             assertEquals("illegal_argument", s.http.post("/acme/chat/token", null, clientCredentials(app, -5)).error());
             assertEquals("illegal_argument", s.http.post("/acme/chat/token", null, clientCredentials(app, "soon")).error());
             assertEquals("illegal_argument", s.http.post("/acme/chat/token", null, clientCredentials(app, 1.5)).error());
@@ -58,11 +64,13 @@ class TokenApiTest {
             assertEquals(401, s.http.post("/acme/chat/token", null, Map.of("grant_type", "client_credentials",
                     "client_id", "YXA6nope", "client_secret", app.clientSecret())).status());
             assertEquals(401, s.http.post("/acme/chat/token", null, Map.of("grant_type", "client_credentials")).status());
-            assertEquals(401, s.http.post("/acme/chat/token", null,
-                    Map.of("grant_type", "password", "username", "alice", "password", "wrong")).status());
-            assertEquals(401, s.http.post("/acme/chat/token", null,
+            Response wrongPassword = s.http.post("/acme/chat/token", null,
+                    Map.of("grant_type", "password", "username", "alice", "password", "wrong"));
+            assertEquals(400, wrongPassword.status(), "Easemob's status for a wrong password");
+            assertEquals("invalid_grant", wrongPassword.error());
+            assertEquals(400, s.http.post("/acme/chat/token", null,
                     Map.of("grant_type", "password", "username", "nobody", "password", "pw")).status());
-            assertEquals(401, s.http.post("/acme/chat/token", null,
+            assertEquals(400, s.http.post("/acme/chat/token", null,
                     Map.of("grant_type", "password", "username", "bad name!", "password", "pw")).status());
             assertEquals("unsupported_grant_type", s.http.post("/acme/chat/token", null, Map.of("grant_type", "implicit")).error());
             assertEquals("illegal_argument", s.http.post("/acme/chat/token", null, "[1]").error());
@@ -89,28 +97,42 @@ class TokenApiTest {
         }
     }
 
+    /**
+     * Password guesses are limited per username and client address, and a username's failures from all addresses
+     * together: one address cannot lock a user out, many addresses cannot guess much faster than one.
+     */
     @AllDatabases
-    void passwordGuessingIsThrottledPerUsername(TestDatabase db) {
+    void passwordGuessingIsThrottledPerUsernameAndAddress(TestDatabase db) {
         try (RestHarnessStack s = RestHarnessStack.start(db)) {
             AppCredentials app = s.createApp("acme", "chat", false);
             String token = s.appToken(app);
             s.register(app, token, user("alice", "pw", "Alice"));
             s.register(app, token, user("bob", "pw", "Bob"));
-            Map<String, Object> wrong = Map.of("grant_type", "password", "username", "alice", "password", "guess");
+            s.trustLoopbackProxy();
+            String guesser = "203.0.113.7";
             for (int i = 0; i < TokenRoutes.PASSWORD_ATTEMPTS_BURST; i++) {
-                assertEquals(401, s.http.post("/acme/chat/token", null, wrong).status());
+                assertEquals(400, grant(s, guesser, "alice", "guess").status());
             }
-            Response throttled = s.http.post("/acme/chat/token", null,
-                    Map.of("grant_type", "password", "username", "alice", "password", "pw"));
-            assertEquals(429, throttled.status(), "even the right password waits: " + throttled.body());
+            Response throttled = grant(s, guesser, "alice", "pw");
+            assertEquals(429, throttled.status(), "even the right password waits at that address: " + throttled.body());
             assertEquals("reach_limit", throttled.json().get("error").asText());
-            assertEquals(200, s.http.post("/acme/chat/token", null,
-                    Map.of("grant_type", "password", "username", "bob", "password", "pw")).status(), "other users unaffected");
+            assertEquals(200, grant(s, "198.51.100.1", "alice", "pw").status(), "alice still logs in from her own address");
+            assertEquals(200, grant(s, guesser, "bob", "pw").status(), "other users unaffected");
 
-            s.clock.advance(Duration.ofSeconds(60 / TokenRoutes.PASSWORD_ATTEMPTS_PER_MINUTE + 1));
-            assertEquals(200, s.http.post("/acme/chat/token", null,
-                    Map.of("grant_type", "password", "username", "alice", "password", "pw")).status(), "refilled");
+            for (int i = TokenRoutes.PASSWORD_ATTEMPTS_BURST; i < TokenRoutes.PASSWORD_FAILURES_BURST; i++) {
+                assertEquals(400, grant(s, "10.0." + i / 200 + "." + i % 200, "alice", "guess").status());
+            }
+            assertEquals(429, grant(s, "198.51.100.1", "alice", "pw").status(), "alice's failures from all addresses reached the limit");
+            assertEquals(200, grant(s, "198.51.100.1", "bob", "pw").status());
+            s.clock.advance(Duration.ofSeconds(60 / TokenRoutes.PASSWORD_FAILURES_PER_MINUTE + 1));
+            assertEquals(200, grant(s, "198.51.100.1", "alice", "pw").status(), "refilled");
         }
+    }
+
+    private static Response grant(RestHarnessStack s, String from, String username, String password) {
+        return s.http.send(s.http.request("/acme/chat/token", null).header("X-Forwarded-For", from)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"grant_type\":\"password\",\"username\":\"" + username + "\",\"password\":\"" + password + "\"}")));
     }
 
     @AllDatabases

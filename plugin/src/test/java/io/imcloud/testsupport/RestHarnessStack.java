@@ -148,6 +148,14 @@ public final class RestHarnessStack implements AutoCloseable {
     }
 
     /** The value of {@code Authorization} for the management API's administrator. */
+    /** Believes {@code X-Forwarded-For} from the loopback, so that a test's requests come from the addresses it names. */
+    public void trustLoopbackProxy() {
+        RestSettings d = RestSettings.defaults();
+        settings.set(new RestSettings(d.maxBodyBytes(), d.tokenDefaultTtlSeconds(), d.tokenMaxTtlSeconds(), d.registrationPerSecond(),
+                d.registrationBurst(), d.openRegistrationPerIpPerSecond(), d.openRegistrationPerIpBurst(), false,
+                java.util.Set.of("127.0.0.1", "0:0:0:0:0:0:0:1")));
+    }
+
     public static String adminAuthorization() {
         return RestHarness.basic(ADMIN, ADMIN_PASSWORD);
     }

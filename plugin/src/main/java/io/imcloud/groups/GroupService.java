@@ -153,9 +153,15 @@ public final class GroupService implements GroupMembership, UserData, AppData {
         if (maxUsers != null && (maxUsers < 1 || maxUsers > limits.get().maxMembers())) {
             throw illegal(ErrorText.GROUP_MAXUSERS, limits.get().maxMembers());
         }
+        Group before = require(appKey, groupId);
         Group group = store.update(appKey, groupId, name == null ? null : name.strip(), description, maxUsers, clock.millis())
                 .orElseThrow(() -> notFound(groupId));
-        rooms.update(group);
+        try {
+            rooms.update(group);
+        } catch (RuntimeException e) {
+            store.update(appKey, groupId, before.name(), before.description(), before.maxUsers(), clock.millis());
+            throw e;
+        }
         return group;
     }
 
@@ -259,20 +265,24 @@ public final class GroupService implements GroupMembership, UserData, AppData {
         }
         List<Removal> results = new ArrayList<>();
         List<String> leaving = new ArrayList<>();
-        for (String username : names) {
-            Optional<GroupRole> role = store.role(appKey, groupId, username);
-            if (role.isEmpty()) {
-                results.add(new Removal(username, Removal.Outcome.NOT_A_MEMBER));
-            } else if (role.get() == GroupRole.OWNER) {
-                results.add(new Removal(username, Removal.Outcome.OWNER));
-            } else {
-                rooms.remove(group, username);
-                leaving.add(username);
-                results.add(new Removal(username, Removal.Outcome.REMOVED));
+        try {
+            for (String username : names) {
+                Optional<GroupRole> role = store.role(appKey, groupId, username);
+                if (role.isEmpty()) {
+                    results.add(new Removal(username, Removal.Outcome.NOT_A_MEMBER));
+                } else if (role.get() == GroupRole.OWNER) {
+                    results.add(new Removal(username, Removal.Outcome.OWNER));
+                } else {
+                    rooms.remove(group, username);
+                    leaving.add(username);
+                    results.add(new Removal(username, Removal.Outcome.REMOVED));
+                }
             }
-        }
-        if (!leaving.isEmpty()) {
-            store.removeMembers(appKey, groupId, leaving, clock.millis());
+        } finally {
+            // those out of the room are out of the group too, even when the room refused a later one
+            if (!leaving.isEmpty()) {
+                store.removeMembers(appKey, groupId, leaving, clock.millis());
+            }
         }
         return results;
     }
@@ -309,7 +319,12 @@ public final class GroupService implements GroupMembership, UserData, AppData {
         if (!store.changeRole(appKey, groupId, user, GroupRole.ADMIN, GroupRole.MEMBER, clock.millis())) {
             throw new GroupException(GroupException.Reason.NOT_FOUND, ErrorText.GROUP_NOT_ADMIN, user, groupId);
         }
-        rooms.affiliate(group, user, GroupRole.MEMBER);
+        try {
+            rooms.affiliate(group, user, GroupRole.MEMBER);
+        } catch (RuntimeException e) {
+            store.changeRole(appKey, groupId, user, GroupRole.MEMBER, GroupRole.ADMIN, clock.millis());
+            throw e;
+        }
     }
 
     /**
@@ -323,12 +338,27 @@ public final class GroupService implements GroupMembership, UserData, AppData {
         if (user.equals(group.owner())) {
             throw new GroupException(GroupException.Reason.FORBIDDEN, ErrorText.GROUP_OWNER_ALREADY, user, groupId);
         }
-        if (!store.transferOwner(appKey, groupId, group.owner(), user, clock.millis())) {
+        Optional<GroupRole> previous = store.role(appKey, groupId, user);
+        if (previous.isEmpty() || !store.transferOwner(appKey, groupId, group.owner(), user, clock.millis())) {
             throw new GroupException(GroupException.Reason.NOT_FOUND, ErrorText.GROUP_NOT_MEMBER, user, groupId);
         }
-        // a room always keeps an owner: the new one first
-        rooms.affiliate(group, user, GroupRole.OWNER);
-        rooms.affiliate(group, group.owner(), GroupRole.MEMBER);
+        try {
+            // a room always keeps an owner: the new one first
+            rooms.affiliate(group, user, GroupRole.OWNER);
+            try {
+                rooms.affiliate(group, group.owner(), GroupRole.MEMBER);
+            } catch (RuntimeException e) {
+                rooms.affiliate(group, user, previous.get());
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            // the database gives the group back as the room still has it
+            store.transferOwner(appKey, groupId, user, group.owner(), clock.millis());
+            if (previous.get() == GroupRole.ADMIN) {
+                store.changeRole(appKey, groupId, user, GroupRole.MEMBER, GroupRole.ADMIN, clock.millis());
+            }
+            throw e;
+        }
         return require(appKey, groupId);
     }
 

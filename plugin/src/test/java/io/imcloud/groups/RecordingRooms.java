@@ -18,10 +18,17 @@ public final class RecordingRooms implements GroupRooms {
     public final List<String> calls = new CopyOnWriteArrayList<>();
     private final Map<String, Map<String, GroupRole>> affiliations = new ConcurrentHashMap<>();
     private final Set<String> failing = ConcurrentHashMap.newKeySet();
+    /** Per method, how many more calls succeed before one fails (once). */
+    private final Map<String, Integer> failingOnce = new ConcurrentHashMap<>();
 
     /** Makes every later call of {@code method} (e.g. {@code "affiliate"}) throw as a refusing service does. */
     public void failOn(String method) {
         failing.add(method);
+    }
+
+    /** Makes one call of {@code method} fail, after {@code succeeding} more that succeed; the later ones succeed again. */
+    public void failOnce(String method, int succeeding) {
+        failingOnce.put(method, succeeding);
     }
 
     /** The affiliations of the room {@code node}, by username; empty when there is no such room. */
@@ -86,7 +93,9 @@ public final class RecordingRooms implements GroupRooms {
     }
 
     private void record(String method, String node, String detail) {
-        if (failing.contains(method)) {
+        Integer left = failingOnce.computeIfPresent(method, (m, n) -> n - 1);
+        if (failing.contains(method) || left != null && left < 0) {
+            failingOnce.remove(method, -1);
             throw new IllegalStateException("the chat service refuses " + method);
         }
         calls.add(method + " " + node + (detail.isEmpty() ? "" : " " + detail));

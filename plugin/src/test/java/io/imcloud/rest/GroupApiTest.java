@@ -262,6 +262,53 @@ class GroupApiTest {
         }
     }
 
+    /**
+     * The room refusing a change part way: members it took out are out of the group too, and an ownership transfer,
+     * an admin's demotion and a rename it refused leave the group's rows as the room has it.
+     */
+    @AllDatabases
+    void aRoomThatRefusesPartWayLeavesTheGroupAsTheRoomHasIt(TestDatabase db) {
+        try (ArchiveApiStack stack = ArchiveApiStack.start(db)) {
+            TestApp app = stack.app("acme", "chat", "alice", "bob", "carol", "dave");
+            String id = create(app, "alice", "g", "bob", "carol", "dave");
+            String room = stack.roomJids.room(app.key(), Long.parseLong(id)).getNode();
+            assertEquals(200, app.post("/chatgroups/" + id + "/admin", app.token(), Map.of("newadmin", "dave")).status());
+
+            stack.rooms.failOnce("remove", 1);
+            assertEquals(500, app.delete("/chatgroups/" + id + "/users/bob,carol", app.token()).status());
+            assertEquals(List.of("alice", "carol", "dave"), List.copyOf(stack.rooms.affiliations(room).keySet()));
+            assertEquals(List.of("alice", "carol", "dave"), memberNames(app, id), "bob, out of the room, is out of the group");
+
+            stack.rooms.failOnce("affiliate", 1);
+            assertEquals(500, app.put("/chatgroups/" + id, app.token(), Map.of("newowner", "dave")).status());
+            assertEquals("alice", app.get("/chatgroups/" + id, app.token()).json().at("/data/0/owner").asText());
+            assertEquals(Map.of("alice", GroupRole.OWNER, "carol", GroupRole.MEMBER, "dave", GroupRole.ADMIN),
+                    stack.rooms.affiliations(room));
+            assertEquals(List.of("dave"), admins(app, id), "dave is an admin again");
+
+            stack.rooms.failOnce("affiliate", 0);
+            assertEquals(500, app.delete("/chatgroups/" + id + "/admin/dave", app.token()).status());
+            assertEquals(List.of("dave"), admins(app, id));
+
+            stack.rooms.failOnce("update", 0);
+            assertEquals(500, app.put("/chatgroups/" + id, app.token(), Map.of("groupname", "renamed")).status());
+            assertEquals("g", app.get("/chatgroups/" + id, app.token()).json().at("/data/0/name").asText());
+        }
+    }
+
+    private static List<String> memberNames(TestApp app, String id) {
+        List<String> names = new java.util.ArrayList<>();
+        app.get("/chatgroups/" + id + "/users", app.token()).json().get("data")
+                .forEach(m -> m.fields().forEachRemaining(f -> names.add(f.getValue().asText())));
+        return names.stream().sorted().toList();
+    }
+
+    private static List<String> admins(TestApp app, String id) {
+        List<String> names = new java.util.ArrayList<>();
+        app.get("/chatgroups/" + id + "/admin", app.token()).json().get("data").forEach(a -> names.add(a.asText()));
+        return names;
+    }
+
     @AllDatabases
     void membersReadTheirGroupAndOthersNothing(TestDatabase db) {
         try (ArchiveApiStack stack = ArchiveApiStack.start(db)) {

@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -220,7 +221,12 @@ final class ConversationRoutes implements RouteGroup {
         } catch (TimeoutException e) {
             throw ApiException.unavailable(ErrorText.READ_MARK_BUSY);
         } catch (ExecutionException e) {
-            Log.warn("Read mark of {} failed", what, e.getCause());
+            if (e.getCause() instanceof RejectedExecutionException) {
+                // the archive writer reports its full queue itself, at most once a while
+                Log.debug("Read mark of {} refused: the archive queue is full", what);
+            } else {
+                Log.warn("Read mark of {} failed", what, e.getCause());
+            }
             throw ApiException.unavailable(ErrorText.READ_MARK_FAILED);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

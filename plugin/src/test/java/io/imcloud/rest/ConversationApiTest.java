@@ -6,6 +6,7 @@ import io.imcloud.rest.ArchiveApiStack.TestApp;
 import io.imcloud.testsupport.AllDatabases;
 import io.imcloud.testsupport.RestHarness.Response;
 import io.imcloud.testsupport.TestDatabase;
+import org.junit.jupiter.api.Test;
 import org.xmpp.packet.Message;
 
 import java.io.IOException;
@@ -14,14 +15,27 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** History, conversation list, read marks and unread counters over real HTTP, on every database. */
 class ConversationApiTest {
+
+    /** A read mark the archive queue has no room for answers 503 with Retry-After, as one the archive fails. */
+    @Test
+    void aReadMarkRefusedByAFullArchiveQueueAnswers503() {
+        ApiException refused = assertThrows(ApiException.class, () -> ConversationRoutes.awaitRead(
+                CompletableFuture.failedFuture(new RejectedExecutionException("archive queue full")), "bob with alice"));
+        assertEquals(503, refused.status());
+        assertEquals("service_unavailable", refused.error());
+    }
+
 
     @AllDatabases
     void historyPagesNewestFirstWithoutGapsOrDuplicates(TestDatabase db) throws Exception {

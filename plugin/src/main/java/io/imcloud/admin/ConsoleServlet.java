@@ -1,5 +1,8 @@
 package io.imcloud.admin;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
@@ -13,6 +16,8 @@ import java.util.Locale;
  * each page then renders itself with the outcome.
  */
 abstract class ConsoleServlet extends HttpServlet {
+
+    private static final Logger Log = LoggerFactory.getLogger(ConsoleServlet.class);
 
     @Override
     protected final void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -35,9 +40,23 @@ abstract class ConsoleServlet extends HttpServlet {
             request.setCharacterEncoding(StandardCharsets.UTF_8.name());
         }
         Texts texts = Texts.in(services.locale().get());
-        Outcome outcome = CsrfToken.matches(request) ? perform(request, services, texts)
+        Outcome outcome = CsrfToken.matches(request) ? performOrFail(request, services, texts)
                 : Outcome.failure(HttpServletResponse.SC_FORBIDDEN, "csrf_failed", texts.get("imcloud.admin.error.csrf"));
         render(request, response, services, texts, outcome);
+    }
+
+    /**
+     * {@link #perform}, or, when it fails on the server's side (the database), a failure the page shows: the operator
+     * learns that the action may have stopped part way, and repeats it, instead of getting Openfire's blank error page.
+     */
+    private Outcome performOrFail(HttpServletRequest request, AdminConsole.Services services, Texts texts) {
+        try {
+            return perform(request, services, texts);
+        } catch (RuntimeException e) {
+            Log.warn("imcloud: admin console action {} on {} failed", request.getParameter("action"), request.getRequestURI(), e);
+            return Outcome.failure(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "internal_server_error",
+                    texts.get("imcloud.admin.error.failed", String.valueOf(e.getMessage())));
+        }
     }
 
     /** Carries out the POST's {@code action}; the outcome is shown on the page. */

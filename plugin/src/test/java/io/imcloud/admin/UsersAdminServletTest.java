@@ -23,6 +23,28 @@ class UsersAdminServletTest {
 
     private static final AppKey ACME = AppKey.of("acme", "chat");
 
+    /** An action that fails on the server's side part way shows the page with the failure, to be repeated, not a blank 500. */
+    @AllDatabases
+    void anActionThatFailsPartWayIsShownToBeRepeated(TestDatabase db) {
+        try (ConsoleFixture console = new ConsoleFixture(db)) {
+            Browser browser = console.http.browser();
+            create(browser, "acme", "chat");
+            console.users.register(ACME, List.of(new NewUser("alice", "pw-alice", "Alice")), 0);
+            console.sessions.closeFailure = new IllegalStateException("the cluster did not answer");
+            Page failed = browser.submitAt("imcloud-users?app=acme%23chat", "action", "deactivate", "app", "acme#chat",
+                    "username", "alice");
+            assertEquals(500, failed.status(), failed.body());
+            assertTrue(failed.body().contains("the cluster did not answer") && failed.body().contains("Repeat it to finish"),
+                    failed.body());
+            assertTrue(failed.body().contains("<code>alice</code>"), "the page itself is there: " + failed.body());
+
+            console.sessions.closeFailure = null;
+            assertEquals(200, browser.submitAt("imcloud-users?app=acme%23chat", "action", "deactivate", "app", "acme#chat",
+                    "username", "alice").status());
+            assertEquals(List.of(AppUser.of(ACME, "alice")), console.sessions.closed, "repeated, it finishes");
+        }
+    }
+
     /**
      * The users page of an app, linked from the apps page: figures, search by prefix, pages of 50, deactivation that
      * closes sessions, activation, and deletion only with the username typed again; CSRF-checked like the apps page.

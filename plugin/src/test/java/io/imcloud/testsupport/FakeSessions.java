@@ -15,6 +15,8 @@ public final class FakeSessions implements Sessions {
     public final Set<AppUser> online = ConcurrentHashMap.newKeySet();
     /** The users whose sessions were closed. */
     public final List<AppUser> closed = new CopyOnWriteArrayList<>();
+    /** When set, closing sessions fails with it, as a cluster call that fails would. */
+    public volatile RuntimeException closeFailure;
 
     @Override
     public boolean isOnline(AppUser user) {
@@ -23,6 +25,9 @@ public final class FakeSessions implements Sessions {
 
     @Override
     public int closeAll(AppUser user) {
+        if (closeFailure != null) {
+            throw closeFailure;
+        }
         closed.add(user);
         return online.remove(user) ? 1 : 0;
     }

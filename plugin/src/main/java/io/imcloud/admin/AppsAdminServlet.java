@@ -52,6 +52,10 @@ public final class AppsAdminServlet extends ConsoleServlet {
         } catch (IllegalArgumentException e) {
             return Outcome.failure(400, ILLEGAL_ARGUMENT, texts.get("imcloud.admin.error.app_key", ConsolePage.echo(typedKey)));
         }
+        if (action.startsWith("rotate") && !"true".equals(request.getParameter("confirm_rotate"))) {
+            // a secret's rotation ends what the app's back-end (or callback receiver) holds: never on a stray click
+            return Outcome.failure(400, ILLEGAL_ARGUMENT, texts.get("imcloud.admin.error.confirm_rotate", key));
+        }
         return switch (action) {
             case "update" -> update(request, services, texts, key);
             case "rotate" -> services.apps().rotateSecret(key)

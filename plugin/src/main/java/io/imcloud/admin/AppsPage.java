@@ -137,10 +137,12 @@ final class AppsPage extends ConsolePage {
             submit("imcloud.admin.options.save");
             html.append("</td>\n<td>");
             form("rotate", "app_key", key);
+            checkbox("confirm_rotate", false);
             submit("imcloud.admin.rotate");
             if (app.hasCallback()) {
                 html.append(' ');
                 form("rotate_callback", "app_key", key);
+                checkbox("confirm_rotate", false);
                 submit("imcloud.admin.rotate_callback");
             }
             html.append("</td>\n<td>");

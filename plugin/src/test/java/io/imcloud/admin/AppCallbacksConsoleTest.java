@@ -81,7 +81,7 @@ class AppCallbacksConsoleTest {
                     "a new URL keeps the secret");
             assertEquals(Optional.empty(), shownSecret(moved));
 
-            Page rotated = browser.submit("action", "rotate_callback", "app_key", "acme#chat");
+            Page rotated = browser.submit("action", "rotate_callback", "app_key", "acme#chat", "confirm_rotate", "true");
             assertEquals(200, rotated.status(), rotated.body());
             String secret = console.apps.callback(ACME).orElseThrow().secret();
             assertNotEquals(callback.secret(), secret);
@@ -96,10 +96,10 @@ class AppCallbacksConsoleTest {
             assertEquals(Optional.empty(), console.apps.callback(ACME), "URL and secret gone");
             assertTrue(removed.body().contains("no callback URL"), removed.body());
             assertFalse(removed.body().contains("value=\"rotate_callback\""), "no secret to renew");
-            Page none = browser.submit("action", "rotate_callback", "app_key", "acme#chat");
+            Page none = browser.submit("action", "rotate_callback", "app_key", "acme#chat", "confirm_rotate", "true");
             assertEquals(400, none.status());
             assertTrue(none.body().contains("App acme#chat has no callback URL; set one first."), none.body());
-            assertEquals(404, browser.submit("action", "rotate_callback", "app_key", "acme#none").status());
+            assertEquals(404, browser.submit("action", "rotate_callback", "app_key", "acme#none", "confirm_rotate", "true").status());
 
             Page again = update(browser, "callback_url", "https://hooks.example.com/v2");
             assertEquals(Optional.of(console.apps.callback(ACME).orElseThrow().secret()), shownSecret(again),

@@ -121,8 +121,12 @@ class AppsAdminServletTest {
         try (ConsoleFixture console = new ConsoleFixture(db)) {
             Browser browser = console.http.browser();
             String[] first = credentials(create(browser, "acme", "chat"));
+            Page stray = browser.submit("action", "rotate", "app_key", "acme#chat");
+            assertEquals(400, stray.status(), "a click without the box ticked");
+            assertTrue(stray.body().contains("Nothing was changed."), stray.body());
+            assertTrue(console.apps.authenticateClient(ACME, first[1], first[2]).isPresent(), "the secret stays");
 
-            Page rotated = browser.submit("action", "rotate", "app_key", "acme#chat");
+            Page rotated = browser.submit("action", "rotate", "app_key", "acme#chat", "confirm_rotate", "true");
             assertEquals(200, rotated.status(), rotated.body());
             String[] second = credentials(rotated);
             assertEquals(first[1], second[1], "the client id stays");
@@ -131,7 +135,7 @@ class AppsAdminServletTest {
             assertTrue(console.apps.authenticateClient(ACME, first[1], first[2]).isEmpty(), "the old one no longer does");
             assertFalse(browser.get().body().contains(second[2]), "shown once only");
 
-            Page unknown = browser.submit("action", "rotate", "app_key", "acme#none");
+            Page unknown = browser.submit("action", "rotate", "app_key", "acme#none", "confirm_rotate", "true");
             assertEquals(404, unknown.status());
             assertTrue(unknown.body().contains("<code>organization_application_not_found</code>"), unknown.body());
         }
@@ -229,7 +233,7 @@ class AppsAdminServletTest {
 
             assertTrue(console.apps.authenticateClient(ACME, first[1], first[2]).isPresent(), "secret not rotated");
             assertEquals(1, console.apps.list(10).size(), "nothing created or deleted");
-            assertEquals(200, operator.submit("action", "rotate", "app_key", "acme#chat").status(), "the real form works");
+            assertEquals(200, operator.submit("action", "rotate", "app_key", "acme#chat", "confirm_rotate", "true").status(), "the real form works");
         }
     }
 
@@ -251,7 +255,7 @@ class AppsAdminServletTest {
             assertTrue(refused.body().contains("&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"), "echoed, escaped");
             assertTrue(refused.body().contains("name=\"csrf\" value=\"of&#39;&quot;&lt;b&gt;\""), "Openfire's token echoed, escaped");
 
-            Page badKey = browser.submit("action", "rotate", "app_key", "<i>x</i>#y");
+            Page badKey = browser.submit("action", "rotate", "app_key", "<i>x</i>#y", "confirm_rotate", "true");
             assertEquals(400, badKey.status());
             assertFalse(badKey.body().contains("<i>"), badKey.body());
         }

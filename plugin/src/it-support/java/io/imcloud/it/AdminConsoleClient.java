@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,6 +41,20 @@ public final class AdminConsoleClient {
             throw new AssertionError("console login failed: " + login.body());
         }
         return get(path);
+    }
+
+    /**
+     * Submits the form of the page at {@code page} (after {@link #loginAndGet}) as its GET action {@code action}, with
+     * {@code fields} and the page's CSRF token; returns the page it leads to.
+     */
+    public String submit(String page, String action, Map<String, String> fields) throws IOException, InterruptedException {
+        Matcher csrf = CSRF.matcher(get(page));
+        if (!csrf.find()) {
+            throw new AssertionError("the page " + page + " has no CSRF field");
+        }
+        StringBuilder query = new StringBuilder("csrf=").append(encode(csrf.group(1)));
+        fields.forEach((name, value) -> query.append('&').append(encode(name)).append('=').append(encode(value)));
+        return get(action + "?" + query);
     }
 
     private String get(String path) throws IOException, InterruptedException {

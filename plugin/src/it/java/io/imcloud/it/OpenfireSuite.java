@@ -1031,6 +1031,33 @@ abstract class OpenfireSuite {
     }
 
     /**
+     * However an app user's account goes, their sessions close: deleted over REST, or in Openfire's own console, which
+     * takes the user's registration with it (REST no longer knows the user, their token ends, the name is free again).
+     */
+    @Test
+    @Order(63)
+    void aDeletedUsersSessionsCloseAndAConsoleDeletionTakesTheRegistrationWithIt() throws Exception {
+        rest.call("POST", CONTEXT + "/acme/chat/users", appToken, List.of(Map.of("username", "ivan", "password", "s3cret-I"),
+                Map.of("username", "judy", "password", "s3cret-J"))).expect(200);
+        XmppClient judy = connect("acme#chat_judy", "s3cret-J", Login.SCRAM_SHA_1);
+        rest.call("DELETE", CONTEXT + "/acme/chat/users/judy", appToken, null).expect(200);
+        eventually(() -> !judy.connection().isConnected() || !judy.connection().isAuthenticated());
+
+        String ivansToken = rest.call("POST", CONTEXT + "/acme/chat/token", null, Map.of("grant_type", "password",
+                "username", "ivan", "password", "s3cret-I")).expect(200).get("access_token").asText();
+        XmppClient ivan = connect("acme#chat_ivan", "s3cret-I", Login.SCRAM_SHA_1);
+        AdminConsoleClient console = new AdminConsoleClient(OpenfireServer.ADMIN_PORT);
+        console.loginAndGet("admin", OpenfireServer.ADMIN_PASSWORD, "/user-summary.jsp");
+        console.submit("/user-delete.jsp?username=acme%23chat_ivan", "/user-delete.jsp",
+                Map.of("username", "acme#chat_ivan", "delete", "Delete User"));
+        eventually(() -> !ivan.connection().isConnected() || !ivan.connection().isAuthenticated());
+        assertEquals(404, rest.call("GET", CONTEXT + "/acme/chat/users/ivan", appToken, null).status(), "no ghost registration");
+        assertEquals(401, rest.call("GET", CONTEXT + "/acme/chat/users/ivan", ivansToken, null).status(), "his token ended");
+        rest.call("POST", CONTEXT + "/acme/chat/users", appToken, Map.of("username", "ivan", "password", "s3cret-I2")).expect(200);
+        connect("acme#chat_ivan", "s3cret-I2", Login.SCRAM_SHA_1);
+    }
+
+    /**
      * Offline-message callbacks: the operator points the app's callback URL at a receiver this test runs on
      * 127.0.0.1, bob binds his phone over REST with his own token, alice sends offline bob a message from her XMPP
      * client, and within seconds the receiver gets Easemob's chat_offline callback with bob's device token, signed with

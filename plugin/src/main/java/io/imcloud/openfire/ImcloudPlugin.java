@@ -64,6 +64,7 @@ import org.jivesoftware.openfire.XMPPServer;
 import org.jivesoftware.openfire.component.InternalComponentManager;
 import org.jivesoftware.openfire.container.Plugin;
 import org.jivesoftware.openfire.container.PluginManager;
+import org.jivesoftware.openfire.event.UserEventDispatcher;
 import org.jivesoftware.openfire.interceptor.InterceptorManager;
 import org.jivesoftware.openfire.muc.MUCEventDispatcher;
 import org.jivesoftware.util.JiveGlobals;
@@ -219,9 +220,14 @@ public final class ImcloudPlugin implements Plugin {
 
         Contacts contacts = new Contacts(new OpenfireRosters(domain), blockLists, membership, settings::contactLimits);
         UploadSlots slots = new UploadSlots(accounts.keys(), accounts.clock());
+        OpenfireSessions sessions = new OpenfireSessions(domain);
         // The one account control of the REST API and the console: a deactivation anywhere unbinds the user's devices.
-        AccountControl accountControl = new AccountControl(accounts.users(), new OpenfireSessions(domain),
-                accounts.pushBindings()::unbindAll);
+        AccountControl accountControl = new AccountControl(accounts.users(), sessions, accounts.pushBindings()::unbindAll);
+        steps.start("user deletion listener", () -> {
+            AppUserDeletionListener l = new AppUserDeletionListener(membership, accounts.users(), sessions);
+            UserEventDispatcher.addListener(l);
+            return l;
+        }, UserEventDispatcher::removeListener);
         RestEndpoint rest = steps.start("REST API", () -> new RestEndpoint(httpBind.get(),
                 restServlet(database, settings, accounts, archive, attachments, slots, accountControl,
                         new XmppMessageDelivery(domain, server.getMessageRouter()::route, privacyLists), contacts,

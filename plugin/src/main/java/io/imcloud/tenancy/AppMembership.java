@@ -1,6 +1,9 @@
 package io.imcloud.tenancy;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Decides whether an XMPP node is a user of an app. Membership is a fact of the database (a row of
@@ -17,6 +20,9 @@ public final class AppMembership {
         /** True when {@code user} is registered with its app. */
         boolean isRegistered(AppUser user);
     }
+
+    /** Longer than a membership read takes, however loaded the database. */
+    private static final Executor AGAIN_LATER = CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS);
 
     private final Registry registry;
     private final MembershipCache cache;
@@ -67,8 +73,14 @@ public final class AppMembership {
         return member;
     }
 
-    /** Drops what is known about {@code user}: call after its registration row was inserted or deleted. */
+    /**
+     * Drops what is known about {@code user}: call after its registration row was inserted or deleted. Dropped again a
+     * moment later: a reader on any cluster node that read the row just before the change may cache its answer just
+     * after the first drop, and would otherwise keep it for the cache's lifetime.
+     */
     public void forget(AppUser user) {
-        cache.remove(user.node());
+        String node = user.node();
+        cache.remove(node);
+        AGAIN_LATER.execute(() -> cache.remove(node));
     }
 }

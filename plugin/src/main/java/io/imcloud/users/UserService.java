@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * App users: registration, lookup, listing, deletion and passwords. The password and the XMPP
@@ -39,6 +40,8 @@ public final class UserService implements AppData {
     private final Clock clock;
     private final AppMembership membership;
     private final List<UserData> userData;
+    /** Nodes whose accounts {@link #delete} is deleting now, on this cluster node. */
+    private final Set<String> deleting = ConcurrentHashMap.newKeySet();
 
     /** Users in {@code db} and {@code directory}, with no other data kept per user. */
     public UserService(ConnectionProvider db, UserDirectory directory, Clock clock, AppMembership membership) {
@@ -109,7 +112,7 @@ public final class UserService implements AppData {
     private void undo(List<UserAccount> rows, List<UserAccount> accounts, RuntimeException cause) {
         for (UserAccount a : accounts) {
             try {
-                directory.delete(a.user().node());
+                deleteAccount(a.user().node());
             } catch (RuntimeException e) {
                 cause.addSuppressed(e);
                 Log.error("Could not undo the directory account of {} after a failed registration", a.user().node(), e);
@@ -204,12 +207,40 @@ public final class UserService implements AppData {
     public Optional<UserAccount> delete(AppUser user) {
         Optional<UserAccount> account = store.find(user);
         account.ifPresent(a -> {
-            directory.delete(user.node());
+            deleteAccount(user.node());
             store.delete(user, a.uuid());
             membership.forget(user);
         });
         userData.forEach(d -> d.deleteUser(user));
         return account;
+    }
+
+    /** Deletes the directory account of {@code node}, as this service's own deletion ({@link #accountDeleted}). */
+    private void deleteAccount(String node) {
+        deleting.add(node);
+        try {
+            directory.delete(node);
+        } finally {
+            deleting.remove(node);
+        }
+    }
+
+    /**
+     * The directory is deleting the account of {@code user} by itself (Openfire's console, another plugin): its row and
+     * everything the {@link UserData} keep for it go too, as {@link #delete} does, so that no row outlives the account
+     * (its tokens would go on working, and the name could not be registered again). Nothing when {@link #delete} is what
+     * deletes the account: it goes on with the rest itself.
+     */
+    public void accountDeleted(AppUser user) {
+        if (deleting.contains(user.node())) {
+            return;
+        }
+        store.find(user).ifPresent(a -> {
+            store.delete(user, a.uuid());
+            membership.forget(user);
+            Log.info("imcloud: the account of {} was deleted outside the REST API; its registration and data go too", user);
+        });
+        userData.forEach(d -> d.deleteUser(user));
     }
 
     /** The number of users of the app. */
@@ -229,7 +260,7 @@ public final class UserService implements AppData {
         List<UserAccount> batch;
         while (!(batch = store.after(appKey, null, 100)).isEmpty()) {
             for (UserAccount a : batch) {
-                directory.delete(a.user().node());
+                deleteAccount(a.user().node());
                 store.delete(a.user(), a.uuid());
                 membership.forget(a.user());
                 deleted++;

@@ -12,11 +12,16 @@ import io.imcloud.testsupport.AllDatabases;
 import io.imcloud.testsupport.ScramUserDirectory;
 import io.imcloud.testsupport.TestDatabase;
 import io.imcloud.testsupport.TestMembership;
+import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -49,6 +54,63 @@ class AppMembershipTest {
         assertEquals(Optional.empty(), membership.appOf("acme#other_alice"), "registered with another app only");
         assertEquals(Optional.empty(), membership.appOf("admin"));
         assertEquals(Optional.empty(), membership.appOf("acme#chat"));
+    }
+
+    /**
+     * A reader that read "no member" just before a registration, and caches it just after the registration dropped the
+     * answer, does not keep it: the answer is dropped once more a moment later.
+     */
+    @Test
+    void anAnswerReadJustBeforeARegistrationAndCachedJustAfterItIsDroppedAgain() throws Exception {
+        TestMembership answers = new TestMembership();
+        CountDownLatch read = new CountDownLatch(1);
+        CountDownLatch registered = new CountDownLatch(1);
+        AtomicBoolean inTable = new AtomicBoolean();
+        AppMembership racing = new AppMembership(user -> {
+            boolean found = inTable.get();
+            read.countDown();
+            await(registered);
+            return found;
+        }, answers);
+        AppUser alice = AppUser.of(CHAT, "alice");
+        CompletableFuture<Boolean> reader = CompletableFuture.supplyAsync(() -> racing.isMember(alice));
+        await(read);
+        inTable.set(true);
+        racing.forget(alice);
+        registered.countDown();
+        assertFalse(reader.get(10, TimeUnit.SECONDS), "the reader saw the table before the registration");
+        assertEquals(Boolean.FALSE, answers.get(alice.node()), "and cached that after the first drop");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (answers.get(alice.node()) != null && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(racing.isMember(alice), "dropped again, the answer is read anew");
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertTrue(latch.await(10, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * An account Openfire deletes by itself (its console) takes its registration row with it: the user is no member and
+     * the name can be registered again. The service's own deletion, which deletes the account first, is left alone.
+     */
+    @AllDatabases
+    void anAccountDeletedOutsideTheServiceTakesItsRowWithIt(TestDatabase db) {
+        open(db);
+        users.register(CHAT, List.of(new NewUser("alice", "pw", null), new NewUser("bob", "pw", null)), 0);
+        AppUser alice = AppUser.of(CHAT, "alice");
+        assertTrue(membership.isMember(alice));
+        new ScramUserDirectory(db).delete(alice.node()); // what Openfire's console does, telling the service
+        users.accountDeleted(alice);
+        assertTrue(users.find(alice).isEmpty());
+        assertFalse(membership.isMember(alice));
+        assertEquals(1, users.register(CHAT, List.of(new NewUser("alice", "pw2", null)), 0).size(), "the name is free again");
+        assertTrue(users.find(AppUser.of(CHAT, "bob")).isPresent(), "nobody else's row");
     }
 
     @AllDatabases

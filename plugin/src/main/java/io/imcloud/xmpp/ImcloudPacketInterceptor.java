@@ -128,6 +128,7 @@ public final class ImcloudPacketInterceptor implements PacketInterceptor {
             if (fromClient && packet instanceof Message message) {
                 // whatever it goes to: a room strips only its own ids, and relays a private message with no session
                 StanzaIds.stripLocal(message.getElement(), firewall.domain());
+                XmppMessageDelivery.removeMediaBodies(message.getElement());
                 archiver.onMessageFromClient(message, from, to, (ClientSession) session);
                 if (groups != null) {
                     groups.onMessageToRoom(message, from, to);

@@ -7,6 +7,7 @@ import io.imcloud.archive.ArchivedMessage;
 import io.imcloud.archive.MessageDelivery;
 import io.imcloud.tenancy.AppUser;
 import org.dom4j.Element;
+import org.dom4j.QName;
 import org.xmpp.packet.JID;
 import org.xmpp.packet.Message;
 
@@ -40,6 +41,14 @@ public final class XmppMessageDelivery implements MessageDelivery {
     public static final String MEDIA_ELEMENT = "media";
     public static final String MEDIA_NAMESPACE = "urn:imcloud:media";
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Removes every Easemob body object from a message a client sent: only the server's own sends carry one, and the
+     * apps' clients take it for the server's word on the file (its type, size, URL).
+     */
+    static void removeMediaBodies(Element message) {
+        message.elements(QName.get(MEDIA_ELEMENT, MEDIA_NAMESPACE)).forEach(message::remove);
+    }
 
     private final String xmppDomain;
     private final Consumer<Message> router;

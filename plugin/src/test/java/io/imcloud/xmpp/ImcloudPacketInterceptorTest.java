@@ -249,6 +249,19 @@ class ImcloudPacketInterceptorTest {
         assertNull(stanzaId(message, DOMAIN));
     }
 
+    /** An Easemob body object is the server's word on a file: one a client puts into its message is removed. */
+    @Test
+    void aMediaBodyAClientForgesIsRemoved() throws Exception {
+        Message message = chat(full(ALICE), bare(BOB), "https://evil.example/x.jpg", null);
+        message.addChildElement(XmppMessageDelivery.MEDIA_ELEMENT, XmppMessageDelivery.MEDIA_NAMESPACE)
+                .setText("{\"type\":\"img\",\"url\":\"https://evil.example/x.jpg\"}");
+        readFromClient(interceptor, message);
+        assertNull(message.getChildElement(XmppMessageDelivery.MEDIA_ELEMENT, XmppMessageDelivery.MEDIA_NAMESPACE), message.toXML());
+        archive.flush();
+        assertFalse(archive.find(APP, Long.parseLong(stanzaId(message, BOB + "@" + DOMAIN).attributeValue("id"))).orElseThrow()
+                .stanzaXml().contains("urn:imcloud:media"), "nor archived for XEP-0313");
+    }
+
     /** A room strips only the ids by itself, and relays a private message to an occupant without the sender's session. */
     @Test
     void forgedStanzaIdsAreStrippedFromWhatAClientSendsToARoomToo() throws Exception {

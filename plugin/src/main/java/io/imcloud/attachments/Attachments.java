@@ -22,6 +22,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -54,6 +55,7 @@ public final class Attachments implements AppData, UserData {
     private static final long STALE_INCOMING_MILLIS = DAY_MILLIS;
     /** Files removed per query while deleting or sweeping, so that memory stays bounded. */
     private static final int BATCH = 500;
+    private static final int UNDECODABLE_KEPT = 10_000;
     /** Bytes gathered per write to disk. */
     private static final int WRITE_BUFFER_BYTES = 256 * 1024;
     /** Bytes written between two early flushes of an upload. */
@@ -73,6 +75,13 @@ public final class Attachments implements AppData, UserData {
     private final FileStorage storage;
     private final Clock clock;
     private final Supplier<AttachmentLimits> limits;
+    /** Images whose thumbnail failed to decode, most recent {@value #UNDECODABLE_KEPT}: each try costs a whole decode. */
+    private final Set<String> undecodable = Collections.synchronizedSet(Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > UNDECODABLE_KEPT;
+        }
+    }));
 
     /**
      * @param root   the attachments directory (shared storage in a cluster)
@@ -280,10 +289,18 @@ public final class Attachments implements AppData, UserData {
             throw new AttachmentException(AttachmentException.Reason.IMAGE_TOO_LARGE, ErrorText.IMAGE_TOO_LARGE, file.width(),
                     file.height(), current.thumbnailMaxPixels());
         }
+        if (undecodable.contains(file.uuid())) {
+            throw new AttachmentException(AttachmentException.Reason.IMAGE_UNDECODABLE, ErrorText.IMAGE_UNDECODABLE);
+        }
         Path incoming = storage.newIncoming();
         try {
             ImageProbe.thumbnail(storage.pathOf(file), incoming, current.thumbnailEdge(), current.thumbnailMaxPixels());
             FileStorage.moveInto(incoming, thumbnail);
+        } catch (AttachmentException e) {
+            if (e.reason() == AttachmentException.Reason.IMAGE_UNDECODABLE) {
+                undecodable.add(file.uuid()); // decoding it again would take as long, to fail again
+            }
+            throw e;
         } finally {
             Files.deleteIfExists(incoming);
         }
@@ -303,10 +320,11 @@ public final class Attachments implements AppData, UserData {
 
     /**
      * Records that a message sent at {@code at} uses the file {@code link} names, so that retention counts from then;
-     * nothing happens for a file that does not exist.
+     * false when the file does not exist (retention may have taken it a moment ago), and nothing was recorded.
      */
-    public void markUsed(ChatfileLink link, long at) {
-        catalog.markUsed(List.of(new FileCatalog.FileUse(link.app(), link.uuid(), at)));
+    public boolean markUsed(ChatfileLink link, long at) {
+        return catalog.markUsed(List.of(new FileCatalog.FileUse(link.app(), link.uuid(), at))) > 0
+                || find(link.app(), link.uuid()).isPresent(); // marked already by a later use
     }
 
     /** {@link #markUsed(ChatfileLink, long)} for many uses in one batch; returns how many files' times moved. */

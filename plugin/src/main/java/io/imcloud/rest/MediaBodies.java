@@ -57,7 +57,9 @@ final class MediaBodies {
         JsonNode length = content.get("length");
         ObjectNode body = describe(ex.context().json(), type, url, RestExchange.text(content, "filename"), secret, file,
                 length != null && length.canConvertToInt() && length.intValue() > 0 ? length.intValue() : 0);
-        attachments.markUsed(link.get(), ex.context().clock().millis());
+        if (!attachments.markUsed(link.get(), ex.context().clock().millis())) {
+            throw ApiException.illegalArgument(ErrorText.MEDIA_URL); // retention took it since it was found
+        }
         return body;
     }
 

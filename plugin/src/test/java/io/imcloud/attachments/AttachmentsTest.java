@@ -363,9 +363,9 @@ class AttachmentsTest {
         StoredFile neverSent = store(a, APP, OPEN, "alice", "never sent", new byte[] {2}).file();
         StoredFile linkedFromElsewhere = store(a, APP, OPEN, "alice", "linked by another app", new byte[] {3}).file();
         clock.advance(Duration.ofDays(5));
-        a.markUsed(new ChatfileLink(APP, sent.uuid()), clock.millis());
-        a.markUsed(new ChatfileLink(OTHER, linkedFromElsewhere.uuid()), clock.millis());
-        a.markUsed(new ChatfileLink(APP, sent.uuid()), clock.millis() - 1000);
+        assertTrue(a.markUsed(new ChatfileLink(APP, sent.uuid()), clock.millis()));
+        assertFalse(a.markUsed(new ChatfileLink(OTHER, linkedFromElsewhere.uuid()), clock.millis()), "no file of that app");
+        assertTrue(a.markUsed(new ChatfileLink(APP, sent.uuid()), clock.millis() - 1000), "there, used later already");
         clock.advance(Duration.ofDays(2).plusSeconds(1));
 
         assertEquals(2, a.sweep(), "seven days after the upload, the files no message used go");
@@ -376,6 +376,7 @@ class AttachmentsTest {
         clock.advance(Duration.ofDays(5));
         assertEquals(1, a.sweep());
         assertTrue(a.find(APP, sent.uuid()).isEmpty());
+        assertFalse(a.markUsed(new ChatfileLink(APP, sent.uuid()), clock.millis()), "taken by retention: a message may not use it");
         assertFalse(Files.exists(a.content(sent)));
         assertEquals(new Attachments.FileUsage(0, 0), a.usage(APP));
     }

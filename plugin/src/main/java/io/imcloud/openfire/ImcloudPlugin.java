@@ -331,7 +331,7 @@ public final class ImcloudPlugin implements Plugin {
         routeGroups.addAll(ArchiveRoutes.all(archive, new ConversationList(database), new UnreadCounters(database), delivery,
                 attachments));
         routeGroups.addAll(GroupRoutes.all(chatGroups, archive, groupDelivery, attachments));
-        routeGroups.add(new ChatfileRoutes(attachments, slots));
+        routeGroups.add(new ChatfileRoutes(attachments, slots, () -> settings.get(ImcloudSettings.HTTP_PUBLIC_URL)));
         routeGroups.add(new AccountRoutes(accountControl));
         routeGroups.add(new ContactRoutes(contacts));
         routeGroups.add(new PushRoutes(accounts.pushBindings()));

@@ -10,12 +10,15 @@ import io.imcloud.i18n.ErrorText;
 import io.imcloud.tenancy.App;
 import io.imcloud.users.UserAccount;
 import org.apache.commons.io.input.BoundedInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /**
  * Easemob's chat files: {@code POST /{org}/{app}/chatfiles} (multipart, one file part, streamed to disk) and
@@ -26,6 +29,8 @@ import java.nio.file.Path;
  */
 public final class ChatfileRoutes implements RouteGroup {
 
+    private static final Logger Log = LoggerFactory.getLogger(ChatfileRoutes.class);
+
     /** Room for the multipart framing and headers around the file part. */
     private static final long MULTIPART_OVERHEAD = 64 * 1024;
     /** Parts read up to the file part (form fields are skipped); more is a malformed or hostile request. */
@@ -34,11 +39,17 @@ public final class ChatfileRoutes implements RouteGroup {
 
     private final Attachments attachments;
     private final UploadSlots slots;
+    private final Supplier<String> publicUrl;
 
-    /** The chat file routes over {@code attachments}, taking XEP-0363 uploads into the slots {@code slots} issued. */
-    public ChatfileRoutes(Attachments attachments, UploadSlots slots) {
+    /**
+     * The chat file routes over {@code attachments}, taking XEP-0363 uploads into the slots {@code slots} issued; the
+     * URLs they answer start with {@code publicUrl} ({@code plugin.imcloud.http.public_url}), or, when that is empty,
+     * with the address the request came to.
+     */
+    public ChatfileRoutes(Attachments attachments, UploadSlots slots, Supplier<String> publicUrl) {
         this.attachments = attachments;
         this.slots = slots;
+        this.publicUrl = publicUrl;
     }
 
     @Override
@@ -158,6 +169,11 @@ public final class ChatfileRoutes implements RouteGroup {
         if (file.restricted() && !file.acceptsSecret(ex.request().getHeader("share-secret")) && !appCaller(ex)) {
             throw ApiException.unauthorized(ErrorText.SHARE_SECRET_NEEDED);
         }
+        if (Files.notExists(attachments.content(file))) {
+            // its bytes never came (a crash between row and move) or went a moment ago: gone to the client too
+            Log.debug("Chat file {} of {} has no bytes on disk", file.uuid(), app.key());
+            throw ApiException.notFound(ErrorText.CHATFILE_NOT_FOUND, file.uuid());
+        }
         FileResponse.Content content;
         if (file.kind() == FileKind.IMAGE && "true".equalsIgnoreCase(ex.request().getHeader("thumbnail"))) {
             Path thumbnail = attachments.thumbnail(file);
@@ -194,10 +210,13 @@ public final class ChatfileRoutes implements RouteGroup {
         }
     }
 
-    /** The download URL of {@code file}, on the host and port the request came to. */
-    static String fileUrl(HttpServletRequest request, StoredFile file) {
-        String url = request.getRequestURL().toString();
-        String base = url.substring(0, url.length() - request.getRequestURI().length()) + request.getContextPath();
+    /** The download URL of {@code file}: under the public URL when one is set, else on the host and port the request came to. */
+    private String fileUrl(HttpServletRequest request, StoredFile file) {
+        String base = publicUrl.get();
+        if (base.isEmpty()) {
+            String url = request.getRequestURL().toString();
+            base = url.substring(0, url.length() - request.getRequestURI().length()) + request.getContextPath();
+        }
         return base + "/" + file.app().org() + "/" + file.app().app() + "/chatfiles/" + file.uuid();
     }
 }

@@ -118,7 +118,8 @@ final class ArchiveApiStack implements AutoCloseable {
                 Clock.systemUTC(), groupLimits::get);
         List<RouteGroup> routeGroups = new ArrayList<>(ArchiveRoutes.all(served, new ConversationList(db), new UnreadCounters(db),
                 new XmppMessageDelivery(DOMAIN, routed::add, privacy), attachments));
-        routeGroups.add(new ChatfileRoutes(attachments, new UploadSlots(new SigningKeyStore(db, Clock.systemUTC()), Clock.systemUTC())));
+        routeGroups.add(new ChatfileRoutes(attachments, new UploadSlots(new SigningKeyStore(db, Clock.systemUTC()), Clock.systemUTC()),
+                () -> ""));
         routeGroups.addAll(GroupRoutes.all(groups, archive, new XmppGroupDelivery(roomJids, broadcast::add), attachments));
         this.bindings = new PushBindings(db, Clock.systemUTC());
         routeGroups.add(new PushRoutes(bindings));

@@ -54,6 +54,8 @@ class ChatfileApiTest {
 
     /** The REST stack with the chat file routes, an app {@code acme#chat} with users alice and bob, and their tokens. */
     private final class Fixture implements AutoCloseable {
+        /** {@code plugin.imcloud.http.public_url}: empty, or what a test sets. */
+        final AtomicReference<String> publicUrl = new AtomicReference<>("");
         final Attachments attachments;
         final UploadSlots slots;
         final RestHarnessStack stack;
@@ -64,7 +66,7 @@ class ChatfileApiTest {
         Fixture(TestDatabase db) {
             attachments = new Attachments(db, root, Clock.systemUTC(), limits::get);
             slots = new UploadSlots(new SigningKeyStore(db, Clock.systemUTC()), Clock.systemUTC());
-            stack = RestHarnessStack.start(db, List.of(attachments), new ChatfileRoutes(attachments, slots));
+            stack = RestHarnessStack.start(db, List.of(attachments), new ChatfileRoutes(attachments, slots, publicUrl::get));
             app = stack.createApp("acme", "chat", false);
             appToken = stack.appToken(app);
             stack.register(app, appToken, List.of(RestHarnessStack.user("alice", "pw-alice-1", "A"),
@@ -126,6 +128,10 @@ class ChatfileApiTest {
             assertEquals(300, entity.get("size").get("height").asInt());
             assertEquals("photo.jpg", entity.get("filename").asText());
             assertEquals(f.stack.http.uri("/acme/chat/chatfiles/" + uuid).toString(), entity.get("url").asText());
+            f.publicUrl.set("https://im.example.com/imcloud");
+            assertTrue(f.uploaded(f.aliceToken, "again.png", png).get("url").asText().startsWith(
+                    "https://im.example.com/imcloud/acme/chat/chatfiles/"), "behind a proxy: the public URL");
+            f.publicUrl.set("");
 
             BytesResponse r = f.download("/acme/chat/chatfiles/" + uuid);
             assertEquals(200, r.status());
@@ -135,6 +141,7 @@ class ChatfileApiTest {
             assertEquals("\"" + uuid + "\"", r.header("ETag"));
             assertTrue(r.header("Last-Modified").endsWith("GMT"), r.header("Last-Modified"));
             assertEquals("nosniff", r.header("X-Content-Type-Options"));
+            assertEquals("thumbnail", r.header("Vary"), "the image and its thumbnail are one URL: no cache may mix them up");
             assertEquals("inline; filename=\"photo.jpg\"; filename*=UTF-8''photo.jpg", r.header("Content-Disposition"));
             assertArrayEquals(png, f.download("/acme/chat/chatfiles/" + uuid + "/photo.png").body(), "a trailing name is for clients only");
 
@@ -160,6 +167,7 @@ class ChatfileApiTest {
             assertArrayEquals(new byte[] {1, 2, 3}, f.download(path, "share-secret", secret).body());
             assertEquals(200, f.download(path, "Authorization", "Bearer " + f.appToken).status());
             assertEquals("private, max-age=86400", f.download(path, "share-secret", secret).header("Cache-Control"));
+            assertEquals("thumbnail, share-secret, Authorization", f.download(path, "share-secret", secret).header("Vary"));
 
             AppCredentials other = f.stack.createApp("acme", "other", false);
             String otherToken = f.stack.appToken(other);
@@ -278,6 +286,11 @@ class ChatfileApiTest {
         }
     }
 
+    /** Where the bytes of chat file {@code uuid} of acme#chat lie. */
+    private Path onDisk(String uuid) {
+        return root.resolve("acme/chat").resolve(uuid.substring(0, 2)).resolve(uuid);
+    }
+
     @AllDatabases
     void aHugeImageGetsNoThumbnailAndADeletedUsersFilesGo(TestDatabase db) throws Exception {
         try (Fixture f = new Fixture(db)) {
@@ -291,6 +304,14 @@ class ChatfileApiTest {
             assertEquals(400, undecodable.status(), new String(undecodable.body(), StandardCharsets.UTF_8));
             assertTrue(new String(undecodable.body(), StandardCharsets.UTF_8).contains("cannot be decoded"));
             assertEquals(200, f.download("/acme/chat/chatfiles/" + broken.get("uuid").asText()).status(), "the file itself");
+            Path brokenBytes = onDisk(broken.get("uuid").asText());
+            Files.write(brokenBytes, ImageFixtures.image("png", 10, 10));
+            assertEquals(400, f.download("/acme/chat/chatfiles/" + broken.get("uuid").asText(), "thumbnail", "true").status(),
+                    "a failed decode is remembered, not tried again on every request");
+            Files.delete(brokenBytes);
+            BytesResponse noBytes = f.download("/acme/chat/chatfiles/" + broken.get("uuid").asText());
+            assertEquals(404, noBytes.status(), "a row whose bytes are gone: 404, not 500");
+            assertTrue(new String(noBytes.body(), StandardCharsets.UTF_8).contains("service_resource_not_found"));
 
             String bobToken = f.stack.userToken(f.app, "bob", "pw-bob-1");
             JsonNode bobs = f.uploaded(bobToken, "b.bin", new byte[] {4});

@@ -1058,6 +1058,23 @@ abstract class OpenfireSuite {
     }
 
     /**
+     * A server-side send that names no sender comes from the app's back-end as {@code admin}, who has no account: it
+     * reaches the receiver's client, online or at their next login, with our stanza-id.
+     */
+    @Test
+    @Order(64)
+    void aServerSideSendWithoutASenderReachesTheReceiverFromAdmin() throws Exception {
+        XmppClient bob = connect("acme#chat_bob", PASSWORD_BOB, Login.SCRAM_SHA_1);
+        String id = rest.call("POST", CONTEXT + "/acme/chat/messages/users", appToken, Map.of("to", List.of("bob", "carol"),
+                "type", "txt", "body", Map.of("msg", "notice from the app"))).expect(200).at("/data/bob").asText();
+        Message received = bob.await(m -> "notice from the app".equals(m.getBody()), WAIT);
+        assertEquals("acme#chat_admin@localhost", received.getFrom().asBareJid().toString());
+        assertEquals(id, XmppClient.stanzaId(received).getId());
+        XmppClient carol = connect("acme#chat_carol", PASSWORD_CAROL, Login.SCRAM_SHA_1);
+        carol.await(m -> "notice from the app".equals(m.getBody()), WAIT);
+    }
+
+    /**
      * Offline-message callbacks: the operator points the app's callback URL at a receiver this test runs on
      * 127.0.0.1, bob binds his phone over REST with his own token, alice sends offline bob a message from her XMPP
      * client, and within seconds the receiver gets Easemob's chat_offline callback with bob's device token, signed with

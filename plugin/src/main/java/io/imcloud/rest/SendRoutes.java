@@ -43,7 +43,7 @@ final class SendRoutes implements RouteGroup {
     static final double MESSAGES_PER_SECOND = 200;
     static final int MESSAGES_BURST = 2 * MAX_RECEIVERS;
     /** Sender of a server-side message whose request names none, as in Easemob; needs no account. */
-    static final String DEFAULT_SENDER = "admin";
+    static final String DEFAULT_SENDER = AppUser.APP_SENDER;
     /** Most unknown usernames named in a 404. */
     private static final int MAX_NAMED = 10;
 

@@ -16,6 +16,12 @@ public record AppUser(AppKey appKey, String username) {
      */
     public static final int MAX_NODE_LENGTH = 64;
 
+    /**
+     * The username an app's back-end sends as when its send names no sender (Easemob's {@code admin}): it needs no
+     * account, and only the server's own sends come from it.
+     */
+    public static final String APP_SENDER = "admin";
+
     public AppUser {
         if (appKey == null || !isValidUsername(username)) {
             throw new IllegalArgumentException("Illegal username: 1-64 chars of [a-z0-9_.-]");

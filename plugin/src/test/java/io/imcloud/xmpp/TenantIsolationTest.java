@@ -397,6 +397,23 @@ class TenantIsolationTest {
         assertEquals(0, db.count("ofImMessage"));
     }
 
+    /**
+     * A REST send that names no sender comes from the app's back-end as {@code admin}, who has no account: the server
+     * routes it without a session, and it reaches the app's users. A session of that name, or the server's own send as
+     * another unregistered name or to another app, stays refused.
+     */
+    @Test
+    void theServersOwnSendAsTheAppsAdminReachesTheAppsUsersOnly() throws Exception {
+        JID admin = bare("acme#chat_admin");
+        assertDoesNotThrow(() -> fromService(chat(admin, bare(ALICE), "from the back-end", null)));
+        assertThrows(StanzaRejection.class, () -> fromService(chat(admin, bare(CAROL), "to another app", null)));
+        assertThrows(StanzaRejection.class, () -> fromService(chat(bare("acme#chat_eve"), bare(ALICE), "not the app's sender", null)));
+        Message fromSession = chat(full("acme#chat_admin"), bare(ALICE), "a squatter named admin", null);
+        StanzaRejection squatter = assertThrows(StanzaRejection.class,
+                () -> interceptor.interceptPacket(fromSession, XmppFixture.clientSession(fromSession.getFrom()), true, false));
+        assertEquals(PacketError.Condition.not_authorized, squatter.condition());
+    }
+
     @Test
     void membershipFollowsRegistrationAndDeletion() {
         assertRejected(chat(full(ALICE), bare("acme#chat_dave"), "before dave exists", null));

@@ -7,8 +7,6 @@ import io.imcloud.attachments.FileUseRecorder;
 import io.imcloud.tenancy.AppUser;
 import org.dom4j.Element;
 import org.dom4j.QName;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.xmpp.packet.JID;
 import org.xmpp.packet.Message;
 
@@ -31,8 +29,6 @@ import java.util.function.Supplier;
  * <p>Everything here runs on Openfire's packet threads: no I/O, only the archive's queue.
  */
 public final class GroupMessageArchiver {
-
-    private static final Logger Log = LoggerFactory.getLogger(GroupMessageArchiver.class);
 
     /** Namespace of the element that carries the archive id through the room. */
     public static final String ARCHIVE_ID_NAMESPACE = "urn:imcloud:group";
@@ -188,7 +184,7 @@ public final class GroupMessageArchiver {
         }
         archive.markGroupRead(member, groupId, upTo).whenComplete((left, error) -> {
             if (error != null) {
-                Log.warn("Could not apply displayed marker of {} in group {} up to {}", member, groupId, upTo, error);
+                MessageArchiver.markerFailed(error, "of " + member + " in group " + groupId + " up to " + upTo);
             }
         });
     }

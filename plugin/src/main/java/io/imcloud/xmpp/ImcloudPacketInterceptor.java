@@ -121,11 +121,11 @@ public final class ImcloudPacketInterceptor implements PacketInterceptor {
         JID from = packet.getFrom();
         JID to = packet.getTo();
         try {
-            firewall.check(packet, from, to);
+            firewall.check(packet, from, to, session == null);
             if (fromClient && roomGuard != null) {
                 roomGuard.check(packet, from, to);
             }
-            if (fromClient && packet instanceof Message message) {
+            if (fromClient && packet instanceof Message message && !archiver.isRedelivery(message, from, to)) {
                 // whatever it goes to: a room strips only its own ids, and relays a private message with no session
                 StanzaIds.stripLocal(message.getElement(), firewall.domain());
                 XmppMessageDelivery.removeMediaBodies(message.getElement());

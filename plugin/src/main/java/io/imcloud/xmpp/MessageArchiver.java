@@ -14,6 +14,7 @@ import org.xmpp.packet.JID;
 import org.xmpp.packet.Message;
 import org.xmpp.packet.PacketError;
 
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
@@ -124,6 +125,24 @@ public final class MessageArchiver {
         FileLinks.noteUses(element, body, receiver.appKey(), archived.sentAt(), fileUses);
     }
 
+    /**
+     * True when {@code message}, read as if its sender's client sent it, is one of ours that Openfire routes again: a
+     * stream-management session (XEP-0198) that closed before acknowledging it hands it back to the router, from the
+     * sender's address (whose session may still be there), with a delay from this server and the stanza-id it was
+     * archived under. It must keep that id and not be archived again.
+     */
+    public boolean isRedelivery(Message message, JID from, JID to) {
+        Element delay = message.getElement().element(QNames.DELAY);
+        if (delay == null || !firewall.domain().equals(delay.attributeValue("from"))) {
+            return false;
+        }
+        AppUser sender = firewall.localAppUser(from);
+        AppUser receiver = firewall.localAppUser(to);
+        long id = receiver == null ? -1 : StanzaIds.find(message.getElement(), to.toBareJID());
+        return sender != null && id >= 0 && archive.findOwn(receiver, id)
+                .filter(m -> m.sender().equals(sender.username()) && m.receiver().equals(receiver.username())).isPresent();
+    }
+
     /** A message handed to one of {@code receiverAddress}'s sessions: DELIVERED when it is one we stamped. */
     public void onDelivered(Message message, JID receiverAddress) {
         markStamped(message, receiverAddress, DeliveryState.DELIVERED);
@@ -165,9 +184,21 @@ public final class MessageArchiver {
         }
         archive.markRead(owner, peer.username(), upTo).whenComplete((left, error) -> {
             if (error != null) {
-                Log.warn("Could not apply displayed marker of {} for {} up to {}", owner, peer.username(), upTo, error);
+                markerFailed(error, "of " + owner + " for " + peer.username() + " up to " + upTo);
             }
         });
+    }
+
+    /**
+     * Logs a displayed marker that could not be applied ({@code error}): a full archive queue at debug (the writer reports that itself,
+     * at most once a while, and a marker comes with every message shown), anything else as a warning.
+     */
+    static void markerFailed(Throwable error, String marker) {
+        if (error instanceof RejectedExecutionException) {
+            Log.debug("Displayed marker {} not applied: the archive queue is full", marker);
+        } else {
+            Log.warn("Could not apply displayed marker {}", marker, error);
+        }
     }
 
     static StanzaRejection tooLarge(String what, int maxBytes) {
@@ -196,5 +227,6 @@ public final class MessageArchiver {
     static final class QNames {
         static final org.dom4j.QName DISPLAYED = org.dom4j.QName.get("displayed", MARKERS_NAMESPACE);
         static final org.dom4j.QName EXT = org.dom4j.QName.get(EXT_ELEMENT, EXT_NAMESPACE);
+        static final org.dom4j.QName DELAY = org.dom4j.QName.get("delay", "urn:xmpp:delay");
     }
 }

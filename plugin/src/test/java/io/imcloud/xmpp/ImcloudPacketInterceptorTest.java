@@ -43,6 +43,7 @@ import static io.imcloud.xmpp.testsupport.XmppFixture.firewallOfRegisteredShapes
 import static io.imcloud.xmpp.testsupport.XmppFixture.full;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -247,6 +248,32 @@ class ImcloudPacketInterceptorTest {
         assertTrue(Long.parseLong(ours.attributeValue("id")) > 2, "our own id, not the forged one");
         assertNotNull(stanzaId(message, "room@conference.remote.org"));
         assertNull(stanzaId(message, DOMAIN));
+    }
+
+    /**
+     * A message Openfire routes again because bob's stream-management session closed before acknowledging it comes from
+     * alice's address again, with a delay from this server: it keeps its stanza-id and is not archived twice. A client
+     * that dresses up a new message that way, naming a message of another conversation, gets a fresh id as usual.
+     */
+    @Test
+    void aMessageRoutedAgainAfterAStreamManagementCloseIsNotArchivedTwice() throws Exception {
+        Message sent = chat(full(ALICE), bare(BOB), "once", null);
+        readFromClient(interceptor, sent);
+        String id = stanzaId(sent, BOB + "@" + DOMAIN).attributeValue("id");
+        Message again = sent.createCopy();
+        again.addChildElement("delay", "urn:xmpp:delay").addAttribute("from", DOMAIN).addAttribute("stamp", "2026-12-01T06:00:00Z");
+        readFromClient(interceptor, again);
+        assertEquals(id, stanzaId(again, BOB + "@" + DOMAIN).attributeValue("id"), "the id it was archived under");
+        archive.flush();
+        assertEquals(1, db.count("ofImMessage"));
+
+        Message dressedUp = chat(full("acme#chat_carol"), bare(BOB), "new", null);
+        dressedUp.addChildElement("delay", "urn:xmpp:delay").addAttribute("from", DOMAIN);
+        dressedUp.addChildElement("stanza-id", StanzaIds.NAMESPACE).addAttribute("by", BOB + "@" + DOMAIN).addAttribute("id", id);
+        readFromClient(interceptor, dressedUp);
+        assertNotEquals(id, stanzaId(dressedUp, BOB + "@" + DOMAIN).attributeValue("id"), "alice's message is not carol's");
+        archive.flush();
+        assertEquals(2, db.count("ofImMessage"));
     }
 
     /** An Easemob body object is the server's word on a file: one a client puts into its message is removed. */

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The ext check accepts exactly the JSON objects of RFC 8259. */
+/** The ext check accepts exactly the JSON objects of RFC 8259 that the REST side can read back. */
 class JsonSyntaxTest {
 
     @Test
@@ -25,6 +25,14 @@ class JsonSyntaxTest {
                 "{} {}", "{}x", "{\"a\":1 \"b\":2}"}) {
             assertFalse(JsonSyntax.isObject(bad), bad);
         }
+    }
+
+    /** A number the REST side could not read back (Jackson's limit: 1,000 digits) is refused here already. */
+    @Test
+    void refusesANumberTooLongToReadBack() {
+        assertTrue(JsonSyntax.isObject("{\"n\":" + "1".repeat(1000) + "}"));
+        assertFalse(JsonSyntax.isObject("{\"n\":" + "1".repeat(1500) + "}"));
+        assertFalse(JsonSyntax.isObject("{\"n\":0." + "1".repeat(1500) + "}"));
     }
 
     @Test

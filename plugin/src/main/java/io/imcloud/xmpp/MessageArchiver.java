@@ -49,6 +49,7 @@ public final class MessageArchiver {
     private final Supplier<MessageLimits> limits;
     private final PrivacyLists privacy;
     private final FileUseRecorder fileUses;
+    private final ClientResends resends = new ClientResends();
 
     /**
      * An archiver writing to {@code archive}, for the users of {@code firewall}'s domain, refusing messages over
@@ -104,8 +105,15 @@ public final class MessageArchiver {
                     sender.username(), receiver.username(), receiver.appKey());
             return;
         }
-        long id = archive.nextId();
         String receiverJid = to.toBareJID();
+        String clientId = message.getID();
+        long resent = clientId == null ? -1 : resends.archiveIdOf(sender, receiver, clientId, body);
+        if (resent >= 0) {
+            // the client sends it again (its stream was not resumed): the same message, archived and counted once
+            StanzaIds.stamp(element, receiverJid, resent);
+            return;
+        }
+        long id = archive.nextId();
         StanzaIds.stamp(element, receiverJid, id);
         // once: measured here, archived below
         StoredStanza.Split stored = StoredStanza.split(element, body, extJson, receiverJid);
@@ -113,7 +121,6 @@ public final class MessageArchiver {
             StanzaIds.stripLocal(element, firewall.domain()); // not archived: the error copy must not claim it was
             throw tooLarge("stanza", limit.maxStanzaBytes());
         }
-        String clientId = message.getID();
         ArchivedMessage archived = new ArchivedMessage(id, receiver.appKey(), sender.username(), receiver.username(),
                 MessageIds.timestampOf(id), type.name(), body, extJson, stored.xml(),
                 clientId != null && clientId.length() <= MAX_CLIENT_ID_CHARS ? clientId : null, DeliveryState.PENDING);
@@ -121,6 +128,9 @@ public final class MessageArchiver {
             StanzaIds.stripLocal(element, firewall.domain()); // not archived: the error copy must not claim it was
             throw new StanzaRejection(PacketError.Condition.resource_constraint, PacketError.Type.wait,
                     "The message archive is busy; please retry later");
+        }
+        if (clientId != null) {
+            resends.sent(sender, receiver, clientId, body, id);
         }
         FileLinks.noteUses(element, body, receiver.appKey(), archived.sentAt(), fileUses);
     }

@@ -276,6 +276,33 @@ class ImcloudPacketInterceptorTest {
         assertEquals(2, db.count("ofImMessage"));
     }
 
+    /**
+     * A client that could not resume its stream sends its unacknowledged message again, with its id: it keeps the
+     * archive id it got the first time and is archived and counted once. Another body under the same id, or the same
+     * body under another id, is another message.
+     */
+    @Test
+    void aMessageAClientSendsAgainWithItsIdIsArchivedOnce() throws Exception {
+        Message first = chat(full(ALICE), bare(BOB), "hello", "m-1");
+        readFromClient(interceptor, first);
+        Message resent = chat(full(ALICE), bare(BOB), "hello", "m-1");
+        readFromClient(interceptor, resent);
+        String id = stanzaId(first, BOB + "@" + DOMAIN).attributeValue("id");
+        assertEquals(id, stanzaId(resent, BOB + "@" + DOMAIN).attributeValue("id"));
+
+        Message otherBody = chat(full(ALICE), bare(BOB), "hello again", "m-1");
+        readFromClient(interceptor, otherBody);
+        Message otherId = chat(full(ALICE), bare(BOB), "hello", "m-2");
+        readFromClient(interceptor, otherId);
+        Message otherReceiver = chat(full(ALICE), bare("acme#chat_carol"), "hello", "m-1");
+        readFromClient(interceptor, otherReceiver);
+        for (Message m : List.of(otherBody, otherId)) {
+            assertNotEquals(id, stanzaId(m, BOB + "@" + DOMAIN).attributeValue("id"));
+        }
+        archive.flush();
+        assertEquals(4, db.count("ofImMessage"), "hello once, then three other messages");
+    }
+
     /** An Easemob body object is the server's word on a file: one a client puts into its message is removed. */
     @Test
     void aMediaBodyAClientForgesIsRemoved() throws Exception {

@@ -1075,6 +1075,31 @@ abstract class OpenfireSuite {
     }
 
     /**
+     * A client sends a message again with its id, as one does whose stream could not be resumed: the receiver gets both
+     * copies with one stanza-id, and the message is archived and counted once.
+     */
+    @Test
+    @Order(65)
+    void aMessageSentAgainWithItsIdIsArchivedAndCountedOnce() throws Exception {
+        rest.call("POST", CONTEXT + "/acme/chat/users", appToken, List.of(Map.of("username", "kim", "password", "s3cret-K"),
+                Map.of("username", "lee", "password", "s3cret-L"))).expect(200);
+        XmppClient kim = connect("acme#chat_kim", "s3cret-K", Login.SCRAM_SHA_1);
+        XmppClient lee = connect("acme#chat_lee", "s3cret-L", Login.SCRAM_SHA_1);
+        for (int i = 0; i < 2; i++) {
+            kim.send(kim.connection().getStanzaFactory().buildMessageStanza().setStanzaId("kim-resend-1")
+                    .to(XmppClient.jid("acme#chat_lee")).ofType(Message.Type.chat).setBody("sent twice").build());
+        }
+        String id = XmppClient.stanzaId(lee.await(m -> "sent twice".equals(m.getBody()), WAIT)).getId();
+        assertEquals(id, XmppClient.stanzaId(lee.await(m -> "sent twice".equals(m.getBody()), WAIT)).getId(),
+                "both copies carry the one archive id");
+        eventually(() -> unread("lee", "kim") == 1);
+        JsonNode history = rest.call("GET", CONTEXT + "/acme/chat/users/lee/conversations/kim/messages", appToken, null).expect(200);
+        assertEquals(1, history.get("count").asInt(), history.toString());
+        assertEquals(id, history.get("entities").get(0).get("msg_id").asText());
+        assertEquals(1, unread("lee", "kim"), "counted once");
+    }
+
+    /**
      * Offline-message callbacks: the operator points the app's callback URL at a receiver this test runs on
      * 127.0.0.1, bob binds his phone over REST with his own token, alice sends offline bob a message from her XMPP
      * client, and within seconds the receiver gets Easemob's chat_offline callback with bob's device token, signed with

@@ -11,6 +11,8 @@ import org.jivesoftware.openfire.roster.Roster;
 import org.jivesoftware.openfire.roster.RosterItem;
 import org.jivesoftware.openfire.user.UserAlreadyExistsException;
 import org.jivesoftware.openfire.user.UserNotFoundException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xmpp.packet.JID;
 
 import java.util.ArrayList;
@@ -24,6 +26,8 @@ import java.util.List;
  * Openfire's own roster handler, they do not lock against a client changing the same roster at that moment.
  */
 final class OpenfireRosters implements Rosters {
+
+    private static final Logger Log = LoggerFactory.getLogger(OpenfireRosters.class);
 
     private final String domain;
 
@@ -71,25 +75,36 @@ final class OpenfireRosters implements Rosters {
     }
 
     private void subscribeBoth(AppUser owner, AppUser contact) {
-        Roster roster = roster(owner);
-        JID jid = jid(contact);
         try {
-            RosterItem item = roster.isRosterItem(jid) ? roster.getRosterItem(jid) : roster.createRosterItem(jid, false, true);
-            if (item.getSubStatus() == RosterItem.SUB_BOTH && item.getAskStatus() == RosterItem.ASK_NONE
-                    && item.getRecvStatus() == RosterItem.RECV_NONE) {
-                return;
+            try {
+                setBoth(owner, contact);
+            } catch (UserNotFoundException | UserAlreadyExistsException e) {
+                // the item went or came between two calls: the owner's client changed the roster at that moment; once
+                // more, on the roster as it is now
+                Log.debug("The roster of {} changed while {} was being added; adding again", owner, contact);
+                setBoth(owner, contact);
             }
-            item.setSubStatus(RosterItem.SUB_BOTH);
-            item.setAskStatus(RosterItem.ASK_NONE);
-            item.setRecvStatus(RosterItem.RECV_NONE);
-            roster.updateRosterItem(item);
         } catch (UserNotFoundException | UserAlreadyExistsException e) {
-            // the item went or came between two calls: a concurrent change of the same roster
-            throw new IllegalStateException("The roster of " + owner.node() + " changed while " + contact.node()
+            throw new IllegalStateException("The roster of " + owner.node() + " changed twice while " + contact.node()
                     + " was being added; try again", e);
         } catch (SharedGroupException e) {
             throw new IllegalStateException("Openfire refused to add " + contact.node() + " to the roster of " + owner.node(), e);
         }
+    }
+
+    private void setBoth(AppUser owner, AppUser contact)
+            throws UserNotFoundException, UserAlreadyExistsException, SharedGroupException {
+        Roster roster = roster(owner);
+        JID jid = jid(contact);
+        RosterItem item = roster.isRosterItem(jid) ? roster.getRosterItem(jid) : roster.createRosterItem(jid, false, true);
+        if (item.getSubStatus() == RosterItem.SUB_BOTH && item.getAskStatus() == RosterItem.ASK_NONE
+                && item.getRecvStatus() == RosterItem.RECV_NONE) {
+            return;
+        }
+        item.setSubStatus(RosterItem.SUB_BOTH);
+        item.setAskStatus(RosterItem.ASK_NONE);
+        item.setRecvStatus(RosterItem.RECV_NONE);
+        roster.updateRosterItem(item);
     }
 
     private void delete(AppUser owner, AppUser contact) {

@@ -473,15 +473,13 @@ abstract class OpenfireSuite {
     @Test
     @Order(19)
     void aUserRegisteredUnderADeletedUsersNameStartsEmpty() throws Exception {
-        rest.call("POST", CONTEXT + "/acme/chat/users", appToken, Map.of("username", "zed", "password", "s3cret-Z"))
-                .expect(200);
+        register("zed", "s3cret-Z");
         XmppClient alice = connect("acme#chat_alice", PASSWORD_ALICE, Login.SCRAM_SHA_1);
         alice.sendChat("acme#chat_zed", "for the first zed");
         eventually(() -> unread("zed", "alice") == 1);
 
         rest.call("DELETE", CONTEXT + "/acme/chat/users/zed", appToken, null).expect(200);
-        rest.call("POST", CONTEXT + "/acme/chat/users", appToken, Map.of("username", "zed", "password", "s3cret-Z2"))
-                .expect(200);
+        register("zed", "s3cret-Z2");
 
         assertEquals(0, history("zed", "alice", null, 100).get("entities").size(), "no history");
         assertEquals(0, rest.call("GET", CONTEXT + "/acme/chat/users/zed/conversations", appToken, null).expect(200)
@@ -625,9 +623,7 @@ abstract class OpenfireSuite {
     @Test
     @Order(23)
     void contactsOverRestAreTheClientsRostersAndTheirSubscriptionsTheRestList() throws Exception {
-        rest.call("POST", CONTEXT + "/acme/chat/users", appToken, List.of(Map.of("username", "erin", "password", PASSWORD_ERIN),
-                Map.of("username", "finn", "password", PASSWORD_FINN), Map.of("username", "gus", "password", PASSWORD_GUS)))
-                .expect(200);
+        register("erin", PASSWORD_ERIN, "finn", PASSWORD_FINN, "gus", PASSWORD_GUS);
         Roster erin = rosterOf(connect("acme#chat_erin", PASSWORD_ERIN, Login.SCRAM_SHA_1));
         Roster finn = rosterOf(connect("acme#chat_finn", PASSWORD_FINN, Login.SCRAM_SHA_1));
 
@@ -712,14 +708,14 @@ abstract class OpenfireSuite {
     @Test
     @Order(25)
     void aUserRegisteredUnderADeletedUsersNameIsNeitherAContactNorBlocked() throws Exception {
-        rest.call("POST", CONTEXT + "/acme/chat/users", appToken, Map.of("username", "hal", "password", "s3cret-H")).expect(200);
+        register("hal", "s3cret-H");
         rest.call("POST", CONTEXT + "/acme/chat/users/erin/contacts/users/hal", appToken, null).expect(200);
         rest.call("POST", CONTEXT + "/acme/chat/users/erin/blocks/users", appToken, Map.of("usernames", List.of("hal"))).expect(200);
         assertEquals(List.of("hal"), contacts("erin"));
         assertEquals(List.of("hal"), blocked("erin"));
 
         rest.call("DELETE", CONTEXT + "/acme/chat/users/hal", appToken, null).expect(200);
-        rest.call("POST", CONTEXT + "/acme/chat/users", appToken, Map.of("username", "hal", "password", "s3cret-H2")).expect(200);
+        register("hal", "s3cret-H2");
         assertEquals(List.of(), contacts("erin"));
         assertEquals(List.of(), blocked("erin"));
         XmppClient erin = connect("acme#chat_erin", PASSWORD_ERIN, Login.SCRAM_SHA_1);
@@ -735,8 +731,7 @@ abstract class OpenfireSuite {
     @Test
     @Order(26)
     void aBurstBeyondTheArchiveQueueIsSlowedNotRefused() throws Exception {
-        rest.call("POST", CONTEXT + "/acme/chat/users", appToken, List.of(Map.of("username", "ines", "password", "s3cret-I"),
-                Map.of("username", "jon", "password", "s3cret-J"))).expect(200);
+        register("ines", "s3cret-I", "jon", "s3cret-J");
         XmppClient ines = connect("acme#chat_ines", "s3cret-I", Login.SCRAM_SHA_1);
         XmppClient jon = connect("acme#chat_jon", "s3cret-J", Login.SCRAM_SHA_1);
         for (int i = 0; i < BURST; i++) {
@@ -1037,8 +1032,7 @@ abstract class OpenfireSuite {
     @Test
     @Order(63)
     void aDeletedUsersSessionsCloseAndAConsoleDeletionTakesTheRegistrationWithIt() throws Exception {
-        rest.call("POST", CONTEXT + "/acme/chat/users", appToken, List.of(Map.of("username", "ivan", "password", "s3cret-I"),
-                Map.of("username", "judy", "password", "s3cret-J"))).expect(200);
+        register("ivan", "s3cret-I", "judy", "s3cret-J");
         XmppClient judy = connect("acme#chat_judy", "s3cret-J", Login.SCRAM_SHA_1);
         rest.call("DELETE", CONTEXT + "/acme/chat/users/judy", appToken, null).expect(200);
         eventually(() -> !judy.connection().isConnected() || !judy.connection().isAuthenticated());
@@ -1053,7 +1047,7 @@ abstract class OpenfireSuite {
         eventually(() -> !ivan.connection().isConnected() || !ivan.connection().isAuthenticated());
         assertEquals(404, rest.call("GET", CONTEXT + "/acme/chat/users/ivan", appToken, null).status(), "no ghost registration");
         assertEquals(401, rest.call("GET", CONTEXT + "/acme/chat/users/ivan", ivansToken, null).status(), "his token ended");
-        rest.call("POST", CONTEXT + "/acme/chat/users", appToken, Map.of("username", "ivan", "password", "s3cret-I2")).expect(200);
+        register("ivan", "s3cret-I2");
         connect("acme#chat_ivan", "s3cret-I2", Login.SCRAM_SHA_1);
     }
 
@@ -1081,8 +1075,7 @@ abstract class OpenfireSuite {
     @Test
     @Order(65)
     void aMessageSentAgainWithItsIdIsArchivedAndCountedOnce() throws Exception {
-        rest.call("POST", CONTEXT + "/acme/chat/users", appToken, List.of(Map.of("username", "kim", "password", "s3cret-K"),
-                Map.of("username", "lee", "password", "s3cret-L"))).expect(200);
+        register("kim", "s3cret-K", "lee", "s3cret-L");
         XmppClient kim = connect("acme#chat_kim", "s3cret-K", Login.SCRAM_SHA_1);
         XmppClient lee = connect("acme#chat_lee", "s3cret-L", Login.SCRAM_SHA_1);
         Message once = kim.connection().getStanzaFactory().buildMessageStanza().to(XmppClient.jid("acme#chat_lee"))
@@ -1270,6 +1263,15 @@ abstract class OpenfireSuite {
     /** The text of a message object; null for a voice, image or file message (no {@code msg}). */
     private static String body(JsonNode message) {
         return message.path("payload").path("bodies").path(0).path("msg").asText(null);
+    }
+
+    /** Registers users of acme#chat over REST, given as username, password, username, password... */
+    private void register(String... usernamesAndPasswords) throws Exception {
+        List<Map<String, String>> users = new ArrayList<>();
+        for (int i = 0; i < usernamesAndPasswords.length; i += 2) {
+            users.add(Map.of("username", usernamesAndPasswords[i], "password", usernamesAndPasswords[i + 1]));
+        }
+        rest.call("POST", CONTEXT + "/acme/chat/users", appToken, users).expect(200);
     }
 
     private XmppClient connect(String node, String password, Login login) throws Exception {

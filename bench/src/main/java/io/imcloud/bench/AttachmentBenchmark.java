@@ -69,7 +69,7 @@ public final class AttachmentBenchmark {
                 long n = ex.request().getInputStream().transferTo(OutputStream.nullOutputStream());
                 ex.send(200, ex.context().json().createObjectNode().put("read", n));
             });
-            try (RestHarnessStack stack = RestHarnessStack.start(db, List.of(), new ChatfileRoutes(attachments, slots), discard)) {
+            try (RestHarnessStack stack = RestHarnessStack.start(db, List.of(), new ChatfileRoutes(attachments, slots, () -> ""), discard)) {
                 AppCredentials app = stack.createApp("bench", "files", false);
                 String token = stack.appToken(app);
                 stack.register(app, token, RestHarnessStack.user("bench", "bench-pass-1", "bench"));

@@ -26,13 +26,17 @@ final class ClientResends {
     private record Sent(long archiveId, int bodyLength, int bodyHash) {
     }
 
-    private volatile Map<String, Sent> current = new ConcurrentHashMap<>();
-    private volatile Map<String, Sent> previous = Map.of();
+    /** A record, not a joined string: no text is built for every message on its way. */
+    private record Key(AppUser sender, String receiver, String clientId) {
+    }
+
+    private volatile Map<Key, Sent> current = new ConcurrentHashMap<>();
+    private volatile Map<Key, Sent> previous = Map.of();
     private volatile long currentSince = System.currentTimeMillis();
 
     /** The archive id under which {@code sender} sent this very message to {@code receiver} a moment ago, or -1. */
     long archiveIdOf(AppUser sender, AppUser receiver, String clientId, String body) {
-        String key = key(sender, receiver, clientId);
+        Key key = new Key(sender, receiver.username(), clientId);
         Sent sent = current.get(key);
         if (sent == null) {
             sent = previous.get(key);
@@ -43,7 +47,7 @@ final class ClientResends {
     /** Remembers that {@code sender} sent message {@code clientId} with {@code body} to {@code receiver}, archived as {@code archiveId}. */
     void sent(AppUser sender, AppUser receiver, String clientId, String body, long archiveId) {
         long now = System.currentTimeMillis();
-        Map<String, Sent> map = current;
+        Map<Key, Sent> map = current;
         if (now - currentSince > WINDOW_MILLIS || map.size() >= MAX_PER_GENERATION) {
             synchronized (this) {
                 if (map == current) {
@@ -54,10 +58,6 @@ final class ClientResends {
             }
             map = current;
         }
-        map.put(key(sender, receiver, clientId), new Sent(archiveId, body.length(), body.hashCode()));
-    }
-
-    private static String key(AppUser sender, AppUser receiver, String clientId) {
-        return sender.node() + '\n' + receiver.username() + '\n' + clientId;
+        map.put(new Key(sender, receiver.username(), clientId), new Sent(archiveId, body.length(), body.hashCode()));
     }
 }

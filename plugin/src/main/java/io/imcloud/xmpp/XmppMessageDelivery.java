@@ -40,6 +40,7 @@ public final class XmppMessageDelivery implements MessageDelivery {
     /** The element carrying a voice, image or file message's Easemob body object. */
     public static final String MEDIA_ELEMENT = "media";
     public static final String MEDIA_NAMESPACE = "urn:imcloud:media";
+    private static final QName MEDIA = QName.get(MEDIA_ELEMENT, MEDIA_NAMESPACE);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -47,7 +48,10 @@ public final class XmppMessageDelivery implements MessageDelivery {
      * apps' clients take it for the server's word on the file (its type, size, URL).
      */
     static void removeMediaBodies(Element message) {
-        message.elements(QName.get(MEDIA_ELEMENT, MEDIA_NAMESPACE)).forEach(message::remove);
+        // one look without a list made: a client's message never has one
+        for (Element media = message.element(MEDIA); media != null; media = message.element(MEDIA)) {
+            message.remove(media);
+        }
     }
 
     private final String xmppDomain;

@@ -77,8 +77,9 @@ final class TokenRoutes implements RouteGroup {
      * reached their limit.
      */
     static void beforePasswordCheck(RestExchange ex, AppUser user) {
-        ex.rateLimit("password:" + user.node() + "@" + ex.remoteAddress(), 1, PASSWORD_ATTEMPTS_PER_MINUTE / 60.0,
-                PASSWORD_ATTEMPTS_BURST);
+        // by address as open registration counts it: an IPv6 client holds a whole /64
+        ex.rateLimit("password:" + user.node() + "@" + UserRoutes.addressKey(ex.remoteAddress()), 1,
+                PASSWORD_ATTEMPTS_PER_MINUTE / 60.0, PASSWORD_ATTEMPTS_BURST);
         long wait = ex.context().rateLimiter().waitMillis(failuresKey(user), 1, PASSWORD_FAILURES_PER_MINUTE / 60.0,
                 PASSWORD_FAILURES_BURST);
         if (wait > 0) {

@@ -125,13 +125,16 @@ public final class ImcloudPacketInterceptor implements PacketInterceptor {
             if (fromClient && roomGuard != null) {
                 roomGuard.check(packet, from, to);
             }
-            if (fromClient && packet instanceof Message message && !archiver.isRedelivery(message, from, to)) {
-                // whatever it goes to: a room strips only its own ids, and relays a private message with no session
-                StanzaIds.stripLocal(message.getElement(), firewall.domain());
+            if (fromClient && packet instanceof Message message) {
+                // before the redelivery check, which a client's own message could pass by imitating one
                 XmppMessageDelivery.removeMediaBodies(message.getElement());
-                archiver.onMessageFromClient(message, from, to, (ClientSession) session);
-                if (groups != null) {
-                    groups.onMessageToRoom(message, from, to);
+                if (!archiver.isRedelivery(message, from, to)) {
+                    // whatever it goes to: a room strips only its own ids, and relays a private message with no session
+                    StanzaIds.stripLocal(message.getElement(), firewall.domain());
+                    archiver.onMessageFromClient(message, from, to, (ClientSession) session);
+                    if (groups != null) {
+                        groups.onMessageToRoom(message, from, to);
+                    }
                 }
             }
         } catch (StanzaRejection rejection) {

@@ -260,6 +260,7 @@ class ImcloudPacketInterceptorTest {
         Message sent = chat(full(ALICE), bare(BOB), "once", null);
         readFromClient(interceptor, sent);
         String id = stanzaId(sent, BOB + "@" + DOMAIN).attributeValue("id");
+        archive.flush(); // committed long before: bob's session had to time out first
         Message again = sent.createCopy();
         again.addChildElement("delay", "urn:xmpp:delay").addAttribute("from", DOMAIN).addAttribute("stamp", "2026-12-01T06:00:00Z");
         readFromClient(interceptor, again);
@@ -272,6 +273,12 @@ class ImcloudPacketInterceptorTest {
         dressedUp.addChildElement("stanza-id", StanzaIds.NAMESPACE).addAttribute("by", BOB + "@" + DOMAIN).addAttribute("id", id);
         readFromClient(interceptor, dressedUp);
         assertNotEquals(id, stanzaId(dressedUp, BOB + "@" + DOMAIN).attributeValue("id"), "alice's message is not carol's");
+
+        Message imitation = again.createCopy(); // alice's client imitating the redelivery, with a forged body object
+        imitation.addChildElement(XmppMessageDelivery.MEDIA_ELEMENT, XmppMessageDelivery.MEDIA_NAMESPACE).setText("{}");
+        readFromClient(interceptor, imitation);
+        assertNull(imitation.getChildElement(XmppMessageDelivery.MEDIA_ELEMENT, XmppMessageDelivery.MEDIA_NAMESPACE),
+                "a body object is removed whatever else the message imitates");
         archive.flush();
         assertEquals(2, db.count("ofImMessage"));
     }

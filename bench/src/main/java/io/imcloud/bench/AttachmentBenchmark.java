@@ -4,6 +4,7 @@ import io.imcloud.attachments.AttachmentLimits;
 import io.imcloud.attachments.Attachments;
 import io.imcloud.attachments.UploadSlots;
 import io.imcloud.rest.ChatfileRoutes;
+import io.imcloud.rest.FileUrls;
 import io.imcloud.rest.RouteGroup;
 import io.imcloud.sql.DatabaseType;
 import io.imcloud.tenancy.AppCredentials;
@@ -69,7 +70,7 @@ public final class AttachmentBenchmark {
                 long n = ex.request().getInputStream().transferTo(OutputStream.nullOutputStream());
                 ex.send(200, ex.context().json().createObjectNode().put("read", n));
             });
-            try (RestHarnessStack stack = RestHarnessStack.start(db, List.of(), new ChatfileRoutes(attachments, slots, () -> ""), discard)) {
+            try (RestHarnessStack stack = RestHarnessStack.start(db, List.of(), new ChatfileRoutes(attachments, slots, new FileUrls(() -> "", () -> "")), discard)) {
                 AppCredentials app = stack.createApp("bench", "files", false);
                 String token = stack.appToken(app);
                 stack.register(app, token, RestHarnessStack.user("bench", "bench-pass-1", "bench"));

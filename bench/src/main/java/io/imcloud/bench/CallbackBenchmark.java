@@ -15,6 +15,7 @@ import io.imcloud.push.PushBindings;
 import io.imcloud.push.PushHealth;
 import io.imcloud.push.PushSettings;
 import io.imcloud.push.StoredOffline;
+import io.imcloud.rest.FileUrls;
 import io.imcloud.rest.MessageJson;
 import io.imcloud.sql.DatabaseType;
 import io.imcloud.tenancy.AppKey;
@@ -152,7 +153,8 @@ public final class CallbackBenchmark {
     private static Function<List<ArchivedMessage>, List<ObjectNode>> exporter(TestDatabase db, ObjectMapper json) throws IOException {
         Path files = Files.createTempDirectory("bench-files");
         files.toFile().deleteOnExit();
-        return MessageJson.exporter(json, new Attachments(db, files, Clock.systemUTC(), AttachmentLimits::defaults));
+        return MessageJson.exporter(json, new Attachments(db, files, Clock.systemUTC(), AttachmentLimits::defaults),
+                new FileUrls(() -> "", () -> "http://im.example.com:7070/imcloud"));
     }
 
     private static long senderCpuNanos() {

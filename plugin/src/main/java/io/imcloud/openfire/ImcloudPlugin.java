@@ -24,6 +24,7 @@ import io.imcloud.rest.ChatfileRoutes;
 import io.imcloud.rest.ClientAddresses;
 import io.imcloud.rest.ContactRoutes;
 import io.imcloud.rest.CoreRoutes;
+import io.imcloud.rest.FileUrls;
 import io.imcloud.rest.GroupRoutes;
 import io.imcloud.rest.ImcloudServlet;
 import io.imcloud.rest.MessageJson;
@@ -186,7 +187,7 @@ public final class ImcloudPlugin implements Plugin {
         // Stopped after the offline listener that feeds it (it queues what it holds) and before the archive it reads.
         CallbackDispatcher callbacks = steps.start("offline-message callbacks", () -> new CallbackDispatcher(
                 accounts.callbackQueue(), accounts.pushBindings(), archive, accounts.apps()::find, accounts.apps()::callback,
-                MessageJson.exporter(CALLBACK_JSON, attachments), CALLBACK_JSON, settings::pushSettings,
+                MessageJson.exporter(CALLBACK_JSON, attachments, fileUrls(settings)), CALLBACK_JSON, settings::pushSettings,
                 accounts.clock()).start(), CallbackDispatcher::close);
         steps.start("offline listener", () -> {
             OfflineStateListener l = new OfflineStateListener(interceptor.archiver(), callbacks);
@@ -318,6 +319,11 @@ public final class ImcloudPlugin implements Plugin {
         return squatted;
     }
 
+    /** Where chat files are served: the configured public URL, else the request's host for REST, this server's for slots. */
+    private static FileUrls fileUrls(ImcloudSettings settings) {
+        return new FileUrls(() -> settings.get(ImcloudSettings.HTTP_PUBLIC_URL), () -> PublicUrl.of(settings));
+    }
+
     private static ImcloudServlet restServlet(ConnectionProvider database, ImcloudSettings settings, Accounts accounts,
                                               SqlArchive archive, Attachments attachments, UploadSlots slots,
                                               AccountControl accountControl, MessageDelivery delivery, Contacts contacts,
@@ -328,10 +334,11 @@ public final class ImcloudPlugin implements Plugin {
                 new ClientAddresses(JettyBridge::tcpPeerAddress));
         OpenfireAdminCredentials admins = new OpenfireAdminCredentials();
         List<RouteGroup> routeGroups = new ArrayList<>(CoreRoutes.all(admins::isAdmin, accounts.removal()));
+        FileUrls fileUrls = fileUrls(settings);
         routeGroups.addAll(ArchiveRoutes.all(archive, new ConversationList(database), new UnreadCounters(database), delivery,
-                attachments));
-        routeGroups.addAll(GroupRoutes.all(chatGroups, archive, groupDelivery, attachments));
-        routeGroups.add(new ChatfileRoutes(attachments, slots, () -> settings.get(ImcloudSettings.HTTP_PUBLIC_URL)));
+                attachments, fileUrls));
+        routeGroups.addAll(GroupRoutes.all(chatGroups, archive, groupDelivery, attachments, fileUrls));
+        routeGroups.add(new ChatfileRoutes(attachments, slots, fileUrls));
         routeGroups.add(new AccountRoutes(accountControl));
         routeGroups.add(new ContactRoutes(contacts));
         routeGroups.add(new PushRoutes(accounts.pushBindings()));

@@ -25,10 +25,11 @@ public final class ArchiveRoutes {
      * @param unread        the unread counters over the same database
      * @param delivery      routes server-side sends ({@code io.imcloud.xmpp.XmppMessageDelivery})
      * @param attachments   the files that voice, image and file messages point at
+     * @param urls          where those files are served
      */
     public static List<RouteGroup> all(Archive archive, ConversationList conversations, UnreadCounters unread,
-                                       MessageDelivery delivery, Attachments attachments) {
-        MediaBodies media = new MediaBodies(attachments);
+                                       MessageDelivery delivery, Attachments attachments, FileUrls urls) {
+        MediaBodies media = new MediaBodies(attachments, urls);
         return List.of(new OfflineRoutes(archive), new ConversationRoutes(archive, conversations, unread, media),
                 new SendRoutes(archive, delivery, media));
     }

@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.Supplier;
 
 /**
  * Easemob's chat files: {@code POST /{org}/{app}/chatfiles} (multipart, one file part, streamed to disk) and
@@ -39,17 +38,16 @@ public final class ChatfileRoutes implements RouteGroup {
 
     private final Attachments attachments;
     private final UploadSlots slots;
-    private final Supplier<String> publicUrl;
+    private final FileUrls urls;
 
     /**
      * The chat file routes over {@code attachments}, taking XEP-0363 uploads into the slots {@code slots} issued; the
-     * URLs they answer start with {@code publicUrl} ({@code plugin.imcloud.http.public_url}), or, when that is empty,
-     * with the address the request came to.
+     * URLs they answer are made by {@code urls}.
      */
-    public ChatfileRoutes(Attachments attachments, UploadSlots slots, Supplier<String> publicUrl) {
+    public ChatfileRoutes(Attachments attachments, UploadSlots slots, FileUrls urls) {
         this.attachments = attachments;
         this.slots = slots;
-        this.publicUrl = publicUrl;
+        this.urls = urls;
     }
 
     @Override
@@ -92,7 +90,7 @@ public final class ChatfileRoutes implements RouteGroup {
         if (stored.secret() != null) {
             entity.put("share-secret", stored.secret());
         }
-        describe(entity, stored.file(), fileUrl(request, stored.file()));
+        describe(entity, stored.file(), urls.of(request, stored.file()));
         ObjectNode envelope = ex.envelope("post");
         envelope.set("entities", ex.array().add(entity));
         ex.reply(envelope);
@@ -156,7 +154,7 @@ public final class ChatfileRoutes implements RouteGroup {
         ObjectNode entity = ex.context().json().createObjectNode();
         entity.put("uuid", file.uuid());
         entity.put("type", "chatfile");
-        describe(entity, file, fileUrl(ex.request(), file));
+        describe(entity, file, urls.of(ex.request(), file));
         ObjectNode envelope = ex.envelope("put");
         envelope.set("entities", ex.array().add(entity));
         ex.send(201, envelope);
@@ -208,15 +206,5 @@ public final class ChatfileRoutes implements RouteGroup {
             size.put("width", file.width());
             size.put("height", file.height());
         }
-    }
-
-    /** The download URL of {@code file}: under the public URL when one is set, else on the host and port the request came to. */
-    private String fileUrl(HttpServletRequest request, StoredFile file) {
-        String base = publicUrl.get();
-        if (base.isEmpty()) {
-            String url = request.getRequestURL().toString();
-            base = url.substring(0, url.length() - request.getRequestURI().length()) + request.getContextPath();
-        }
-        return base + "/" + file.app().org() + "/" + file.app().app() + "/chatfiles/" + file.uuid();
     }
 }

@@ -49,9 +49,11 @@ public final class GroupRoutes implements RouteGroup {
      * @param archive     the group archive (the plugin's {@code SqlArchive})
      * @param delivery    broadcasts server-side sends in the groups' rooms ({@code io.imcloud.xmpp.XmppGroupDelivery})
      * @param attachments the files that voice, image and file messages point at
+     * @param urls        where those files are served
      */
-    public static List<RouteGroup> all(GroupService groups, GroupArchive archive, GroupDelivery delivery, Attachments attachments) {
-        return List.of(new GroupRoutes(groups), new GroupMessageRoutes(groups, archive, delivery, new MediaBodies(attachments)));
+    public static List<RouteGroup> all(GroupService groups, GroupArchive archive, GroupDelivery delivery, Attachments attachments,
+                                       FileUrls urls) {
+        return List.of(new GroupRoutes(groups), new GroupMessageRoutes(groups, archive, delivery, new MediaBodies(attachments, urls)));
     }
 
     @Override

@@ -18,11 +18,12 @@ import java.util.Set;
 
 /**
  * The bodies of Easemob's voice, image and file messages ({@code type} {@code audio}, {@code img}, {@code file}):
- * {@code {url, filename, length (audio, seconds), secret}}. The URL must name a stored chat file of the sending app,
- * of the kind the type says (audio for {@code audio}, an image for {@code img}); a restricted file needs its
+ * {@code {url, filename, length (audio, seconds), secret}}. The URL must name a stored chat file of the sending app
+ * under a base this server hands out ({@link FileUrls}), of the kind the type says (audio for {@code audio}, an image for {@code img}); a restricted file needs its
  * share-secret. The body kept and sent is completed from what the store knows: size, duration, dimensions. Sending
  * one counts as a use of its file (retention counts from the last use). A text message that is nothing but the URL of
- * an open chat file of its app (what XMPP clients send with XEP-0066 after an XEP-0363 upload) reads as such a body;
+ * an open chat file of its app under the base of XEP-0363 slots (what XMPP clients send with XEP-0066 after an upload)
+ * reads as such a body;
  * the files that the texts of a page of messages link are read together ({@link #links}).
  */
 final class MediaBodies {
@@ -30,9 +31,11 @@ final class MediaBodies {
     private static final Map<String, FileKind> KIND_OF_TYPE = Map.of("audio", FileKind.AUDIO, "img", FileKind.IMAGE);
 
     private final Attachments attachments;
+    private final FileUrls urls;
 
-    MediaBodies(Attachments attachments) {
+    MediaBodies(Attachments attachments, FileUrls urls) {
         this.attachments = attachments;
+        this.urls = urls;
     }
 
     /**
@@ -41,7 +44,7 @@ final class MediaBodies {
      */
     ObjectNode body(RestExchange ex, AppKey app, String type, JsonNode content) {
         String url = RestExchange.text(content, "url");
-        Optional<ChatfileLink> link = link(app, url);
+        Optional<ChatfileLink> link = urls.isServed(url, ex.request()) ? link(app, url) : Optional.empty();
         StoredFile file = link.flatMap(l -> attachments.find(app, l.uuid())).orElse(null);
         if (file == null) {
             throw ApiException.illegalArgument(ErrorText.MEDIA_URL);
@@ -71,7 +74,7 @@ final class MediaBodies {
     Links links(Collection<LinkedText> texts) {
         Set<ChatfileLink> wanted = new LinkedHashSet<>();
         for (LinkedText t : texts) {
-            link(t.app(), t.text()).ifPresent(wanted::add);
+            servedLink(t.app(), t.text()).ifPresent(wanted::add);
         }
         return new Links(wanted.isEmpty() ? Map.of() : attachments.findLinked(wanted));
     }
@@ -81,12 +84,17 @@ final class MediaBodies {
         return ChatfileLink.parse(text).filter(l -> l.belongsTo(app));
     }
 
+    /** The chat file of {@code app} that {@code text} is a URL of under the base of clients' links; empty for any other text. */
+    private Optional<ChatfileLink> servedLink(AppKey app, String text) {
+        return link(app, text).filter(l -> urls.isServed(text));
+    }
+
     /** A message's text and the app of the message, whose chat file the text may link. */
     record LinkedText(AppKey app, String text) {
     }
 
     /** The files some texts link, as {@link #links} read them. */
-    static final class Links {
+    final class Links {
 
         private final Map<ChatfileLink, StoredFile> files;
 
@@ -100,7 +108,7 @@ final class MediaBodies {
          * must be one of those these links were read for.
          */
         Optional<ObjectNode> body(ObjectMapper json, AppKey app, String text) {
-            return link(app, text)
+            return servedLink(app, text)
                     .map(files::get)
                     .filter(file -> !file.restricted())
                     .map(file -> describe(json, file.kind().bodyType(), text.strip(), null, null, file, 0));

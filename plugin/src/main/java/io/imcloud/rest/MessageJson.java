@@ -42,10 +42,10 @@ public final class MessageJson {
 
     /**
      * The exporter of messages for offline-message callbacks: {@link #of(RestExchange, List, MediaBodies)} made with
-     * {@code json}, reading file links from {@code attachments}; the records come in the order of the messages.
+     * {@code json}, reading file links from {@code attachments} served under {@code urls}; the records come in the order of the messages.
      */
-    public static Function<List<ArchivedMessage>, List<ObjectNode>> exporter(ObjectMapper json, Attachments attachments) {
-        MediaBodies media = new MediaBodies(attachments);
+    public static Function<List<ArchivedMessage>, List<ObjectNode>> exporter(ObjectMapper json, Attachments attachments, FileUrls urls) {
+        MediaBodies media = new MediaBodies(attachments, urls);
         return messages -> of(json, messages.stream().map(Source::chat).toList(), media);
     }
 

@@ -8,6 +8,7 @@ import io.imcloud.archive.MessageIds;
 import io.imcloud.archive.SqlArchive;
 import io.imcloud.attachments.AttachmentLimits;
 import io.imcloud.attachments.Attachments;
+import io.imcloud.rest.FileUrls;
 import io.imcloud.rest.MessageJson;
 import io.imcloud.tenancy.AppKey;
 import io.imcloud.tenancy.AppOptions;
@@ -83,7 +84,7 @@ final class CallbackFixture implements AutoCloseable {
     /** A started dispatcher with {@code settings}, closed with the fixture unless the test closes it first. */
     CallbackDispatcher dispatcher(PushSettings settings) {
         CallbackDispatcher d = new CallbackDispatcher(queue, bindings, archive, apps::find, apps::callback,
-                MessageJson.exporter(json, attachments), json, () -> settings, Clock.systemUTC()).start();
+                MessageJson.exporter(json, attachments, new FileUrls(() -> "", () -> "http://im.example.com:7070/imcloud")), json, () -> settings, Clock.systemUTC()).start();
         dispatchers.add(d);
         return d;
     }

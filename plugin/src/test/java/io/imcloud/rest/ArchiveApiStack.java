@@ -102,6 +102,9 @@ final class ArchiveApiStack implements AutoCloseable {
     /** Told of each archived message stored offline (the offline-message callbacks); nobody until a test sets it. */
     final AtomicReference<StoredOffline> storedOffline = new AtomicReference<>(StoredOffline.NONE);
     final RestHarnessStack s;
+    /** Chat files served under the stack's own address, for REST answers and for clients' links alike. */
+    final FileUrls fileUrls;
+    private final AtomicReference<String> serverBase = new AtomicReference<>("");
 
     private ArchiveApiStack(TestDatabase db, Function<Archive, Archive> wrap) {
         this.archive = new SqlArchive(db, new MessageIds(1), ArchiveFixtures.settings(10_000, 200));
@@ -113,18 +116,20 @@ final class ArchiveApiStack implements AutoCloseable {
         }
         this.fileQueries = new CountingConnections(db);
         this.attachments = new Attachments(fileQueries, filesDirectory, Clock.systemUTC(), AttachmentLimits::defaults);
+        this.fileUrls = new FileUrls(() -> "", serverBase::get);
         AtomicReference<AppMembership> membership = new AtomicReference<>();
         this.groups = new GroupService(db, rooms, new ArchivePurge(db), user -> membership.get().isMember(user), archive::nextId,
                 Clock.systemUTC(), groupLimits::get);
         List<RouteGroup> routeGroups = new ArrayList<>(ArchiveRoutes.all(served, new ConversationList(db), new UnreadCounters(db),
-                new XmppMessageDelivery(DOMAIN, routed::add, privacy), attachments));
+                new XmppMessageDelivery(DOMAIN, routed::add, privacy), attachments, fileUrls));
         routeGroups.add(new ChatfileRoutes(attachments, new UploadSlots(new SigningKeyStore(db, Clock.systemUTC()), Clock.systemUTC()),
-                () -> ""));
-        routeGroups.addAll(GroupRoutes.all(groups, archive, new XmppGroupDelivery(roomJids, broadcast::add), attachments));
+                fileUrls));
+        routeGroups.addAll(GroupRoutes.all(groups, archive, new XmppGroupDelivery(roomJids, broadcast::add), attachments, fileUrls));
         this.bindings = new PushBindings(db, Clock.systemUTC());
         routeGroups.add(new PushRoutes(bindings));
         this.s = RestHarnessStack.start(db, List.of(archive, groups, bindings), routeGroups.toArray(RouteGroup[]::new));
         membership.set(s.membership);
+        serverBase.set(s.http.uri("").toString());
         this.firewall = new TenantFirewall(DOMAIN, s.membership, service -> false, MUC_DOMAIN::equals);
         this.groupArchiver = new GroupMessageArchiver(archive, firewall, roomJids, () -> MessageLimits.DEFAULTS, attachments::markUsed);
         this.interceptor = new ImcloudPacketInterceptor(firewall,

@@ -66,7 +66,7 @@ class ChatfileApiTest {
         Fixture(TestDatabase db) {
             attachments = new Attachments(db, root, Clock.systemUTC(), limits::get);
             slots = new UploadSlots(new SigningKeyStore(db, Clock.systemUTC()), Clock.systemUTC());
-            stack = RestHarnessStack.start(db, List.of(attachments), new ChatfileRoutes(attachments, slots, publicUrl::get));
+            stack = RestHarnessStack.start(db, List.of(attachments), new ChatfileRoutes(attachments, slots, new FileUrls(publicUrl::get, publicUrl::get)));
             app = stack.createApp("acme", "chat", false);
             appToken = stack.appToken(app);
             stack.register(app, appToken, List.of(RestHarnessStack.user("alice", "pw-alice-1", "A"),

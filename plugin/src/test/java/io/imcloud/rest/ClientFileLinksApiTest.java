@@ -67,6 +67,7 @@ class ClientFileLinksApiTest {
             assertEquals(64, image.at("/size/width").asInt());
 
             for (String text : new String[] {"look: " + voiceUrl, url(stack, app, restricted), url(stack, other, othersFile),
+                    "https://tracker.example/imcloud" + app.path("/chatfiles/" + voice.uuid()), app.path("/chatfiles/" + voice.uuid()),
                     url(stack, app, voice).replace(voice.uuid(), "00000000-0000-0000-0000-000000000000"), "ftp://x/acme/chat/chatfiles/"
                     + voice.uuid()}) {
                 app.chat("alice", "bob", text, null);
@@ -135,7 +136,7 @@ class ClientFileLinksApiTest {
             List<ArchivedMessage> archived = stack.archive.history(AppUser.of(app.key(), "bob"), "alice", Long.MAX_VALUE, texts.size());
             stack.fileQueries.reset();
             ObjectMapper json = new ObjectMapper();
-            List<ObjectNode> exported = MessageJson.exporter(json, stack.attachments).apply(archived);
+            List<ObjectNode> exported = MessageJson.exporter(json, stack.attachments, stack.fileUrls).apply(archived);
             assertEquals(1, stack.fileQueries.selectsFrom("ofImFile"), "the offline-message callbacks claimed together");
             assertEquals(page.size(), exported.size());
             for (int i = 0; i < page.size(); i++) {

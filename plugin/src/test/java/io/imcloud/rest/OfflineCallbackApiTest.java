@@ -50,7 +50,7 @@ class OfflineCallbackApiTest {
             PushSettings quick = new PushSettings(Duration.ofSeconds(10), 3, Duration.ofMillis(100), Duration.ofMillis(100), 1_000, 4, 16,
                     1_000, Duration.ofMillis(50));
             try (CallbackDispatcher callbacks = new CallbackDispatcher(new CallbackQueue(db), stack.bindings, stack.archive,
-                    stack.s.apps::find, stack.s.apps::callback, MessageJson.exporter(json, stack.attachments), json, () -> quick,
+                    stack.s.apps::find, stack.s.apps::callback, MessageJson.exporter(json, stack.attachments, stack.fileUrls), json, () -> quick,
                     Clock.systemUTC()).start()) {
                 stack.storedOffline.set(callbacks);
 

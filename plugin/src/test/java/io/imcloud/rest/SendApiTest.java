@@ -407,7 +407,11 @@ class SendApiTest {
                     Map.<String, Object>of("type", "file", "body", Map.of("url", restrictedUrl)),
                     Map.<String, Object>of("type", "file", "body", Map.of("url", restrictedUrl, "secret", "wrong")),
                     Map.<String, Object>of("type", "file", "body", Map.of("url", "not a url ::")),
-                    Map.<String, Object>of("type", "video", "body", Map.of("url", voiceUrl)))) {
+                    Map.<String, Object>of("type", "video", "body", Map.of("url", voiceUrl)),
+                    // the app's own file, fetched by receivers from another host
+                    Map.<String, Object>of("type", "audio", "body", Map.of("url", "https://tracker.example/imcloud"
+                            + app.path("/chatfiles/" + voice.uuid()))),
+                    Map.<String, Object>of("type", "audio", "body", Map.of("url", voiceUrl.replace("/imcloud/", "/elsewhere/imcloud/"))))) {
                 Map<String, Object> request = new LinkedHashMap<>(bad);
                 request.put("to", List.of("bob"));
                 Response refused = app.post("/messages/users", app.token(), request);

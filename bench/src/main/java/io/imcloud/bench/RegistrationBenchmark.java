@@ -70,7 +70,8 @@ public final class RegistrationBenchmark {
         });
         try (TestDatabase db = TestDatabase.create(type); RestHarnessStack stack = RestHarnessStack.start(db)) {
             // Rate limits out of the way: this measures throughput, not the flood guard.
-            stack.settings.set(new RestSettings(64 * 1024, 3600, 86_400, 1e9, 1_000_000_000, 1e9, 1_000_000_000, false, java.util.Set.of()));
+            stack.settings.set(new RestSettings(64 * 1024, 3600, 86_400, 1e9, 1_000_000_000, 1e9, 1_000_000_000, false, java.util.Set.of(),
+                    io.imcloud.rest.CorsOrigins.NONE));
             AppCredentials app = stack.createApp("bench", "reg", false);
             String token = stack.appToken(app);
             URL url = stack.http.uri("/bench/reg/users").toURL();

@@ -6,6 +6,7 @@ import io.imcloud.contacts.ContactLimits;
 import io.imcloud.groups.GroupLimits;
 import io.imcloud.push.PushSettings;
 import io.imcloud.rest.ClientAddresses;
+import io.imcloud.rest.CorsOrigins;
 import io.imcloud.xmpp.MessageLimits;
 import org.jivesoftware.util.JiveGlobals;
 import org.jivesoftware.util.PropertyEventDispatcher;
@@ -63,6 +64,13 @@ public final class ImcloudSettings implements AutoCloseable {
      */
     public static final Setting<String> HTTP_TRUSTED_PROXIES = Setting.text(PREFIX + "http.trusted_proxies", "",
             ClientAddresses::isAddressList, "IPv4 or IPv6 addresses separated by commas (no host names)");
+
+    /**
+     * The web origins whose pages may call the REST API from a browser (CORS): {@code https://app.example.com} and the
+     * like, separated by commas, or {@code *} for any; empty (the default): none.
+     */
+    public static final Setting<String> HTTP_CORS_ORIGINS = Setting.text(PREFIX + "http.cors_origins", "",
+            CorsOrigins::isOriginList, "empty, *, or up to 100 origins such as https://app.example.com separated by commas");
 
     /** Whether the management API answers requests from other hosts than the loopback. */
     public static final Setting<Boolean> MANAGEMENT_ALLOW_REMOTE =
@@ -223,7 +231,7 @@ public final class ImcloudSettings implements AutoCloseable {
 
     /** Every setting the plugin reads. */
     public static final List<Setting<?>> ALL = List.of(
-            HTTP_CONTEXT, HTTP_TRUSTED_PROXIES, MANAGEMENT_ALLOW_REMOTE, NODE_ID, ARCHIVE_QUEUE_CAPACITY, ARCHIVE_QUEUE_MAX_BYTES,
+            HTTP_CONTEXT, HTTP_TRUSTED_PROXIES, HTTP_CORS_ORIGINS, MANAGEMENT_ALLOW_REMOTE, NODE_ID, ARCHIVE_QUEUE_CAPACITY, ARCHIVE_QUEUE_MAX_BYTES,
             ARCHIVE_QUEUE_WAIT_MILLIS, ARCHIVE_BATCH_SIZE, ARCHIVE_BATCH_LINGER_MILLIS, MESSAGE_MAX_BODY_BYTES, MESSAGE_MAX_STANZA_BYTES, MAM_MAX,
             REST_MAX_BODY_BYTES, TOKEN_DEFAULT_TTL_SECONDS, TOKEN_MAX_TTL_SECONDS, REGISTRATION_PER_SECOND,
             REGISTRATION_BURST, OPEN_REGISTRATION_PER_IP_PER_MINUTE, OPEN_REGISTRATION_PER_IP_BURST,

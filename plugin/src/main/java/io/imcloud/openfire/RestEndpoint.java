@@ -1,6 +1,7 @@
 package io.imcloud.openfire;
 
 import io.imcloud.rest.ClientAddresses;
+import io.imcloud.rest.CorsOrigins;
 import io.imcloud.rest.ImcloudServlet;
 import io.imcloud.rest.RestSettings;
 import org.slf4j.Logger;
@@ -57,6 +58,7 @@ final class RestEndpoint implements AutoCloseable {
                 settings.get(ImcloudSettings.OPEN_REGISTRATION_PER_IP_PER_MINUTE) / 60.0,
                 settings.get(ImcloudSettings.OPEN_REGISTRATION_PER_IP_BURST),
                 settings.get(ImcloudSettings.MANAGEMENT_ALLOW_REMOTE),
-                ClientAddresses.parseAddressList(settings.get(ImcloudSettings.HTTP_TRUSTED_PROXIES)));
+                ClientAddresses.parseAddressList(settings.get(ImcloudSettings.HTTP_TRUSTED_PROXIES)),
+                CorsOrigins.parse(settings.get(ImcloudSettings.HTTP_CORS_ORIGINS)).orElse(CorsOrigins.NONE));
     }
 }

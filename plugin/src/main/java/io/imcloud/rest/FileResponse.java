@@ -55,7 +55,7 @@ final class FileResponse {
         response.setHeader("Content-Security-Policy", "default-src 'none'; sandbox");
         response.setHeader("Cache-Control", content.restricted() ? "private, max-age=86400" : "public, max-age=86400");
         // one URL, the image or its thumbnail by a header; a restricted file only with its secret or the app's token
-        response.setHeader("Vary", content.restricted() ? "thumbnail, share-secret, Authorization" : "thumbnail");
+        response.addHeader("Vary", content.restricted() ? "thumbnail, share-secret, Authorization" : "thumbnail");
         response.setHeader("Content-Disposition", disposition(content));
         if (notModified(request, content)) {
             response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);

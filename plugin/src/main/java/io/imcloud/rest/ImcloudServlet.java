@@ -17,8 +17,9 @@ import java.util.List;
  * The imcloud REST API: one plain servlet (mapped to {@code /*} under the {@code /imcloud}
  * context) that dispatches every request through a {@link Router} filled by {@link RouteGroup}s, and
  * turns refusals into Easemob-shaped errors {@code {error, exception, timestamp, duration,
- * error_description}}, the description in the caller's language ({@link RestExchange#language(String)}). It knows no
- * Openfire or Jetty type.
+ * error_description}}, the description in the caller's language ({@link RestExchange#language(String)}). Pages of the
+ * origins {@link RestSettings#corsOrigins} names may call it from a browser: their preflight requests are answered
+ * here, and every answer to them says so. It knows no Openfire or Jetty type.
  */
 public class ImcloudServlet extends HttpServlet {
 
@@ -29,6 +30,13 @@ public class ImcloudServlet extends HttpServlet {
      * read and dropped up to this much, so that its client reads our answer rather than a reset connection).
      */
     private static final long MAX_DRAINED_BYTES = 1024 * 1024;
+    private static final String CORS_METHODS = "GET, HEAD, POST, PUT, DELETE";
+    /** The request headers the API reads, besides those browsers always allow. */
+    private static final String CORS_REQUEST_HEADERS = "Authorization, Content-Type, Accept-Language, Range, If-Range,"
+            + " If-None-Match, share-secret, thumbnail, restrict-access";
+    private static final String CORS_EXPOSED_HEADERS = "Retry-After, Content-Disposition, Content-Range, Accept-Ranges, ETag";
+    /** Seconds a browser may keep a preflight's answer. */
+    private static final String CORS_MAX_AGE = "600";
 
     private final transient RestContext context;
     private final transient Router router = new Router();
@@ -48,6 +56,13 @@ public class ImcloudServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         long start = System.nanoTime();
         try {
+            if (corsHeaders(request, response) && isPreflight(request)) {
+                response.setHeader("Access-Control-Allow-Methods", CORS_METHODS);
+                response.setHeader("Access-Control-Allow-Headers", CORS_REQUEST_HEADERS);
+                response.setHeader("Access-Control-Max-Age", CORS_MAX_AGE);
+                response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+                return;
+            }
             String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
             Router.Match match = router.resolve(request.getMethod(), path);
             match.handler().handle(new RestExchange(context, context.settings(), request, response, match.params(), start));
@@ -72,6 +87,28 @@ public class ImcloudServlet extends HttpServlet {
         } catch (Exception e) {
             failed(request, response, e, start);
         }
+    }
+
+    /**
+     * Adds the CORS headers an answer to {@code request} needs; true when its origin may call the API. Set again after
+     * an error resets the answer.
+     */
+    private boolean corsHeaders(HttpServletRequest request, HttpServletResponse response) {
+        CorsOrigins cors = context.settings().corsOrigins();
+        if (cors.variesByOrigin()) {
+            response.addHeader("Vary", "Origin");
+        }
+        String origin = request.getHeader("Origin");
+        if (!cors.allows(origin)) {
+            return false;
+        }
+        response.setHeader("Access-Control-Allow-Origin", cors.any() ? "*" : origin);
+        response.setHeader("Access-Control-Expose-Headers", CORS_EXPOSED_HEADERS);
+        return true;
+    }
+
+    private static boolean isPreflight(HttpServletRequest request) {
+        return "OPTIONS".equals(request.getMethod()) && request.getHeader("Access-Control-Request-Method") != null;
     }
 
     private void failed(HttpServletRequest request, HttpServletResponse response, Exception e, long start) {
@@ -114,6 +151,7 @@ public class ImcloudServlet extends HttpServlet {
             return;
         }
         response.reset();
+        corsHeaders(request, response);
         if (!drained(request)) {
             response.setHeader("Connection", "close");
         }
@@ -121,7 +159,7 @@ public class ImcloudServlet extends HttpServlet {
         response.setContentType("application/json;charset=UTF-8");
         response.setHeader("Cache-Control", "no-store");
         e.headers().forEach(response::setHeader);
-        response.setHeader("Vary", "Accept-Language");
+        response.addHeader("Vary", "Accept-Language");
         ObjectNode body = context.json().createObjectNode();
         body.put("error", e.error());
         body.put("exception", e.exception());

@@ -19,17 +19,19 @@ import java.util.Set;
  * @param managementAllowRemote         whether {@code /management} answers callers other than loopback
  * @param trustedProxies                IP addresses (canonical, see {@link ClientAddresses}) of reverse proxies whose
  *                                      forwarded client address is believed; every other peer is the client itself
+ * @param corsOrigins                   the web origins whose pages may call the API from a browser
  */
 public record RestSettings(int maxBodyBytes, long tokenDefaultTtlSeconds, long tokenMaxTtlSeconds,
                            double registrationPerSecond, int registrationBurst,
                            double openRegistrationPerIpPerSecond, int openRegistrationPerIpBurst,
-                           boolean managementAllowRemote, Set<String> trustedProxies) {
+                           boolean managementAllowRemote, Set<String> trustedProxies, CorsOrigins corsOrigins) {
 
     /** Upper bound of {@code maxBodyBytes}: the API takes JSON only, never uploads. */
     public static final int MAX_BODY_LIMIT = 16 * 1024 * 1024;
 
     public RestSettings {
         trustedProxies = Set.copyOf(trustedProxies);
+        require(corsOrigins != null, "corsOrigins must be given");
         require(maxBodyBytes >= 1024 && maxBodyBytes <= MAX_BODY_LIMIT, "maxBodyBytes must be 1024.." + MAX_BODY_LIMIT);
         require(tokenMaxTtlSeconds >= 60, "tokenMaxTtlSeconds must be at least 60");
         require(tokenDefaultTtlSeconds >= 60 && tokenDefaultTtlSeconds <= tokenMaxTtlSeconds,
@@ -39,9 +41,9 @@ public record RestSettings(int maxBodyBytes, long tokenDefaultTtlSeconds, long t
                 "open registration rate and burst must be positive");
     }
 
-    /** The defaults: 64 KiB bodies, tokens 7 days (at most 30), 50 registrations/s per app (burst 100), 1/s per address for open registration (burst 10), management from loopback only, no trusted proxy. */
+    /** The defaults: 64 KiB bodies, tokens 7 days (at most 30), 50 registrations/s per app (burst 100), 1/s per address for open registration (burst 10), management from loopback only, no trusted proxy, no CORS origin. */
     public static RestSettings defaults() {
-        return new RestSettings(64 * 1024, 7 * 86_400L, 30 * 86_400L, 50, 100, 1, 10, false, Set.of());
+        return new RestSettings(64 * 1024, 7 * 86_400L, 30 * 86_400L, 50, 100, 1, 10, false, Set.of(), CorsOrigins.NONE);
     }
 
     private static void require(boolean ok, String message) {

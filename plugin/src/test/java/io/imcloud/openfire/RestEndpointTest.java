@@ -26,7 +26,7 @@ class RestEndpointTest {
                 "plugin.imcloud.registration.open_per_ip_per_minute", "30",
                 "plugin.imcloud.registration.open_per_ip_burst", "2",
                 "plugin.imcloud.management.allow_remote", "true");
-        assertEquals(new RestSettings(2048, 7200, 7200, 3, 7, 0.5, 2, true, java.util.Set.of()),
+        assertEquals(new RestSettings(2048, 7200, 7200, 3, 7, 0.5, 2, true, java.util.Set.of(), io.imcloud.rest.CorsOrigins.NONE),
                 RestEndpoint.restSettings(new ImcloudSettings(p::get)));
     }
 }

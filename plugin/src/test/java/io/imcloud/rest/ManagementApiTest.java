@@ -242,7 +242,7 @@ class ManagementApiTest {
             Response refused = s.http.send(remote);
             assertEquals(403, refused.status(), refused.body());
             assertEquals("forbidden", refused.error());
-            s.settings.set(new RestSettings(65536, 600, 3600, 50, 100, 1, 10, true, java.util.Set.of()));
+            s.settings.set(new RestSettings(65536, 600, 3600, 50, 100, 1, 10, true, java.util.Set.of(), CorsOrigins.NONE));
             assertEquals(200, s.http.send(remote).status());
             assertEquals(200, admin(s, "GET", "/management/apps", null).status(), "loopback is always fine");
         }

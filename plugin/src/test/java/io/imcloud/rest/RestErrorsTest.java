@@ -63,7 +63,7 @@ class RestErrorsTest {
         try (RestHarnessStack s = RestHarnessStack.start(db)) {
             AppCredentials app = s.createApp("acme", "chat", false);
             String token = s.appToken(app);
-            s.settings.set(new RestSettings(1024, 600, 3600, 1000, 1000, 1, 10, false, java.util.Set.of()));
+            s.settings.set(new RestSettings(1024, 600, 3600, 1000, 1000, 1, 10, false, java.util.Set.of(), CorsOrigins.NONE));
             String big = "{\"username\":\"a\",\"password\":\"" + "p".repeat(2000) + "\"}";
 
             assertError(s.register(app, token, big), 413, "request_entity_too_large");
@@ -109,7 +109,7 @@ class RestErrorsTest {
             AppCredentials open = s.createApp("acme", "open", true);
             String token = s.appToken(chat);
             // The test clock stands still: no token refills, so the limits are exact.
-            s.settings.set(new RestSettings(65536, 600, 3600, 0.5, 3, 0.25, 2, false, java.util.Set.of()));
+            s.settings.set(new RestSettings(65536, 600, 3600, 0.5, 3, 0.25, 2, false, java.util.Set.of(), CorsOrigins.NONE));
 
             assertEquals(200, s.register(chat, token, List.of(user("a", "pw", "n"), user("b", "pw", "n"))).status());
             assertEquals(200, s.register(chat, token, user("c", "pw", "n")).status());

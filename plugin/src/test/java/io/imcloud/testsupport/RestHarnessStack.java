@@ -153,7 +153,7 @@ public final class RestHarnessStack implements AutoCloseable {
         RestSettings d = RestSettings.defaults();
         settings.set(new RestSettings(d.maxBodyBytes(), d.tokenDefaultTtlSeconds(), d.tokenMaxTtlSeconds(), d.registrationPerSecond(),
                 d.registrationBurst(), d.openRegistrationPerIpPerSecond(), d.openRegistrationPerIpBurst(), false,
-                java.util.Set.of("127.0.0.1", "0:0:0:0:0:0:0:1")));
+                java.util.Set.of("127.0.0.1", "0:0:0:0:0:0:0:1"), d.corsOrigins()));
     }
 
     public static String adminAuthorization() {

@@ -63,6 +63,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -96,6 +97,8 @@ abstract class OpenfireSuite {
     private static final String PLAIN_USER = "plainuser";
     /** The archive queue's capacity, its smallest: the burst step sends many times more at once. */
     private static final int ARCHIVE_QUEUE = 100;
+    /** The one web origin whose pages may call the API from a browser (CORS). */
+    private static final String WEB_CLIENT_ORIGIN = "https://web.example.com";
     private static final int BURST = 2_000;
     private static final String CONTEXT = "/imcloud";
 
@@ -127,7 +130,8 @@ abstract class OpenfireSuite {
         OpenfireDatabase database = database();
         Assumptions.assumeTrue(database != null, skipReason());
         server = OpenfireServer.prepare(name(), database, List.of(PLAIN_USER), OpenfireServer.Options.defaults()
-                .withProperty("plugin.imcloud.archive.queue.capacity", Integer.toString(ARCHIVE_QUEUE)));
+                .withProperty("plugin.imcloud.archive.queue.capacity", Integer.toString(ARCHIVE_QUEUE))
+                .withProperty("plugin.imcloud.http.cors_origins", WEB_CLIENT_ORIGIN));
         server.installPlugin(pluginJar());
         firstStart = server.start();
         server.awaitLog(firstStart, OpenfireServer.PLUGIN_LOADED, WAIT.multipliedBy(4));
@@ -555,6 +559,11 @@ abstract class OpenfireSuite {
         JsonNode voice = history("bob", "alice", null, 1).at("/entities/0/payload/bodies/0");
         assertEquals(url.toString(), voice.get("url").asText(), voice.toString());
         assertEquals(5, voice.get("length").asInt(), voice.toString());
+        String elsewhere = url.toString().replace("https://" + OpenfireServer.DOMAIN + ":7443", "https://tracker.example");
+        alice.sendChat("acme#chat_bob", elsewhere);
+        eventually(() -> elsewhere.equals(history("bob", "alice", null, 1).at("/entities/0/payload/bodies/0/msg").asText()));
+        assertEquals("txt", history("bob", "alice", null, 1).at("/entities/0/payload/bodies/0/type").asText(),
+                "the same file under another host is no voice message");
 
         XmppClient plain = connect(PLAIN_USER, PLAIN_USER, Login.SCRAM_SHA_1);
         assertFalse(HttpFileUploadManager.getInstanceFor(plain.connection()).discoverUploadService(),
@@ -1090,6 +1099,31 @@ abstract class OpenfireSuite {
         assertEquals(1, history.get("count").asInt(), history.toString());
         assertEquals(id, history.get("entities").get(0).get("msg_id").asText());
         assertEquals(1, unread("lee", "kim"), "counted once");
+    }
+
+    /**
+     * A web client's page may call the API from a browser when its origin is listed: Openfire's HTTP server passes the
+     * preflight to the plugin, which answers it; a page of another origin gets no CORS answer.
+     */
+    @Test
+    @Order(66)
+    void aListedWebOriginMayCallTheApiFromABrowser() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        String token = CONTEXT + "/acme/chat/token";
+        for (String origin : List.of(WEB_CLIENT_ORIGIN, "https://other.example")) {
+            HttpResponse<String> preflight = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                            + OpenfireServer.HTTP_PORT + token)).header("Origin", origin)
+                    .header("Access-Control-Request-Method", "POST").header("Access-Control-Request-Headers", "content-type")
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            boolean listed = origin.equals(WEB_CLIENT_ORIGIN);
+            assertEquals(listed ? 204 : 405, preflight.statusCode(), origin + ": " + preflight.body());
+            assertEquals(listed ? Optional.of(origin) : Optional.empty(),
+                    preflight.headers().firstValue("Access-Control-Allow-Origin"), origin);
+        }
+        HttpResponse<String> refused = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + OpenfireServer.HTTP_PORT
+                + CONTEXT + "/acme/chat/users/alice")).header("Origin", WEB_CLIENT_ORIGIN).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, refused.statusCode());
+        assertEquals(WEB_CLIENT_ORIGIN, refused.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
     }
 
     /**

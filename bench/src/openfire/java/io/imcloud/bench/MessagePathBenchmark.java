@@ -179,15 +179,19 @@ public final class MessagePathBenchmark {
                 }
                 Duration cpuBefore = server.cpuTime();
                 Map<String, Duration> threadsBefore = server.cpuTimeByThreadGroup();
+                MachineCpu machineBefore = MachineCpu.now();
                 long started = System.nanoTime();
                 List<String> lastIds = send(senderClients, receiverClients, receivers, MESSAGES, "load", RATE);
+                double deliveredSeconds = (System.nanoTime() - started) / 1e9;
                 if (appToken != null) {
                     awaitArchived(rest, appToken, receivers, lastIds);
                 }
                 double seconds = (System.nanoTime() - started) / 1e9;
                 Duration cpuAtEnd = server.cpuTime();
+                MachineCpu machine = MachineCpu.now().minus(machineBefore);
                 Map<String, Duration> threadsAtEnd = server.cpuTimeByThreadGroup();
                 printThreadGroups(threadsBefore, threadsAtEnd, pluginJar != null);
+                printMachine(machine, cpuAtEnd.minus(cpuBefore), deliveredSeconds, seconds);
                 Duration compiler = threadsAtEnd.getOrDefault(COMPILER_THREADS, Duration.ZERO)
                         .minus(threadsBefore.getOrDefault(COMPILER_THREADS, Duration.ZERO));
                 Thread.sleep(SETTLE_SECONDS * 1000L);
@@ -216,6 +220,19 @@ public final class MessagePathBenchmark {
                 .sorted(Map.Entry.<String, Duration>comparingByValue().reversed())
                 .forEach(e -> line.append(String.format(" %s %d;", e.getKey(), e.getValue().toMillis() * 1000L / MESSAGES)));
         System.out.println(line);
+    }
+
+    /**
+     * Who took the machine's cores during the measured messages, ms CPU per 1,000 messages: Openfire, its database
+     * server, the clients (this JVM); and how long delivering took against delivering and archiving.
+     */
+    private static void printMachine(MachineCpu machine, Duration openfire, double deliveredSeconds, double seconds) {
+        double perThousand = 1000.0 / MESSAGES;
+        System.out.printf("    machine, ms CPU per 1000 msg: Openfire %.0f; database %.0f; clients %.0f; all busy %.0f;"
+                        + " busy %.0f%%, steal %.0f%%; delivered in %.3f s, archived too in %.3f s%n",
+                openfire.toNanos() / 1e6 * perThousand, machine.databaseMillis() * perThousand,
+                machine.clientMillis() * perThousand, machine.busyMillis() * perThousand, machine.busyShare() * 100,
+                machine.stealShare() * 100, deliveredSeconds, seconds);
     }
 
     /** Creates app acme#chat with the bench users; returns an app token. */

@@ -3,7 +3,6 @@ package io.imcloud.rest;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -65,22 +64,15 @@ public record CorsOrigins(boolean any, Set<String> origins) {
         return !any && !origins.isEmpty();
     }
 
-    /**
-     * {@code origin} as browsers write it: http or https, host in lower case, the port only when not the scheme's
-     * default, no path, query or user; empty for anything else.
-     */
+    /** {@code origin} as browsers write it ({@link WebOrigin}); empty for anything else, a path, query or fragment too. */
     static Optional<String> normalise(String origin) {
         try {
             URI uri = new URI(origin);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getRawUserInfo() != null
-                    || !(uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
+            if (!(uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
                     || uri.getRawQuery() != null || uri.getRawFragment() != null) {
                 return Optional.empty();
             }
-            int port = uri.getPort();
-            boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
-            return Optional.of(scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port));
+            return WebOrigin.of(uri);
         } catch (URISyntaxException malformed) {
             return Optional.empty();
         }

@@ -5,7 +5,7 @@ import io.imcloud.attachments.StoredFile;
 import javax.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -53,10 +53,7 @@ public final class FileUrls {
         return url.substring(0, url.length() - request.getRequestURI().length()) + request.getContextPath();
     }
 
-    /**
-     * Whether {@code url} has the scheme, host and port of {@code base} and a path below {@code base}'s path; scheme and
-     * host in any case, a default port written or not.
-     */
+    /** Whether {@code url} has the {@link WebOrigin} of {@code base} and a path below {@code base}'s path. */
     static boolean isUnder(String url, String base) {
         if (url == null || base == null || base.isEmpty()) {
             return false;
@@ -64,9 +61,8 @@ public final class FileUrls {
         try {
             URI u = new URI(url.strip());
             URI b = new URI(base);
-            if (u.getScheme() == null || b.getScheme() == null || !u.getScheme().equalsIgnoreCase(b.getScheme())
-                    || u.getHost() == null || !u.getHost().equalsIgnoreCase(b.getHost()) || port(u) != port(b)
-                    || u.getRawUserInfo() != null) {
+            Optional<String> origin = WebOrigin.of(u);
+            if (origin.isEmpty() || !origin.equals(WebOrigin.of(b))) {
                 return false;
             }
             String basePath = b.getRawPath() == null ? "" : b.getRawPath();
@@ -75,12 +71,5 @@ public final class FileUrls {
         } catch (URISyntaxException notAUrl) {
             return false;
         }
-    }
-
-    private static int port(URI uri) {
-        if (uri.getPort() != -1) {
-            return uri.getPort();
-        }
-        return uri.getScheme().toLowerCase(Locale.ROOT).equals("https") ? 443 : 80;
     }
 }

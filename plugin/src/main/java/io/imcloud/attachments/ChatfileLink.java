@@ -46,6 +46,11 @@ public record ChatfileLink(AppKey app, String uuid) {
         return Optional.of(new ChatfileLink(AppKey.of(m.group(1), m.group(2)), m.group(3)));
     }
 
+    /** The path of chat file {@code uuid} of {@code app} below the REST API's base URL: {@code /{org}/{app}/chatfiles/{uuid}}. */
+    public static String path(AppKey app, String uuid) {
+        return "/" + app.org() + "/" + app.app() + "/chatfiles/" + uuid;
+    }
+
     /** Whether this link names a file of {@code other}. */
     public boolean belongsTo(AppKey other) {
         return app.equals(other);

@@ -56,7 +56,7 @@ public record CorsOrigins(boolean any, Set<String> origins) {
         if (origin == null) {
             return false;
         }
-        return any || (!origins.isEmpty() && normalise(origin).map(origins::contains).orElse(false));
+        return any || normalise(origin).map(origins::contains).orElse(false);
     }
 
     /** Whether the answers depend on the caller's origin, which caches must then tell apart. */

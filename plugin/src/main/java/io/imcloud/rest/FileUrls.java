@@ -1,11 +1,13 @@
 package io.imcloud.rest;
 
+import io.imcloud.attachments.ChatfileLink;
 import io.imcloud.attachments.StoredFile;
 
 import javax.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -31,17 +33,18 @@ public final class FileUrls {
 
     /** The download URL of {@code file}: under the public URL when one is set, else on the host and port {@code request} came to. */
     String of(HttpServletRequest request, StoredFile file) {
-        return base(request) + "/" + file.app().org() + "/" + file.app().app() + "/chatfiles/" + file.uuid();
+        return base(request) + ChatfileLink.path(file.app(), file.uuid());
     }
 
-    /** Whether {@code url} is under the base that clients' text links name. */
-    boolean isServed(String url) {
-        return isUnder(url, server.get());
+    /** Which URLs are under the base that clients' text links name, that base read once (for a page of messages). */
+    Predicate<String> clientLinks() {
+        String base = server.get();
+        return url -> isUnder(url, base);
     }
 
     /** Whether {@code url} is under the base {@link #of} answers {@code request} with, or the base of clients' links. */
     boolean isServed(String url, HttpServletRequest request) {
-        return isUnder(url, base(request)) || isServed(url);
+        return isUnder(url, base(request)) || clientLinks().test(url);
     }
 
     private String base(HttpServletRequest request) {

@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The bodies of Easemob's voice, image and file messages ({@code type} {@code audio}, {@code img}, {@code file}):
@@ -72,11 +73,12 @@ final class MediaBodies {
      * of that app needs no file.
      */
     Links links(Collection<LinkedText> texts) {
+        Predicate<String> served = urls.clientLinks();
         Set<ChatfileLink> wanted = new LinkedHashSet<>();
         for (LinkedText t : texts) {
-            servedLink(t.app(), t.text()).ifPresent(wanted::add);
+            servedLink(t.app(), t.text(), served).ifPresent(wanted::add);
         }
-        return new Links(wanted.isEmpty() ? Map.of() : attachments.findLinked(wanted));
+        return new Links(wanted.isEmpty() ? Map.of() : attachments.findLinked(wanted), served);
     }
 
     /** The chat file of {@code app} that {@code text} is the URL of; empty for any other text, and for other apps' files. */
@@ -85,8 +87,8 @@ final class MediaBodies {
     }
 
     /** The chat file of {@code app} that {@code text} is a URL of under the base of clients' links; empty for any other text. */
-    private Optional<ChatfileLink> servedLink(AppKey app, String text) {
-        return link(app, text).filter(l -> urls.isServed(text));
+    private static Optional<ChatfileLink> servedLink(AppKey app, String text, Predicate<String> served) {
+        return link(app, text).filter(l -> served.test(text));
     }
 
     /** A message's text and the app of the message, whose chat file the text may link. */
@@ -94,12 +96,14 @@ final class MediaBodies {
     }
 
     /** The files some texts link, as {@link #links} read them. */
-    final class Links {
+    static final class Links {
 
         private final Map<ChatfileLink, StoredFile> files;
+        private final Predicate<String> served;
 
-        private Links(Map<ChatfileLink, StoredFile> files) {
+        private Links(Map<ChatfileLink, StoredFile> files, Predicate<String> served) {
             this.files = files;
+            this.served = served;
         }
 
         /**
@@ -108,7 +112,7 @@ final class MediaBodies {
          * must be one of those these links were read for.
          */
         Optional<ObjectNode> body(ObjectMapper json, AppKey app, String text) {
-            return servedLink(app, text)
+            return servedLink(app, text, served)
                     .map(files::get)
                     .filter(file -> !file.restricted())
                     .map(file -> describe(json, file.kind().bodyType(), text.strip(), null, null, file, 0));

@@ -1,6 +1,7 @@
 package io.imcloud.xmpp;
 
 import io.imcloud.attachments.Attachments;
+import io.imcloud.attachments.ChatfileLink;
 import io.imcloud.attachments.UploadSlots;
 import io.imcloud.tenancy.App;
 import io.imcloud.tenancy.AppKey;
@@ -174,8 +175,7 @@ public final class HttpUploadService implements Component {
             return error(iq, PacketError.Condition.resource_constraint, "The application's file quota is used up");
         }
         UploadSlots.Slot slot = slots.issue(user, size, fileName, slotValidity.get());
-        String url = publicUrl.get() + "/" + user.appKey().org() + "/" + user.appKey().app() + "/chatfiles/" + slot.uuid()
-                + "/" + urlName(slot.fileName());
+        String url = publicUrl.get() + ChatfileLink.path(user.appKey(), slot.uuid()) + "/" + urlName(slot.fileName());
         IQ result = IQ.createResultIQ(iq);
         Element answer = result.setChildElement("slot", NAMESPACE);
         answer.addElement("put").addAttribute("url", url)
